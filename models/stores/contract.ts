@@ -1,0 +1,61 @@
+import type { Task } from '../../src/effects.js';
+
+/**
+ * The session store contract (DESIGN.md "Session store contract"; also the plug-in contract).
+ * Methods mirror Synapse's UIAuthWorkerStore (ref 2.7). They are generators yielding backend
+ * commands, so every yield is a point where other requests interleave; a method made of several
+ * commands is not atomic, exactly as in real life. "Unknown session" is a returned value
+ * (undefined / false), never an exception.
+ */
+export interface SessionRecord {
+  readonly id: string;
+  readonly clientdict: Readonly<Record<string, unknown>>;
+  readonly uri: string;
+  readonly method: string;
+  readonly description: string;
+  readonly creationTimeMs: number;
+}
+
+export interface SessionStore {
+  /** Inserts a session and returns its ID (drawn from `StoreContext.newSessionId`). */
+  createSession(clientdict: Record<string, unknown>, uri: string, method: string, description: string, nowMs: number): Task<string>;
+  getSession(id: string): Task<SessionRecord | undefined>;
+  /** Upsert of one stage's result (ref 2.4 step 6); false when the session is unknown. */
+  markStageComplete(id: string, stage: string, result: unknown): Task<boolean>;
+  /** Stage -> result, in the order the stages were first completed. Empty for an unknown ID. */
+  getCompletedStages(id: string): Task<ReadonlyMap<string, unknown>>;
+  setClientdict(id: string, clientdict: Record<string, unknown>): Task<void>;
+  setSessionData(id: string, key: string, value: unknown): Task<void>;
+  getSessionData(id: string, key: string): Task<unknown>;
+  addUserAgentIp(id: string, userAgent: string, ip: string): Task<void>;
+  /** Deletes sessions that expired at `expiryTimeMs` (what "expired" means is the store's
+   * expiry policy: absolute from creation, or sliding from last use); returns how many. */
+  deleteOldSessions(expiryTimeMs: number): Task<number>;
+}
+
+/** What a store gets from the process that uses it. */
+export interface StoreContext {
+  /** A fresh session ID from the calling process's stream (24 letters, ref 2.4 step 2). */
+  newSessionId(): string;
+  nowMs(): number;
+  /** The node id of the store's service node, or -1 for a process-local store. */
+  readonly serviceNode: number;
+}
+
+export type StoreBackend = 'memory' | 'kv' | 'sql';
+export type StorePlacement = 'process' | 'main' | 'service';
+
+/** What a service node runs: executes one command atomically. */
+export interface StoreService {
+  execute(command: unknown, nowMs: number): unknown;
+}
+
+export interface StoreDefinition {
+  readonly name: string;
+  readonly backend: StoreBackend;
+  readonly placement: StorePlacement;
+  /** Whether the store's data survives a restart of the node holding it. */
+  readonly durable: boolean;
+  /** The per-incarnation client a process uses. */
+  connect(context: StoreContext): SessionStore;
+}

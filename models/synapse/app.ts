@@ -1,0 +1,72 @@
+import type { Task } from '../../src/effects.js';
+import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
+import type { App, AppFactory } from '../../src/process.js';
+import { FALLBACK_PATTERN, matrixError, REGISTER_PATTERN } from '../matrix/protocol.js';
+import type { StoreDefinition } from '../stores/contract.js';
+import type { SynapseContext } from './context.js';
+import { handleFallback } from './fallback.js';
+import type { Profile } from './profile.js';
+import { handleRegister } from './register.js';
+
+/** ref 3.1: main, or a worker (1.8's client_reader, later generic_worker). */
+export type ProcessRole = 'main' | 'worker';
+
+export interface SynapseProcessConfig {
+  readonly role: ProcessRole;
+  readonly profile: Profile;
+  readonly store: StoreDefinition;
+  /** Node id of the database service (users, and the UI-auth tables from 1.13). */
+  readonly database: number;
+  /** Node id of the store's service node, or -1 for a process-local store. */
+  readonly storeNode: number;
+  readonly serverName: string;
+}
+
+const SWEEP = 'expire-old-sessions';
+const registerPath = new RegExp(REGISTER_PATTERN);
+const fallbackPath = new RegExp(FALLBACK_PATTERN);
+
+/**
+ * One Synapse process. Which servlets it mounts depends on its role (ref 3.1: a worker mounts
+ * `/register` but never the fallback servlet, ref 2.2); expiry is a looping call on the processes
+ * the profile names (ref 2.8).
+ */
+export function synapseProcess(config: SynapseProcessConfig): AppFactory {
+  return ({ sim, node, rng }) => {
+    const ctx: SynapseContext = {
+      profile: config.profile,
+      store: config.store.connect({ newSessionId: () => rng.letters(24), nowMs: () => sim.nowMs, serviceNode: config.storeNode }),
+      database: config.database,
+      processId: node.id,
+      rng,
+      serverName: config.serverName,
+      nowMs: () => sim.nowMs,
+    };
+    const expiry = config.profile.expiry;
+    const sweeps = expiry.sweptBy === 'every-process' || config.role === 'main';
+    if (sweeps) node.setAppTimer(expiry.sweepEveryMs, SWEEP);
+
+    const app: App = {
+      handleRequest: (request: HttpRequest): Task<HttpResponse> => route(ctx, config, request),
+      handleTimer: (payload: unknown): Task<void> | undefined => {
+        if (payload !== SWEEP) return undefined;
+        node.setAppTimer(expiry.sweepEveryMs, SWEEP);
+        return sweep(ctx);
+      },
+    };
+    return app;
+  };
+}
+
+function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
+  if (registerPath.test(request.path)) return yield* handleRegister(ctx, request);
+  const fallback = fallbackPath.exec(request.path);
+  if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers)) {
+    return yield* handleFallback(ctx, request, fallback[2] ?? '');
+  }
+  return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
+}
+
+function* sweep(ctx: SynapseContext): Task<void> {
+  yield* ctx.store.deleteOldSessions(ctx.nowMs() - ctx.profile.expiry.expiryMs);
+}

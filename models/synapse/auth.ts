@@ -1,0 +1,114 @@
+import type { Task } from '../../src/effects.js';
+import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
+import { matrixError, type AuthDict, type Flow, type UiaChallenge } from '../matrix/protocol.js';
+import { checkStage, stageOf } from './checkers.js';
+import type { SynapseContext } from './context.js';
+
+export type UiAuthOutcome =
+  | { readonly kind: 'complete'; readonly sessionId: string; readonly clientdict: Readonly<Record<string, unknown>>; readonly creds: ReadonlyMap<string, unknown> }
+  | { readonly kind: 'respond'; readonly response: HttpResponse; readonly sessionId: string | undefined };
+
+/** ref 1.2: `params` per stage; the recaptcha public key of test_auth.py's FallbackAuthTests. */
+const PARAMS: Readonly<Record<string, unknown>> = {
+  'm.login.recaptcha': { public_key: 'brokencake' },
+  'm.login.terms': { policies: { privacy_policy: { version: '1.0', en: { name: 'Privacy Policy', url: 'https://example.org/_matrix/consent?v=1.0' } } } },
+};
+
+/**
+ * `AuthHandler.check_ui_auth` (ref 2.4; 1.8's `check_auth`, ref 2.2), profile by profile.
+ * Every store call is its own round trip under the database store; under the 1.8 memory store
+ * none yields, so the whole check is atomic within its process.
+ */
+export function* checkUiAuth(
+  ctx: SynapseContext,
+  flows: readonly Flow[],
+  request: HttpRequest,
+  body: Readonly<Record<string, unknown>>,
+  description: string,
+): Task<UiAuthOutcome> {
+  const { profile, store } = ctx;
+  // Step 1: pop `auth`; the rest of the body is the clientdict.
+  const { auth: rawAuth, ...clientdict } = body;
+  const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
+  const uri = request.query === '' ? request.path : `${request.path}?${request.query}`;
+  const givenId = typeof auth.session === 'string' ? auth.session : undefined;
+  const hasClientdict = Object.keys(clientdict).length > 0;
+
+  let sessionId: string;
+  // The clientdict the operation proceeds with: the body's, or the stored one for an empty body.
+  let effectiveClientdict: Readonly<Record<string, unknown>> = clientdict;
+  if (givenId === undefined) {
+    // Step 2: no session -> a new one.
+    sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+  } else {
+    const session = yield* store.getSession(givenId);
+    if (session === undefined) {
+      if (profile.unknownSession === 'reject-400') {
+        // ref 2.4 step 3, #7268.
+        return { kind: 'respond', response: httpResponse(400, matrixError('M_UNKNOWN', `Unknown session ID: ${givenId}`)), sessionId: givenId };
+      }
+      // ref 2.2: 1.8's _get_session_info silently starts a fresh session under a new ID.
+      sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+    } else {
+      sessionId = givenId;
+      if (!hasClientdict) effectiveClientdict = session.clientdict;
+      if (profile.bindsOperation && (session.uri !== uri || session.method !== request.method)) {
+        // ref 2.9: (uri, method) bound at creation.
+        return {
+          kind: 'respond',
+          response: httpResponse(403, matrixError('M_UNKNOWN', 'Requested operation has changed during the UI authentication session.')),
+          sessionId,
+        };
+      }
+      // 1.13+ writes the clientdict unconditionally (last writer wins, ref 2.4 step 3); 1.8
+      // replaced it only with a non-empty body (ref 2.2 step 2).
+      if (hasClientdict || profile.bindsOperation) {
+        yield* store.setClientdict(sessionId, hasClientdict ? clientdict : { ...session.clientdict });
+      }
+    }
+  }
+
+  // Step 5: no auth at all -> 401 without `completed`.
+  if (rawAuth === undefined || Object.keys(auth).length === 0) {
+    return { kind: 'respond', response: challenge(sessionId, flows, undefined, undefined), sessionId };
+  }
+
+  // Step 6: run the checker for auth.type and record a success (an upsert).
+  let failure: { errcode: string; error: string } | undefined;
+  if (auth.type !== undefined) {
+    const stage = stageOf(auth.type);
+    if (stage === undefined) {
+      return { kind: 'respond', response: httpResponse(400, matrixError('M_UNRECOGNIZED', `Unrecognised login type ${auth.type}`)), sessionId };
+    }
+    const verdict = checkStage(stage, auth);
+    if (verdict.ok) yield* store.markStageComplete(sessionId, stage, verdict.result);
+    else failure = { errcode: verdict.errcode, error: verdict.error };
+  }
+
+  // Step 7: read the completed stages back; a flow that is a subset completes the operation.
+  const creds = yield* store.getCompletedStages(sessionId);
+  for (const flow of flows) {
+    if (flow.stages.every((stage) => creds.has(stage))) {
+      return { kind: 'complete', sessionId, clientdict: effectiveClientdict, creds };
+    }
+  }
+  return { kind: 'respond', response: challenge(sessionId, flows, [...creds.keys()], failure), sessionId };
+}
+
+function challenge(
+  session: string,
+  flows: readonly Flow[],
+  completed: readonly string[] | undefined,
+  failure: { errcode: string; error: string } | undefined,
+): HttpResponse {
+  const params: Record<string, unknown> = {};
+  for (const flow of flows) for (const stage of flow.stages) if (PARAMS[stage] !== undefined) params[stage] = PARAMS[stage];
+  const body: UiaChallenge = {
+    session,
+    flows,
+    params,
+    ...(completed === undefined ? {} : { completed }),
+    ...(failure === undefined ? {} : failure),
+  };
+  return httpResponse(401, body);
+}

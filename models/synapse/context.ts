@@ -1,0 +1,16 @@
+import type { Rng } from '../../src/rng.js';
+import type { SessionStore } from '../stores/contract.js';
+import type { Profile } from './profile.js';
+
+/** What a servlet running in one process incarnation can use. */
+export interface SynapseContext {
+  readonly profile: Profile;
+  readonly store: SessionStore;
+  /** Node id of the database service. */
+  readonly database: number;
+  /** This process's node id (stamped on responses by the engine). */
+  readonly processId: number;
+  readonly rng: Rng;
+  readonly serverName: string;
+  nowMs(): number;
+}

@@ -1,0 +1,40 @@
+import type { RoutingMap } from '../../src/router.js';
+import { FALLBACK_PATTERN, REGISTER_PATTERN } from '../matrix/protocol.js';
+
+/** The processes of the simulated deployment: main and two client_readers (ref 3.1, 3.2). */
+export const MAIN = 'main';
+export const WORKERS = ['reader1', 'reader2'] as const;
+/** Synapse's PostgreSQL: users always, UI-auth sessions from 1.13. */
+export const DATABASE = 'db';
+export const ROUTER = 'router';
+export const PROCESS_NAMES = [MAIN, ...WORKERS] as const;
+
+export const NETWORK = {
+  /** Loopback-to-LAN one-way latencies; the owner's tape picks one per message. */
+  latencyBucketsMs: [1, 2, 5, 20],
+  connectTimeoutMs: 5_000,
+} as const;
+
+/** Events due within this many ms of the earliest are offered to the chooser. */
+export const REORDER_WINDOW_MS = 2;
+
+/** ref 2.2, 3.2: Synapse 1.8's documented worker map: every `/register` to one client_reader;
+ * the fallback is unmatched, so it goes to main (#6705). */
+export const ROUTING_1_8: RoutingMap = {
+  rules: [{ path: REGISTER_PATTERN, pool: 'register' }],
+  pools: { register: { balancer: 'round-robin', upstreams: ['reader1'] } },
+  defaultUpstream: MAIN,
+};
+
+/** ref 2.3 (#7830, v1.18 docs): `/register` on any generic worker, round-robin. */
+export const ROUTING_SHARDED: RoutingMap = {
+  rules: [{ path: REGISTER_PATTERN, pool: 'register' }],
+  pools: { register: { balancer: 'round-robin', upstreams: [...WORKERS] } },
+  defaultUpstream: MAIN,
+};
+
+/** Everything to main: no worker serves any UIA request. */
+export const ROUTING_ALL_TO_MAIN: RoutingMap = { rules: [], pools: {}, defaultUpstream: MAIN };
+
+/** Used only to document the fallback rule shape in routing files. */
+export const FALLBACK_RULE_PATTERN = FALLBACK_PATTERN;

@@ -1,0 +1,110 @@
+import { RandomChooser, TapeChooser, type Chooser } from '../src/chooser.js';
+import { FaultInjector } from '../src/fault-injector.js';
+import type { FaultPlan } from '../src/faults.js';
+import { Network } from '../src/network.js';
+import { ProcessNode } from '../src/process.js';
+import { Rng } from '../src/rng.js';
+import { RouterNode, type RoutingMap } from '../src/router.js';
+import { Sim } from '../src/sim.js';
+import type { LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
+import { RegistrationClient } from './clients/registration-client.js';
+import type { Workload } from './clients/workload.js';
+import { findStrategy, type Strategy } from './strategies.js';
+import { synapseProcess } from './synapse/app.js';
+import { SynapseDatabase } from './synapse/database.js';
+import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
+import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, WORKERS } from './topologies/synapse-workers.js';
+
+/** Everything one run needs; a run is a pure function of its case (DESIGN.md "Words"). */
+export interface Case {
+  readonly strategy: string;
+  readonly profile: ProfileName;
+  readonly faultProfile: string;
+  readonly workload: Workload;
+  readonly faultPlan: FaultPlan;
+  /** One tape per client-side actor (app A, browser A, app B, ...) plus the shared tape. */
+  readonly tapes: { readonly actors: readonly (readonly number[])[]; readonly shared: readonly number[] };
+  /** Seeds the data streams (session IDs, tokens). */
+  readonly seed: number;
+}
+
+export interface RunOptions {
+  /** Keep every trace event (replay, display); off in the hot path. */
+  readonly capture?: boolean;
+  /** Replaces the strategy's routing map (a user's own worker map, or a test's). */
+  readonly routing?: RoutingMap;
+  /** Replaces the strategy (replaying a case under another one). */
+  readonly strategy?: Strategy;
+  /** Drive choices with a seeded random chooser instead of the tapes. */
+  readonly randomChoices?: boolean;
+  readonly stepBudget?: number;
+}
+
+export interface RunResult {
+  readonly traceHash: string;
+  readonly observations: readonly ObserveEvent[];
+  readonly lifecycle: readonly LifecycleEvent[];
+  readonly events: readonly TraceEvent[] | null;
+  readonly nodeNames: readonly string[];
+  readonly profile: Profile;
+  readonly steps: number;
+  readonly endMs: number;
+  /** The tape consumption per actor (tape chooser only), for minimality checks. */
+  readonly tapeReads: readonly number[];
+}
+
+export const DEFAULT_STEP_BUDGET = 200_000;
+
+/** Builds the deployment of a case: router, main, workers, database, clients; then runs it. */
+export function runCase(c: Case, options: RunOptions = {}): RunResult {
+  const strategy = options.strategy ?? findStrategy(c.strategy);
+  if (strategy === undefined) throw new Error(`case names an unknown strategy ${c.strategy}`);
+  const profile = PROFILES[c.profile];
+  const tapeChooser = new TapeChooser(c.tapes.actors, c.tapes.shared);
+  const chooser: Chooser = options.randomChoices === true ? new RandomChooser(new Rng(c.seed, 'choices')) : tapeChooser;
+  const sim = new Sim({
+    seed: c.seed,
+    chooser,
+    reorderWindowMs: REORDER_WINDOW_MS,
+    captureTrace: options.capture === true,
+    stepBudget: options.stepBudget ?? DEFAULT_STEP_BUDGET,
+  });
+  const network = new Network(sim, NETWORK);
+  sim.network = network;
+
+  // The database is durable: every incarnation of its node serves the same state.
+  const database = new SynapseDatabase();
+  const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
+  const storeNode = strategy.store.placement === 'process' ? -1 : db.id;
+  for (const name of [MAIN, ...WORKERS]) {
+    const role = name === MAIN ? 'main' : 'worker';
+    const factory = synapseProcess({ role, profile, store: strategy.store, database: db.id, storeNode, serverName: 'test' });
+    sim.addNode((id) => new ProcessNode(sim, id, name, factory));
+  }
+  const router = sim.addNode((id) => new RouterNode(sim, id, ROUTER, options.routing ?? strategy.routing));
+  const faults = sim.addNode((id) => new FaultInjector(sim, id, 'faults'));
+
+  let running = c.workload.clients.length;
+  const clients = c.workload.clients.map(
+    (spec, index) =>
+      new RegistrationClient(sim, index, spec, router.id, () => {
+        if (--running === 0) sim.stop();
+      }),
+  );
+  network.applyFaultPlan(c.faultPlan);
+  faults.schedule(c.faultPlan);
+  for (const client of clients) client.start();
+  if (running > 0) sim.run();
+
+  return {
+    traceHash: sim.trace.hash,
+    observations: sim.trace.observations,
+    lifecycle: sim.trace.lifecycleEvents,
+    events: sim.trace.events,
+    nodeNames: sim.nodes.map((n) => n.name),
+    profile,
+    steps: sim.stepCount,
+    endMs: sim.nowMs,
+    tapeReads: [...tapeChooser.consumed],
+  };
+}

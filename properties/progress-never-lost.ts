@@ -1,0 +1,114 @@
+import type { ObserveEvent } from '../src/trace.js';
+import { actorName } from '../models/clients/workload.js';
+import type { Profile } from '../models/synapse/profile.js';
+import type { Violation } from './violation.js';
+
+/** The pseudo-stage a 2xx for a session's operation shows: after it, the session must succeed. */
+const OPERATION = 'the completed operation';
+
+interface Shown {
+  /** Observation index of the response that showed it. */
+  readonly index: number;
+  readonly how: string;
+}
+
+/**
+ * progress-never-lost (DESIGN.md "Properties"). A stage S is shown for session X when a
+ * client-side actor receives a 401 for X listing S, a fallback success page for X, or a 2xx for
+ * X's operation. Every response to a request about X sent after S was shown must list S or
+ * succeed; the losses are exactly a 400 unknown session, a 401 without S, and a 401 naming
+ * another session. A loss is forgiven only as a legitimate expiry judged from the client's own
+ * times: 1.13+ when the response arrives 48 h or more after X's creating request was sent; 1.8
+ * when no request carried X for 48 h. A restart is never a legitimate expiry.
+ */
+export function checkProgressNeverLost(observations: readonly ObserveEvent[], profile: Profile, nodeNames: readonly string[]): Violation | null {
+  const sentAt = new Map<number, { readonly index: number; readonly event: ObserveEvent; readonly requestNumber: number }>();
+  const shown = new Map<string, Map<string, Shown>>();
+  const createdAtMs = new Map<string, number>();
+  const lastCarriedAtMs = new Map<string, number>();
+  let requestCount = 0;
+
+  for (let i = 0; i < observations.length; i++) {
+    const event = observations[i] as ObserveEvent;
+    if (event.phase === 'sent') {
+      requestCount++;
+      sentAt.set(event.msgId, { index: i, event, requestNumber: requestCount });
+      continue;
+    }
+    const request = sentAt.get(event.msgId);
+    if (request === undefined) throw new Error(`progress-never-lost: a response to request ${event.msgId} that was never sent`);
+    const x = request.event.key;
+    if (x === '' && event.status === 401 && event.key !== '' && !createdAtMs.has(event.key)) createdAtMs.set(event.key, request.event.atMs);
+
+    if (x !== '') {
+      const loss = lossOf(event, x, shown.get(x), request.index);
+      if (loss !== null && !legitimateExpiry(profile, x, request.event.atMs, event.atMs, createdAtMs, lastCarriedAtMs)) {
+        const served = event.servedBy >= 0 ? (nodeNames[event.servedBy] ?? `node ${event.servedBy}`) : 'the router';
+        return {
+          property: 'progress-never-lost',
+          observationIndex: i,
+          event,
+          requests: request.requestNumber,
+          why: `${served} answered ${actorName(event.actor)}'s request about session ${x} with ${loss.answer}, although ${loss.stage} had been shown for ${x} (${loss.shown.how}).`,
+        };
+      }
+      lastCarriedAtMs.set(x, request.event.atMs);
+    }
+
+    // What this response shows.
+    if (event.status === 401 && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `in the 401 answering request ${request.requestNumber}`);
+    else if (event.detail === 'page:success' && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `by the fallback success page answering request ${request.requestNumber}`);
+    else if (event.status >= 200 && event.status < 300 && x !== '' && event.detail !== 'page:form') show(shown, x, OPERATION, i, `by the ${event.status} answering request ${request.requestNumber}`);
+  }
+  return null;
+}
+
+function show(shown: Map<string, Map<string, Shown>>, session: string, stage: string, index: number, how: string): void {
+  let stages = shown.get(session);
+  if (stages === undefined) {
+    stages = new Map();
+    shown.set(session, stages);
+  }
+  if (!stages.has(stage)) stages.set(stage, { index, how });
+}
+
+/** The loss a response shows for session x, considering only stages shown before the request
+ * was sent (a response to a request sent earlier, in another tab, cannot know them). */
+function lossOf(
+  event: ObserveEvent,
+  x: string,
+  stages: ReadonlyMap<string, Shown> | undefined,
+  requestIndex: number,
+): { readonly answer: string; readonly stage: string; readonly shown: Shown } | null {
+  if (stages === undefined) return null;
+  let earliest: [string, Shown] | null = null;
+  for (const entry of stages) if (entry[1].index < requestIndex && (earliest === null || entry[1].index < earliest[1].index)) earliest = entry;
+  if (earliest === null) return null;
+  const [firstStage, firstShown] = earliest;
+  if (event.status === 400 && event.detail === 'M_UNKNOWN') return { answer: '400 Unknown session ID', stage: firstStage, shown: firstShown };
+  if (event.status !== 401) return null;
+  if (event.key !== x) return { answer: `a 401 naming another session (${event.key})`, stage: firstStage, shown: firstShown };
+  for (const [stage, when] of stages) {
+    if (when.index >= requestIndex) continue;
+    if (stage === OPERATION) return { answer: 'a 401', stage: OPERATION, shown: when };
+    if (!event.tags.includes(stage)) return { answer: `a 401 listing completed [${event.tags.join(', ')}]`, stage, shown: when };
+  }
+  return null;
+}
+
+function legitimateExpiry(
+  profile: Profile,
+  x: string,
+  sentMs: number,
+  receivedMs: number,
+  createdAtMs: ReadonlyMap<string, number>,
+  lastCarriedAtMs: ReadonlyMap<string, number>,
+): boolean {
+  const expiryMs = profile.expiry.expiryMs;
+  if (profile.expiry.kind === 'absolute') {
+    const created = createdAtMs.get(x);
+    return created !== undefined && receivedMs >= created + expiryMs;
+  }
+  const last = lastCarriedAtMs.get(x) ?? createdAtMs.get(x);
+  return last !== undefined && sentMs >= last + expiryMs;
+}

@@ -1,0 +1,46 @@
+import type { HttpResponse } from './http.js';
+
+/**
+ * What a handler or store method yields. Each yield is a point where other events interleave;
+ * code that does not yield (a process-local memory store, as in Synapse 1.8) runs atomically.
+ */
+export type Effect =
+  /** A round trip to a service node (a SQL transaction, a Redis command, an internal RPC). */
+  | { readonly kind: 'call'; readonly to: number; readonly command: unknown }
+  /** CPU-bound work (password hashing) that occupies the process for `ms`. */
+  | { readonly kind: 'cpu'; readonly ms: number }
+  /** Waiting without holding the CPU. */
+  | { readonly kind: 'sleep'; readonly ms: number };
+
+/** A running piece of work in a process: an HTTP handler returns a response, a background
+ * task returns nothing. The value sent back into the generator is the effect's result. */
+export type Task<R> = Generator<Effect, R, unknown>;
+export type HttpHandler = Task<HttpResponse>;
+export type BackgroundTask = Task<void>;
+
+/** What a `call` effect resumes with when the service is down or the link is cut. */
+export const UNAVAILABLE: unique symbol = Symbol('unavailable');
+
+/** Thrown (by model helpers) when a backend call came back UNAVAILABLE; the process turns it
+ * into a 500 response, as Synapse does when its database connection fails. */
+export class BackendUnavailableError extends Error {
+  constructor(readonly target: number) {
+    super(`backend node ${target} unavailable`);
+  }
+}
+
+/** Yields one backend call and returns its result, throwing BackendUnavailableError when the
+ * service could not be reached. */
+export function* call<T>(to: number, command: unknown): Task<T> {
+  const result = yield { kind: 'call', to, command };
+  if (result === UNAVAILABLE) throw new BackendUnavailableError(to);
+  return result as T;
+}
+
+export function* cpu(ms: number): Task<void> {
+  yield { kind: 'cpu', ms };
+}
+
+export function* sleep(ms: number): Task<void> {
+  yield { kind: 'sleep', ms };
+}

@@ -1,0 +1,25 @@
+/** HTTP as the engine sees it: opaque bodies, so the engine knows nothing about Matrix. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  /** The raw path including the version prefix, without the query string. */
+  readonly path: string;
+  /** The raw query string without `?`, or ''. */
+  readonly query: string;
+  readonly body: unknown;
+  /** The client's address as the router sees it (ip_hash balancing, UIA ips table). */
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: unknown;
+  /** Node id of the process that produced the response (-1: the router itself, e.g. a 502). */
+  readonly servedBy: number;
+}
+
+export function httpResponse(status: number, body: unknown, servedBy = -1): HttpResponse {
+  return { status, body, servedBy };
+}

@@ -1,0 +1,100 @@
+import type { Message } from './message.js';
+import type { Sim } from './sim.js';
+import type { DropFault, FaultPlan } from './faults.js';
+
+export interface NetworkOptions {
+  /** One-way latencies; the chooser picks a bucket per message (owner's tape). */
+  readonly latencyBucketsMs: readonly number[];
+  /** How long a sender waits before a request or command into a partition is reset. */
+  readonly connectTimeoutMs: number;
+}
+
+interface ResolvedPartition {
+  readonly a: number;
+  readonly b: number;
+  readonly fromMs: number;
+  readonly untilMs: number;
+}
+
+interface ResolvedDrop {
+  readonly actor: number;
+  readonly direction: DropFault['direction'];
+  readonly nth: number;
+}
+
+/**
+ * Carries messages between nodes: picks a latency bucket, applies partitions and the drop rules
+ * of the fault plan. A request or command lost in a partition is answered by a reset after the
+ * connect timeout; a dropped response is simply never delivered (the client's own timeout
+ * handles it). Messages a node sends to itself (timers) never pass through here.
+ */
+export class Network {
+  private readonly partitions: ResolvedPartition[] = [];
+  private readonly drops: ResolvedDrop[] = [];
+  /** Per node: requests sent by it and responses sent to it (only counted when drops exist). */
+  private readonly sentRequests: number[] = [];
+  private readonly sentResponses: number[] = [];
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly options: NetworkOptions,
+  ) {
+    if (options.latencyBucketsMs.length === 0) throw new Error('network: at least one latency bucket is needed');
+  }
+
+  /** Resolves node names now that the topology is built. */
+  applyFaultPlan(plan: FaultPlan): void {
+    for (const fault of plan.faults) {
+      if (fault.kind === 'partition') {
+        this.partitions.push({ a: this.sim.nodeByName(fault.a).id, b: this.sim.nodeByName(fault.b).id, fromMs: fault.fromMs, untilMs: fault.untilMs });
+      } else if (fault.kind === 'drop') {
+        this.drops.push({ actor: this.sim.nodeByName(fault.actor).id, direction: fault.direction, nth: fault.nth });
+      }
+    }
+  }
+
+  transmit(message: Message): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    if (this.partitions.length > 0 && this.isCut(message.from, message.to, now)) {
+      sim.trace.drop(now, message.id, 'partition');
+      if (message.kind === 'request' || message.kind === 'command') sim.refuse(message, this.options.connectTimeoutMs);
+      return;
+    }
+    if (this.drops.length > 0 && this.isDropped(message)) {
+      sim.trace.drop(now, message.id, 'fault');
+      return;
+    }
+    const buckets = this.options.latencyBucketsMs;
+    const latency = buckets[sim.chooser.pick(buckets.length, message.owner)] as number;
+    sim.scheduler.schedule(message, now + latency);
+  }
+
+  private isCut(from: number, to: number, nowMs: number): boolean {
+    for (const p of this.partitions) {
+      if (nowMs >= p.fromMs && nowMs < p.untilMs && ((p.a === from && p.b === to) || (p.a === to && p.b === from))) return true;
+    }
+    return false;
+  }
+
+  private isDropped(message: Message): boolean {
+    let counter: number[];
+    let actor: number;
+    let direction: DropFault['direction'];
+    if (message.kind === 'request') {
+      counter = this.sentRequests;
+      actor = message.from;
+      direction = 'request';
+    } else if (message.kind === 'response') {
+      counter = this.sentResponses;
+      actor = message.to;
+      direction = 'response';
+    } else {
+      return false;
+    }
+    const nth = (counter[actor] ?? 0) + 1;
+    counter[actor] = nth;
+    for (const d of this.drops) if (d.actor === actor && d.direction === direction && d.nth === nth) return true;
+    return false;
+  }
+}

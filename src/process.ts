@@ -1,0 +1,176 @@
+import { SHARED_OWNER } from './chooser.js';
+import { BackendUnavailableError, UNAVAILABLE, type Effect, type Task } from './effects.js';
+import { httpResponse, type HttpRequest, type HttpResponse } from './http.js';
+import type { Message, RequestMessage } from './message.js';
+import type { Rng } from './rng.js';
+import type { Sim, SimNode } from './sim.js';
+
+/** What a process runs: built by the factory at every start, so its fields are volatile state.
+ * Durable state (a database) lives in objects the factory closes over. */
+export interface App {
+  /** An HTTP request; the generator runs until it returns the response. */
+  handleRequest?(request: HttpRequest, owner: number): Task<HttpResponse>;
+  /** A backend command, executed atomically (service nodes: SQL, Redis). */
+  handleCommand?(command: unknown): unknown;
+  /** A timer the app set with `ProcessNode.setAppTimer` (looping calls such as expiry sweeps). */
+  handleTimer?(payload: unknown): Task<void> | undefined;
+}
+
+export interface ProcessContext {
+  readonly sim: Sim;
+  readonly node: ProcessNode;
+  /** This incarnation's stream: `reader1#2` never re-issues `reader1#1`'s session IDs. */
+  readonly rng: Rng;
+}
+
+export type AppFactory = (context: ProcessContext) => App;
+
+interface Running {
+  readonly task: Task<unknown>;
+  /** The HTTP request being answered, or null for background work. */
+  readonly origin: RequestMessage | null;
+  readonly owner: number;
+}
+
+/** Marks the timer that resumes a task after a `cpu` or `sleep` effect. */
+const RESUME = Symbol('resume');
+
+/**
+ * A Synapse process or a backend service. On restart the app is rebuilt from its factory;
+ * a crash drops in-flight handlers and their unsent replies, and resets open connections so the
+ * router can answer 502.
+ */
+export class ProcessNode implements SimNode {
+  up = true;
+  incarnation = 1;
+  private app: App;
+  private readonly running = new Map<number, Running>();
+  private busyUntilMs = 0;
+
+  constructor(
+    readonly sim: Sim,
+    readonly id: number,
+    readonly name: string,
+    private readonly factory: AppFactory,
+  ) {
+    this.app = factory(this.context());
+  }
+
+  crash(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.sim.trace.lifecycle('crash', this.sim.nowMs, this.id, this.incarnation);
+    for (const run of this.running.values()) {
+      if (run.origin !== null) this.sim.refuse(run.origin);
+    }
+    this.running.clear();
+    this.busyUntilMs = 0;
+  }
+
+  restart(): void {
+    if (this.up) return;
+    this.incarnation++;
+    this.up = true;
+    this.sim.trace.lifecycle('restart', this.sim.nowMs, this.id, this.incarnation);
+    this.app = this.factory(this.context());
+  }
+
+  /** A timer for the app's current incarnation (a crash makes it stale). */
+  setAppTimer(delayMs: number, payload: unknown): void {
+    this.sim.setTimer(this, delayMs, SHARED_OWNER, payload);
+  }
+
+  receive(message: Message): void {
+    switch (message.kind) {
+      case 'request': {
+        const handle = this.app.handleRequest;
+        if (handle === undefined) {
+          this.reply(message, httpResponse(404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }, this.id));
+          return;
+        }
+        this.step({ task: handle.call(this.app, message.payload, message.owner), origin: message, owner: message.owner }, undefined);
+        return;
+      }
+      case 'command': {
+        const execute = this.app.handleCommand;
+        if (execute === undefined) throw new Error(`process ${this.name} got a backend command but is not a service`);
+        this.sim.send('result', this.id, message.from, message.owner, message.id, -1, execute.call(this.app, message.payload));
+        return;
+      }
+      case 'result':
+      case 'reset':
+      case 'timer': {
+        // A timer is keyed by its own id, a result or reset by the command it answers.
+        const key = message.kind === 'timer' ? message.id : message.replyTo;
+        const run = this.running.get(key);
+        if (run !== undefined) {
+          this.running.delete(key);
+          this.step(run, message.kind === 'result' ? message.payload : message.kind === 'reset' ? UNAVAILABLE : undefined);
+          return;
+        }
+        if (message.kind === 'timer' && message.payload !== RESUME) {
+          const task = this.app.handleTimer?.(message.payload);
+          if (task !== undefined) this.step({ task, origin: null, owner: SHARED_OWNER }, undefined);
+          return;
+        }
+        // A result for a handler that no longer exists (its process restarted): nothing waits.
+        this.sim.trace.drop(this.sim.nowMs, message.id, 'stale');
+        return;
+      }
+      case 'response':
+        throw new Error(`process ${this.name} got an HTTP response; processes only answer requests`);
+      default: {
+        const unreachable: never = message;
+        throw new Error(`process: unknown message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Drives a task until it yields an effect that must wait, or finishes. */
+  private step(run: Running, input: unknown): void {
+    let result: IteratorResult<Effect, unknown>;
+    try {
+      result = run.task.next(input);
+    } catch (error) {
+      if (error instanceof BackendUnavailableError && run.origin !== null) {
+        this.reply(run.origin, httpResponse(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' }, this.id));
+        return;
+      }
+      if (error instanceof BackendUnavailableError) return; // background work gives up until next time
+      throw error;
+    }
+    if (result.done === true) {
+      if (run.origin !== null) this.reply(run.origin, result.value as HttpResponse);
+      return;
+    }
+    const effect = result.value;
+    switch (effect.kind) {
+      case 'call': {
+        const command = this.sim.send('command', this.id, effect.to, run.owner, -1, -1, effect.command);
+        this.running.set(command.id, run);
+        return;
+      }
+      case 'cpu': {
+        const start = Math.max(this.sim.nowMs, this.busyUntilMs);
+        this.busyUntilMs = start + effect.ms;
+        this.running.set(this.sim.setTimer(this, this.busyUntilMs - this.sim.nowMs, run.owner, RESUME).id, run);
+        return;
+      }
+      case 'sleep':
+        this.running.set(this.sim.setTimer(this, effect.ms, run.owner, RESUME).id, run);
+        return;
+      default: {
+        const unreachable: never = effect;
+        throw new Error(`process: unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private reply(origin: RequestMessage, response: HttpResponse): void {
+    this.sim.send('response', this.id, origin.from, origin.owner, origin.id, -1, response);
+  }
+
+  private context(): ProcessContext {
+    return { sim: this.sim, node: this, rng: this.sim.rng.child(`${this.name}#${this.incarnation}`) };
+  }
+}

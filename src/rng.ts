@@ -1,0 +1,46 @@
+import seedrandom from 'seedrandom';
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * A seeded stream of random data (IDs, tokens). Control flow never draws from here: it goes
+ * through the Chooser, so that tapes can shrink it.
+ *
+ * A child stream is derived from (root seed, label path), never from the parent's draws, so
+ * creating a new child (a restarted process, one more client) never shifts any other stream.
+ * Labels carry a process's incarnation (`reader1#2`) so a restarted process never re-issues
+ * the session IDs of its previous life.
+ */
+export class Rng {
+  private readonly next: () => number;
+
+  constructor(
+    readonly rootSeed: number,
+    readonly labelPath: string,
+  ) {
+    // xor128: fast and good enough for IDs; never seedrandom's default ARC4 in a hot loop
+    // (toolchain.md, PRNG benchmark).
+    this.next = seedrandom.xor128(`${rootSeed}/${labelPath}`).int32;
+  }
+
+  child(label: string): Rng {
+    return new Rng(this.rootSeed, this.labelPath === '' ? label : `${this.labelPath}/${label}`);
+  }
+
+  /** An unsigned 32-bit integer. */
+  u32(): number {
+    return this.next() >>> 0;
+  }
+
+  /** An integer in [0, n); the bias of at most n/2^32 is irrelevant here. */
+  int(n: number): number {
+    return Math.floor((this.u32() * n) / 4294967296);
+  }
+
+  /** `length` letters a-z, A-Z, as Synapse's `random_string` makes session IDs (ref 2.4). */
+  letters(length: number): string {
+    let out = '';
+    for (let i = 0; i < length; i++) out += LETTERS[this.int(LETTERS.length)];
+    return out;
+  }
+}

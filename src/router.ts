@@ -1,0 +1,138 @@
+import { httpResponse, type HttpMethod, type HttpRequest } from './http.js';
+import type { Message, RequestMessage } from './message.js';
+import type { Sim, SimNode } from './sim.js';
+
+export type Balancer = 'round-robin' | 'random' | 'ip_hash';
+
+export interface RouteRule {
+  /** A regular expression matched against the request path (not the query). */
+  readonly path: string;
+  /** Only this method, when given. */
+  readonly method?: HttpMethod;
+  readonly pool: string;
+}
+
+export interface Pool {
+  readonly balancer: Balancer;
+  /** Process names. */
+  readonly upstreams: readonly string[];
+}
+
+/** A deployment's worker map as the reverse proxy sees it: ordered rules, first match wins,
+ * unmatched paths go to `defaultUpstream` (main), as Synapse's worker docs prescribe. */
+export interface RoutingMap {
+  readonly rules: readonly RouteRule[];
+  readonly pools: Readonly<Record<string, Pool>>;
+  readonly defaultUpstream: string;
+}
+
+interface CompiledRule {
+  readonly regex: RegExp;
+  readonly method: HttpMethod | undefined;
+  readonly balancer: Balancer;
+  readonly upstreams: readonly number[];
+  nextIndex: number;
+}
+
+/**
+ * The reverse proxy in front of the processes. It knows nothing about faults: a refused or
+ * reset upstream connection becomes a 502, and a POST is never retried (nginx's default).
+ */
+export class RouterNode implements SimNode {
+  readonly up = true;
+  readonly incarnation = 1;
+  private readonly rules: CompiledRule[];
+  private readonly defaultUpstream: number;
+  /** Upstream request id -> the client's request. */
+  private readonly pending = new Map<number, RequestMessage>();
+
+  constructor(
+    private readonly sim: Sim,
+    readonly id: number,
+    readonly name: string,
+    map: RoutingMap,
+  ) {
+    this.defaultUpstream = sim.nodeByName(map.defaultUpstream).id;
+    this.rules = map.rules.map((rule) => {
+      const pool = map.pools[rule.pool];
+      if (pool === undefined) throw new Error(`routing: rule ${rule.path} names an unknown pool ${rule.pool}`);
+      if (pool.upstreams.length === 0) throw new Error(`routing: pool ${rule.pool} has no upstreams`);
+      return {
+        regex: new RegExp(rule.path),
+        method: rule.method,
+        balancer: pool.balancer,
+        upstreams: pool.upstreams.map((name) => sim.nodeByName(name).id),
+        nextIndex: 0,
+      };
+    });
+  }
+
+  /** The process a request goes to (advances round-robin counters and consumes choices). */
+  route(request: HttpRequest, owner: number): number {
+    for (const rule of this.rules) {
+      if (rule.method !== undefined && rule.method !== request.method) continue;
+      if (!rule.regex.test(request.path)) continue;
+      const n = rule.upstreams.length;
+      switch (rule.balancer) {
+        case 'round-robin': {
+          const index = rule.nextIndex;
+          rule.nextIndex = (index + 1) % n;
+          return rule.upstreams[index] as number;
+        }
+        case 'random':
+          return rule.upstreams[this.sim.chooser.pick(n, owner)] as number;
+        case 'ip_hash':
+          return rule.upstreams[ipHash(request.ip) % n] as number;
+        default: {
+          const unreachable: never = rule.balancer;
+          throw new Error(`routing: unknown balancer ${String(unreachable)}`);
+        }
+      }
+    }
+    return this.defaultUpstream;
+  }
+
+  receive(message: Message): void {
+    switch (message.kind) {
+      case 'request': {
+        const upstream = this.route(message.payload, message.owner);
+        const target = this.sim.node(upstream);
+        const forwarded = this.sim.send('request', this.id, upstream, message.owner, -1, target.incarnation, message.payload);
+        this.pending.set(forwarded.id, message);
+        return;
+      }
+      case 'response': {
+        const original = this.pending.get(message.replyTo);
+        if (original === undefined) return; // the connection was already answered (a reset won)
+        this.pending.delete(message.replyTo);
+        const response = message.payload;
+        this.sim.send('response', this.id, original.from, original.owner, original.id, -1, httpResponse(response.status, response.body, message.from));
+        return;
+      }
+      case 'reset': {
+        const original = this.pending.get(message.replyTo);
+        if (original === undefined) return;
+        this.pending.delete(message.replyTo);
+        // servedBy -1: the router itself answered.
+        this.sim.send('response', this.id, original.from, original.owner, original.id, -1, httpResponse(502, { error: 'Bad Gateway' }));
+        return;
+      }
+      case 'command':
+      case 'result':
+      case 'timer':
+        throw new Error(`router got a ${message.kind} message; it only proxies HTTP`);
+      default: {
+        const unreachable: never = message;
+        throw new Error(`router: unknown message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}
+
+/** nginx's ip_hash keys on the first three octets of an IPv4 address. */
+export function ipHash(ip: string): number {
+  const key = ip.split('.').slice(0, 3).join('.');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

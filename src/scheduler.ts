@@ -1,0 +1,181 @@
+import type { Chooser } from './chooser.js';
+import type { Message } from './message.js';
+
+const WHEEL_BITS = 12;
+/** Slots of 1 ms; events due further ahead wait in the overflow heap. */
+const WHEEL_SIZE = 1 << WHEEL_BITS;
+const WHEEL_MASK = WHEEL_SIZE - 1;
+
+/**
+ * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
+ * for events due beyond the wheel (DESIGN.md "Hot loop"). Events are ordered by (due time,
+ * sequence). `next` offers every event due within `reorderWindowMs` of the earliest one to the
+ * chooser; the natural order (pick 0) is FIFO by (due, seq).
+ */
+export class Scheduler {
+  private readonly slots: (Message[] | undefined)[] = new Array<Message[] | undefined>(WHEEL_SIZE);
+  private readonly occupied = new Uint32Array(WHEEL_SIZE >>> 5);
+  /** Earliest time any queued event can be due; slot `baseMs & MASK` is the wheel's start. */
+  private baseMs = 0;
+  private wheelCount = 0;
+  private readonly overflow: Message[] = [];
+  private liveCount = 0;
+  private nextSeq = 0;
+  private readonly candidates: Message[] = [];
+
+  constructor(private readonly reorderWindowMs: number) {
+    if (!(reorderWindowMs >= 0 && reorderWindowMs < WHEEL_SIZE)) {
+      throw new Error(`scheduler: reorder window ${reorderWindowMs} ms must be in [0, ${WHEEL_SIZE})`);
+    }
+  }
+
+  /** Live (not cancelled) events queued. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  schedule(message: Message, dueMs: number): void {
+    // Nothing can be due before the wheel's start: the clock never goes back.
+    const due = dueMs < this.baseMs ? this.baseMs : dueMs;
+    message.dueMs = due;
+    message.seq = this.nextSeq++;
+    this.liveCount++;
+    if (due - this.baseMs < WHEEL_SIZE) this.putInWheel(message);
+    else heapPush(this.overflow, message);
+  }
+
+  /** Cancels a queued event; it will never be delivered nor offered to the chooser. Cancelling
+   * an event that was already delivered does nothing. */
+  cancel(message: Message): void {
+    if (message.cancelled) return;
+    if (message.dueMs - this.baseMs < WHEEL_SIZE) {
+      const slot = this.slots[message.dueMs & WHEEL_MASK];
+      const at = slot === undefined ? -1 : slot.indexOf(message);
+      if (at < 0) return;
+      this.removeFromSlot(slot as Message[], at, message.dueMs);
+    }
+    // In the overflow heap it stays, marked, until it surfaces.
+    message.cancelled = true;
+    this.liveCount--;
+  }
+
+  /** Removes and returns the next event, letting the chooser pick within the reorder window. */
+  next(chooser: Chooser): Message | undefined {
+    if (this.liveCount === 0) return undefined;
+    const first = this.earliestSlotTime();
+    const candidates = this.candidates;
+    candidates.length = 0;
+    const last = first + this.reorderWindowMs;
+    for (let t = first; t <= last; t++) {
+      const slot = this.slots[t & WHEEL_MASK];
+      if (slot === undefined) continue;
+      for (let i = 0; i < slot.length; i++) {
+        const m = slot[i] as Message;
+        if (m.dueMs === t) candidates.push(m);
+      }
+    }
+    const head = candidates[0] as Message;
+    const chosen = candidates.length === 1 ? head : (candidates[chooser.pick(candidates.length, head.owner)] as Message);
+    candidates.length = 0;
+    const slot = this.slots[chosen.dueMs & WHEEL_MASK] as Message[];
+    this.removeFromSlot(slot, slot.indexOf(chosen), chosen.dueMs);
+    this.liveCount--;
+    return chosen;
+  }
+
+  private putInWheel(message: Message): void {
+    const index = message.dueMs & WHEEL_MASK;
+    let slot = this.slots[index];
+    if (slot === undefined) {
+      slot = [];
+      this.slots[index] = slot;
+    }
+    slot.push(message);
+    this.occupied[index >>> 5]! |= 1 << (index & 31);
+    this.wheelCount++;
+  }
+
+  private removeFromSlot(slot: Message[], at: number, dueMs: number): void {
+    slot.splice(at, 1);
+    this.wheelCount--;
+    if (slot.length === 0) {
+      const index = dueMs & WHEEL_MASK;
+      this.occupied[index >>> 5]! &= ~(1 << (index & 31));
+    }
+  }
+
+  /** The due time of the earliest live event; moves the wheel's start there. */
+  private earliestSlotTime(): number {
+    if (this.wheelCount === 0) {
+      // Jump straight to the overflow's earliest live event.
+      while (this.overflow.length > 0 && (this.overflow[0] as Message).cancelled) heapPop(this.overflow);
+      const top = this.overflow[0];
+      if (top === undefined) throw new Error('scheduler: live count says an event is queued but none is');
+      this.advanceBase(top.dueMs);
+      return top.dueMs;
+    }
+    const found = this.scanFrom(this.baseMs);
+    this.advanceBase(found);
+    return found;
+  }
+
+  /** First occupied slot time at or after `fromMs`, using the bitmap a 32-slot word at a time. */
+  private scanFrom(fromMs: number): number {
+    let t = fromMs;
+    for (let steps = 0; steps <= WHEEL_SIZE; ) {
+      const index = t & WHEEL_MASK;
+      const word = (this.occupied[index >>> 5] as number) >>> (index & 31);
+      if (word !== 0) return t + (31 - Math.clz32(word & -word));
+      const skip = 32 - (index & 31);
+      t += skip;
+      steps += skip;
+    }
+    throw new Error('scheduler: wheel count is positive but no slot is occupied');
+  }
+
+  private advanceBase(toMs: number): void {
+    if (toMs <= this.baseMs) return;
+    this.baseMs = toMs;
+    // Move everything now within the wheel's horizon out of the overflow, before anything new can
+    // be scheduled into those slots, so (due, seq) order inside a slot is kept.
+    const heap = this.overflow;
+    while (heap.length > 0 && (heap[0] as Message).dueMs - toMs < WHEEL_SIZE) {
+      const m = heapPop(heap) as Message;
+      if (!m.cancelled) this.putInWheel(m);
+    }
+  }
+}
+
+function before(a: Message, b: Message): boolean {
+  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.seq < b.seq);
+}
+
+function heapPush(heap: Message[], m: Message): void {
+  heap.push(m);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(m, heap[parent] as Message)) break;
+    heap[i] = heap[parent] as Message;
+    i = parent;
+  }
+  heap[i] = m;
+}
+
+function heapPop(heap: Message[]): Message | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const r = l + 1;
+    const child = r < heap.length && before(heap[r] as Message, heap[l] as Message) ? r : l;
+    if (!before(heap[child] as Message, last)) break;
+    heap[i] = heap[child] as Message;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}

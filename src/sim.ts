@@ -1,0 +1,159 @@
+import type { Chooser } from './chooser.js';
+import { Clock } from './clock.js';
+import { makeMessage, type Message, type MessageKind, type PayloadOf, type TimerMessage } from './message.js';
+import type { Network } from './network.js';
+import { Rng } from './rng.js';
+import { Scheduler } from './scheduler.js';
+import { Trace } from './trace.js';
+
+/** Anything that receives messages: client-side actors, the router, processes, service nodes. */
+export interface SimNode {
+  readonly id: number;
+  readonly name: string;
+  /** Whether the node accepts messages (a crashed process does not). */
+  readonly up: boolean;
+  readonly incarnation: number;
+  receive(message: Message): void;
+}
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly chooser: Chooser;
+  readonly reorderWindowMs: number;
+  readonly captureTrace: boolean;
+  /** Upper bound on delivered events; a run that needs more is a finding (a livelock or a
+   * plug-in that never returns), not a hang. */
+  readonly stepBudget: number;
+}
+
+/** Thrown when a run exceeds its step budget. */
+export class StepBudgetExceededError extends Error {}
+
+/**
+ * One simulated world: the clock, the queue, the chooser, the trace and the nodes. `run` is a
+ * synchronous loop: pick the next event, move the clock, deliver it.
+ */
+export class Sim {
+  readonly clock = new Clock();
+  readonly scheduler: Scheduler;
+  readonly trace: Trace;
+  readonly chooser: Chooser;
+  readonly rng: Rng;
+  readonly nodes: SimNode[] = [];
+  network: Network | null = null;
+  private nextMessageId = 1;
+  private stopped = false;
+  private steps = 0;
+
+  constructor(readonly options: SimOptions) {
+    this.scheduler = new Scheduler(options.reorderWindowMs);
+    this.trace = new Trace(options.captureTrace);
+    this.chooser = options.chooser;
+    this.rng = new Rng(options.seed, '');
+  }
+
+  get nowMs(): number {
+    return this.clock.nowMs;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  addNode<N extends SimNode>(build: (id: number) => N): N {
+    const node = build(this.nodes.length);
+    if (node.id !== this.nodes.length) throw new Error(`sim: node ${node.name} must take the id it was given`);
+    this.nodes.push(node);
+    return node;
+  }
+
+  node(id: number): SimNode {
+    const node = this.nodes[id];
+    if (node === undefined) throw new Error(`sim: no node with id ${id}`);
+    return node;
+  }
+
+  nodeByName(name: string): SimNode {
+    for (const node of this.nodes) if (node.name === name) return node;
+    throw new Error(`sim: no node named ${name}`);
+  }
+
+  /** Sends a message over the network (latency, partitions and drop rules apply). */
+  send<K extends Exclude<MessageKind, 'timer'>>(
+    kind: K,
+    from: number,
+    to: number,
+    owner: number,
+    replyTo: number,
+    toIncarnation: number,
+    payload: PayloadOf<K>,
+  ): Message {
+    const message = makeMessage(kind, this.nextMessageId++, from, to, owner, replyTo, toIncarnation, payload);
+    const network = this.network;
+    if (network === null) this.scheduler.schedule(message, this.clock.nowMs);
+    else network.transmit(message);
+    return message;
+  }
+
+  /** Delivers `message` to its target `delayMs` from now, bypassing the network. */
+  deliverLater(message: Message, delayMs: number): void {
+    this.scheduler.schedule(message, this.clock.nowMs + delayMs);
+  }
+
+  newMessageId(): number {
+    return this.nextMessageId++;
+  }
+
+  /** A timer for `node`'s current incarnation; a crash makes it stale. */
+  setTimer(node: SimNode, delayMs: number, owner: number, payload: unknown): TimerMessage {
+    const timer = makeMessage('timer', this.nextMessageId++, node.id, node.id, owner, -1, node.incarnation, payload);
+    this.scheduler.schedule(timer, this.clock.nowMs + delayMs);
+    return timer;
+  }
+
+  cancel(message: Message): void {
+    this.scheduler.cancel(message);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Runs until `stop()` is called or nothing is left to do. */
+  run(): void {
+    const { scheduler, clock, trace, chooser, nodes } = this;
+    const budget = this.options.stepBudget;
+    while (!this.stopped) {
+      const message = scheduler.next(chooser);
+      if (message === undefined) return;
+      if (++this.steps > budget) {
+        throw new StepBudgetExceededError(`run exceeded its step budget of ${budget} events at ${clock.nowMs} ms`);
+      }
+      clock.advanceTo(message.dueMs);
+      const target = nodes[message.to] as SimNode;
+      if (!target.up) {
+        trace.drop(clock.nowMs, message.id, 'down');
+        // Connection refused: whoever waits on a request or a command learns it at once.
+        if (message.kind === 'request' || message.kind === 'command') this.refuse(message);
+        continue;
+      }
+      if (message.toIncarnation !== -1 && message.toIncarnation !== target.incarnation) {
+        trace.drop(clock.nowMs, message.id, 'stale');
+        continue;
+      }
+      trace.deliver(clock.nowMs, message.id, message.kind, message.from, message.to);
+      target.receive(message);
+    }
+  }
+
+  /** Answers a request or command with a reset, as a refused or cut connection does. */
+  refuse(message: Message, delayMs = 0): void {
+    const sender = this.nodes[message.from] as SimNode;
+    const reset = makeMessage('reset', this.nextMessageId++, message.to, message.from, message.owner, message.id, sender.incarnation, null);
+    this.scheduler.schedule(reset, this.clock.nowMs + delayMs);
+  }
+}

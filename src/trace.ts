@@ -1,0 +1,164 @@
+import { MESSAGE_KIND_CODES, type MessageKind } from './message.js';
+
+export type DropReason = 'partition' | 'fault' | 'stale' | 'down';
+const DROP_REASON_CODES: Readonly<Record<DropReason, number>> = { partition: 1, fault: 2, stale: 3, down: 4 };
+export type ObservePhase = 'sent' | 'received';
+
+/**
+ * The typed record of a run. The engine writes network and lifecycle events; models write
+ * `observe` events for what client-side actors send and receive (the generic fields `key`,
+ * `detail` and `tags` carry, for UIA, the session ID, the request or errcode, and the stages).
+ */
+export type TraceEvent =
+  | { readonly kind: 'deliver'; readonly atMs: number; readonly msgId: number; readonly msgKind: MessageKind; readonly from: number; readonly to: number }
+  | { readonly kind: 'drop'; readonly atMs: number; readonly msgId: number; readonly reason: DropReason }
+  | { readonly kind: 'crash'; readonly atMs: number; readonly node: number; readonly incarnation: number }
+  | { readonly kind: 'restart'; readonly atMs: number; readonly node: number; readonly incarnation: number }
+  | {
+      readonly kind: 'observe';
+      readonly atMs: number;
+      readonly actor: number;
+      readonly msgId: number;
+      readonly phase: ObservePhase;
+      readonly status: number;
+      readonly servedBy: number;
+      readonly key: string;
+      readonly detail: string;
+      readonly tags: readonly string[];
+    };
+
+export type ObserveEvent = Extract<TraceEvent, { kind: 'observe' }>;
+export type LifecycleEvent = Extract<TraceEvent, { kind: 'crash' | 'restart' }>;
+
+const KIND_CODES = { deliver: 1, drop: 2, crash: 3, restart: 4, observe: 5 } as const;
+
+/**
+ * Hashes the trace incrementally (two independent 32-bit FNV-style lanes, 64 bits in all), so
+ * the hot loop keeps no event objects unless `capture` is on (replay and display re-run a case
+ * with capture, which determinism makes free). Every field of every event is folded in, so
+ * changing any of them changes the hash.
+ */
+export class Trace {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x01000193;
+  /** The events, when captured; null in the hot path. */
+  readonly events: TraceEvent[] | null;
+  /** Observations and lifecycle events are few and the checkers need them: always kept. */
+  readonly observations: ObserveEvent[] = [];
+  readonly lifecycleEvents: LifecycleEvent[] = [];
+  private eventCount = 0;
+
+  constructor(capture: boolean) {
+    this.events = capture ? [] : null;
+  }
+
+  get length(): number {
+    return this.eventCount;
+  }
+
+  /** The running hash as 16 hex digits. */
+  get hash(): string {
+    return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
+  }
+
+  deliver(atMs: number, msgId: number, msgKind: MessageKind, from: number, to: number): void {
+    this.eventCount++;
+    this.num(KIND_CODES.deliver);
+    this.num(atMs);
+    this.num(msgId);
+    this.num(MESSAGE_KIND_CODES[msgKind]);
+    this.num(from);
+    this.num(to);
+    if (this.events !== null) this.events.push({ kind: 'deliver', atMs, msgId, msgKind, from, to });
+  }
+
+  drop(atMs: number, msgId: number, reason: DropReason): void {
+    this.eventCount++;
+    this.num(KIND_CODES.drop);
+    this.num(atMs);
+    this.num(msgId);
+    this.num(DROP_REASON_CODES[reason]);
+    if (this.events !== null) this.events.push({ kind: 'drop', atMs, msgId, reason });
+  }
+
+  lifecycle(kind: 'crash' | 'restart', atMs: number, node: number, incarnation: number): void {
+    this.eventCount++;
+    this.num(KIND_CODES[kind]);
+    this.num(atMs);
+    this.num(node);
+    this.num(incarnation);
+    const event: LifecycleEvent = { kind, atMs, node, incarnation };
+    this.lifecycleEvents.push(event);
+    if (this.events !== null) this.events.push(event);
+  }
+
+  observe(
+    atMs: number,
+    actor: number,
+    msgId: number,
+    phase: ObservePhase,
+    status: number,
+    servedBy: number,
+    key: string,
+    detail: string,
+    tags: readonly string[],
+  ): void {
+    this.eventCount++;
+    this.num(KIND_CODES.observe);
+    this.num(atMs);
+    this.num(actor);
+    this.num(msgId);
+    this.num(phase === 'sent' ? 1 : 2);
+    this.num(status);
+    this.num(servedBy);
+    this.str(key);
+    this.str(detail);
+    this.num(tags.length);
+    for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    const event: ObserveEvent = { kind: 'observe', atMs, actor, msgId, phase, status, servedBy, key, detail, tags };
+    this.observations.push(event);
+    if (this.events !== null) this.events.push(event);
+  }
+
+  /** Folds a whole event in; used to re-hash a list of events (it must agree with the hot path). */
+  record(event: TraceEvent): void {
+    switch (event.kind) {
+      case 'deliver':
+        return this.deliver(event.atMs, event.msgId, event.msgKind, event.from, event.to);
+      case 'drop':
+        return this.drop(event.atMs, event.msgId, event.reason);
+      case 'crash':
+      case 'restart':
+        return this.lifecycle(event.kind, event.atMs, event.node, event.incarnation);
+      case 'observe':
+        return this.observe(event.atMs, event.actor, event.msgId, event.phase, event.status, event.servedBy, event.key, event.detail, event.tags);
+      default: {
+        const unreachable: never = event;
+        throw new Error(`trace: unknown event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private num(n: number): void {
+    // Integers up to 2^53: fold the low and the high 32 bits.
+    this.word(n | 0);
+    this.word((n / 4294967296) | 0);
+  }
+
+  private str(s: string): void {
+    this.word(s.length);
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+  }
+
+  private word(w: number): void {
+    this.h1 = Math.imul(this.h1 ^ w, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ w, 0x5bd1e995) ^ (this.h2 >>> 15);
+  }
+}
+
+/** The hash of a list of events, as the hot path would have computed it. */
+export function hashEvents(events: readonly TraceEvent[]): string {
+  const trace = new Trace(false);
+  for (const event of events) trace.record(event);
+  return trace.hash;
+}
