@@ -49,8 +49,8 @@ export interface RunResult {
   readonly profile: Profile;
   readonly steps: number;
   readonly endMs: number;
-  /** The tape consumption per actor (tape chooser only), for minimality checks. */
-  readonly tapeReads: readonly number[];
+  /** The choices the tapes made, canonically (entry mod n, trailing zeros dropped). */
+  readonly canonicalTapes: Case['tapes'];
 }
 
 export const DEFAULT_STEP_BUDGET = 200_000;
@@ -105,6 +105,6 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     profile,
     steps: sim.stepCount,
     endMs: sim.nowMs,
-    tapeReads: [...tapeChooser.consumed],
+    canonicalTapes: tapeChooser.canonical(),
   };
 }

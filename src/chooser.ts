@@ -40,15 +40,26 @@ export class RandomChooser implements Chooser {
  */
 export class TapeChooser implements Chooser {
   private readonly cursors: number[];
-  /** How many entries of each tape were read (for minimality checks and canonical printing). */
-  readonly consumed: number[];
+  /** The choices actually made per tape (entry mod n), the last slot for the shared tape:
+   * the canonical form of the tapes, which replays to the same run. */
+  readonly picks: number[][];
 
   constructor(
     private readonly actorTapes: readonly (readonly number[])[],
     private readonly sharedTape: readonly number[] = [],
   ) {
     this.cursors = new Array<number>(actorTapes.length + 1).fill(0);
-    this.consumed = this.cursors;
+    this.picks = this.cursors.map(() => []);
+  }
+
+  /** The canonical tapes: the choices made, trailing natural-order (0) choices dropped. */
+  canonical(): { actors: number[][]; shared: number[] } {
+    const trimmed = this.picks.map((list) => {
+      let end = list.length;
+      while (end > 0 && list[end - 1] === 0) end--;
+      return list.slice(0, end);
+    });
+    return { actors: trimmed.slice(0, -1), shared: trimmed[trimmed.length - 1] ?? [] };
   }
 
   pick(n: number, owner: number): number {
@@ -59,7 +70,9 @@ export class TapeChooser implements Chooser {
     const cursor = this.cursors[slot] ?? 0;
     this.cursors[slot] = cursor + 1;
     const entry = tape[cursor];
-    return entry === undefined ? 0 : entry % n;
+    const choice = entry === undefined ? 0 : entry % n;
+    (this.picks[slot] as number[]).push(choice);
+    return choice;
   }
 }
 

@@ -4,7 +4,14 @@ import type { Message } from './message.js';
 import { ProcessNode } from './process.js';
 import type { Sim, SimNode } from './sim.js';
 
-type Action = { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode };
+type Action = { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode; readonly downMs: number };
+
+interface Anchored {
+  readonly actor: number;
+  readonly nthResponse: number;
+  readonly delayMs: number;
+  readonly crash: Action;
+}
 
 /**
  * Turns the crash faults of a plan into timer events, so crashes and restarts are ordered with
@@ -14,6 +21,8 @@ type Action = { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode }
 export class FaultInjector implements SimNode {
   readonly up = true;
   readonly incarnation = 1;
+  private readonly anchored: Anchored[] = [];
+  private readonly responsesSeen: number[] = [];
 
   constructor(
     private readonly sim: Sim,
@@ -26,17 +35,34 @@ export class FaultInjector implements SimNode {
       if (fault.kind !== 'crash') continue;
       const node = this.sim.nodeByName(fault.node);
       if (!(node instanceof ProcessNode)) throw new Error(`fault plan: ${fault.node} is not a process and cannot crash`);
-      const crash: Action = { kind: 'crash', node };
-      const restart: Action = { kind: 'restart', node };
-      this.sim.setTimer(this, fault.atMs, SHARED_OWNER, crash);
-      this.sim.setTimer(this, fault.atMs + Math.max(1, fault.downMs), SHARED_OWNER, restart);
+      const crash: Action = { kind: 'crash', node, downMs: Math.max(1, fault.downMs) };
+      if (fault.after === undefined) {
+        this.sim.setTimer(this, fault.atMs, SHARED_OWNER, crash);
+      } else {
+        const actor = this.sim.nodes.find((n) => n.name === fault.after?.actor);
+        // A crash anchored to an actor this case does not have never happens.
+        if (actor !== undefined) this.anchored.push({ actor: actor.id, nthResponse: fault.after.nthResponse, delayMs: fault.atMs, crash });
+      }
+    }
+    if (this.anchored.length > 0) this.sim.onResponseDelivered = (to) => this.responseDelivered(to);
+  }
+
+  private responseDelivered(to: number): void {
+    const seen = (this.responsesSeen[to] ?? 0) + 1;
+    this.responsesSeen[to] = seen;
+    for (const a of this.anchored) {
+      if (a.actor === to && a.nthResponse === seen) this.sim.setTimer(this, a.delayMs, SHARED_OWNER, a.crash);
     }
   }
 
   receive(message: Message): void {
     if (message.kind !== 'timer') throw new Error(`fault injector got a ${message.kind}; it only takes its own timers`);
     const action = message.payload as Action;
-    if (action.kind === 'crash') action.node.crash();
-    else action.node.restart();
+    if (action.kind === 'crash') {
+      action.node.crash();
+      this.sim.setTimer(this, action.downMs, SHARED_OWNER, { kind: 'restart', node: action.node, downMs: 0 } satisfies Action);
+    } else {
+      action.node.restart();
+    }
   }
 }

@@ -6,7 +6,11 @@
 export interface CrashFault {
   readonly kind: 'crash';
   readonly node: string;
+  /** When it crashes: virtual time, or, with `after`, the delay after that causal event. */
   readonly atMs: number;
+  /** Anchors the crash to "the nth response delivered to this client-side actor", so it keeps
+   * its place in the story when shrinking moves everything else in time. */
+  readonly after?: { readonly actor: string; readonly nthResponse: number };
   /** How long the process stays down before its restart. */
   readonly downMs: number;
 }
@@ -40,7 +44,9 @@ export const NO_FAULTS: FaultPlan = { faults: [] };
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
     case 'crash':
-      return `${fault.node} crashes at ${fault.atMs} ms and restarts ${fault.downMs} ms later`;
+      return fault.after === undefined
+        ? `${fault.node} crashes at ${fault.atMs} ms and restarts ${fault.downMs} ms later`
+        : `${fault.node} crashes ${fault.atMs} ms after the ${ordinal(fault.after.nthResponse)} response to ${fault.after.actor} and restarts ${fault.downMs} ms later`;
     case 'partition':
       return `${fault.a} and ${fault.b} are cut off from ${fault.fromMs} to ${fault.untilMs} ms`;
     case 'drop':

@@ -41,6 +41,8 @@ export class Sim {
   readonly rng: Rng;
   readonly nodes: SimNode[] = [];
   network: Network | null = null;
+  /** Called after a response is delivered (anchors causal faults); null when nothing listens. */
+  onResponseDelivered: ((to: number) => void) | null = null;
   private nextMessageId = 1;
   private stopped = false;
   private steps = 0;
@@ -147,6 +149,7 @@ export class Sim {
       }
       trace.deliver(clock.nowMs, message.id, message.kind, message.from, message.to);
       target.receive(message);
+      if (message.kind === 'response' && this.onResponseDelivered !== null) this.onResponseDelivered(message.to);
     }
   }
 

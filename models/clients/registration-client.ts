@@ -159,9 +159,12 @@ function* clientScript(spec: ClientSpec, username: string, ip: string): Generato
     return false;
   }
 
+  let first = true;
   for (const action of spec.actions) {
     const step = planStep(action, session);
     if (step === null) continue;
+    if (!first && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
+    first = false;
     if (step.kind === 'pause') {
       yield step;
       continue;

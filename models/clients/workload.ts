@@ -27,6 +27,8 @@ export interface ClientSpec {
   readonly retries: number;
   /** How long the client waits for a response before it gives up and retries. */
   readonly requestTimeoutMs: number;
+  /** The user's time between two actions (reading, clicking); 0 for a scripted client. */
+  readonly thinkMs: number;
 }
 
 export interface Workload {
@@ -55,3 +57,7 @@ export function countRequestsPlanned(spec: ClientSpec): number {
   }
   return n;
 }
+
+/** Workloads `--workload` selects; registration is the one the foundation models. */
+export const WORKLOAD_NAMES = ['registration'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];

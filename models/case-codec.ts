@@ -1,0 +1,138 @@
+import type { Fault } from '../src/faults.js';
+import type { ClientAction, ClientSpec } from './clients/workload.js';
+import { FALLBACK_STAGES, STAGES } from './matrix/protocol.js';
+import { isProfileName } from './synapse/profile.js';
+import type { Case } from './world.js';
+
+/** The model version in tokens: a token from another version replays with a warning. */
+export const MODEL_VERSION = 1;
+export const TOKEN_FORMAT = 1;
+
+/** A decoded token or saved case with a field of the wrong shape. */
+export class CaseFormatError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function fail(path: string, expected: string): never {
+  throw new CaseFormatError(`field ${path}: expected ${expected}`);
+}
+
+function obj(value: unknown, path: string): Json {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, 'an object');
+  return value as Json;
+}
+
+function arr(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) fail(path, 'an array');
+  return value;
+}
+
+function int(value: unknown, path: string, min = 0): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(path, `an integer >= ${min}`);
+  return value;
+}
+
+function str(value: unknown, path: string): string {
+  if (typeof value !== 'string') fail(path, 'a string');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, path: string, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) fail(path, `one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+function action(value: unknown, path: string): ClientAction {
+  const a = obj(value, path);
+  const kind = oneOf(a['kind'], `${path}.kind`, ['start', 'direct', 'fallback', 'resubmit', 'pause'] as const);
+  switch (kind) {
+    case 'start':
+    case 'resubmit':
+      return { kind };
+    case 'direct':
+      return { kind, stage: oneOf(a['stage'], `${path}.stage`, STAGES) };
+    case 'fallback': {
+      if (typeof a['loadsPage'] !== 'boolean') fail(`${path}.loadsPage`, 'a boolean');
+      return { kind, stage: oneOf(a['stage'], `${path}.stage`, FALLBACK_STAGES), loadsPage: a['loadsPage'] };
+    }
+    case 'pause':
+      return { kind, ms: int(a['ms'], `${path}.ms`) };
+  }
+}
+
+function client(value: unknown, path: string): ClientSpec {
+  const c = obj(value, path);
+  if (typeof c['adoptsNewSession'] !== 'boolean') fail(`${path}.adoptsNewSession`, 'a boolean');
+  return {
+    actions: arr(c['actions'], `${path}.actions`).map((a, i) => action(a, `${path}.actions[${i}]`)),
+    adoptsNewSession: c['adoptsNewSession'],
+    retries: int(c['retries'], `${path}.retries`),
+    requestTimeoutMs: int(c['requestTimeoutMs'], `${path}.requestTimeoutMs`, 1),
+    thinkMs: int(c['thinkMs'], `${path}.thinkMs`),
+  };
+}
+
+function fault(value: unknown, path: string): Fault {
+  const f = obj(value, path);
+  const kind = oneOf(f['kind'], `${path}.kind`, ['crash', 'partition', 'drop'] as const);
+  switch (kind) {
+    case 'crash': {
+      const base = { kind, node: str(f['node'], `${path}.node`), atMs: int(f['atMs'], `${path}.atMs`), downMs: int(f['downMs'], `${path}.downMs`) };
+      if (f['after'] === undefined) return base;
+      const after = obj(f['after'], `${path}.after`);
+      return { ...base, after: { actor: str(after['actor'], `${path}.after.actor`), nthResponse: int(after['nthResponse'], `${path}.after.nthResponse`, 1) } };
+    }
+    case 'partition':
+      return { kind, a: str(f['a'], `${path}.a`), b: str(f['b'], `${path}.b`), fromMs: int(f['fromMs'], `${path}.fromMs`), untilMs: int(f['untilMs'], `${path}.untilMs`) };
+    case 'drop':
+      return { kind, actor: str(f['actor'], `${path}.actor`), direction: oneOf(f['direction'], `${path}.direction`, ['request', 'response'] as const), nth: int(f['nth'], `${path}.nth`, 1) };
+  }
+}
+
+function tape(value: unknown, path: string): number[] {
+  return arr(value, path).map((v, i) => int(v, `${path}[${i}]`));
+}
+
+/** Checks every field of a decoded case; throws CaseFormatError naming the first bad one. */
+export function decodeCase(value: unknown, path = 'case'): Case {
+  const c = obj(value, path);
+  const profile = str(c['profile'], `${path}.profile`);
+  if (!isProfileName(profile)) fail(`${path}.profile`, 'a known profile');
+  const workload = obj(c['workload'], `${path}.workload`);
+  const plan = obj(c['faultPlan'], `${path}.faultPlan`);
+  const tapes = obj(c['tapes'], `${path}.tapes`);
+  return {
+    strategy: str(c['strategy'], `${path}.strategy`),
+    profile,
+    faultProfile: str(c['faultProfile'], `${path}.faultProfile`),
+    workload: { clients: arr(workload['clients'], `${path}.workload.clients`).map((x, i) => client(x, `${path}.workload.clients[${i}]`)) },
+    faultPlan: { faults: arr(plan['faults'], `${path}.faultPlan.faults`).map((x, i) => fault(x, `${path}.faultPlan.faults[${i}]`)) },
+    tapes: {
+      actors: arr(tapes['actors'], `${path}.tapes.actors`).map((t, i) => tape(t, `${path}.tapes.actors[${i}]`)),
+      shared: tape(tapes['shared'], `${path}.tapes.shared`),
+    },
+    seed: int(c['seed'], `${path}.seed`),
+  };
+}
+
+/** What a replay token carries besides the case. */
+export interface TokenPayload {
+  readonly format: number;
+  readonly model: number;
+  readonly case: Case;
+  readonly property: string;
+  readonly traceHash: string;
+}
+
+export function decodeTokenPayload(value: unknown): TokenPayload {
+  const p = obj(value, 'token');
+  const format = int(p['format'], 'token.format', 1);
+  if (format !== TOKEN_FORMAT) fail('token.format', `format ${TOKEN_FORMAT} (this token has ${format})`);
+  return {
+    format,
+    model: int(p['model'], 'token.model', 1),
+    case: decodeCase(p['case']),
+    property: str(p['property'], 'token.property'),
+    traceHash: str(p['traceHash'], 'token.traceHash'),
+  };
+}

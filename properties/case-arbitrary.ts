@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import type { ClientSpec } from '../models/clients/workload.js';
+import type { ProfileName } from '../models/synapse/profile.js';
+import type { Case } from '../models/world.js';
+import type { FaultProfile } from './fault-profiles.js';
+import { clientSpec, tape } from './workload-arbitraries.js';
+
+export interface CaseSettings {
+  readonly strategy: string;
+  readonly profile: ProfileName;
+  readonly faultProfile: FaultProfile;
+  readonly workload: string;
+  readonly maxClients?: number;
+}
+
+interface GeneratedClient {
+  readonly spec: ClientSpec;
+  readonly appTape: readonly number[];
+  readonly browserTape: readonly number[];
+}
+
+/**
+ * Cases for one (strategy, profile, fault profile): 1 to 4 clients, each carrying the tapes of
+ * its two actors, so that deleting a client deletes its choices and nobody else's; a fault plan
+ * from the profile; a shared tape; a data seed. Everything shrinks independently.
+ */
+export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
+  const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: clientSpec, appTape: tape, browserTape: tape });
+  return fc
+    .record({
+      clients: fc.array(client, { minLength: 1, maxLength: settings.maxClients ?? 4 }),
+      faultPlan: settings.faultProfile.plans,
+      shared: tape,
+      seed: fc.nat(),
+    })
+    .map(({ clients, faultPlan, shared, seed }) => ({
+      strategy: settings.strategy,
+      profile: settings.profile,
+      faultProfile: settings.faultProfile.name,
+      workload: { clients: clients.map((c) => c.spec) },
+      faultPlan,
+      tapes: { actors: clients.flatMap((c) => [c.appTape, c.browserTape]), shared },
+      seed,
+    }));
+}

@@ -1,0 +1,102 @@
+import type { Fault } from '../src/faults.js';
+import type { ClientAction, ClientSpec } from '../models/clients/workload.js';
+import type { Case } from '../models/world.js';
+
+/**
+ * Makes a failing case 1-minimal after fast-check's shrinking: removing any client, action,
+ * fault or tape entry, zeroing any tape entry, or simplifying any field, makes it pass. It
+ * tries one-step reductions in a fixed order and restarts after each success, so the result
+ * is deterministic. `stillFails` must be "the same property is violated".
+ */
+export function minimizeCase(start: Case, stillFails: (c: Case) => boolean, maxAttempts = 5_000): { readonly case: Case; readonly attempts: number; readonly complete: boolean } {
+  let current = start;
+  let attempts = 0;
+  for (;;) {
+    let improved = false;
+    for (const candidate of reductions(current)) {
+      if (++attempts > maxAttempts) return { case: current, attempts, complete: false };
+      if (stillFails(candidate)) {
+        current = candidate;
+        improved = true;
+        break;
+      }
+    }
+    if (!improved) return { case: current, attempts, complete: true };
+  }
+}
+
+/** Every one-step simplification of a case, biggest first. */
+export function* reductions(c: Case): Generator<Case> {
+  const clients = c.workload.clients;
+  const actors = c.tapes.actors;
+  // Remove a whole client, with its two tapes.
+  if (clients.length > 1) {
+    for (let i = 0; i < clients.length; i++) {
+      yield withClients(c, without(clients, i), [...actors.slice(0, 2 * i), ...actors.slice(2 * i + 2)]);
+    }
+  }
+  // Remove a fault.
+  for (let i = 0; i < c.faultPlan.faults.length; i++) yield { ...c, faultPlan: { faults: without(c.faultPlan.faults, i) } };
+  // Remove an action.
+  for (let i = 0; i < clients.length; i++) {
+    const spec = clients[i] as ClientSpec;
+    for (let j = 0; j < spec.actions.length; j++) yield withClient(c, i, { ...spec, actions: without(spec.actions, j) });
+  }
+  // Remove or zero a tape entry (the actors' tapes, then the shared one).
+  const tapes = [...actors, c.tapes.shared];
+  for (let t = 0; t < tapes.length; t++) {
+    const tape = tapes[t] as readonly number[];
+    for (let k = 0; k < tape.length; k++) yield withTape(c, t, without(tape, k));
+    for (let k = 0; k < tape.length; k++) if (tape[k] !== 0) yield withTape(c, t, tape.map((v, at) => (at === k ? 0 : v)));
+  }
+  // Simplify fields: faults earlier and shorter, actions plainer, clients plainer.
+  for (let i = 0; i < c.faultPlan.faults.length; i++) {
+    for (const simpler of simplerFaults(c.faultPlan.faults[i] as Fault)) {
+      yield { ...c, faultPlan: { faults: c.faultPlan.faults.map((f, at) => (at === i ? simpler : f)) } };
+    }
+  }
+  for (let i = 0; i < clients.length; i++) {
+    const spec = clients[i] as ClientSpec;
+    for (let j = 0; j < spec.actions.length; j++) {
+      for (const simpler of simplerActions(spec.actions[j] as ClientAction)) {
+        yield withClient(c, i, { ...spec, actions: spec.actions.map((a, at) => (at === j ? simpler : a)) });
+      }
+    }
+    if (spec.adoptsNewSession) yield withClient(c, i, { ...spec, adoptsNewSession: false });
+    if (spec.retries > 0) yield withClient(c, i, { ...spec, retries: 0 });
+    if (spec.thinkMs > 0) yield withClient(c, i, { ...spec, thinkMs: 0 });
+  }
+  if (c.seed !== 0) yield { ...c, seed: 0 };
+}
+
+function* simplerFaults(fault: Fault): Generator<Fault> {
+  if (fault.kind !== 'crash') return;
+  if (fault.atMs > 0) {
+    yield { ...fault, atMs: 0 };
+    yield { ...fault, atMs: Math.floor(fault.atMs / 2) };
+  }
+  if (fault.downMs > 50) yield { ...fault, downMs: Math.max(50, Math.floor(fault.downMs / 2)) };
+}
+
+function* simplerActions(action: ClientAction): Generator<ClientAction> {
+  if (action.kind === 'fallback' && action.loadsPage) yield { ...action, loadsPage: false };
+  if (action.kind === 'pause' && action.ms > 200) yield { ...action, ms: Math.max(200, Math.floor(action.ms / 2)) };
+}
+
+function without<T>(list: readonly T[], index: number): T[] {
+  return [...list.slice(0, index), ...list.slice(index + 1)];
+}
+
+function withClients(c: Case, clients: ClientSpec[], actors: (readonly number[])[]): Case {
+  return { ...c, workload: { clients }, tapes: { actors, shared: c.tapes.shared } };
+}
+
+function withClient(c: Case, index: number, spec: ClientSpec): Case {
+  return { ...c, workload: { clients: c.workload.clients.map((s, at) => (at === index ? spec : s)) } };
+}
+
+function withTape(c: Case, index: number, tape: readonly number[]): Case {
+  const actors = c.tapes.actors;
+  if (index === actors.length) return { ...c, tapes: { actors, shared: tape } };
+  return { ...c, tapes: { actors: actors.map((t, at) => (at === index ? tape : t)), shared: c.tapes.shared } };
+}

@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import type { Case, RunResult } from '../models/world.js';
+import { caseArbitrary } from './case-arbitrary.js';
+import { checkCase } from './check-case.js';
+import { minimizeCase } from './minimize.js';
+import type { PropertySettings } from './property.js';
+import type { Violation } from './violation.js';
+
+export type SearchOutcome =
+  | { readonly verdict: 'holds'; readonly runs: number }
+  | {
+      readonly verdict: 'violated';
+      readonly runs: number;
+      /** 1-based index of the first failing run. */
+      readonly failingRun: number;
+      readonly case: Case;
+      readonly violation: Violation;
+      readonly result: RunResult;
+      readonly shrinks: number;
+      readonly minimizeAttempts: number;
+    }
+  | { readonly verdict: 'error'; readonly runs: number; readonly case: Case; readonly error: unknown };
+
+/**
+ * Property runs for one setting: fast-check generates and shrinks; then the counterexample's
+ * tapes are replaced by the choices actually made, and a final pass makes it 1-minimal.
+ */
+export function search(settings: PropertySettings, runs: number, seed: number): SearchOutcome {
+  let runsDone = 0;
+  let thrown: { case: Case; error: unknown } | null = null;
+  const property = fc.property(caseArbitrary(settings), (c) => {
+    runsDone++;
+    try {
+      const { violation } = checkCase(c, settings.property, settings.runOptions);
+      settings.onRun?.(c, violation !== null);
+      return violation === null;
+    } catch (error) {
+      // A model or plug-in that throws is a different finding: do not shrink it into a
+      // property violation, and keep the first case that threw.
+      if (thrown === null) thrown = { case: c, error };
+      return true;
+    }
+  });
+  const details = fc.check(property, { numRuns: runs, seed });
+  if (thrown !== null) {
+    const { case: c, error } = thrown;
+    return { verdict: 'error', runs: runsDone, case: c, error };
+  }
+  const counterexample = details.counterexample?.[0];
+  if (!details.failed || counterexample === undefined) return { verdict: 'holds', runs: details.numRuns };
+
+  const violates = (c: Case): boolean => {
+    try {
+      return checkCase(c, settings.property, settings.runOptions).violation !== null;
+    } catch {
+      return false;
+    }
+  };
+  const canonical = canonicalTapes(counterexample, settings);
+  const minimal = minimizeCase(violates(canonical) ? canonical : counterexample, violates);
+  const finalCase = canonicalTapes(minimal.case, settings);
+  const chosen = violates(finalCase) ? finalCase : minimal.case;
+  const verdict = checkCase(chosen, settings.property, { ...settings.runOptions, capture: true });
+  if (verdict.violation === null) throw new Error('search: the minimal counterexample no longer fails; the run is not deterministic');
+  return {
+    verdict: 'violated',
+    runs: details.numRuns,
+    failingRun: details.numRuns,
+    case: chosen,
+    violation: verdict.violation,
+    result: verdict.result,
+    shrinks: details.numShrinks,
+    minimizeAttempts: minimal.attempts,
+  };
+}
+
+/** The same case with its tapes replaced by the choices its run actually made. */
+export function canonicalTapes(c: Case, settings: Pick<PropertySettings, 'property' | 'runOptions'>): Case {
+  const { result } = checkCase(c, settings.property, settings.runOptions);
+  const actors = c.tapes.actors.map((_, i) => result.canonicalTapes.actors[i] ?? []);
+  return { ...c, tapes: { actors, shared: result.canonicalTapes.shared } };
+}

@@ -1,0 +1,134 @@
+import { describeFault } from '../faults.js';
+import { alignColumns } from '../report/table.js';
+import { encodeToken } from '../run/token.js';
+import { MODEL_VERSION, TOKEN_FORMAT, type TokenPayload } from '../../models/case-codec.js';
+import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { STRATEGIES, type Strategy } from '../../models/strategies.js';
+import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
+import type { Case } from '../../models/world.js';
+import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
+import { search } from '../../properties/search.js';
+import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { stepsOf, type Step } from './steps.js';
+import { choose, formatOf } from './usage.js';
+
+export interface CheckOptions {
+  strategy: string;
+  profile?: string;
+  faults?: string;
+  property?: string;
+  workload?: string;
+  runs: number;
+  seed: number;
+  format?: string;
+  json?: boolean;
+}
+
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly exitCode: number;
+  /** Wall-clock notes for stderr (never on stdout: it must be reproducible). */
+  readonly stderr?: string;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export function tokenFor(c: Case, property: string, traceHash: string): string {
+  const payload: TokenPayload = { format: TOKEN_FORMAT, model: MODEL_VERSION, case: c, property, traceHash };
+  return encodeToken(payload);
+}
+
+export function runCheck(options: CheckOptions): CommandOutput {
+  const strategy = choose<Strategy>('strategy', options.strategy, STRATEGIES, (s) => s.name);
+  const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
+  const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
+  const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
+  const workload = choose('workload', options.workload ?? 'registration', WORKLOAD_NAMES, (w) => w);
+  const format = formatOf(options);
+
+  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property }, options.runs, options.seed);
+  const header = {
+    schemaVersion: SCHEMA_VERSION,
+    strategy: strategy.name,
+    profile,
+    faults: faultProfile.name,
+    workload,
+    property,
+    runs: outcome.runs,
+    seed: options.seed,
+  };
+  switch (outcome.verdict) {
+    case 'holds': {
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds' }) + '\n', exitCode: 0 };
+      const text = [
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        `${property}: not found in ${outcome.runs} runs.`,
+      ];
+      return { stdout: text.join('\n') + '\n', exitCode: 0 };
+    }
+    case 'error': {
+      const token = tokenFor(outcome.case, property, '');
+      const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      const text = `the model threw during run ${outcome.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };
+      return { stdout: text, exitCode: 3, stderr: outcome.error instanceof Error ? (outcome.error.stack ?? '') : '' };
+    }
+    case 'violated': {
+      const token = tokenFor(outcome.case, property, outcome.result.traceHash);
+      const steps = stepsOf(outcome.result, outcome.violation);
+      const faults = outcome.case.faultPlan.faults.map(describeFault);
+      if (format === 'json') {
+        const violation = {
+          property,
+          requests: outcome.violation.requests,
+          clients: outcome.case.workload.clients.length,
+          faults,
+          why: outcome.violation.why,
+          token,
+          traceHash: outcome.result.traceHash,
+          steps,
+        };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1 };
+      }
+      const text = [
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        `${property}: VIOLATED in run ${outcome.failingRun} of ${options.runs}; shrunk by fast-check (${outcome.shrinks} steps), then made 1-minimal (${outcome.minimizeAttempts} tries).`,
+        '',
+        `Minimal counterexample: ${outcome.violation.requests} requests, ${plural(outcome.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        ...faults.map((f) => `  fault: ${f}`),
+        ...renderSteps(steps),
+        '',
+        `Why: ${outcome.violation.why}`,
+        '',
+        `trace hash  ${outcome.result.traceHash}`,
+        `replay      npm run uiasim -- replay ${token}`,
+      ];
+      return { stdout: text.join('\n') + '\n', exitCode: 1 };
+    }
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`check: unknown outcome ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {
+  return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
+}
+
+export function renderSteps(steps: readonly Step[]): string[] {
+  const rows = steps.map((s) => [
+    `${s.n}.`,
+    `${s.atMs} ms`,
+    s.actor,
+    s.request,
+    s.session === null ? '' : `session ${s.session}`,
+    s.servedBy === null ? '' : `-> ${s.servedBy}`,
+    s.response + (s.violation ? '   <-- progress lost' : ''),
+  ]);
+  return alignColumns(rows, '  ');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

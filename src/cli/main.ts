@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { CaseFormatError } from '../../models/case-codec.js';
+import { TokenError } from '../run/token.js';
+import { runCheck, type CommandOutput } from './check.js';
+import { runList } from './list.js';
+import { runReplay } from './replay.js';
+import { parseCount, parseSeed, UsageError } from './usage.js';
+
+function emit(output: CommandOutput): never {
+  if (output.stderr) process.stderr.write(output.stderr);
+  process.stdout.write(output.stdout, () => process.exit(output.exitCode));
+  // process.exit runs in the write callback so piped stdout is flushed first.
+  return undefined as never;
+}
+
+function usageFailure(message: string): never {
+  process.stderr.write(`uiasim: ${message}\n`);
+  process.exit(2);
+}
+
+/** Runs a command, turning bad input into one line and exit 2. */
+function guarded(run: () => CommandOutput): void {
+  let output: CommandOutput;
+  try {
+    output = run();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError) usageFailure(error.message);
+    throw error;
+  }
+  emit(output);
+}
+
+const program = new Command()
+  .name('uiasim')
+  .description('Deterministic simulator of Synapse workers and UIA session stores, with property-based checks')
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+program
+  .command('check')
+  .description('property runs for one strategy; shrinks the first failure to a minimal counterexample')
+  .requiredOption('--strategy <name>', 'session strategy (see `uiasim list`)')
+  .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
+  .option('--faults <profile>', 'fault profile', 'any-restart')
+  .option('--property <name>', 'property to check', 'progress-never-lost')
+  .option('--workload <name>', 'client workload', 'registration')
+  .option('--runs <n>', 'number of generated cases', parseCount, 100)
+  .option('--seed <n>', 'fast-check seed', parseSeed, 1)
+  .option('--format <format>', 'text or json', 'text')
+  .option('--json', 'same as --format json')
+  .action((options) => guarded(() => runCheck(options)));
+
+program
+  .command('replay')
+  .description('re-run the case of a replay token bit for bit (exit 1 when the property is violated)')
+  .argument('<token>', 'a uiasim1. replay token')
+  .option('--strategy <name>', 'replay the same case under another strategy')
+  .option('--profile <version>', 'replay under another Synapse profile')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--json', 'same as --format json')
+  .action((token, options) => guarded(() => runReplay(token, options)));
+
+program
+  .command('list')
+  .description('strategies, profiles, fault profiles, workloads and properties, one line each')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--json', 'same as --format json')
+  .action((options) => guarded(() => runList(options)));
+
+try {
+  program.parse();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every other parse error is a usage error (exit 2), already printed.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  throw error;
+}

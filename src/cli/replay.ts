@@ -1,0 +1,67 @@
+import { decodeToken } from '../run/token.js';
+import { decodeTokenPayload, MODEL_VERSION } from '../../models/case-codec.js';
+import { STRATEGIES, type Strategy } from '../../models/strategies.js';
+import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
+import { checkCase } from '../../properties/check-case.js';
+import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { renderSteps, SCHEMA_VERSION, settingsLines, type CommandOutput } from './check.js';
+import { stepsOf } from './steps.js';
+import { choose, formatOf } from './usage.js';
+import { describeFault } from '../faults.js';
+
+export interface ReplayOptions {
+  strategy?: string;
+  profile?: string;
+  format?: string;
+  json?: boolean;
+}
+
+/** Re-runs the case of a token bit for bit, optionally under another strategy or profile. */
+export function runReplay(token: string, options: ReplayOptions): CommandOutput {
+  const format = formatOf(options);
+  const payload = decodeTokenPayload(decodeToken(token));
+  const notes: string[] = [];
+  if (payload.model !== MODEL_VERSION) notes.push(`warning: this token was made by model version ${payload.model}; this is version ${MODEL_VERSION}`);
+  const property = choose<PropertyName>('property', payload.property, PROPERTY_NAMES, (p) => p);
+  const strategy = choose<Strategy>('strategy', options.strategy ?? payload.case.strategy, STRATEGIES, (s) => s.name);
+  const switched = strategy.name !== payload.case.strategy;
+  const defaultProfile = switched ? strategy.profile : payload.case.profile;
+  const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);
+  const c = { ...payload.case, strategy: strategy.name, profile };
+  const { result, violation } = checkCase(c, property, { capture: true });
+
+  const sameCase = !switched && profile === payload.case.profile;
+  if (sameCase && payload.traceHash !== '' && payload.traceHash !== result.traceHash) {
+    notes.push(`warning: the trace diverged: expected hash ${payload.traceHash}, got ${result.traceHash}`);
+  }
+  const verdict = violation === null ? 'holds' : 'violated';
+  const steps = stepsOf(result, violation);
+  const exitCode = violation === null ? 0 : 1;
+  const stderr = notes.length > 0 ? notes.join('\n') + '\n' : '';
+  if (format === 'json') {
+    const json = {
+      schemaVersion: SCHEMA_VERSION,
+      verdict,
+      traceHash: result.traceHash,
+      expectedTraceHash: sameCase ? payload.traceHash : null,
+      property,
+      strategy: strategy.name,
+      profile,
+      requests: violation?.requests ?? steps.length,
+      ...(violation === null ? {} : { why: violation.why }),
+      steps,
+    };
+    return { stdout: JSON.stringify(json) + '\n', exitCode, stderr };
+  }
+  const faults = c.faultPlan.faults.map(describeFault);
+  const text = [
+    ...settingsLines(strategy.name, profile, c.faultProfile, 'registration'),
+    `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
+    ...faults.map((f) => `  fault: ${f}`),
+    ...renderSteps(steps),
+    '',
+    violation === null ? `${property}: holds in this run.` : `${property}: VIOLATED. Why: ${violation.why}`,
+    `trace hash  ${result.traceHash}`,
+  ];
+  return { stdout: text.join('\n') + '\n', exitCode, stderr };
+}

@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+
+/** Bad user input: one clear line on stderr, exit 2, never a stack trace. */
+export class UsageError extends Error {}
+
+export function parseCount(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`expected a positive whole number, got '${value}'`);
+  }
+  return Number(value);
+}
+
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^-?[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < -2147483648 || n > 2147483647) {
+    throw new InvalidArgumentError(`expected a 32-bit integer seed, got '${value}'`);
+  }
+  return n;
+}
+
+/** The named item, or a UsageError listing the valid ones. */
+export function choose<T>(kind: string, name: string, items: readonly T[], nameOf: (item: T) => string): T {
+  const found = items.find((item) => nameOf(item) === name);
+  if (found === undefined) throw new UsageError(`unknown ${kind} '${name}'; valid choices: ${items.map(nameOf).join(', ')}`);
+  return found;
+}
+
+export type OutputFormat = 'text' | 'json';
+
+export function formatOf(options: { format?: string; json?: boolean }, allowed: readonly string[] = ['text', 'json']): OutputFormat {
+  if (options.json === true) return 'json';
+  const format = options.format ?? 'text';
+  if (!allowed.includes(format)) throw new UsageError(`unknown format '${format}'; valid formats: ${allowed.join(', ')}`);
+  return format as OutputFormat;
+}
