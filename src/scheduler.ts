@@ -5,6 +5,7 @@ const WHEEL_BITS = 12;
 /** Slots of 1 ms; events due further ahead wait in the overflow heap. */
 const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;
+const EMPTY_SLOT: Message[] = [];
 
 /**
  * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
@@ -21,7 +22,6 @@ export class Scheduler {
   private readonly overflow: Message[] = [];
   private liveCount = 0;
   private nextSeq = 0;
-  private readonly candidates: Message[] = [];
 
   constructor(private readonly reorderWindowMs: number) {
     if (!(reorderWindowMs >= 0 && reorderWindowMs < WHEEL_SIZE)) {
@@ -59,26 +59,31 @@ export class Scheduler {
     this.liveCount--;
   }
 
-  /** Removes and returns the next event, letting the chooser pick within the reorder window. */
+  /** Removes and returns the next event, letting the chooser pick within the reorder window.
+   * The candidates are counted in place (no array per step): usually there is just one. */
   next(chooser: Chooser): Message | undefined {
     if (this.liveCount === 0) return undefined;
     const first = this.earliestSlotTime();
-    const candidates = this.candidates;
-    candidates.length = 0;
+    const slots = this.slots;
+    const firstSlot = slots[first & WHEEL_MASK] as Message[];
+    let total = firstSlot.length;
     const last = first + this.reorderWindowMs;
-    for (let t = first; t <= last; t++) {
-      const slot = this.slots[t & WHEEL_MASK];
-      if (slot === undefined) continue;
-      for (let i = 0; i < slot.length; i++) {
-        const m = slot[i] as Message;
-        if (m.dueMs === t) candidates.push(m);
+    for (let t = first + 1; t <= last; t++) {
+      const slot = slots[t & WHEEL_MASK];
+      if (slot !== undefined) total += slot.length;
+    }
+    let slot = firstSlot;
+    let index = 0;
+    if (total > 1) {
+      index = chooser.pick(total, (firstSlot[0] as Message).owner);
+      for (let t = first; index >= slot.length; ) {
+        index -= slot.length;
+        t++;
+        slot = slots[t & WHEEL_MASK] ?? EMPTY_SLOT;
       }
     }
-    const head = candidates[0] as Message;
-    const chosen = candidates.length === 1 ? head : (candidates[chooser.pick(candidates.length, head.owner)] as Message);
-    candidates.length = 0;
-    const slot = this.slots[chosen.dueMs & WHEEL_MASK] as Message[];
-    this.removeFromSlot(slot, slot.indexOf(chosen), chosen.dueMs);
+    const chosen = slot[index] as Message;
+    this.removeFromSlot(slot, index, chosen.dueMs);
     this.liveCount--;
     return chosen;
   }
@@ -96,7 +101,8 @@ export class Scheduler {
   }
 
   private removeFromSlot(slot: Message[], at: number, dueMs: number): void {
-    slot.splice(at, 1);
+    if (at === slot.length - 1) slot.pop();
+    else slot.splice(at, 1);
     this.wheelCount--;
     if (slot.length === 0) {
       const index = dueMs & WHEEL_MASK;

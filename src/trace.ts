@@ -140,9 +140,14 @@ export class Trace {
   }
 
   private num(n: number): void {
-    // Integers up to 2^53: fold the low and the high 32 bits.
-    this.word(n | 0);
-    this.word((n / 4294967296) | 0);
+    // Integers up to 2^53: fold the low and the high 32 bits (the same steps as `word`, inlined).
+    const low = n | 0;
+    const high = (n / 4294967296) | 0;
+    let h1 = Math.imul(this.h1 ^ low, 0x01000193);
+    let h2 = Math.imul(this.h2 ^ low, 0x5bd1e995) ^ (this.h2 >>> 15);
+    h1 = Math.imul(h1 ^ high, 0x01000193);
+    this.h2 = Math.imul(h2 ^ high, 0x5bd1e995) ^ (h2 >>> 15);
+    this.h1 = h1;
   }
 
   private str(s: string): void {

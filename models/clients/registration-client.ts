@@ -1,16 +1,16 @@
-import { httpResponse, type HttpMethod, type HttpRequest, type HttpResponse } from '../../src/http.js';
+import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import type { Message } from '../../src/message.js';
 import type { Sim, SimNode } from '../../src/sim.js';
 import { fallbackPath, REGISTER_PATH, type FallbackPage, type UiaChallenge } from '../matrix/protocol.js';
-import { appActor, browserActor, type ClientAction, type ClientSpec } from './workload.js';
+import { actorName, appActor, browserActor, clientLabel, type ClientSpec } from './workload.js';
 
 type Via = 'app' | 'browser';
-type ClientStep =
+export type ClientStep =
   | { readonly kind: 'http'; readonly via: Via; readonly request: HttpRequest; readonly session: string; readonly what: string; readonly tags: readonly string[] }
   | { readonly kind: 'pause'; readonly ms: number };
 
 /** What the script gets back for a request that timed out. */
-const TIMED_OUT = httpResponse(0, null);
+export const TIMED_OUT = httpResponse(0, null);
 const RETRY_BACKOFF_MS = 1_000;
 
 /** One of a client's two network endpoints; both forward to the same client. */
@@ -47,10 +47,10 @@ export class RegistrationClient {
     private readonly router: number,
     private readonly onFinished: () => void,
   ) {
-    const username = `user${String.fromCharCode(97 + index)}`;
+    const username = `user${clientLabel(index).toLowerCase()}`;
     const ip = `198.51.100.${10 + index}`;
-    this.app = sim.addNode((id) => new Endpoint(id, `app ${String.fromCharCode(65 + index)}`, appActor(index), this));
-    this.browser = sim.addNode((id) => new Endpoint(id, `browser ${String.fromCharCode(65 + index)}`, browserActor(index), this));
+    this.app = sim.addNode((id) => new Endpoint(id, actorName(appActor(index)), appActor(index), this));
+    this.browser = sim.addNode((id) => new Endpoint(id, actorName(browserActor(index)), browserActor(index), this));
     this.script = clientScript(spec, username, ip);
   }
 
@@ -125,93 +125,92 @@ function observeResponse(sim: Sim, actor: number, requestId: number, response: H
 
 const NO_TAGS: readonly string[] = [];
 
-function* clientScript(spec: ClientSpec, username: string, ip: string): Generator<ClientStep, void, HttpResponse> {
+const APP_AGENT = 'nheko/0.7';
+const BROWSER_AGENT = 'Mozilla/5.0';
+const CAPTCHA_FORM = { 'g-recaptcha-response': 'a' };
+const EMPTY_FORM = {};
+
+/**
+ * The client's behaviour: runs its actions against its current session. Actions that need a
+ * session are skipped while it has none. It adopts the session a 401 names when it has none
+ * (or always, when `adoptsNewSession`), forgets a session the server calls unknown, retries
+ * timeouts and 5xx answers, and stops once registered.
+ */
+export function* clientScript(spec: ClientSpec, username: string, ip: string): Generator<ClientStep, void, HttpResponse> {
   let session: string | undefined;
-  const request = (via: Via, method: HttpMethod, path: string, query: string, body: unknown): HttpRequest => ({
-    method,
-    path,
-    query,
-    body,
-    ip,
-    userAgent: via === 'app' ? 'nheko/0.7' : 'Mozilla/5.0',
-  });
+  let first = true;
+  for (const action of spec.actions) {
+    if (action.kind !== 'start' && action.kind !== 'pause' && session === undefined) continue;
+    if (!first && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
+    first = false;
 
-  /** Sends one request, retrying timeouts and 5xx answers (a POST the router never retried). */
-  function* send(via: Via, req: HttpRequest, what: string, tags: readonly string[]): Generator<ClientStep, HttpResponse, HttpResponse> {
-    let response = TIMED_OUT;
-    for (let attempt = 0; attempt <= spec.retries; attempt++) {
-      if (attempt > 0) yield { kind: 'pause', ms: RETRY_BACKOFF_MS };
-      response = yield { kind: 'http', via, request: req, session: session ?? '', what, tags };
-      if (response !== TIMED_OUT && response.status < 500) return response;
+    let via: Via = 'app';
+    let request: HttpRequest;
+    let what = 'POST /register';
+    let tags = NO_TAGS;
+    switch (action.kind) {
+      case 'pause':
+        yield action;
+        continue;
+      case 'start':
+        session = undefined;
+        request = { method: 'POST', path: REGISTER_PATH, query: '', body: { username, password: 'correct horse' }, ip, userAgent: APP_AGENT };
+        break;
+      case 'direct': {
+        const auth = action.stage === 'm.login.recaptcha' ? { type: action.stage, session, response: 'a' } : { type: action.stage, session };
+        request = { method: 'POST', path: REGISTER_PATH, query: '', body: { auth }, ip, userAgent: APP_AGENT };
+        tags = [action.stage];
+        break;
+      }
+      case 'resubmit':
+        request = { method: 'POST', path: REGISTER_PATH, query: '', body: { auth: { session } }, ip, userAgent: APP_AGENT };
+        break;
+      case 'fallback': {
+        via = 'browser';
+        const path = fallbackPath(action.stage);
+        const query = `session=${encodeURIComponent(session ?? '')}`;
+        if (action.loadsPage) {
+          const page: HttpRequest = { method: 'GET', path, query, body: null, ip, userAgent: BROWSER_AGENT };
+          yield* send(spec, via, page, session, `GET fallback ${action.stage}`, NO_TAGS);
+        }
+        const form = action.stage === 'm.login.recaptcha' ? CAPTCHA_FORM : EMPTY_FORM;
+        request = { method: 'POST', path, query, body: form, ip, userAgent: BROWSER_AGENT };
+        what = `POST fallback ${action.stage}`;
+        tags = [action.stage];
+        break;
+      }
+      default: {
+        const unreachable: never = action;
+        throw new Error(`client: unknown action ${JSON.stringify(unreachable)}`);
+      }
     }
-    return response;
-  }
-
-  /** The client's reaction to a /register answer; true once registered. */
-  function react(response: HttpResponse): boolean {
+    const response = yield* send(spec, via, request, session, what, tags);
+    if (via === 'browser') continue;
+    // The app's reaction to a /register answer.
+    if (response.status === 200) return;
     const body = response.body as Partial<UiaChallenge> & { errcode?: string };
-    if (response.status === 200) return true;
     if (response.status === 401 && typeof body.session === 'string') {
       if (session === undefined || spec.adoptsNewSession) session = body.session;
     } else if (response.status === 400 && body.errcode === 'M_UNKNOWN') {
       session = undefined;
     }
-    return false;
-  }
-
-  let first = true;
-  for (const action of spec.actions) {
-    const step = planStep(action, session);
-    if (step === null) continue;
-    if (!first && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
-    first = false;
-    if (step.kind === 'pause') {
-      yield step;
-      continue;
-    }
-    if (step.kind === 'register') {
-      if (action.kind === 'start') session = undefined;
-      const response = yield* send('app', request('app', 'POST', REGISTER_PATH, '', step.body(session, username)), 'POST /register', step.tags);
-      if (react(response)) return;
-      continue;
-    }
-    const query = `session=${encodeURIComponent(session ?? '')}`;
-    const path = fallbackPath(step.stage);
-    if (step.loadsPage) yield* send('browser', request('browser', 'GET', path, query, null), `GET fallback ${step.stage}`, NO_TAGS);
-    const form = step.stage === 'm.login.recaptcha' ? { 'g-recaptcha-response': 'a' } : {};
-    yield* send('browser', request('browser', 'POST', path, query, form), `POST fallback ${step.stage}`, [step.stage]);
   }
 }
 
-type PlannedStep =
-  | { readonly kind: 'pause'; readonly ms: number }
-  | { readonly kind: 'register'; readonly tags: readonly string[]; body(session: string | undefined, username: string): unknown }
-  | { readonly kind: 'fallback'; readonly stage: string; readonly loadsPage: boolean };
-
-/** What an action turns into given the current session; null when it needs a session and there
- * is none (the client has nothing to continue). */
-function planStep(action: ClientAction, session: string | undefined): PlannedStep | null {
-  switch (action.kind) {
-    case 'start':
-      return { kind: 'register', tags: NO_TAGS, body: (_s, username) => ({ username, password: 'correct horse' }) };
-    case 'direct':
-      if (session === undefined) return null;
-      return {
-        kind: 'register',
-        tags: [action.stage],
-        body: (s) => ({ auth: { type: action.stage, session: s, ...(action.stage === 'm.login.recaptcha' ? { response: 'a' } : {}) } }),
-      };
-    case 'resubmit':
-      if (session === undefined) return null;
-      return { kind: 'register', tags: NO_TAGS, body: (s) => ({ auth: { session: s } }) };
-    case 'fallback':
-      if (session === undefined) return null;
-      return { kind: 'fallback', stage: action.stage, loadsPage: action.loadsPage };
-    case 'pause':
-      return { kind: 'pause', ms: action.ms };
-    default: {
-      const unreachable: never = action;
-      throw new Error(`client: unknown action ${JSON.stringify(unreachable)}`);
-    }
+/** Sends one request, retrying timeouts and 5xx answers (the router never retries a POST). */
+function* send(
+  spec: ClientSpec,
+  via: Via,
+  request: HttpRequest,
+  session: string | undefined,
+  what: string,
+  tags: readonly string[],
+): Generator<ClientStep, HttpResponse, HttpResponse> {
+  let response = TIMED_OUT;
+  for (let attempt = 0; attempt <= spec.retries; attempt++) {
+    if (attempt > 0) yield { kind: 'pause', ms: RETRY_BACKOFF_MS };
+    response = yield { kind: 'http', via, request, session: session ?? '', what, tags };
+    if (response !== TIMED_OUT && response.status < 500) return response;
   }
+  return response;
 }

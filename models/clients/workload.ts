@@ -45,8 +45,13 @@ export function browserActor(client: number): number {
   return 2 * client + 1;
 }
 
+/** A, B, ... Z, then 27, 28, ... (the benchmark runs many clients). */
+export function clientLabel(client: number): string {
+  return client < 26 ? String.fromCharCode(65 + client) : String(client + 1);
+}
+
 export function actorName(actor: number): string {
-  return `${actor % 2 === 0 ? 'app' : 'browser'} ${String.fromCharCode(65 + Math.floor(actor / 2))}`;
+  return `${actor % 2 === 0 ? 'app' : 'browser'} ${clientLabel(Math.floor(actor / 2))}`;
 }
 
 export function countRequestsPlanned(spec: ClientSpec): number {

@@ -58,7 +58,8 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   };
 }
 
-function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
+/** Dispatches a request to the servlet this process mounts (exported for the bare-loop benchmark). */
+export function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
   if (registerPath.test(request.path)) return yield* handleRegister(ctx, request);
   const fallback = fallbackPath.exec(request.path);
   if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers)) {

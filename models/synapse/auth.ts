@@ -28,11 +28,17 @@ export function* checkUiAuth(
 ): Task<UiAuthOutcome> {
   const { profile, store } = ctx;
   // Step 1: pop `auth`; the rest of the body is the clientdict.
-  const { auth: rawAuth, ...clientdict } = body;
+  const rawAuth = body['auth'];
+  const clientdict: Record<string, unknown> = {};
+  let hasClientdict = false;
+  for (const key of Object.keys(body)) {
+    if (key === 'auth') continue;
+    clientdict[key] = body[key];
+    hasClientdict = true;
+  }
   const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
   const uri = request.query === '' ? request.path : `${request.path}?${request.query}`;
   const givenId = typeof auth.session === 'string' ? auth.session : undefined;
-  const hasClientdict = Object.keys(clientdict).length > 0;
 
   let sessionId: string;
   // The clientdict the operation proceeds with: the body's, or the stored one for an empty body.
@@ -69,7 +75,7 @@ export function* checkUiAuth(
   }
 
   // Step 5: no auth at all -> 401 without `completed`.
-  if (rawAuth === undefined || Object.keys(auth).length === 0) {
+  if (rawAuth === undefined || isEmpty(auth)) {
     return { kind: 'respond', response: challenge(sessionId, flows, undefined, undefined), sessionId };
   }
 
@@ -95,18 +101,34 @@ export function* checkUiAuth(
   return { kind: 'respond', response: challenge(sessionId, flows, [...creds.keys()], failure), sessionId };
 }
 
+function isEmpty(o: object): boolean {
+  return Object.keys(o).length === 0;
+}
+
+/** `params` for a set of flows; built once per flows array (they are module constants). */
+const paramsCache = new Map<readonly Flow[], Readonly<Record<string, unknown>>>();
+
+function paramsFor(flows: readonly Flow[]): Readonly<Record<string, unknown>> {
+  let params = paramsCache.get(flows);
+  if (params === undefined) {
+    const built: Record<string, unknown> = {};
+    for (const flow of flows) for (const stage of flow.stages) if (PARAMS[stage] !== undefined) built[stage] = PARAMS[stage];
+    params = built;
+    paramsCache.set(flows, params);
+  }
+  return params;
+}
+
 function challenge(
   session: string,
   flows: readonly Flow[],
   completed: readonly string[] | undefined,
   failure: { errcode: string; error: string } | undefined,
 ): HttpResponse {
-  const params: Record<string, unknown> = {};
-  for (const flow of flows) for (const stage of flow.stages) if (PARAMS[stage] !== undefined) params[stage] = PARAMS[stage];
   const body: UiaChallenge = {
     session,
     flows,
-    params,
+    params: paramsFor(flows),
     ...(completed === undefined ? {} : { completed }),
     ...(failure === undefined ? {} : failure),
   };

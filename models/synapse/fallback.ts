@@ -10,10 +10,12 @@ function isFallbackStage(stage: string): stage is FallbackStage {
 
 /** `session=...` from a query string. */
 export function sessionFromQuery(query: string): string | undefined {
-  for (const part of query.split('&')) {
-    if (part.startsWith('session=')) return decodeURIComponent(part.slice('session='.length));
-  }
-  return undefined;
+  const at = query.startsWith('session=') ? 0 : query.indexOf('&session=') + 1;
+  if (at === 0 && !query.startsWith('session=')) return undefined;
+  const start = at + 'session='.length;
+  const end = query.indexOf('&', start);
+  const raw = end < 0 ? query.slice(start) : query.slice(start, end);
+  return raw.includes('%') ? decodeURIComponent(raw) : raw;
 }
 
 /**

@@ -1,0 +1,101 @@
+import type { HttpRequest, HttpResponse } from '../src/http.js';
+import { Rng } from '../src/rng.js';
+import { clientScript, TIMED_OUT } from '../models/clients/registration-client.js';
+import type { ClientSpec } from '../models/clients/workload.js';
+import { route, type SynapseProcessConfig } from '../models/synapse/app.js';
+import type { SynapseContext } from '../models/synapse/context.js';
+import { SynapseDatabase } from '../models/synapse/database.js';
+import { PROFILES } from '../models/synapse/profile.js';
+import { findStrategy } from '../models/strategies.js';
+import type { Case } from '../models/world.js';
+
+/** The steady workload of the benchmark: 4 clients, each the whole registration with the
+ * captcha on the fallback page, no pauses, no faults. */
+export function steadyCase(strategy: 'memory-1.8' | 'sql', seed: number): Case {
+  const spec: ClientSpec = {
+    actions: [
+      { kind: 'start' },
+      { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: true },
+      { kind: 'resubmit' },
+      { kind: 'direct', stage: 'm.login.terms' },
+      { kind: 'direct', stage: 'm.login.dummy' },
+    ],
+    adoptsNewSession: false,
+    retries: 0,
+    requestTimeoutMs: 30_000,
+    thinkMs: 0,
+  };
+  return {
+    strategy,
+    profile: strategy === 'sql' ? '1.13' : '1.8',
+    faultProfile: 'steady',
+    workload: { clients: [spec, spec, spec, spec] },
+    faultPlan: { faults: [] },
+    tapes: { actors: [[], [], [], [], [], [], [], []], shared: [] },
+    seed,
+  };
+}
+
+/**
+ * The same client scripts, servlets, stores and database as a simulated run, called directly:
+ * no scheduler, no network, no trace. Returns the number of answered requests.
+ */
+export function runBareLoop(c: Case): number {
+  const strategy = findStrategy(c.strategy);
+  if (strategy === undefined) throw new Error(`bare loop: unknown strategy ${c.strategy}`);
+  const database = new SynapseDatabase();
+  const rng = new Rng(c.seed, '');
+  const processes = ['main', 'reader1', 'reader2'].map((name, id) => {
+    const config: SynapseProcessConfig = {
+      role: name === 'main' ? 'main' : 'worker',
+      profile: PROFILES[c.profile],
+      store: strategy.store,
+      database: 0,
+      storeNode: strategy.store.placement === 'process' ? -1 : 0,
+      serverName: 'test',
+    };
+    const processRng = rng.child(`${name}#1`);
+    const ctx: SynapseContext = {
+      profile: config.profile,
+      store: strategy.store.connect({ newSessionId: () => processRng.letters(24), nowMs: () => 0, serviceNode: config.storeNode }),
+      database: 0,
+      processId: id + 1,
+      rng: processRng,
+      serverName: 'test',
+      nowMs: () => 0,
+    };
+    return { ctx, config };
+  });
+  let roundRobin = 0;
+  const registerUpstreams = strategy.routing.pools['register']?.upstreams ?? [];
+  const pick = (request: HttpRequest) => {
+    if (!request.path.endsWith('/register')) return processes[0];
+    const name = registerUpstreams[roundRobin++ % registerUpstreams.length];
+    return processes.find((_, i) => ['main', 'reader1', 'reader2'][i] === name) ?? processes[0];
+  };
+
+  let answered = 0;
+  c.workload.clients.forEach((spec, index) => {
+    const script = clientScript(spec, `user${index}`, `198.51.100.${10 + index}`);
+    let input: HttpResponse = TIMED_OUT;
+    for (;;) {
+      const step = script.next(input);
+      if (step.done === true) break;
+      if (step.value.kind === 'pause') {
+        input = TIMED_OUT;
+        continue;
+      }
+      const target = pick(step.value.request);
+      if (target === undefined) throw new Error('bare loop: no process');
+      const handler = route(target.ctx, target.config, step.value.request);
+      let result = handler.next();
+      while (result.done !== true) {
+        const effect = result.value;
+        result = handler.next(effect.kind === 'call' ? database.execute(effect.command, 0) : undefined);
+      }
+      input = result.value;
+      answered++;
+    }
+  });
+  return answered;
+}

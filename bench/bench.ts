@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: throughput of the simulator against the same handler logic in a bare loop,
+ * and the time from start to a shrunk counterexample. Wall-clock time is fine here: the bench
+ * measures the engine, it is not part of the simulated world.
+ */
+import { performance } from 'node:perf_hooks';
+import { findFaultProfile } from '../properties/fault-profiles.js';
+import { search } from '../properties/search.js';
+import { steadyCase, runBareLoop } from './bare-loop.js';
+import { runCase } from '../models/world.js';
+
+const SECONDS = Number(process.argv[2] ?? 1.5);
+
+interface Throughput {
+  readonly requestsPerSecond: number;
+  readonly eventsPerSecond: number;
+}
+
+function measure(run: (seed: number) => { requests: number; events: number }): Throughput {
+  for (let seed = 0; seed < 300; seed++) run(seed); // warm-up
+  let requests = 0;
+  let events = 0;
+  let seed = 1000;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < SECONDS * 1000) {
+    for (let i = 0; i < 50; i++) {
+      const r = run(seed++);
+      requests += r.requests;
+      events += r.events;
+    }
+    elapsed = performance.now() - start;
+  }
+  return { requestsPerSecond: (requests / elapsed) * 1000, eventsPerSecond: (events / elapsed) * 1000 };
+}
+
+function simRun(strategy: 'memory-1.8' | 'sql'): (seed: number) => { requests: number; events: number } {
+  return (seed) => {
+    const result = runCase(steadyCase(strategy, seed));
+    let requests = 0;
+    for (const o of result.observations) if (o.phase === 'received') requests++;
+    return { requests, events: result.steps };
+  };
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+const lines: string[] = [];
+for (const strategy of ['memory-1.8', 'sql'] as const) {
+  const sim = measure(simRun(strategy));
+  const bare = measure((seed) => ({ requests: runBareLoop(steadyCase(strategy, seed)), events: 0 }));
+  lines.push(
+    `${strategy.padEnd(10)}  simulated: ${fmt(sim.requestsPerSecond)} answered requests/s, ${fmt(sim.eventsPerSecond)} events/s` +
+      `;  bare loop: ${fmt(bare.requestsPerSecond)} requests/s;  bare/simulated = ${(bare.requestsPerSecond / sim.requestsPerSecond).toFixed(2)}x`,
+  );
+}
+
+// Time from start to a shrunk, 1-minimal counterexample for memory-1.8 (module load excluded).
+const faultProfile = findFaultProfile('any-restart');
+if (faultProfile === undefined) throw new Error('bench: fault profile any-restart is missing');
+const settings = { strategy: 'memory-1.8', profile: '1.8' as const, faultProfile, workload: 'registration', property: 'progress-never-lost' as const };
+search(settings, 100, 99); // warm-up
+const times: number[] = [];
+let requests = 0;
+for (let seed = 1; seed <= 5; seed++) {
+  const start = performance.now();
+  const outcome = search(settings, 100, seed);
+  times.push(performance.now() - start);
+  if (outcome.verdict !== 'violated') throw new Error(`bench: memory-1.8 was not caught with seed ${seed}`);
+  requests = Math.max(requests, outcome.violation.requests);
+}
+times.sort((a, b) => a - b);
+lines.push(`memory-1.8  time to a shrunk counterexample: median ${(times[2] ?? 0).toFixed(1)} ms of 5 (seeds 1-5; at most ${requests} requests)`);
+console.log(lines.join('\n'));
