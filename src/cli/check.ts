@@ -1,3 +1,4 @@
+import { match } from 'ts-pattern';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { encodeToken } from '../run/token.js';
@@ -57,59 +58,52 @@ export function runCheck(options: CheckOptions): CommandOutput {
     runs: outcome.runs,
     seed: options.seed,
   };
-  switch (outcome.verdict) {
-    case 'holds': {
+  return match(outcome)
+    .with({ verdict: 'holds' }, (holds): CommandOutput => {
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds' }) + '\n', exitCode: 0 };
-      const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
-        `${property}: not found in ${outcome.runs} runs.`,
-      ];
+      const text = [...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed), `${property}: not found in ${holds.runs} runs.`];
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
-    }
-    case 'error': {
-      const token = tokenFor(outcome.case, property, '');
-      const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-      const text = `the model threw during run ${outcome.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
+    })
+    .with({ verdict: 'error' }, (thrown): CommandOutput => {
+      const token = tokenFor(thrown.case, property, '');
+      const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };
-      return { stdout: text, exitCode: 3, stderr: outcome.error instanceof Error ? (outcome.error.stack ?? '') : '' };
-    }
-    case 'violated': {
-      const token = tokenFor(outcome.case, property, outcome.result.traceHash);
-      const steps = stepsOf(outcome.result, outcome.violation);
-      const faults = outcome.case.faultPlan.faults.map(describeFault);
+      const text = `the model threw during run ${thrown.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
+      return { stdout: text, exitCode: 3, stderr: thrown.error instanceof Error ? (thrown.error.stack ?? '') + '\n' : '' };
+    })
+    .with({ verdict: 'violated' }, (violated): CommandOutput => {
+      const token = tokenFor(violated.case, property, violated.result.traceHash);
+      const steps = stepsOf(violated.result, violated.violation);
+      const faults = violated.case.faultPlan.faults.map(describeFault);
       if (format === 'json') {
         const violation = {
           property,
-          requests: outcome.violation.requests,
-          clients: outcome.case.workload.clients.length,
+          requests: violated.violation.requests,
+          clients: violated.case.workload.clients.length,
           faults,
-          why: outcome.violation.why,
+          why: violated.violation.why,
           token,
-          traceHash: outcome.result.traceHash,
+          traceHash: violated.result.traceHash,
           steps,
         };
         return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1 };
       }
       const text = [
         ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
-        `${property}: VIOLATED in run ${outcome.failingRun} of ${options.runs}; shrunk by fast-check (${outcome.shrinks} steps), then made 1-minimal (${outcome.minimizeAttempts} tries).`,
+        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`,
         '',
-        `Minimal counterexample: ${outcome.violation.requests} requests, ${plural(outcome.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        `Minimal counterexample: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
         ...renderSteps(steps),
         '',
-        `Why: ${outcome.violation.why}`,
+        `Why: ${violated.violation.why}`,
         '',
-        `trace hash  ${outcome.result.traceHash}`,
+        `trace hash  ${violated.result.traceHash}`,
         `replay      npm run uiasim -- replay ${token}`,
       ];
       return { stdout: text.join('\n') + '\n', exitCode: 1 };
-    }
-    default: {
-      const unreachable: never = outcome;
-      throw new Error(`check: unknown outcome ${JSON.stringify(unreachable)}`);
-    }
-  }
+    })
+    .exhaustive();
 }
 
 export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
 import { TokenError } from '../run/token.js';
 import { runCheck, type CommandOutput } from './check.js';
+import { runCompare } from './compare.js';
 import { runList } from './list.js';
 import { runReplay } from './replay.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
@@ -60,6 +61,17 @@ program
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((token, options) => guarded(() => runReplay(token, options)));
+
+program
+  .command('compare')
+  .description('every strategy x fault profile: which lose UIA progress, each failure with a replay token')
+  .option('--strategies <names>', 'comma-separated strategies (default: all)')
+  .option('--faults <names>', 'comma-separated fault profiles (default: all)')
+  .option('--runs <n>', 'runs per cell', parseCount, 200)
+  .option('--seed <n>', 'seed of the whole comparison', parseSeed, 1)
+  .option('--format <format>', 'text or json', 'text')
+  .option('--json', 'same as --format json')
+  .action((options) => guarded(() => runCompare(options)));
 
 program
   .command('list')

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The CLI as users run it: the built JavaScript (`npm test` builds dist/ first, as `prepare` does).
+const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('uiasim check / replay: the #6705 acceptance path', () => {
+  const check = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1');
+  const json = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json');
+  const report = JSON.parse(json.stdout) as {
+    schemaVersion: number;
+    verdict: string;
+    violation: { requests: number; token: string; traceHash: string; steps: { actor: string; servedBy: string; status: number }[] };
+  };
+
+  it('check exits 1 and prints the minimal counterexample, why, the hash and the token', () => {
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/progress-never-lost: VIOLATED/);
+    expect(check.stdout).toMatch(/Minimal counterexample: [34] requests, 1 client, no faults\./);
+    expect(check.stdout).toMatch(/^Why: reader1 answered app A's request/m);
+    expect(check.stdout).toContain(`trace hash  ${report.violation.traceHash}`);
+    expect(check.stdout).toContain(`replay      npm run uiasim -- replay ${report.violation.token}`);
+  });
+
+  it('check --json has the documented shape', () => {
+    expect(json.status).toBe(1);
+    expect(Object.keys(report).sort()).toEqual(['faults', 'profile', 'property', 'runs', 'schemaVersion', 'seed', 'strategy', 'verdict', 'violation', 'workload']);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.verdict).toBe('violated');
+    expect(report.violation.requests).toBeLessThanOrEqual(4);
+    expect(report.violation.token).toMatch(/^uiasim1\.[A-Za-z0-9_-]+\.[0-9a-f]{10}$/);
+    expect(report.violation.steps.map((s) => s.servedBy)).toEqual(expect.arrayContaining(['reader1', 'main']));
+  });
+
+  it('stdout is identical when run twice', () => {
+    expect(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1').stdout).toBe(check.stdout);
+  });
+
+  it('replay exits 1 with the same trace hash, twice identically', () => {
+    const replay = uiasim('replay', report.violation.token);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(`trace hash  ${report.violation.traceHash}`);
+    expect(replay.stderr).toBe('');
+    expect(uiasim('replay', report.violation.token).stdout).toBe(replay.stdout);
+  });
+
+  it('replay --format json', () => {
+    const replay = uiasim('replay', report.violation.token, '--format', 'json');
+    const body = JSON.parse(replay.stdout) as Record<string, unknown>;
+    expect(body).toMatchObject({ schemaVersion: 1, verdict: 'violated', traceHash: report.violation.traceHash, property: 'progress-never-lost' });
+  });
+
+  it('the same token under sql exits 0 with another hash', () => {
+    const replay = uiasim('replay', report.violation.token, '--strategy', 'sql', '--json');
+    expect(replay.status).toBe(0);
+    const body = JSON.parse(replay.stdout) as { verdict: string; traceHash: string };
+    expect(body.verdict).toBe('holds');
+    expect(body.traceHash).not.toBe(report.violation.traceHash);
+  });
+
+  it('a truncated token and a token with one character changed exit 2 with one clear line', () => {
+    const token = report.violation.token;
+    const truncated = uiasim('replay', token.slice(0, token.length - 12));
+    expect(truncated.status).toBe(2);
+    expect(truncated.stderr.trim().split('\n')).toHaveLength(1);
+    expect(truncated.stderr).toMatch(/uiasim: .*token/);
+    const at = 20;
+    const changed = token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+    const tampered = uiasim('replay', changed);
+    expect(tampered.status).toBe(2);
+    expect(tampered.stderr).toBe('uiasim: replay token checksum mismatch: the token is truncated or was changed\n');
+  });
+});
+
+describe('uiasim usage errors exit 2 with one line, never a stack trace', () => {
+  it('an unknown strategy lists the valid ones', () => {
+    const run = uiasim('check', '--strategy', 'nope');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("uiasim: unknown strategy 'nope'; valid choices: memory-1.8, sql\n");
+    expect(run.stdout).toBe('');
+  });
+
+  it('a bad number, an unknown fault profile, an unknown option', () => {
+    for (const args of [
+      ['check', '--strategy', 'sql', '--runs', 'ten'],
+      ['check', '--strategy', 'sql', '--seed', '1.5'],
+      ['check', '--strategy', 'sql', '--faults', 'earthquake'],
+      ['check', '--strategy', 'sql', '--frobnicate'],
+    ]) {
+      const run = uiasim(...args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('uiasim check sql and list', () => {
+  it('check --strategy sql --runs 2000 exits 0: not found', () => {
+    const run = uiasim('check', '--strategy', 'sql', '--runs', '2000');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('progress-never-lost: not found in 2000 runs.');
+  });
+
+  it('list names every strategy, profile, fault profile, workload and property', () => {
+    const run = uiasim('list');
+    expect(run.status).toBe(0);
+    for (const name of ['memory-1.8', 'sql', '1.8', '1.13', 'steady', 'any-restart', 'registration', 'progress-never-lost']) {
+      expect(run.stdout).toMatch(new RegExp(`\\s${name.replace('.', '\\.')}\\s`));
+    }
+    const json = JSON.parse(uiasim('list', '--json').stdout) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'strategies', 'workloads']);
+  });
+});
