@@ -40,6 +40,8 @@ export function coverageOf(result: RunResult): RunCoverage {
     }
     const about = requestSession.get(event.msgId) ?? '';
     serve(about !== '' ? about : event.key, event.servedBy);
+    // A 401 naming another session (1.8's silent replacement) names one more session.
+    if (event.status === 401 && event.key !== '' && event.key !== about) serve(event.key, event.servedBy);
     const showsSomething = (event.status === 401 && event.tags.length > 0) || event.detail === 'page:success';
     const session = event.key !== '' ? event.key : about;
     if (showsSomething && session !== '') lastShownAtMs.set(session, event.atMs);

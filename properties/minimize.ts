@@ -1,5 +1,5 @@
 import type { Fault } from '../src/faults.js';
-import type { ClientAction, ClientSpec } from '../models/clients/workload.js';
+import { actorName, type ClientAction, type ClientSpec } from '../models/clients/workload.js';
 import type { Case } from '../models/world.js';
 
 /**
@@ -29,10 +29,11 @@ export function minimizeCase(start: Case, stillFails: (c: Case) => boolean, maxA
 export function* reductions(c: Case): Generator<Case> {
   const clients = c.workload.clients;
   const actors = c.tapes.actors;
-  // Remove a whole client, with its two tapes.
+  // Remove a whole client, with its two tapes and the faults aimed at its actors.
   if (clients.length > 1) {
     for (let i = 0; i < clients.length; i++) {
-      yield withClients(c, without(clients, i), [...actors.slice(0, 2 * i), ...actors.slice(2 * i + 2)]);
+      const smaller = withClients(c, without(clients, i), [...actors.slice(0, 2 * i), ...actors.slice(2 * i + 2)]);
+      yield { ...smaller, faultPlan: { faults: faultsWithoutClient(c.faultPlan.faults, i) } };
     }
   }
   // Remove a fault.
@@ -68,6 +69,37 @@ export function* reductions(c: Case): Generator<Case> {
   }
   if (c.seed !== 0) yield { ...c, seed: 0 };
 }
+
+/** The faults once client `removed` is gone: its actors' faults are dropped, and the actors of
+ * the clients after it take the names of one client earlier ("app C" becomes "app B"). */
+function faultsWithoutClient(faults: readonly Fault[], removed: number): Fault[] {
+  const names = new Map<string, string | null>();
+  for (let actor = 0; actor < 2 * MAX_CLIENT_LABELS; actor++) {
+    const client = Math.floor(actor / 2);
+    names.set(actorName(actor), client === removed ? null : client > removed ? actorName(actor - 2) : actorName(actor));
+  }
+  const rename = (actor: string): string | null => (names.has(actor) ? (names.get(actor) ?? null) : actor);
+  const out: Fault[] = [];
+  for (const fault of faults) {
+    if (fault.kind === 'drop') {
+      const actor = rename(fault.actor);
+      if (actor !== null) out.push({ ...fault, actor });
+    } else if (fault.kind === 'crash' && fault.after !== undefined) {
+      const actor = rename(fault.after.actor);
+      if (actor !== null) out.push({ ...fault, after: { ...fault.after, actor } });
+    } else if (fault.kind === 'partition') {
+      const a = rename(fault.a);
+      const b = rename(fault.b);
+      if (a !== null && b !== null) out.push({ ...fault, a, b });
+    } else {
+      out.push(fault);
+    }
+  }
+  return out;
+}
+
+/** Enough clients for any generated case (the arbitraries make at most 4). */
+const MAX_CLIENT_LABELS = 64;
 
 function* simplerFaults(fault: Fault): Generator<Fault> {
   if (fault.kind !== 'crash') return;

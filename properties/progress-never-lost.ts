@@ -1,4 +1,5 @@
 import type { ObserveEvent } from '../src/trace.js';
+import { UNKNOWN_SESSION_DETAIL } from '../models/clients/registration-client.js';
 import { actorName } from '../models/clients/workload.js';
 import type { Profile } from '../models/synapse/profile.js';
 import type { Violation } from './violation.js';
@@ -22,7 +23,8 @@ interface Shown {
  * when no request carried X for 48 h. A restart is never a legitimate expiry.
  */
 export function checkProgressNeverLost(observations: readonly ObserveEvent[], profile: Profile, nodeNames: readonly string[]): Violation | null {
-  const sentAt = new Map<number, { readonly index: number; readonly event: ObserveEvent; readonly requestNumber: number }>();
+  /** Per request: where it was sent, and when a request last carried its session before it. */
+  const sentAt = new Map<number, { readonly index: number; readonly event: ObserveEvent; readonly requestNumber: number; readonly previousCarryMs: number | undefined }>();
   const shown = new Map<string, Map<string, Shown>>();
   const createdAtMs = new Map<string, number>();
   const lastCarriedAtMs = new Map<string, number>();
@@ -32,17 +34,23 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
     const event = observations[i] as ObserveEvent;
     if (event.phase === 'sent') {
       requestCount++;
-      sentAt.set(event.msgId, { index: i, event, requestNumber: requestCount });
+      // Judged from the client's own times: a request carries its session when it is sent,
+      // whether or not an answer comes back.
+      const previousCarryMs = event.key === '' ? undefined : (lastCarriedAtMs.get(event.key) ?? createdAtMs.get(event.key));
+      sentAt.set(event.msgId, { index: i, event, requestNumber: requestCount, previousCarryMs });
+      if (event.key !== '') lastCarriedAtMs.set(event.key, event.atMs);
       continue;
     }
     const request = sentAt.get(event.msgId);
     if (request === undefined) throw new Error(`progress-never-lost: a response to request ${event.msgId} that was never sent`);
     const x = request.event.key;
-    if (x === '' && event.status === 401 && event.key !== '' && !createdAtMs.has(event.key)) createdAtMs.set(event.key, request.event.atMs);
+    // A session is created by the request whose 401 first names it: one sent without a session,
+    // or (1.8) one about an unknown session that silently got a fresh one.
+    if (event.status === 401 && event.key !== '' && !createdAtMs.has(event.key)) createdAtMs.set(event.key, request.event.atMs);
 
     if (x !== '') {
       const loss = lossOf(event, x, shown.get(x), request.index);
-      if (loss !== null && !legitimateExpiry(profile, x, request.event.atMs, event.atMs, createdAtMs, lastCarriedAtMs)) {
+      if (loss !== null && !legitimateExpiry(profile, request.event.atMs, event.atMs, createdAtMs.get(x), request.previousCarryMs)) {
         const served = event.servedBy >= 0 ? (nodeNames[event.servedBy] ?? `node ${event.servedBy}`) : 'the router';
         return {
           property: 'progress-never-lost',
@@ -52,7 +60,6 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
           why: `${served} answered ${actorName(event.actor)}'s request about session ${x} with ${loss.answer}, although ${loss.stage} had been shown for ${x} (${loss.shown.how}).`,
         };
       }
-      lastCarriedAtMs.set(x, request.event.atMs);
     }
 
     // What this response shows.
@@ -85,7 +92,7 @@ function lossOf(
   for (const entry of stages) if (entry[1].index < requestIndex && (earliest === null || entry[1].index < earliest[1].index)) earliest = entry;
   if (earliest === null) return null;
   const [firstStage, firstShown] = earliest;
-  if (event.status === 400 && event.detail === 'M_UNKNOWN') return { answer: '400 Unknown session ID', stage: firstStage, shown: firstShown };
+  if (event.status === 400 && event.detail.startsWith(UNKNOWN_SESSION_DETAIL)) return { answer: '400 Unknown session ID', stage: firstStage, shown: firstShown };
   if (event.status !== 401) return null;
   if (event.key !== x) return { answer: `a 401 naming another session (${event.key})`, stage: firstStage, shown: firstShown };
   for (const [stage, when] of stages) {
@@ -98,17 +105,14 @@ function lossOf(
 
 function legitimateExpiry(
   profile: Profile,
-  x: string,
   sentMs: number,
   receivedMs: number,
-  createdAtMs: ReadonlyMap<string, number>,
-  lastCarriedAtMs: ReadonlyMap<string, number>,
+  createdMs: number | undefined,
+  previousCarryMs: number | undefined,
 ): boolean {
   const expiryMs = profile.expiry.expiryMs;
-  if (profile.expiry.kind === 'absolute') {
-    const created = createdAtMs.get(x);
-    return created !== undefined && receivedMs >= created + expiryMs;
-  }
-  const last = lastCarriedAtMs.get(x) ?? createdAtMs.get(x);
-  return last !== undefined && sentMs >= last + expiryMs;
+  // 1.13+: 48 h from the creating request, absolute (ref 2.8).
+  if (profile.expiry.kind === 'absolute') return createdMs !== undefined && receivedMs >= createdMs + expiryMs;
+  // 1.8: 48 h without a request carrying the session (sliding, ref 2.2).
+  return previousCarryMs !== undefined && sentMs >= previousCarryMs + expiryMs;
 }

@@ -1,7 +1,9 @@
 /** `npm run golden`: rewrites test/golden/*.trace.txt from the golden cases. The only way those
  * files should change. */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from './repo-root.js';
 import { traceToText } from '../src/report/trace-text.js';
 import { runCase } from '../models/world.js';
 import { GOLDEN_CASES } from './golden-cases.js';
@@ -16,9 +18,8 @@ export function goldenText(name: string): string {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const dir = new URL('../../test/golden/', import.meta.url);
   for (const name of Object.keys(GOLDEN_CASES)) {
-    writeFileSync(new URL(`${name}.trace.txt`, dir), goldenText(name));
+    writeFileSync(join(repoRoot(), 'test/golden', `${name}.trace.txt`), goldenText(name));
     console.log(`wrote test/golden/${name}.trace.txt`);
   }
 }

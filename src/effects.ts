@@ -29,6 +29,17 @@ export class BackendUnavailableError extends Error {
   }
 }
 
+/** An error with an HTTP answer, thrown from deep inside a handler (Synapse's SynapseError,
+ * e.g. a StoreError 500): the process answers the request with it. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
 /** Yields one backend call and returns its result, throwing BackendUnavailableError when the
  * service could not be reached. */
 export function* call<T>(to: number, command: unknown): Task<T> {

@@ -1,6 +1,6 @@
 import { SHARED_OWNER } from './chooser.js';
 import type { FaultPlan } from './faults.js';
-import type { Message } from './message.js';
+import type { Message, TimerMessage } from './message.js';
 import { ProcessNode } from './process.js';
 import type { Sim, SimNode } from './sim.js';
 
@@ -23,6 +23,8 @@ export class FaultInjector implements SimNode {
   readonly incarnation = 1;
   private readonly anchored: Anchored[] = [];
   private readonly responsesSeen: number[] = [];
+  /** Node id -> its queued restart, while it is down. */
+  private readonly pendingRestarts = new Map<number, TimerMessage>();
 
   constructor(
     private readonly sim: Sim,
@@ -58,11 +60,20 @@ export class FaultInjector implements SimNode {
   receive(message: Message): void {
     if (message.kind !== 'timer') throw new Error(`fault injector got a ${message.kind}; it only takes its own timers`);
     const action = message.payload as Action;
-    if (action.kind === 'crash') {
-      action.node.crash();
-      this.sim.setTimer(this, action.downMs, SHARED_OWNER, { kind: 'restart', node: action.node, downMs: 0 } satisfies Action);
-    } else {
+    if (action.kind === 'restart') {
+      this.pendingRestarts.delete(action.node.id);
       action.node.restart();
+      return;
     }
+    // Overlapping crashes: the node stays down until the latest of their restarts.
+    const restartAtMs = this.sim.nowMs + action.downMs;
+    const pending = this.pendingRestarts.get(action.node.id);
+    if (pending !== undefined) {
+      if (pending.dueMs >= restartAtMs) return;
+      this.sim.cancel(pending);
+    }
+    action.node.crash();
+    const restart: Action = { kind: 'restart', node: action.node, downMs: 0 };
+    this.pendingRestarts.set(action.node.id, this.sim.setTimer(this, action.downMs, SHARED_OWNER, restart));
   }
 }

@@ -56,12 +56,14 @@ export class Network {
   transmit(message: Message): void {
     const sim = this.sim;
     const now = sim.nowMs;
+    // Count first: "the 2nd request from app A" must not depend on whether a partition exists.
+    const dropped = this.drops.length > 0 && this.isDropped(message);
     if (this.partitions.length > 0 && this.isCut(message.from, message.to, now)) {
       sim.trace.drop(now, message.id, 'partition');
       if (message.kind === 'request' || message.kind === 'command') sim.refuse(message, this.options.connectTimeoutMs);
       return;
     }
-    if (this.drops.length > 0 && this.isDropped(message)) {
+    if (dropped) {
       sim.trace.drop(now, message.id, 'fault');
       return;
     }

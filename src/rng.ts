@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LETTERS_POW5 = 52 ** 5;
 
 /**
  * A seeded stream of random data (IDs, tokens). Control flow never draws from here: it goes
@@ -12,16 +13,14 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
  * the session IDs of its previous life.
  */
 export class Rng {
-  private readonly next: () => number;
+  /** Built on the first draw: most streams of a run (a database node, an idle worker) never
+   * draw, and seeding costs more than a thousand draws. */
+  private next: (() => number) | null = null;
 
   constructor(
     readonly rootSeed: number,
     readonly labelPath: string,
-  ) {
-    // xor128: fast and good enough for IDs; never seedrandom's default ARC4 in a hot loop
-    // (toolchain.md, PRNG benchmark).
-    this.next = seedrandom.xor128(`${rootSeed}/${labelPath}`).int32;
-  }
+  ) {}
 
   child(label: string): Rng {
     return new Rng(this.rootSeed, this.labelPath === '' ? label : `${this.labelPath}/${label}`);
@@ -29,6 +28,9 @@ export class Rng {
 
   /** An unsigned 32-bit integer. */
   u32(): number {
+    // xor128: fast and good enough for IDs; never seedrandom's default ARC4 in a hot loop
+    // (toolchain.md, PRNG benchmark).
+    this.next ??= seedrandom.xor128(`${this.rootSeed}/${this.labelPath}`).int32;
     return this.next() >>> 0;
   }
 
@@ -37,10 +39,22 @@ export class Rng {
     return Math.floor((this.u32() * n) / 4294967296);
   }
 
-  /** `length` letters a-z, A-Z, as Synapse's `random_string` makes session IDs (ref 2.4). */
+  /** `length` letters a-z, A-Z, as Synapse's `random_string` makes session IDs (ref 2.4).
+   * One 32-bit draw gives five letters (52^5 < 2^32): the IDs are uniform up to a bias of
+   * 52^5/2^32 per letter group, irrelevant here, for a fifth of the draws. */
   letters(length: number): string {
     let out = '';
-    for (let i = 0; i < length; i++) out += LETTERS[this.int(LETTERS.length)];
+    let pool = 0;
+    let left = 0;
+    for (let i = 0; i < length; i++) {
+      if (left === 0) {
+        pool = this.int(LETTERS_POW5);
+        left = 5;
+      }
+      out += LETTERS[pool % 52];
+      pool = Math.floor(pool / 52);
+      left--;
+    }
     return out;
   }
 }

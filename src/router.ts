@@ -26,12 +26,17 @@ export interface RoutingMap {
   readonly defaultUpstream: string;
 }
 
-interface CompiledRule {
-  readonly regex: RegExp;
-  readonly method: HttpMethod | undefined;
+/** A pool's balancing state is shared by every rule naming it, as an nginx `upstream` block's. */
+interface CompiledPool {
   readonly balancer: Balancer;
   readonly upstreams: readonly number[];
   nextIndex: number;
+}
+
+interface CompiledRule {
+  readonly regex: RegExp;
+  readonly method: HttpMethod | undefined;
+  readonly pool: CompiledPool;
 }
 
 /**
@@ -53,17 +58,17 @@ export class RouterNode implements SimNode {
     map: RoutingMap,
   ) {
     this.defaultUpstream = sim.nodeByName(map.defaultUpstream).id;
+    const pools = new Map<string, CompiledPool>();
     this.rules = map.rules.map((rule) => {
-      const pool = map.pools[rule.pool];
-      if (pool === undefined) throw new Error(`routing: rule ${rule.path} names an unknown pool ${rule.pool}`);
-      if (pool.upstreams.length === 0) throw new Error(`routing: pool ${rule.pool} has no upstreams`);
-      return {
-        regex: new RegExp(rule.path),
-        method: rule.method,
-        balancer: pool.balancer,
-        upstreams: pool.upstreams.map((name) => sim.nodeByName(name).id),
-        nextIndex: 0,
-      };
+      let pool = pools.get(rule.pool);
+      if (pool === undefined) {
+        const spec = map.pools[rule.pool];
+        if (spec === undefined) throw new Error(`routing: rule ${rule.path} names an unknown pool ${rule.pool}`);
+        if (spec.upstreams.length === 0) throw new Error(`routing: pool ${rule.pool} has no upstreams`);
+        pool = { balancer: spec.balancer, upstreams: spec.upstreams.map((name) => sim.nodeByName(name).id), nextIndex: 0 };
+        pools.set(rule.pool, pool);
+      }
+      return { regex: compiled(rule.path), method: rule.method, pool };
     });
   }
 
@@ -72,19 +77,20 @@ export class RouterNode implements SimNode {
     for (const rule of this.rules) {
       if (rule.method !== undefined && rule.method !== request.method) continue;
       if (!rule.regex.test(request.path)) continue;
-      const n = rule.upstreams.length;
-      switch (rule.balancer) {
+      const pool = rule.pool;
+      const n = pool.upstreams.length;
+      switch (pool.balancer) {
         case 'round-robin': {
-          const index = rule.nextIndex;
-          rule.nextIndex = (index + 1) % n;
-          return rule.upstreams[index] as number;
+          const index = pool.nextIndex;
+          pool.nextIndex = (index + 1) % n;
+          return pool.upstreams[index] as number;
         }
         case 'random':
-          return rule.upstreams[this.sim.chooser.pick(n, owner)] as number;
+          return pool.upstreams[this.sim.chooser.pick(n, owner)] as number;
         case 'ip_hash':
-          return rule.upstreams[ipHash(request.ip) % n] as number;
+          return pool.upstreams[ipHash(request.ip) % n] as number;
         default: {
-          const unreachable: never = rule.balancer;
+          const unreachable: never = pool.balancer;
           throw new Error(`routing: unknown balancer ${String(unreachable)}`);
         }
       }
@@ -127,6 +133,19 @@ export class RouterNode implements SimNode {
       }
     }
   }
+}
+
+/** Routing maps are built once per run: share the compiled patterns (no `g` flag, so a RegExp
+ * keeps no state between tests). */
+const patterns = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(pattern);
+    patterns.set(pattern, regex);
+  }
+  return regex;
 }
 
 /** nginx's ip_hash keys on the first three octets of an IPv4 address. */

@@ -1,7 +1,7 @@
 import type { Chooser } from './chooser.js';
 import type { Message } from './message.js';
 
-const WHEEL_BITS = 12;
+const WHEEL_BITS = 10;
 /** Slots of 1 ms; events due further ahead wait in the overflow heap. */
 const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;

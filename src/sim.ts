@@ -145,6 +145,8 @@ export class Sim {
       }
       if (message.toIncarnation !== -1 && message.toIncarnation !== target.incarnation) {
         trace.drop(clock.nowMs, message.id, 'stale');
+        // A connection to the previous incarnation was reset by the restart.
+        if (message.kind === 'request' || message.kind === 'command') this.refuse(message);
         continue;
       }
       trace.deliver(clock.nowMs, message.id, message.kind, message.from, message.to);

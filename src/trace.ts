@@ -47,6 +47,7 @@ export class Trace {
   readonly observations: ObserveEvent[] = [];
   readonly lifecycleEvents: LifecycleEvent[] = [];
   private eventCount = 0;
+  private readonly stringDigests = new Map<string, readonly [number, number]>();
 
   constructor(capture: boolean) {
     this.events = capture ? [] : null;
@@ -140,19 +141,34 @@ export class Trace {
   }
 
   private num(n: number): void {
-    // Integers up to 2^53: fold the low and the high 32 bits (the same steps as `word`, inlined).
-    const low = n | 0;
-    const high = (n / 4294967296) | 0;
-    let h1 = Math.imul(this.h1 ^ low, 0x01000193);
-    let h2 = Math.imul(this.h2 ^ low, 0x5bd1e995) ^ (this.h2 >>> 15);
-    h1 = Math.imul(h1 ^ high, 0x01000193);
-    this.h2 = Math.imul(h2 ^ high, 0x5bd1e995) ^ (h2 >>> 15);
-    this.h1 = h1;
+    // Integers up to 2^53: one word for [0, 2^31), which is nearly every field; otherwise a
+    // marker and the low and high 32 bits.
+    if (n >= 0 && n <= 0x7fffffff) {
+      this.word(n);
+      return;
+    }
+    this.word(-1);
+    this.word(n | 0);
+    this.word((n / 4294967296) | 0);
   }
 
+  /** Strings (session IDs, details) recur within a run: each distinct one is digested once
+   * into two 32-bit lanes, and the digest is folded in. */
   private str(s: string): void {
-    this.word(s.length);
-    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    let digest = this.stringDigests.get(s);
+    if (digest === undefined) {
+      let a = 0x811c9dc5 ^ s.length;
+      let b = 0x27d4eb2f ^ s.length;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+      }
+      digest = [a, b];
+      this.stringDigests.set(s, digest);
+    }
+    this.word(digest[0]);
+    this.word(digest[1]);
   }
 
   private word(w: number): void {

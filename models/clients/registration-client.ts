@@ -65,7 +65,15 @@ export class RegistrationClient {
       else if (waiting !== null && message.payload === waiting.requestId) this.answer(endpoint, waiting.requestId, TIMED_OUT);
       return;
     }
-    if (message.kind !== 'response') throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses and timers`);
+    if (message.kind === 'reset') {
+      // Connection refused or cut (a partition between the client and the router): to the
+      // client it is a failed attempt, like a timeout.
+      if (waiting === null || message.replyTo !== waiting.requestId) return;
+      if (waiting.timer !== null) this.sim.cancel(waiting.timer);
+      this.answer(endpoint, waiting.requestId, TIMED_OUT);
+      return;
+    }
+    if (message.kind !== 'response') throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses, resets and timers`);
     // A late response to a request the client already gave up on is never seen by it.
     if (waiting === null || message.replyTo !== waiting.requestId) return;
     if (waiting.timer !== null) this.sim.cancel(waiting.timer);
@@ -101,7 +109,7 @@ export class RegistrationClient {
 /** Records a response as the generic observation the properties read: `key` is the session the
  * response names, `detail` its errcode or page, `tags` the stages it shows. */
 function observeResponse(sim: Sim, actor: number, requestId: number, response: HttpResponse): void {
-  const body = response.body as Partial<UiaChallenge & FallbackPage & { errcode: string; user_id: string }> | null;
+  const body = response.body as Partial<UiaChallenge & FallbackPage & { errcode: string; error: string; user_id: string }> | null;
   let key = '';
   let detail = '';
   let tags: readonly string[] = NO_TAGS;
@@ -116,14 +124,22 @@ function observeResponse(sim: Sim, actor: number, requestId: number, response: H
       tags = body.completed ?? NO_TAGS;
     } else if (typeof body.user_id === 'string') {
       detail = body.user_id;
-    } else {
-      detail = body.errcode ?? '';
+    } else if (typeof body.errcode === 'string') {
+      // Errors keep their message: M_UNKNOWN alone does not say "unknown session".
+      detail = `${body.errcode}: ${body.error ?? ''}`;
     }
   }
   sim.trace.observe(sim.nowMs, actor, requestId, 'received', response.status, response.servedBy, key, detail, tags);
 }
 
 const NO_TAGS: readonly string[] = [];
+
+/** ref 2.4 step 3: 400 "Unknown session ID: <sid>" (errcode M_UNKNOWN, shared with other 400s). */
+export const UNKNOWN_SESSION_DETAIL = 'M_UNKNOWN: Unknown session ID';
+
+function isUnknownSession(body: { errcode?: string; error?: string }): boolean {
+  return body.errcode === 'M_UNKNOWN' && typeof body.error === 'string' && body.error.startsWith('Unknown session ID');
+}
 
 const APP_AGENT = 'nheko/0.7';
 const BROWSER_AGENT = 'Mozilla/5.0';
@@ -191,7 +207,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
     const body = response.body as Partial<UiaChallenge> & { errcode?: string };
     if (response.status === 401 && typeof body.session === 'string') {
       if (session === undefined || spec.adoptsNewSession) session = body.session;
-    } else if (response.status === 400 && body.errcode === 'M_UNKNOWN') {
+    } else if (response.status === 400 && isUnknownSession(body)) {
       session = undefined;
     }
   }

@@ -62,11 +62,11 @@ export class MemorySessionStore implements SessionStore {
     // 1.8 kept no per-session client addresses (the ips table came in 1.20, ref 2.1).
   }
 
-  /** ExpiringCache pruning: entries not used since `expiryTimeMs` go. */
+  /** ExpiringCache pruning: entries last used strictly before `expiryTimeMs` go. */
   *deleteOldSessions(expiryTimeMs: number): Task<number> {
     let deleted = 0;
     for (const [id, session] of this.sessions) {
-      if (session.lastUsedMs <= expiryTimeMs) {
+      if (session.lastUsedMs < expiryTimeMs) {
         this.sessions.delete(id);
         deleted++;
       }

@@ -1,4 +1,4 @@
-import { call, type Task } from '../../src/effects.js';
+import { call, HttpError, type Task } from '../../src/effects.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import type { UiAuthCommand } from './sql-tables.js';
 
@@ -23,7 +23,8 @@ export class SqlSessionStore implements SessionStore {
       const inserted = yield* this.run<boolean>({ op: 'ui.create', id, clientdict, uri, method, description, nowMs });
       if (inserted) return id;
     }
-    throw new Error("sql store: couldn't generate a session ID after 5 attempts (ref 2.4 step 2)");
+    // ref 2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
+    throw new HttpError(500, { errcode: 'M_UNKNOWN', error: "Couldn't generate a session ID." });
   }
 
   *getSession(id: string): Task<SessionRecord | undefined> {

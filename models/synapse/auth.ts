@@ -84,7 +84,8 @@ export function* checkUiAuth(
   if (auth.type !== undefined) {
     const stage = stageOf(auth.type);
     if (stage === undefined) {
-      return { kind: 'respond', response: httpResponse(400, matrixError('M_UNRECOGNIZED', `Unrecognised login type ${auth.type}`)), sessionId };
+      // ref 2.4 step 6: a login type nobody recognises is a plain 400, not a 401.
+      return { kind: 'respond', response: httpResponse(400, matrixError('M_UNKNOWN', `Unknown login type ${auth.type}`)), sessionId };
     }
     const verdict = checkStage(stage, auth);
     if (verdict.ok) yield* store.markStageComplete(sessionId, stage, verdict.result);

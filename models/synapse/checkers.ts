@@ -20,7 +20,9 @@ export function checkStage(stage: StageType, auth: AuthDict): CheckResult {
     case 'm.login.recaptcha':
       return typeof auth.response === 'string' && auth.response !== ''
         ? { ok: true, result: true }
-        : { ok: false, status: 401, errcode: 'M_UNAUTHORIZED', error: 'Captcha is required' };
+        : // RecaptchaAuthChecker: LoginError(400, "Captcha response is required", M_CAPTCHA_NEEDED),
+          // merged into the 401 (ref 1.2).
+          { ok: false, status: 400, errcode: 'M_CAPTCHA_NEEDED', error: 'Captcha response is required' };
     default: {
       const unreachable: never = stage;
       throw new Error(`checker: unknown stage ${String(unreachable)}`);

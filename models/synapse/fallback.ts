@@ -24,7 +24,8 @@ export function sessionFromQuery(query: string): string | undefined {
  */
 export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage: string): Task<HttpResponse> {
   const session = sessionFromQuery(request.query);
-  if (session === undefined || session === '') return httpResponse(400, matrixError('M_MISSING_PARAM', 'No session supplied'));
+  // SynapseError(400, "No session supplied"): errcode M_UNKNOWN (ref 2.6).
+  if (session === undefined || session === '') return httpResponse(400, matrixError('M_UNKNOWN', 'No session supplied'));
   if (!isFallbackStage(stage)) return httpResponse(404, matrixError('M_NOT_FOUND', 'Unknown auth stage type'));
 
   if (request.method === 'GET') return page('form', stage, session);
@@ -32,6 +33,10 @@ export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage
 
   const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
   const response = form['g-recaptcha-response'];
+  // 1.8 to HEAD check the form field before add_oob_auth runs: 400 "No captcha response supplied".
+  if (stage === 'm.login.recaptcha' && (typeof response !== 'string' || response === '')) {
+    return httpResponse(400, matrixError('M_UNKNOWN', 'No captcha response supplied'));
+  }
   const verdict = checkStage(stage, typeof response === 'string' ? { response } : {});
   // A LoginError re-renders the form with the error (ref 2.6, #10561).
   if (!verdict.ok) return page('form', stage, session, verdict.error);

@@ -1,0 +1,63 @@
+/**
+ * README.md's command blocks are real output: each fenced block whose first line is
+ * `$ uiasim <args>` holds exactly what `uiasim <args>` prints on stdout. `npm run readme`
+ * rewrites them; test/docs/readme.test.ts fails when one drifts.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from './repo-root.js';
+
+const root = repoRoot();
+const cli = join(root, 'dist/src/cli/main.js');
+export const README = join(root, 'README.md');
+
+export interface CommandBlock {
+  readonly args: readonly string[];
+  readonly command: string;
+  /** The block's text after the command line. */
+  readonly output: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const BLOCK = /```text\n\$ uiasim ([^\n]*)\n([\s\S]*?)```/g;
+
+export function commandBlocks(readme: string): CommandBlock[] {
+  const blocks: CommandBlock[] = [];
+  for (const m of readme.matchAll(BLOCK)) {
+    const command = m[1] ?? '';
+    blocks.push({ args: splitArgs(command), command, output: m[2] ?? '', start: m.index, end: m.index + m[0].length });
+  }
+  return blocks;
+}
+
+/** Arguments separated by spaces; `$TOKEN` stands for the token the first `check --json`
+ * block of the README printed (so replay examples replay that very counterexample). */
+function splitArgs(command: string): string[] {
+  return command.split(' ').filter((a) => a !== '');
+}
+
+export function runUiasim(args: readonly string[], token: string): string {
+  const resolved = args.map((a) => (a === '$TOKEN' ? token : a));
+  const result = spawnSync(process.execPath, [cli, ...resolved], { encoding: 'utf8', timeout: 120_000 });
+  return result.stdout;
+}
+
+export function exampleToken(): string {
+  const json = runUiasim(['check', '--strategy', 'memory-1.8', '--seed', '1', '--json'], '');
+  return (JSON.parse(json) as { violation: { token: string } }).violation.token;
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  let readme = readFileSync(README, 'utf8');
+  const token = exampleToken();
+  for (const block of commandBlocks(readme).reverse()) {
+    const output = runUiasim(block.args, token);
+    readme = `${readme.slice(0, block.start)}\`\`\`text\n$ uiasim ${block.command}\n${output}\`\`\`${readme.slice(block.end)}`;
+    console.log(`updated: uiasim ${block.command}`);
+  }
+  writeFileSync(README, readme);
+}

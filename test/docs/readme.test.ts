@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commandBlocks, exampleToken, README, runUiasim } from '../../scripts/readme-commands.js';
+
+describe('README.md shows real output (regenerate with `npm run readme`)', () => {
+  const readme = readFileSync(README, 'utf8');
+  const blocks = commandBlocks(readme);
+  const token = exampleToken();
+
+  it('starts with the two commands a newcomer needs', () => {
+    const top = readme.split('\n').slice(0, 30).join('\n');
+    expect(top).toContain('npm ci && npm start');
+    expect(top).toContain('npm test');
+  });
+
+  it('has command blocks for check, replay, compare and list', () => {
+    const commands = new Set(blocks.map((b) => b.args[0]));
+    expect([...commands].sort()).toEqual(['check', 'compare', 'list', 'replay']);
+  });
+
+  for (const block of blocks) {
+    it(`uiasim ${block.command.replace('$TOKEN', 'TOKEN')}`, () => {
+      expect(runUiasim(block.args, token)).toBe(block.output);
+    });
+  }
+});

@@ -1,0 +1,162 @@
+// One Synapse process (models/synapse/app.ts): which servlets each role mounts (ref 3.1) and the
+// expiry looping call (ref 2.2, 2.8). The app is built from its factory with a hand-made process
+// context and its tasks are driven against a database by hand.
+import { describe, expect, it } from 'vitest';
+import { fallbackPath } from '../../../models/matrix/protocol.js';
+import { memoryStore } from '../../../models/stores/memory.js';
+import { sqlStore } from '../../../models/stores/sql.js';
+import { synapseProcess, type ProcessRole } from '../../../models/synapse/app.js';
+import { SynapseDatabase } from '../../../models/synapse/database.js';
+import { PROFILES, SESSION_EXPIRE_MS, type ProfileName } from '../../../models/synapse/profile.js';
+import type { HttpRequest, HttpResponse } from '../../../src/http.js';
+import type { App, ProcessNode } from '../../../src/process.js';
+import { Rng } from '../../../src/rng.js';
+import type { Sim } from '../../../src/sim.js';
+import { bodyOf, DB_NODE, drive, register, request, sessionOf, TestClock } from '../helpers.js';
+
+const HOUR = 60 * 60 * 1000;
+const SWEEP = 'expire-old-sessions';
+
+interface Booted {
+  readonly app: App;
+  readonly timers: { readonly delayMs: number; readonly payload: unknown }[];
+  handle(req: HttpRequest): HttpResponse;
+  /** Fires the looping call once (as the timer would). */
+  sweep(): void;
+}
+
+function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
+  const timers: { delayMs: number; payload: unknown }[] = [];
+  const sim = { get nowMs(): number { return clock.ms; } } as unknown as Sim;
+  const node = { id: 9, setAppTimer: (delayMs: number, payload: unknown) => timers.push({ delayMs, payload }) } as unknown as ProcessNode;
+  const store = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
+  const factory = synapseProcess({
+    role,
+    profile: PROFILES[profile],
+    store,
+    database: DB_NODE,
+    storeNode: store.placement === 'process' ? -1 : DB_NODE,
+    serverName: 'test',
+  });
+  const app = factory({ sim, node, rng: new Rng(3, `${name}#1`) });
+  return {
+    app,
+    timers,
+    handle: (req) => drive((app.handleRequest as NonNullable<App['handleRequest']>)(req, 0), db, clock.now).value,
+    sweep: () => {
+      const task = app.handleTimer?.(SWEEP);
+      if (task === undefined) throw new Error('no sweep task');
+      drive(task, db, clock.now);
+    },
+  };
+}
+
+describe('servlet mounts (ref 3.1)', () => {
+  it.each<ProfileName>(['1.8', '1.13'])('profile %s: a worker mounts /register but not the fallback servlet (ref 2.2, 3.3: misrouted fallback -> 404)', (profile) => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const worker = boot('worker', profile, db, clock, 'reader1');
+    const first = worker.handle(register({ username: 'u' }));
+    expect(first.status).toBe(401);
+    const sid = sessionOf(first);
+    for (const method of ['GET', 'POST'] as const) {
+      const response = worker.handle(request(method, fallbackPath('m.login.recaptcha'), { 'g-recaptcha-response': 'a' }, `session=${sid}`));
+      expect(response.status).toBe(404);
+      expect(bodyOf(response)['errcode']).toBe('M_UNRECOGNIZED');
+    }
+  });
+
+  it.each<ProfileName>(['1.8', '1.13'])('profile %s: main mounts /register and the fallback servlet', (profile) => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const main = boot('main', profile, db, clock, 'main');
+    const sid = sessionOf(main.handle(register({ username: 'u' })));
+    expect(main.handle(request('GET', fallbackPath('m.login.terms'), null, `session=${sid}`)).body).toEqual({ page: 'form', stage: 'm.login.terms', session: sid });
+    expect(bodyOf(main.handle(request('POST', fallbackPath('m.login.terms'), {}, `session=${sid}`)))['page']).toBe('success');
+  });
+
+  it('ref 2.1: /register and the fallback answer under the r0, v3 and unstable prefixes; anything else is 404', () => {
+    const clock = new TestClock();
+    const main = boot('main', '1.13', new SynapseDatabase(), clock, 'main');
+    for (const prefix of ['r0', 'v3', 'unstable']) {
+      expect(main.handle(request('POST', `/_matrix/client/${prefix}/register`, {})).status).toBe(401);
+      expect(main.handle(request('GET', `/_matrix/client/${prefix}/auth/m.login.terms/fallback/web`, null, 'session=x')).status).toBe(200);
+    }
+    expect(main.handle(request('POST', '/_matrix/client/r0/register/available', {})).status).toBe(404);
+    expect(main.handle(request('POST', '/_matrix/client/r0/account/password', {})).status).toBe(404);
+  });
+});
+
+describe('the expiry looping call', () => {
+  it('ref 2.8 (1.13): only main runs it, every 5 minutes', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    expect(boot('main', '1.13', db, clock, 'main').timers).toEqual([{ delayMs: 5 * 60 * 1000, payload: SWEEP }]);
+    expect(boot('worker', '1.13', db, clock, 'reader1').timers).toEqual([]);
+  });
+
+  it('ref 2.2 (1.8): every process prunes its own cache every 24 h (expiry_ms / 2)', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    expect(boot('main', '1.8', db, clock, 'main').timers).toEqual([{ delayMs: 24 * HOUR, payload: SWEEP }]);
+    expect(boot('worker', '1.8', db, clock, 'reader1').timers).toEqual([{ delayMs: 24 * HOUR, payload: SWEEP }]);
+  });
+
+  it('firing re-arms the timer; other payloads start nothing', () => {
+    const clock = new TestClock();
+    const main = boot('main', '1.13', new SynapseDatabase(), clock, 'main');
+    main.sweep();
+    expect(main.timers).toHaveLength(2);
+    expect(main.app.handleTimer?.('something else')).toBeUndefined();
+  });
+
+  it('ref 2.8 (1.13): absolute 48 h from creation, activity does not extend it; a worker keeps serving an old session until main sweeps (reads never check age)', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const main = boot('main', '1.13', db, clock, 'main');
+    const worker = boot('worker', '1.13', db, clock, 'reader1');
+    const sid = sessionOf(worker.handle(register({ username: 'u' })));
+    clock.ms = 47 * HOUR;
+    expect(bodyOf(worker.handle(register({ auth: { type: 'm.login.terms', session: sid } })))['completed']).toEqual(['m.login.terms']);
+    clock.ms = SESSION_EXPIRE_MS - 1;
+    main.sweep();
+    expect(worker.handle(register({ auth: { session: sid } })).status).toBe(401);
+    clock.ms = SESSION_EXPIRE_MS + 10 * HOUR;
+    // No sweep yet: the session is past 48 h but fully usable.
+    expect(bodyOf(worker.handle(register({ auth: { session: sid } })))['completed']).toEqual(['m.login.terms']);
+    main.sweep();
+    const gone = worker.handle(register({ auth: { session: sid } }));
+    expect(gone.status).toBe(400);
+    expect(gone.body).toEqual({ errcode: 'M_UNKNOWN', error: `Unknown session ID: ${sid}` });
+  });
+
+  it('ref 2.2 (1.8): sliding 48 h from the last access, in the process that holds the session', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const worker = boot('worker', '1.8', db, clock, 'reader1');
+    const sid = sessionOf(worker.handle(register({ username: 'u' })));
+    clock.ms = 40 * HOUR;
+    worker.handle(register({ auth: { type: 'm.login.terms', session: sid } })); // touches it
+    clock.ms = 72 * HOUR; // idle 32 h: kept
+    worker.sweep();
+    clock.ms = 87 * HOUR + 59 * 60 * 1000; // idle 47 h 59 min: still kept
+    worker.sweep();
+    const alive = worker.handle(register({ auth: { session: sid } })); // and this touches it again
+    expect(sessionOf(alive)).toBe(sid);
+    expect(bodyOf(alive)['completed']).toEqual(['m.login.terms']);
+    // ExpiringCache prunes entries last used strictly before now - 48 h: idle exactly 48 h is kept
+    // (and this request touches it once more)...
+    clock.ms += SESSION_EXPIRE_MS;
+    worker.sweep();
+    const atCutoff = worker.handle(register({ auth: { session: sid } }));
+    expect(sessionOf(atCutoff)).toBe(sid);
+    expect(bodyOf(atCutoff)['completed']).toEqual(['m.login.terms']);
+    // ...and idle 48 h and 1 ms is gone.
+    clock.ms += SESSION_EXPIRE_MS + 1;
+    worker.sweep();
+    const gone = worker.handle(register({ auth: { session: sid } }));
+    expect(gone.status).toBe(401);
+    expect(sessionOf(gone)).not.toBe(sid);
+    expect(bodyOf(gone)['completed']).toEqual([]);
+  });
+});

@@ -1,0 +1,386 @@
+// progress-never-lost (DESIGN.md "Properties") on hand-built observation lists: no simulation.
+import { describe, expect, it } from 'vitest';
+import { PROFILES, SESSION_EXPIRE_MS } from '../../models/synapse/profile.js';
+import { checkProgressNeverLost } from '../../properties/progress-never-lost.js';
+import type { ObserveEvent } from '../../src/trace.js';
+import { runCase } from '../../models/world.js';
+import { caseOf, client, direct, pause, RESUBMIT, START } from '../models/helpers.js';
+
+const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A', 'app B', 'browser B'];
+const MAIN = 1;
+const READER1 = 2;
+const READER2 = 3;
+const APP = 0;
+const BROWSER = 1;
+const X = 'sessionXsessionXsessionX';
+const Y = 'sessionYsessionYsessionY';
+const S = 'm.login.recaptcha';
+const T = 'm.login.terms';
+const HOUR = 60 * 60 * 1000;
+/** What the client records for ref 2.4 step 3's 400 (`${errcode}: ${error}`). */
+const UNKNOWN_X = `M_UNKNOWN: Unknown session ID: ${X}`;
+
+/** Builds an observation list: `send` returns the request's id for its `recv`. */
+class Story {
+  readonly events: ObserveEvent[] = [];
+  private nextId = 100;
+
+  send(atMs: number, key: string, options: { actor?: number; what?: string; tags?: readonly string[] } = {}): number {
+    const msgId = this.nextId++;
+    this.events.push({
+      kind: 'observe',
+      atMs,
+      actor: options.actor ?? APP,
+      msgId,
+      phase: 'sent',
+      status: 0,
+      servedBy: -1,
+      key,
+      detail: options.what ?? 'POST /register',
+      tags: options.tags ?? [],
+    });
+    return msgId;
+  }
+
+  recv(atMs: number, msgId: number, status: number, options: { servedBy?: number; key?: string; detail?: string; tags?: readonly string[] } = {}): this {
+    const request = this.events.find((e) => e.msgId === msgId && e.phase === 'sent');
+    this.events.push({
+      kind: 'observe',
+      atMs,
+      actor: request?.actor ?? APP,
+      msgId,
+      phase: 'received',
+      status,
+      servedBy: options.servedBy ?? READER1,
+      key: options.key ?? '',
+      detail: options.detail ?? '',
+      tags: options.tags ?? [],
+    });
+    return this;
+  }
+
+  /** The usual opening: a first request without a session, a 401 naming X. */
+  static opening(createdAtMs = 0): Story {
+    const story = new Story();
+    story.recv(createdAtMs + 5, story.send(createdAtMs, ''), 401, { key: X });
+    return story;
+  }
+
+  /** Opening, then a direct stage S on X: S is shown in the 401 answering request 2. */
+  static shown(profileAtMs = 10): Story {
+    const story = Story.opening();
+    story.recv(profileAtMs + 5, story.send(profileAtMs, X, { tags: [S] }), 401, { key: X, tags: [S] });
+    return story;
+  }
+}
+
+const check13 = (story: Story) => checkProgressNeverLost(story.events, PROFILES['1.13'], NODES);
+const check18 = (story: Story) => checkProgressNeverLost(story.events, PROFILES['1.8'], NODES);
+
+describe('progress-never-lost: the losses', () => {
+  it('a 400 Unknown session after a stage was shown', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 400, { servedBy: READER2, detail: UNKNOWN_X });
+    const v = check13(story);
+    expect(v).not.toBeNull();
+    expect(v?.property).toBe('progress-never-lost');
+    expect(v?.requests).toBe(3);
+    expect(v?.observationIndex).toBe(5);
+    expect(v?.event).toBe(story.events[5]);
+    expect(v?.why).toContain(S);
+    expect(v?.why).toContain(X);
+    expect(v?.why).toContain('400 Unknown session ID');
+    expect(v?.why).toContain('reader2');
+    expect(v?.why).toContain("app A's request");
+  });
+
+  it('a 401 for X that does not list S', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 401, { key: X, tags: [] });
+    const v = check18(story);
+    expect(v?.requests).toBe(3);
+    expect(v?.why).toContain(`session ${X}`);
+    expect(v?.why).toContain(`${S} had been shown`);
+    expect(v?.why).toContain('listing completed []');
+  });
+
+  it('a 401 that lists other stages but not S', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X, { tags: [T] }), 401, { key: X, tags: [T] });
+    expect(check13(story)?.why).toContain(`listing completed [${T}]`);
+  });
+
+  it('a 401 naming another session', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 401, { key: Y, tags: [] });
+    const v = check18(story);
+    expect(v?.requests).toBe(3);
+    expect(v?.why).toContain(`naming another session (${Y})`);
+    expect(v?.why).toContain(S);
+    expect(v?.why).toContain(X);
+  });
+
+  it('a 401 naming another session that even lists S is still a loss of X', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 401, { key: Y, tags: [S] });
+    expect(check18(story)).not.toBeNull();
+  });
+
+  it('#6705 (1.8): the fallback "success" page for a throwaway session, then a 401 for X without that stage', () => {
+    const story = Story.opening();
+    story.recv(20, story.send(10, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { servedBy: MAIN, key: X, detail: 'page:success', tags: [S] });
+    story.recv(35, story.send(30, X), 401, { key: X, tags: [] });
+    const v = check18(story);
+    expect(v?.requests).toBe(3);
+    expect(v?.observationIndex).toBe(5);
+    expect(v?.why).toContain('fallback success page answering request 2');
+    expect(v?.why).toContain(S);
+    expect(v?.why).toContain(X);
+    expect(v?.why).toContain('reader1');
+  });
+
+  it('after a 2xx for X\'s operation, a later 401 for X is a loss, whatever it lists', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X, { tags: ['m.login.dummy'] }), 200, { detail: '@usera:test' });
+    story.recv(205, story.send(200, X), 401, { key: X, tags: [S, 'm.login.dummy'] });
+    const v = check13(story);
+    expect(v?.requests).toBe(4);
+    expect(v?.why).toContain('the completed operation');
+    expect(v?.why).toContain('by the 200 answering request 3');
+  });
+
+  it('after a 2xx, a 400 Unknown session is a loss too', () => {
+    const story = Story.opening();
+    story.recv(15, story.send(10, X, { tags: ['m.login.dummy'] }), 200, { detail: '@usera:test' });
+    story.recv(25, story.send(20, X), 400, { detail: UNKNOWN_X });
+    expect(check13(story)?.why).toContain('the completed operation');
+  });
+
+  it('a restart is never a legitimate expiry: a loss 1 h later (a restart in between) is a violation under both profiles', () => {
+    // The checker sees only what clients saw: a restart of reader1 between these two requests
+    // leaves no observation, and within 48 h nothing forgives the loss.
+    const story = Story.shown();
+    story.recv(HOUR + 5, story.send(HOUR, X), 401, { key: Y });
+    expect(check18(story)).not.toBeNull();
+    const story13 = Story.shown();
+    story13.recv(HOUR + 5, story13.send(HOUR, X), 400, { detail: UNKNOWN_X });
+    expect(check13(story13)).not.toBeNull();
+  });
+
+  it('the 502 answered by the router carries no session and is no loss; the violation names the router only for its own answers', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 502, { servedBy: -1 });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('the first violation is reported, with the count of requests up to it (all actors)', () => {
+    const story = Story.shown();
+    story.recv(55, story.send(50, '', { actor: 2 }), 401, { key: Y });
+    story.recv(105, story.send(100, X), 401, { key: X, tags: [] });
+    story.recv(205, story.send(200, X), 400, { detail: UNKNOWN_X });
+    const v = check13(story);
+    expect(v?.requests).toBe(4);
+    expect(v?.observationIndex).toBe(7);
+  });
+});
+
+describe('progress-never-lost: what is not a loss', () => {
+  it('1.13 legitimate expiry: the response comes 48 h or more after X\'s creating request was sent', () => {
+    const atLimit = Story.shown();
+    atLimit.recv(SESSION_EXPIRE_MS, atLimit.send(SESSION_EXPIRE_MS - 10, X), 400, { detail: UNKNOWN_X });
+    expect(check13(atLimit)).toBeNull();
+    const early = Story.shown();
+    early.recv(SESSION_EXPIRE_MS - 1, early.send(SESSION_EXPIRE_MS - 10, X), 400, { detail: UNKNOWN_X });
+    expect(check13(early)).not.toBeNull();
+  });
+
+  it('1.13 expiry is absolute: activity does not extend it', () => {
+    const story = Story.shown();
+    story.recv(40 * HOUR + 5, story.send(40 * HOUR, X), 401, { key: X, tags: [S] });
+    story.recv(SESSION_EXPIRE_MS + HOUR, story.send(SESSION_EXPIRE_MS + HOUR - 5, X), 400, { detail: UNKNOWN_X });
+    expect(check13(story)).toBeNull();
+    // Under 1.8 (sliding) the same story is a loss: a request carried X 9 h before.
+    const sliding = Story.shown();
+    sliding.recv(40 * HOUR + 5, sliding.send(40 * HOUR, X), 401, { key: X, tags: [S] });
+    sliding.recv(SESSION_EXPIRE_MS + HOUR, sliding.send(SESSION_EXPIRE_MS + HOUR - 5, X), 401, { key: Y });
+    expect(check18(sliding)).not.toBeNull();
+  });
+
+  it('1.8 legitimate expiry: no request carried X for 48 h', () => {
+    const idle = Story.shown(10);
+    idle.recv(10 + SESSION_EXPIRE_MS + 5, idle.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
+    expect(check18(idle)).toBeNull();
+    const notIdle = Story.shown(10);
+    notIdle.recv(10 + SESSION_EXPIRE_MS + 5, notIdle.send(10 + SESSION_EXPIRE_MS - 1, X), 401, { key: Y });
+    expect(check18(notIdle)).not.toBeNull();
+  });
+
+  it('1.8: a browser request carrying X counts as carrying it', () => {
+    const story = Story.shown(10);
+    story.recv(30 * HOUR + 5, story.send(30 * HOUR, X, { actor: BROWSER, what: `GET fallback ${T}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
+    story.recv(10 + SESSION_EXPIRE_MS + 5, story.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
+    expect(check18(story)).not.toBeNull();
+  });
+
+  it('a response to a request sent BEFORE S was shown (a second tab) may lack S', () => {
+    const story = Story.opening();
+    const tab1 = story.send(10, X, { tags: [S] });
+    const tab2 = story.send(11, X);
+    story.recv(15, tab1, 401, { key: X, tags: [S] });
+    story.recv(16, tab2, 401, { key: X, tags: [] });
+    expect(check13(story)).toBeNull();
+    // A request sent after it must list S.
+    story.recv(25, story.send(20, X), 401, { key: X, tags: [] });
+    expect(check13(story)?.requests).toBe(4);
+  });
+
+  it('a request sent before S was shown may even get 400 Unknown session', () => {
+    const story = Story.opening();
+    const tab1 = story.send(10, X, { tags: [S] });
+    const tab2 = story.send(11, X);
+    story.recv(15, tab1, 401, { key: X, tags: [S] });
+    story.recv(16, tab2, 400, { detail: UNKNOWN_X });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('a 403 (operation changed) is not a loss', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 403, { detail: 'M_UNKNOWN: Requested operation has changed during the UI authentication session.' });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('other 4xx and 5xx answers are not losses (M_USER_IN_USE, a 500)', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X), 400, { detail: 'M_USER_IN_USE: User ID already taken.' });
+    story.recv(205, story.send(200, X), 500, { detail: 'M_UNKNOWN: Internal server error' });
+    story.recv(305, story.send(300, X), 500, { detail: "M_UNKNOWN: Couldn't generate a session ID." });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('a 400 M_UNKNOWN that is not "Unknown session ID" is not a loss (ref 2.6 "No session supplied", ref 2.4 step 6 "Unknown login type", ref 2.6 "No captcha response supplied")', () => {
+    for (const detail of ['M_UNKNOWN: No session supplied', 'M_UNKNOWN: Unknown login type m.login.bogus', 'M_UNKNOWN: No captcha response supplied']) {
+      const story = Story.shown();
+      story.recv(105, story.send(100, X), 400, { detail });
+      expect(check13(story)).toBeNull();
+      expect(check18(story)).toBeNull();
+    }
+    // The same story with the unknown-session message is a loss (the check above can fail).
+    const unknown = Story.shown();
+    unknown.recv(105, unknown.send(100, X), 400, { detail: UNKNOWN_X });
+    expect(check13(unknown)).not.toBeNull();
+  });
+
+  it('a request with no response (dropped) shows nothing and loses nothing', () => {
+    const story = Story.shown();
+    story.send(100, X, { tags: ['m.login.dummy'] });
+    story.recv(1105, story.send(1100, X), 401, { key: X, tags: [S] });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('a dropped response shows nothing: a 200 the client never received does not make later 401s losses', () => {
+    const story = Story.opening();
+    story.send(10, X, { tags: ['m.login.dummy'] }); // its 200 was lost
+    story.recv(1105, story.send(1100, X), 401, { key: X, tags: ['m.login.dummy'] });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('a form page (page:form) shows nothing and is not a loss', () => {
+    const story = Story.opening();
+    story.recv(15, story.send(10, X, { actor: BROWSER, what: `GET fallback ${S}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
+    story.recv(25, story.send(20, X), 401, { key: X, tags: [] });
+    expect(check13(story)).toBeNull();
+    // Also after S was shown, a re-rendered form is not a loss.
+    const after = Story.shown();
+    after.recv(105, after.send(100, X, { actor: BROWSER, what: `POST fallback ${S}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
+    expect(check13(after)).toBeNull();
+  });
+
+  it('a 401 for X listing S and more is fine; the first response naming X shows nothing to lose', () => {
+    const story = Story.shown();
+    story.recv(105, story.send(100, X, { tags: [T] }), 401, { key: X, tags: [S, T] });
+    story.recv(205, story.send(200, X), 401, { key: X, tags: [T, S] });
+    expect(check13(story)).toBeNull();
+    expect(check13(Story.opening())).toBeNull();
+  });
+
+  it('stages shown for one session say nothing about another', () => {
+    const story = Story.shown();
+    story.recv(55, story.send(50, ''), 401, { key: Y });
+    story.recv(105, story.send(100, Y), 401, { key: Y, tags: [] });
+    expect(check13(story)).toBeNull();
+  });
+
+  it('a response to a request that was never sent is a broken trace', () => {
+    const story = new Story();
+    story.events.push({ kind: 'observe', atMs: 1, actor: 0, msgId: 1, phase: 'received', status: 401, servedBy: 2, key: X, detail: '', tags: [] });
+    expect(() => check13(story)).toThrow(/never sent/);
+  });
+});
+
+describe('progress-never-lost: the legitimate-expiry judgement, from the client\'s own send times', () => {
+  // ref 2.2 (1.8): a session Y created by a request that carried another ID X (the unknown-ID
+  // path) is created by that request: its creation time is the request's send time, so a later
+  // legitimate idle expiry of Y is forgiven.
+  it('ref 2.2 (1.8): a session created by the unknown-ID path and then idle 73 h expires legitimately', () => {
+    const story = Story.opening();
+    // reader1 restarted and no longer knows X: the recaptcha lands in a fresh session Y.
+    story.recv(15, story.send(10, X, { tags: [S] }), 401, { key: Y, tags: [S] });
+    // Nobody touches Y for 73 h; the cache pruned it; reader1 issues Z.
+    story.recv(73 * HOUR + 5, story.send(73 * HOUR, Y), 401, { key: 'sessionZsessionZsessionZ', tags: [] });
+    expect(check18(story)).toBeNull();
+    // Y's creation is the send time of the request that first named it (10): 48 h after that
+    // the idle expiry is legitimate, 1 ms earlier it is a loss.
+    for (const [sentMs, legitimate] of [[10 + SESSION_EXPIRE_MS, true], [10 + SESSION_EXPIRE_MS - 1, false]] as const) {
+      const edge = Story.opening();
+      edge.recv(15, edge.send(10, X, { tags: [S] }), 401, { key: Y, tags: [S] });
+      edge.recv(sentMs + 5, edge.send(sentMs, Y), 401, { key: 'sessionZsessionZsessionZ', tags: [] });
+      expect(check18(edge) === null).toBe(legitimate);
+    }
+  });
+
+  // The same end to end: reader1 restarts after the first 401, so the recaptcha lands in a
+  // fresh session Y (nothing had been shown for X: no loss); the client adopts Y and goes away
+  // for 73 h; reader1's 24-hourly prune removes Y (idle since ~1 s); the resubmit gets a 401
+  // naming Z. Y expired exactly as 1.8 expires sessions (ref 2.2): not a violation.
+  it('ref 2.2 (1.8) end to end: the idle expiry of a session born on the unknown-ID path is not a violation', () => {
+    const c = caseOf(
+      'memory-1.8',
+      [client([START, pause(1000), direct(S), pause(73 * HOUR), RESUBMIT])],
+      [{ kind: 'crash', node: 'reader1', atMs: 0, after: { actor: 'app A', nthResponse: 1 }, downMs: 100 }],
+    );
+    const result = runCase(c);
+    // The story is the one described: X, then Y (showing S) from the restarted reader1, then Z.
+    const r = result.observations.filter((o) => o.phase === 'received');
+    expect(r.map((o) => o.status)).toEqual([401, 401, 401]);
+    expect(new Set(r.map((o) => o.key)).size).toBe(3);
+    expect(r[1]?.tags).toEqual([S]);
+    expect(r[2]?.tags).toEqual([]);
+    expect(checkProgressNeverLost(result.observations, result.profile, result.nodeNames)).toBeNull();
+  });
+
+  // ref 2.2 (1.8): "no request carried X for 48 h" counts every request from its send time,
+  // answered or not: a request whose response was lost still carried X (and touched the
+  // server's cache entry).
+  it('ref 2.2 (1.8): a request carrying X whose response was lost still counts as carrying X', () => {
+    const story = Story.shown(10);
+    story.send(10 * HOUR, X, { tags: [T] }); // reached the server, the response was lost
+    story.recv(SESSION_EXPIRE_MS + 20, story.send(SESSION_EXPIRE_MS + 15, X), 401, { key: Y });
+    expect(check18(story)).not.toBeNull();
+  });
+
+  it('ref 2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request carrying X (at its send time, answered or not)', () => {
+    for (const [sentMs, legitimate] of [[10 * HOUR + SESSION_EXPIRE_MS, true], [10 * HOUR + SESSION_EXPIRE_MS - 1, false]] as const) {
+      const story = Story.shown(10);
+      story.send(10 * HOUR, X, { tags: [T] }); // its response was lost
+      story.recv(sentMs + 5, story.send(sentMs, X), 401, { key: Y });
+      expect(check18(story) === null).toBe(legitimate);
+    }
+    // A request still in flight (sent, not yet answered) when the losing one is sent counts too.
+    const inFlight = Story.shown(10);
+    const pending = inFlight.send(10 * HOUR, X, { tags: [T] });
+    const losing = inFlight.send(10 * HOUR + SESSION_EXPIRE_MS - 1, X);
+    inFlight.recv(10 * HOUR + SESSION_EXPIRE_MS, pending, 401, { key: X, tags: [S, T] });
+    inFlight.recv(10 * HOUR + SESSION_EXPIRE_MS + 5, losing, 401, { key: Y });
+    expect(check18(inFlight)).not.toBeNull();
+  });
+});
