@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../src/http.js';
 import { Rng } from '../src/rng.js';
 import { clientScript, TIMED_OUT } from '../models/clients/registration-client.js';
-import type { ClientSpec } from '../models/clients/workload.js';
+import { wholeRegistration } from '../models/clients/workload.js';
 import { route, type SynapseProcessConfig } from '../models/synapse/app.js';
 import type { SynapseContext } from '../models/synapse/context.js';
 import { SynapseDatabase } from '../models/synapse/database.js';
@@ -12,19 +12,7 @@ import type { Case } from '../models/world.js';
 /** The steady workload of the benchmark: 4 clients, each the whole registration with the
  * captcha on the fallback page, no pauses, no faults. */
 export function steadyCase(strategy: 'memory-1.8' | 'sql', seed: number): Case {
-  const spec: ClientSpec = {
-    actions: [
-      { kind: 'start' },
-      { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: true },
-      { kind: 'resubmit' },
-      { kind: 'direct', stage: 'm.login.terms' },
-      { kind: 'direct', stage: 'm.login.dummy' },
-    ],
-    adoptsNewSession: false,
-    retries: 0,
-    requestTimeoutMs: 30_000,
-    thinkMs: 0,
-  };
+  const spec = wholeRegistration();
   return {
     strategy,
     profile: strategy === 'sql' ? '1.13' : '1.8',

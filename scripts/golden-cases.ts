@@ -1,21 +1,8 @@
-import type { ClientSpec } from '../models/clients/workload.js';
+import { wholeRegistration } from '../models/clients/workload.js';
 import type { Case } from '../models/world.js';
 
-/** The #6705 story: register, the captcha on the fallback page in a browser, resubmit, then
- * terms and dummy directly. */
-const issue6705Client: ClientSpec = {
-  actions: [
-    { kind: 'start' },
-    { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: true },
-    { kind: 'resubmit' },
-    { kind: 'direct', stage: 'm.login.terms' },
-    { kind: 'direct', stage: 'm.login.dummy' },
-  ],
-  adoptsNewSession: true,
-  retries: 1,
-  requestTimeoutMs: 30_000,
-  thinkMs: 2_000,
-};
+/** The #6705 story told by a person using nheko: thinks 2 s between steps, retries once. */
+const issue6705Client = wholeRegistration({ adoptsNewSession: true, retries: 1, thinkMs: 2_000 });
 
 /**
  * The golden traces: three cases whose full traces are committed as text under test/golden/.

@@ -66,3 +66,23 @@ export function countRequestsPlanned(spec: ClientSpec): number {
 /** Workloads `--workload` selects; registration is the one the foundation models. */
 export const WORKLOAD_NAMES = ['registration'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/** A client that follows the whole registration flow of #6705: start, the captcha on the
+ * fallback page in a browser (GET, then POST), resubmit with `{session}`, then terms and dummy
+ * directly. A scripted client by default (no retries, no thinking); override what differs. */
+export function wholeRegistration(overrides: Partial<ClientSpec> = {}): ClientSpec {
+  return {
+    actions: [
+      { kind: 'start' },
+      { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: true },
+      { kind: 'resubmit' },
+      { kind: 'direct', stage: 'm.login.terms' },
+      { kind: 'direct', stage: 'm.login.dummy' },
+    ],
+    adoptsNewSession: false,
+    retries: 0,
+    requestTimeoutMs: 30_000,
+    thinkMs: 0,
+    ...overrides,
+  };
+}
