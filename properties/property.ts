@@ -10,6 +10,10 @@ export interface PropertySettings extends CaseSettings {
   readonly runOptions?: RunOptions;
   /** Called with every case run (coverage statistics, progress). */
   readonly onRun?: (c: Case, violated: boolean) => void;
+  /** A run that throws (a model or plug-in bug) is a different finding from a violation. With
+   * this hook the case counts as passing and the error is handed over, so shrinking stays on
+   * "P violated"; without it the error propagates, as a test runner wants. */
+  readonly onError?: (c: Case, error: unknown) => void;
 }
 
 /**
@@ -18,9 +22,17 @@ export interface PropertySettings extends CaseSettings {
  * a model that throws is a different finding and surfaces as the exception.
  */
 export function buildProperty(settings: PropertySettings): fc.IPropertyWithHooks<[Case]> {
+  const { onError } = settings;
   return fc.property(caseArbitrary(settings), (c) => {
-    const { violation } = checkCase(c, settings.property, settings.runOptions);
-    settings.onRun?.(c, violation !== null);
-    return violation === null;
+    let violated: boolean;
+    try {
+      violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
+    } catch (error) {
+      if (onError === undefined) throw error;
+      onError(c, error);
+      return true;
+    }
+    settings.onRun?.(c, violated);
+    return !violated;
   });
 }

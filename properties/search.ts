@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
-import { caseArbitrary } from './case-arbitrary.js';
 import { checkCase } from './check-case.js';
 import { minimizeCase } from './minimize.js';
-import type { PropertySettings } from './property.js';
+import { buildProperty, type PropertySettings } from './property.js';
 import type { Violation } from './violation.js';
 
 export type SearchOutcome =
@@ -27,24 +26,23 @@ export type SearchOutcome =
  */
 export function search(settings: PropertySettings, runs: number, seed: number): SearchOutcome {
   let runsDone = 0;
-  let thrown: { case: Case; error: unknown } | null = null;
-  const property = fc.property(caseArbitrary(settings), (c) => {
-    runsDone++;
-    try {
-      const { violation } = checkCase(c, settings.property, settings.runOptions);
-      settings.onRun?.(c, violation !== null);
-      return violation === null;
-    } catch (error) {
-      // A model or plug-in that throws is a different finding: do not shrink it into a
-      // property violation, and keep the first case that threw.
-      if (thrown === null) thrown = { case: c, error };
-      return true;
-    }
+  let thrown: { case: Case; error: unknown; run: number } | null = null;
+  const property = buildProperty({
+    ...settings,
+    onRun: (c, violated) => {
+      runsDone++;
+      settings.onRun?.(c, violated);
+    },
+    // A model or plug-in that throws is a different finding: keep the first case that threw.
+    onError: (c, error) => {
+      runsDone++;
+      thrown ??= { case: c, error, run: runsDone };
+    },
   });
   const details = fc.check(property, { numRuns: runs, seed });
   if (thrown !== null) {
-    const { case: c, error } = thrown;
-    return { verdict: 'error', runs: runsDone, case: c, error };
+    const { case: c, error, run } = thrown;
+    return { verdict: 'error', runs: run, case: c, error };
   }
   const counterexample = details.counterexample?.[0];
   if (!details.failed || counterexample === undefined) return { verdict: 'holds', runs: details.numRuns };
