@@ -75,7 +75,20 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   // The database is durable: every incarnation of its node serves the same state.
   const database = new SynapseDatabase();
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
-  const storeNode = strategy.store.placement === 'process' ? -1 : db.id;
+  let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
+  const service = strategy.store.service;
+  if (service !== undefined) {
+    // A durable service keeps one state across its incarnations; a volatile one starts empty.
+    const durableState = strategy.store.durable ? service.create() : null;
+    const node = sim.addNode(
+      (id) =>
+        new ProcessNode(sim, id, service.name, () => {
+          const state = durableState ?? service.create();
+          return { handleCommand: (command) => state.execute(command, sim.nowMs) };
+        }),
+    );
+    storeNode = node.id;
+  }
   for (const name of [MAIN, ...WORKERS]) {
     const role = name === MAIN ? 'main' : 'worker';
     const factory = synapseProcess({ role, profile, store: strategy.store, database: db.id, storeNode, serverName: 'test' });

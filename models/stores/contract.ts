@@ -50,12 +50,23 @@ export interface StoreService {
   execute(command: unknown, nowMs: number): unknown;
 }
 
+/** A store's own service node (Redis, say); stores on Synapse's database use the `db` node. */
+export interface StoreServiceDefinition {
+  /** The node's name in the topology (also what fault plans name). */
+  readonly name: string;
+  /** Called once per run when durable (every incarnation serves the same state), and at every
+   * start when not (a restart loses everything). */
+  create(): StoreService;
+}
+
 export interface StoreDefinition {
   readonly name: string;
   readonly backend: StoreBackend;
   readonly placement: StorePlacement;
   /** Whether the store's data survives a restart of the node holding it. */
   readonly durable: boolean;
+  /** For placement 'service' on a node of its own; absent: Synapse's database node. */
+  readonly service?: StoreServiceDefinition;
   /** The per-incarnation client a process uses. */
   connect(context: StoreContext): SessionStore;
 }
