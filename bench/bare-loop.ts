@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../src/http.js';
 import { Rng } from '../src/rng.js';
 import { clientScript, TIMED_OUT } from '../models/clients/registration-client.js';
-import { wholeRegistration } from '../models/clients/workload.js';
+import { clientIp, wholeRegistration } from '../models/clients/workload.js';
 import { route, type SynapseProcessConfig } from '../models/synapse/app.js';
 import type { SynapseContext } from '../models/synapse/context.js';
 import { SynapseDatabase } from '../models/synapse/database.js';
@@ -64,7 +64,7 @@ export function runBareLoop(c: Case): number {
 
   let answered = 0;
   c.workload.clients.forEach((spec, index) => {
-    const script = clientScript(spec, `user${index}`, `198.51.100.${10 + index}`);
+    const script = clientScript(spec, `user${index}`, clientIp(index));
     let input: HttpResponse = TIMED_OUT;
     for (;;) {
       const step = script.next(input);

@@ -3,15 +3,28 @@ import type { StoreDefinition } from './stores/contract.js';
 import { memoryStore } from './stores/memory.js';
 import { sqlStore } from './stores/sql.js';
 import type { ProfileName } from './synapse/profile.js';
-import { ROUTING_1_8, ROUTING_SHARDED } from './topologies/synapse-workers.js';
+import {
+  ROUTING_1_12_PINNED,
+  ROUTING_1_8,
+  ROUTING_ALL_TO_MAIN,
+  ROUTING_SESSION_HASH,
+  ROUTING_SHARDED,
+  ROUTING_STICKY_COOKIE,
+  ROUTING_STICKY_IP,
+} from './topologies/synapse-workers.js';
 
-/** A row of the comparison: a store, a routing map and a default profile (DESIGN.md "Words"). */
+/** A row of the comparison: a store, a routing map and a default profile (DESIGN.md "Words").
+ * Every proposal made in #6705 keeps a row. */
 export interface Strategy {
   readonly name: string;
   readonly summary: string;
   readonly store: StoreDefinition;
   readonly routing: RoutingMap;
   readonly profile: ProfileName;
+  /** Every process mounts every UIA endpoint (otherwise the profile's worker mounts). */
+  readonly mountsEverything?: boolean;
+  /** Session IDs name the process that created them (for affinity routing). */
+  readonly sessionIdsNameOwner?: boolean;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
@@ -23,11 +36,50 @@ export const STRATEGIES: readonly Strategy[] = [
     profile: '1.8',
   },
   {
+    name: 'pinned-1.12',
+    summary: 'the 1.12 documented workaround (#7048): /register and the fallback pinned to one client_reader',
+    store: memoryStore,
+    routing: ROUTING_1_12_PINNED,
+    profile: '1.12',
+  },
+  {
+    name: 'main-only',
+    summary: "each process's own session dict; every UIA request to main",
+    store: memoryStore,
+    routing: ROUTING_ALL_TO_MAIN,
+    profile: '1.8',
+  },
+  {
+    name: 'sticky-ip',
+    summary: "each process's own session dict; every process mounts every UIA endpoint; affinity by client IP",
+    store: memoryStore,
+    routing: ROUTING_STICKY_IP,
+    profile: '1.8',
+    mountsEverything: true,
+  },
+  {
+    name: 'sticky-cookie',
+    summary: "each process's own session dict; every process mounts every UIA endpoint; affinity by a router cookie",
+    store: memoryStore,
+    routing: ROUTING_STICKY_COOKIE,
+    profile: '1.8',
+    mountsEverything: true,
+  },
+  {
     name: 'sql',
     summary: 'Synapse 1.13 (#7302): sessions in the shared database; /register round-robin over both workers',
     store: sqlStore,
     routing: ROUTING_SHARDED,
     profile: '1.13',
+  },
+  {
+    name: 'session-hash',
+    summary: "each process's own session dict; session IDs name their process and the router routes by them",
+    store: memoryStore,
+    routing: ROUTING_SESSION_HASH,
+    profile: '1.8',
+    mountsEverything: true,
+    sessionIdsNameOwner: true,
   },
 ];
 

@@ -91,7 +91,16 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   }
   for (const name of [MAIN, ...WORKERS]) {
     const role = name === MAIN ? 'main' : 'worker';
-    const factory = synapseProcess({ role, profile, store: strategy.store, database: db.id, storeNode, serverName: 'test' });
+    const factory = synapseProcess({
+      role,
+      profile,
+      store: strategy.store,
+      database: db.id,
+      storeNode,
+      serverName: 'test',
+      mountsEverything: strategy.mountsEverything === true,
+      sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
+    });
     sim.addNode((id) => new ProcessNode(sim, id, name, factory));
   }
   const router = sim.addNode((id) => new RouterNode(sim, id, ROUTER, options.routing ?? strategy.routing));

@@ -11,6 +11,8 @@ export interface HttpRequest {
   /** The client's address as the router sees it (ip_hash balancing, UIA ips table). */
   readonly ip: string;
   readonly userAgent: string;
+  /** The Cookie header the client sends, if any (sticky-cookie balancing). */
+  readonly cookie?: string;
 }
 
 export interface HttpResponse {
@@ -18,6 +20,8 @@ export interface HttpResponse {
   readonly body: unknown;
   /** Node id of the process that produced the response (-1: the router itself, e.g. a 502). */
   readonly servedBy: number;
+  /** A Set-Cookie header (the router's sticky cookie). */
+  readonly setCookie?: string;
 }
 
 export function httpResponse(status: number, body: unknown, servedBy = -1): HttpResponse {

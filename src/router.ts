@@ -2,7 +2,25 @@ import { httpResponse, type HttpMethod, type HttpRequest } from './http.js';
 import type { Message, RequestMessage } from './message.js';
 import type { Sim, SimNode } from './sim.js';
 
-export type Balancer = 'round-robin' | 'random' | 'ip_hash';
+/**
+ * - round-robin, random (a choice of the request's owner), ip_hash (nginx: the first three
+ *   octets of the client address);
+ * - cookie: sticky by a cookie the router sets on the first response (HAProxy `cookie ...
+ *   insert`, nginx sticky cookie); a request without it is balanced round-robin;
+ * - affinity: by a key the request carries (a query parameter or a JSON body path) whose prefix,
+ *   up to `separator`, names the upstream; a request without one is balanced round-robin.
+ */
+export type Balancer = 'round-robin' | 'random' | 'ip_hash' | 'cookie' | 'affinity';
+
+/** Where the `affinity` balancer finds its key. */
+export interface AffinityKey {
+  readonly query?: string;
+  readonly bodyPath?: readonly string[];
+  readonly separator: string;
+}
+
+/** The cookie the `cookie` balancer sets and reads. */
+export const STICKY_COOKIE = 'uiasim_upstream';
 
 export interface RouteRule {
   /** A regular expression matched against the request path (not the query). */
@@ -16,6 +34,8 @@ export interface Pool {
   readonly balancer: Balancer;
   /** Process names. */
   readonly upstreams: readonly string[];
+  /** For the `affinity` balancer. */
+  readonly affinity?: AffinityKey;
 }
 
 /** A deployment's worker map as the reverse proxy sees it: ordered rules, first match wins,
@@ -30,6 +50,8 @@ export interface RoutingMap {
 interface CompiledPool {
   readonly balancer: Balancer;
   readonly upstreams: readonly number[];
+  readonly names: readonly string[];
+  readonly affinity: AffinityKey | undefined;
   nextIndex: number;
 }
 
@@ -50,6 +72,9 @@ export class RouterNode implements SimNode {
   private readonly defaultUpstream: number;
   /** Upstream request id -> the client's request. */
   private readonly pending = new Map<number, RequestMessage>();
+  /** Client requests whose response must set the sticky cookie. */
+  private readonly stickyCookies = new Set<number>();
+  private readonly cookieBalanced: boolean;
 
   constructor(
     private readonly sim: Sim,
@@ -65,25 +90,38 @@ export class RouterNode implements SimNode {
         const spec = map.pools[rule.pool];
         if (spec === undefined) throw new Error(`routing: rule ${rule.path} names an unknown pool ${rule.pool}`);
         if (spec.upstreams.length === 0) throw new Error(`routing: pool ${rule.pool} has no upstreams`);
-        pool = { balancer: spec.balancer, upstreams: spec.upstreams.map((name) => sim.nodeByName(name).id), nextIndex: 0 };
+        if (spec.balancer === 'affinity' && spec.affinity === undefined) throw new Error(`routing: pool ${rule.pool} balances by affinity but names no key`);
+        pool = {
+          balancer: spec.balancer,
+          upstreams: spec.upstreams.map((name) => sim.nodeByName(name).id),
+          names: spec.upstreams,
+          affinity: spec.affinity,
+          nextIndex: 0,
+        };
         pools.set(rule.pool, pool);
       }
       return { regex: compiled(rule.path), method: rule.method, pool };
     });
+    this.cookieBalanced = this.rules.some((rule) => rule.pool.balancer === 'cookie');
   }
 
   /** The process a request goes to (advances round-robin counters and consumes choices). */
   route(request: HttpRequest, owner: number): number {
-    for (const rule of this.rules) {
-      if (rule.method !== undefined && rule.method !== request.method) continue;
-      if (!rule.regex.test(request.path)) continue;
+    const rule = this.matchingRule(request);
+    if (rule !== undefined) {
       const pool = rule.pool;
       const n = pool.upstreams.length;
       switch (pool.balancer) {
-        case 'round-robin': {
-          const index = pool.nextIndex;
-          pool.nextIndex = (index + 1) % n;
-          return pool.upstreams[index] as number;
+        case 'round-robin':
+          return roundRobin(pool);
+        case 'cookie': {
+          const at = pool.names.indexOf(cookieValue(request.cookie, STICKY_COOKIE) ?? '');
+          return at >= 0 ? (pool.upstreams[at] as number) : roundRobin(pool);
+        }
+        case 'affinity': {
+          const key = affinityKey(request, pool.affinity as AffinityKey);
+          const designated = key === undefined ? -1 : pool.names.indexOf(key);
+          return designated >= 0 ? (pool.upstreams[designated] as number) : roundRobin(pool);
         }
         case 'random':
           return pool.upstreams[this.sim.chooser.pick(n, owner)] as number;
@@ -98,10 +136,27 @@ export class RouterNode implements SimNode {
     return this.defaultUpstream;
   }
 
+  private usesCookiePool(request: HttpRequest): boolean {
+    const rule = this.matchingRule(request);
+    return rule !== undefined && rule.pool.balancer === 'cookie';
+  }
+
+  private matchingRule(request: HttpRequest): CompiledRule | undefined {
+    for (const rule of this.rules) {
+      if (rule.method !== undefined && rule.method !== request.method) continue;
+      if (rule.regex.test(request.path)) return rule;
+    }
+    return undefined;
+  }
+
   receive(message: Message): void {
     switch (message.kind) {
       case 'request': {
         const upstream = this.route(message.payload, message.owner);
+        // A request balanced by cookie without one gets the cookie on its response.
+        if (this.cookieBalanced && cookieValue(message.payload.cookie, STICKY_COOKIE) === undefined && this.usesCookiePool(message.payload)) {
+          this.stickyCookies.add(message.id);
+        }
         const target = this.sim.node(upstream);
         const forwarded = this.sim.send('request', this.id, upstream, message.owner, -1, target.incarnation, message.payload);
         this.pending.set(forwarded.id, message);
@@ -112,7 +167,11 @@ export class RouterNode implements SimNode {
         if (original === undefined) return; // the connection was already answered (a reset won)
         this.pending.delete(message.replyTo);
         const response = message.payload;
-        this.sim.send('response', this.id, original.from, original.owner, original.id, -1, httpResponse(response.status, response.body, message.from));
+        const forwarded = this.stickyCookies.has(original.id)
+          ? { ...httpResponse(response.status, response.body, message.from), setCookie: `${STICKY_COOKIE}=${this.sim.node(message.from).name}` }
+          : httpResponse(response.status, response.body, message.from);
+        this.stickyCookies.delete(original.id);
+        this.sim.send('response', this.id, original.from, original.owner, original.id, -1, forwarded);
         return;
       }
       case 'reset': {
@@ -133,6 +192,40 @@ export class RouterNode implements SimNode {
       }
     }
   }
+}
+
+function roundRobin(pool: CompiledPool): number {
+  const index = pool.nextIndex;
+  pool.nextIndex = (index + 1) % pool.upstreams.length;
+  return pool.upstreams[index] as number;
+}
+
+/** The value of cookie `name` in a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const [key, value] = part.trim().split('=');
+    if (key === name && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The upstream name an affinity key designates: the key's prefix up to the separator. */
+function affinityKey(request: HttpRequest, affinity: AffinityKey): string | undefined {
+  let key: unknown;
+  if (affinity.query !== undefined) {
+    for (const part of request.query.split('&')) {
+      const [name, value] = part.split('=');
+      if (name === affinity.query && value !== undefined) key = decodeURIComponent(value);
+    }
+  }
+  if (key === undefined && affinity.bodyPath !== undefined) {
+    key = request.body;
+    for (const step of affinity.bodyPath) key = typeof key === 'object' && key !== null ? (key as Record<string, unknown>)[step] : undefined;
+  }
+  if (typeof key !== 'string') return undefined;
+  const end = key.indexOf(affinity.separator);
+  return end > 0 ? key.slice(0, end) : undefined;
 }
 
 /** Routing maps are built once per run: share the compiled patterns (no `g` flag, so a RegExp

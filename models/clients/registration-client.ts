@@ -2,7 +2,7 @@ import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/htt
 import type { Message } from '../../src/message.js';
 import type { Sim, SimNode } from '../../src/sim.js';
 import { fallbackPath, REGISTER_PATH, type FallbackPage, type UiaChallenge } from '../matrix/protocol.js';
-import { actorName, appActor, browserActor, clientLabel, type ClientSpec } from './workload.js';
+import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSpec } from './workload.js';
 
 type Via = 'app' | 'browser';
 export type ClientStep =
@@ -17,6 +17,9 @@ const RETRY_BACKOFF_MS = 1_000;
 class Endpoint implements SimNode {
   readonly up = true;
   readonly incarnation = 1;
+  /** This endpoint's cookie jar (one cookie is all the router sets); the app and the browser
+   * share none. */
+  cookie: string | undefined = undefined;
   constructor(
     readonly id: number,
     readonly name: string,
@@ -48,7 +51,7 @@ export class RegistrationClient {
     private readonly onFinished: () => void,
   ) {
     const username = `user${clientLabel(index).toLowerCase()}`;
-    const ip = `198.51.100.${10 + index}`;
+    const ip = clientIp(index);
     this.app = sim.addNode((id) => new Endpoint(id, actorName(appActor(index)), appActor(index), this));
     this.browser = sim.addNode((id) => new Endpoint(id, actorName(browserActor(index)), browserActor(index), this));
     this.script = clientScript(spec, username, ip);
@@ -77,6 +80,8 @@ export class RegistrationClient {
     // A late response to a request the client already gave up on is never seen by it.
     if (waiting === null || message.replyTo !== waiting.requestId) return;
     if (waiting.timer !== null) this.sim.cancel(waiting.timer);
+    const setCookie = message.payload.setCookie;
+    if (setCookie !== undefined) endpoint.cookie = setCookie.split(';')[0];
     this.answer(endpoint, waiting.requestId, message.payload);
   }
 
@@ -99,7 +104,8 @@ export class RegistrationClient {
       return;
     }
     const endpoint = step.via === 'app' ? this.app : this.browser;
-    const request = this.sim.send('request', endpoint.id, this.router, endpoint.actor, -1, -1, step.request);
+    const payload = endpoint.cookie === undefined ? step.request : { ...step.request, cookie: endpoint.cookie };
+    const request = this.sim.send('request', endpoint.id, this.router, endpoint.actor, -1, -1, payload);
     this.sim.trace.observe(this.sim.nowMs, endpoint.actor, request.id, 'sent', 0, -1, step.session, step.what, step.tags);
     const timer = this.sim.setTimer(endpoint, this.spec.requestTimeoutMs, endpoint.actor, request.id);
     this.waiting = { requestId: request.id, timer, step };

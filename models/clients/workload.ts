@@ -86,3 +86,9 @@ export function wholeRegistration(overrides: Partial<ClientSpec> = {}): ClientSp
     ...overrides,
   };
 }
+
+/** Each client behind its own home network (its own /24, so ip_hash spreads them); the app and
+ * its browser share the address, as behind one NAT. */
+export function clientIp(client: number): string {
+  return `198.51.${(100 + client) % 256}.10`;
+}

@@ -20,6 +20,11 @@ export interface SynapseProcessConfig {
   /** Node id of the store's service node, or -1 for a process-local store. */
   readonly storeNode: number;
   readonly serverName: string;
+  /** Every process mounts every UIA endpoint (sticky and session-hash strategies), instead of
+   * the profile's worker mounts (ref 3.1). */
+  readonly mountsEverything?: boolean;
+  /** Session IDs start with the creating process's name and a dot (session-hash strategy). */
+  readonly sessionIdsNameOwner?: boolean;
 }
 
 const SWEEP = 'expire-old-sessions';
@@ -35,7 +40,11 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   return ({ sim, node, rng }) => {
     const ctx: SynapseContext = {
       profile: config.profile,
-      store: config.store.connect({ newSessionId: () => rng.letters(24), nowMs: () => sim.nowMs, serviceNode: config.storeNode }),
+      store: config.store.connect({
+        newSessionId: config.sessionIdsNameOwner === true ? () => `${node.name}.${rng.letters(24)}` : () => rng.letters(24),
+        nowMs: () => sim.nowMs,
+        serviceNode: config.storeNode,
+      }),
       database: config.database,
       processId: node.id,
       rng,
@@ -62,7 +71,7 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
 export function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
   if (registerPath.test(request.path)) return yield* handleRegister(ctx, request);
   const fallback = fallbackPath.exec(request.path);
-  if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers)) {
+  if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers || config.mountsEverything === true)) {
     return yield* handleFallback(ctx, request, fallback[2] ?? '');
   }
   return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));

@@ -74,6 +74,9 @@ export function* checkUiAuth(
     }
   }
 
+  // Step 4 (v1.20+): remember who used the session.
+  if (profile.recordsUserAgentIps) yield* store.addUserAgentIp(sessionId, request.userAgent, request.ip);
+
   // Step 5: no auth at all -> 401 without `completed`.
   if (rawAuth === undefined || isEmpty(auth)) {
     return { kind: 'respond', response: challenge(sessionId, flows, undefined, undefined), sessionId };

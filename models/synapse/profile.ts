@@ -22,9 +22,11 @@ export interface Profile {
   };
   /** ref 3.1, 2.2: the fallback servlet is mounted on main only (never on a worker). */
   readonly fallbackOnWorkers: boolean;
+  /** ref 2.4 step 4, 2.1: `ui_auth_sessions_ips` exists from v1.20. */
+  readonly recordsUserAgentIps: boolean;
 }
 
-export type ProfileName = '1.8' | '1.13';
+export type ProfileName = '1.8' | '1.12' | '1.13' | 'head';
 
 /** ref 2.1: SESSION_EXPIRE_MS = 48 h. */
 export const SESSION_EXPIRE_MS = 48 * 60 * 60 * 1000;
@@ -38,6 +40,17 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sessionStorage: 'process-memory',
     expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
     fallbackOnWorkers: false,
+    recordsUserAgentIps: false,
+  },
+  '1.12': {
+    name: '1.12',
+    summary: 'as 1.8 (the fixes came in 1.13); docs pin /register and the fallback to one worker (#7048), whose v1.12.0 app does not mount the fallback (ref 2.3, 3.1)',
+    unknownSession: 'fresh-session',
+    bindsOperation: false,
+    sessionStorage: 'process-memory',
+    expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
+    fallbackOnWorkers: false,
+    recordsUserAgentIps: false,
   },
   '1.13': {
     name: '1.13',
@@ -47,6 +60,18 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sessionStorage: 'database',
     expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
     fallbackOnWorkers: false,
+    recordsUserAgentIps: false,
+  },
+  head: {
+    name: 'head',
+    summary: 'today: as 1.13, plus the user agent and IP of every request recorded per session (ref 2.4 step 4)',
+    unknownSession: 'reject-400',
+    bindsOperation: true,
+    sessionStorage: 'database',
+    // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
+    expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
+    fallbackOnWorkers: false,
+    recordsUserAgentIps: true,
   },
 };
 

@@ -36,5 +36,50 @@ export const ROUTING_SHARDED: RoutingMap = {
 /** Everything to main: no worker serves any UIA request. */
 export const ROUTING_ALL_TO_MAIN: RoutingMap = { rules: [], pools: {}, defaultUpstream: MAIN };
 
+/** ref 2.3 (#7048, v1.12 docs): the fallback must share a worker with `/register`: both pinned
+ * to one client_reader. At v1.12.0 that worker does not mount the fallback servlet (ref 3.1). */
+export const ROUTING_1_12_PINNED: RoutingMap = {
+  rules: [
+    { path: REGISTER_PATTERN, pool: 'register' },
+    { path: FALLBACK_PATTERN, pool: 'register' },
+  ],
+  pools: { register: { balancer: 'round-robin', upstreams: ['reader1'] } },
+  defaultUpstream: MAIN,
+};
+
+const ALL_PROCESSES = [MAIN, ...WORKERS];
+
+/** Every UIA path to any process, sticky by client address (nginx ip_hash). */
+export const ROUTING_STICKY_IP: RoutingMap = {
+  rules: [
+    { path: REGISTER_PATTERN, pool: 'uia' },
+    { path: FALLBACK_PATTERN, pool: 'uia' },
+  ],
+  pools: { uia: { balancer: 'ip_hash', upstreams: ALL_PROCESSES } },
+  defaultUpstream: MAIN,
+};
+
+/** Every UIA path to any process, sticky by a cookie the router sets (the app keeps it; the
+ * browser opened on the fallback page has its own cookie jar). */
+export const ROUTING_STICKY_COOKIE: RoutingMap = {
+  rules: [
+    { path: REGISTER_PATTERN, pool: 'uia' },
+    { path: FALLBACK_PATTERN, pool: 'uia' },
+  ],
+  pools: { uia: { balancer: 'cookie', upstreams: ALL_PROCESSES } },
+  defaultUpstream: MAIN,
+};
+
+/** Session IDs carry the owning process ("reader2.abc..."); the router sends every request
+ * carrying one to that process, the first request of a session round-robin. */
+export const ROUTING_SESSION_HASH: RoutingMap = {
+  rules: [
+    { path: REGISTER_PATTERN, pool: 'uia' },
+    { path: FALLBACK_PATTERN, pool: 'uia' },
+  ],
+  pools: { uia: { balancer: 'affinity', upstreams: ALL_PROCESSES, affinity: { query: 'session', bodyPath: ['auth', 'session'], separator: '.' } } },
+  defaultUpstream: MAIN,
+};
+
 /** Used only to document the fallback rule shape in routing files. */
 export const FALLBACK_RULE_PATTERN = FALLBACK_PATTERN;

@@ -27,10 +27,21 @@ describe('profiles', () => {
     });
   });
 
+  it('ref 2.3, 3.1: 1.12 behaves as 1.8 (the fixes came in 1.13); its workers do not mount the fallback', () => {
+    const { name: _name, summary: _summary, ...switches } = PROFILES['1.12'];
+    const { name: _n, summary: _s, ...switches18 } = PROFILES['1.8'];
+    expect(switches).toEqual(switches18);
+  });
+
+  it('ref 2.4 step 4: head is 1.13 plus the per-session user agent and IP rows (v1.20)', () => {
+    expect(PROFILES['1.13'].recordsUserAgentIps).toBe(false);
+    expect(PROFILES.head).toMatchObject({ ...PROFILES['1.13'], name: 'head', summary: PROFILES.head.summary, recordsUserAgentIps: true });
+  });
+
   it('names', () => {
-    expect(PROFILE_NAMES).toEqual(['1.8', '1.13']);
+    expect(PROFILE_NAMES).toEqual(['1.8', '1.12', '1.13', 'head']);
     for (const name of PROFILE_NAMES) expect(PROFILES[name].name).toBe(name);
     expect(isProfileName('1.13')).toBe(true);
-    expect(isProfileName('1.12')).toBe(false);
+    expect(isProfileName('1.14')).toBe(false);
   });
 });
