@@ -64,13 +64,20 @@ export function runBareLoop(c: Case): number {
 
   let answered = 0;
   c.workload.clients.forEach((spec, index) => {
-    const script = clientScript(spec, `user${index}`, clientIp(index));
+    // No concurrency here: a script the client would run alongside runs to its end at once.
+    const scripts = [clientScript(spec, `user${index}`, clientIp(index))];
     let input: HttpResponse = TIMED_OUT;
-    for (;;) {
+    while (scripts.length > 0) {
+      const script = scripts[scripts.length - 1] as ReturnType<typeof clientScript>;
       const step = script.next(input);
-      if (step.done === true) break;
-      if (step.value.kind === 'pause') {
-        input = TIMED_OUT;
+      input = TIMED_OUT;
+      if (step.done === true) {
+        scripts.pop();
+        continue;
+      }
+      if (step.value.kind === 'pause') continue;
+      if (step.value.kind === 'spawn') {
+        scripts.push(step.value.script);
         continue;
       }
       const target = pick(step.value.request);

@@ -53,7 +53,10 @@ function action(value: unknown, path: string): ClientAction {
       return { kind, stage: oneOf(a['stage'], `${path}.stage`, STAGES) };
     case 'fallback': {
       if (typeof a['loadsPage'] !== 'boolean') fail(`${path}.loadsPage`, 'a boolean');
-      return { kind, stage: oneOf(a['stage'], `${path}.stage`, FALLBACK_STAGES), loadsPage: a['loadsPage'] };
+      const base = { kind, stage: oneOf(a['stage'], `${path}.stage`, FALLBACK_STAGES), loadsPage: a['loadsPage'] };
+      if (a['concurrent'] === undefined) return base;
+      if (typeof a['concurrent'] !== 'boolean') fail(`${path}.concurrent`, 'a boolean');
+      return { ...base, concurrent: a['concurrent'] };
     }
     case 'pause':
       return { kind, ms: int(a['ms'], `${path}.ms`) };
@@ -74,19 +77,26 @@ function client(value: unknown, path: string): ClientSpec {
 
 function fault(value: unknown, path: string): Fault {
   const f = obj(value, path);
-  const kind = oneOf(f['kind'], `${path}.kind`, ['crash', 'partition', 'drop'] as const);
+  const kind = oneOf(f['kind'], `${path}.kind`, ['crash', 'partition', 'drop', 'ip-change'] as const);
   switch (kind) {
     case 'crash': {
       const base = { kind, node: str(f['node'], `${path}.node`), atMs: int(f['atMs'], `${path}.atMs`), downMs: int(f['downMs'], `${path}.downMs`) };
-      if (f['after'] === undefined) return base;
-      const after = obj(f['after'], `${path}.after`);
-      return { ...base, after: { actor: str(after['actor'], `${path}.after.actor`), nthResponse: int(after['nthResponse'], `${path}.after.nthResponse`, 1) } };
+      return f['after'] === undefined ? base : { ...base, after: anchor(f['after'], `${path}.after`) };
+    }
+    case 'ip-change': {
+      const base = { kind, actor: str(f['actor'], `${path}.actor`), atMs: int(f['atMs'], `${path}.atMs`), ip: str(f['ip'], `${path}.ip`) };
+      return f['after'] === undefined ? base : { ...base, after: anchor(f['after'], `${path}.after`) };
     }
     case 'partition':
       return { kind, a: str(f['a'], `${path}.a`), b: str(f['b'], `${path}.b`), fromMs: int(f['fromMs'], `${path}.fromMs`), untilMs: int(f['untilMs'], `${path}.untilMs`) };
     case 'drop':
       return { kind, actor: str(f['actor'], `${path}.actor`), direction: oneOf(f['direction'], `${path}.direction`, ['request', 'response'] as const), nth: int(f['nth'], `${path}.nth`, 1) };
   }
+}
+
+function anchor(value: unknown, path: string): { actor: string; nthResponse: number } {
+  const after = obj(value, path);
+  return { actor: str(after['actor'], `${path}.actor`), nthResponse: int(after['nthResponse'], `${path}.nthResponse`, 1) };
 }
 
 function tape(value: unknown, path: string): number[] {

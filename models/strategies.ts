@@ -1,6 +1,8 @@
 import type { RoutingMap } from '../src/router.js';
 import type { StoreDefinition } from './stores/contract.js';
 import { memoryStore } from './stores/memory.js';
+import { redisBlobStore } from './stores/redis-blob.js';
+import { redisHashStore } from './stores/redis-hash.js';
 import { sqlStore } from './stores/sql.js';
 import type { ProfileName } from './synapse/profile.js';
 import {
@@ -64,6 +66,20 @@ export const STRATEGIES: readonly Strategy[] = [
     routing: ROUTING_STICKY_COOKIE,
     profile: '1.8',
     mountsEverything: true,
+  },
+  {
+    name: 'redis-blob',
+    summary: 'the whole session as one Redis value with a 48 h TTL, read-modify-write; Redis without persistence',
+    store: redisBlobStore,
+    routing: ROUTING_SHARDED,
+    profile: 'head',
+  },
+  {
+    name: 'redis-hash',
+    summary: 'one Redis hash field per stage (HSET), EXPIRE after creation; Redis without persistence',
+    store: redisHashStore,
+    routing: ROUTING_SHARDED,
+    profile: 'head',
   },
   {
     name: 'sql',

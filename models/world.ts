@@ -13,7 +13,7 @@ import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
 import { SynapseDatabase } from './synapse/database.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
-import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, WORKERS } from './topologies/synapse-workers.js';
+import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
 
 /** Everything one run needs; a run is a pure function of its case (DESIGN.md "Words"). */
 export interface Case {
@@ -113,8 +113,11 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
         if (--running === 0) sim.stop();
       }),
   );
-  network.applyFaultPlan(c.faultPlan);
-  faults.schedule(c.faultPlan);
+  // Fault plans say "store" for the session store's node: its own service, else the database.
+  const storeName = service?.name ?? DATABASE;
+  const plan = { faults: c.faultPlan.faults.map((f) => (f.kind === 'crash' && f.node === STORE ? { ...f, node: storeName } : f.kind === 'partition' ? { ...f, a: f.a === STORE ? storeName : f.a, b: f.b === STORE ? storeName : f.b } : f)) };
+  network.applyFaultPlan(plan);
+  faults.schedule(plan);
   for (const client of clients) client.start();
   if (running > 0) sim.run();
 

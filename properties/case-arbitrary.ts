@@ -25,7 +25,7 @@ interface GeneratedClient {
  * from the profile; a shared tape; a data seed. Everything shrinks independently.
  */
 export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
-  const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: clientSpec, appTape: tape, browserTape: tape });
+  const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: settings.faultProfile.clients ?? clientSpec, appTape: tape, browserTape: tape });
   return fc
     .record({
       clients: fc.array(client, { minLength: 1, maxLength: settings.maxClients ?? 4 }),

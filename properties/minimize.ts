@@ -87,6 +87,11 @@ function faultsWithoutClient(faults: readonly Fault[], removed: number): Fault[]
     } else if (fault.kind === 'crash' && fault.after !== undefined) {
       const actor = rename(fault.after.actor);
       if (actor !== null) out.push({ ...fault, after: { ...fault.after, actor } });
+    } else if (fault.kind === 'ip-change') {
+      const actor = rename(fault.actor);
+      const anchorActor = fault.after === undefined ? null : rename(fault.after.actor);
+      if (actor === null || (fault.after !== undefined && anchorActor === null)) continue;
+      out.push(fault.after === undefined ? { ...fault, actor } : { ...fault, actor, after: { ...fault.after, actor: anchorActor as string } });
     } else if (fault.kind === 'partition') {
       const a = rename(fault.a);
       const b = rename(fault.b);
@@ -102,16 +107,22 @@ function faultsWithoutClient(faults: readonly Fault[], removed: number): Fault[]
 const MAX_CLIENT_LABELS = 64;
 
 function* simplerFaults(fault: Fault): Generator<Fault> {
-  if (fault.kind !== 'crash') return;
-  if (fault.atMs > 0) {
-    yield { ...fault, atMs: 0 };
-    yield { ...fault, atMs: Math.floor(fault.atMs / 2) };
+  if (fault.kind === 'crash' || fault.kind === 'ip-change') {
+    if (fault.atMs > 0) {
+      yield { ...fault, atMs: 0 };
+      yield { ...fault, atMs: Math.floor(fault.atMs / 2) };
+    }
   }
-  if (fault.downMs > 50) yield { ...fault, downMs: Math.max(50, Math.floor(fault.downMs / 2)) };
+  if (fault.kind === 'crash' && fault.downMs > 50) yield { ...fault, downMs: Math.max(50, Math.floor(fault.downMs / 2)) };
+  if (fault.kind === 'partition' && fault.untilMs - fault.fromMs > 1) {
+    yield { ...fault, fromMs: Math.floor((fault.fromMs + fault.untilMs) / 2) };
+    yield { ...fault, untilMs: Math.ceil((fault.fromMs + fault.untilMs) / 2) };
+  }
 }
 
 function* simplerActions(action: ClientAction): Generator<ClientAction> {
   if (action.kind === 'fallback' && action.loadsPage) yield { ...action, loadsPage: false };
+  if (action.kind === 'fallback' && action.concurrent === true) yield { ...action, concurrent: false };
   if (action.kind === 'pause' && action.ms > 200) yield { ...action, ms: Math.max(200, Math.floor(action.ms / 2)) };
 }
 

@@ -18,7 +18,7 @@ export const clientAction: fc.Arbitrary<ClientAction> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('direct' as const), stage: fc.constantFrom(...STAGES) }) },
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('fallback' as const), stage: fc.constantFrom(...FALLBACK_STAGES), loadsPage: fc.boolean() }),
+    arbitrary: fc.record({ kind: fc.constant('fallback' as const), stage: fc.constantFrom(...FALLBACK_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
 );
@@ -39,3 +39,17 @@ export const clientSpec: fc.Arbitrary<ClientSpec> = fc.record({
 
 /** A decision tape: entries are reduced mod the number of options at each choice. */
 export const tape = fc.array(fc.nat({ max: 15 }), { size: 'medium' });
+
+/** A user who goes away for hours or days between steps (the slow-user column): expiry,
+ * sliding or absolute, decides what survives. */
+const slowPauseMs = fc.oneof(fc.integer({ min: 60_000, max: 6 * 3_600_000 }), fc.integer({ min: 6 * 3_600_000, max: 3 * 86_400_000 }));
+
+export const slowClientSpec: fc.Arbitrary<ClientSpec> = fc.record({
+  actions: fc
+    .array(fc.oneof({ weight: 3, arbitrary: clientAction }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }), { maxLength: 10 })
+    .map((rest): ClientAction[] => [{ kind: 'start' }, ...rest]),
+  adoptsNewSession: fc.boolean(),
+  retries: fc.integer({ min: 0, max: 2 }),
+  requestTimeoutMs: fc.constantFrom(30_000, 10_000, 90_000),
+  thinkMs: fc.integer({ min: 1_000, max: 60_000 }),
+});

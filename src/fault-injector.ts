@@ -4,18 +4,20 @@ import type { Message, TimerMessage } from './message.js';
 import { ProcessNode } from './process.js';
 import type { Sim, SimNode } from './sim.js';
 
-type Action = { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode; readonly downMs: number };
+type Action =
+  | { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode; readonly downMs: number }
+  | { readonly kind: 'ip-change'; readonly node: number; readonly ip: string };
 
 interface Anchored {
   readonly actor: number;
   readonly nthResponse: number;
   readonly delayMs: number;
-  readonly crash: Action;
+  readonly action: Action;
 }
 
 /**
- * Turns the crash faults of a plan into timer events, so crashes and restarts are ordered with
- * every other event by the same scheduler (and a trace shows exactly where they fell).
+ * Turns the crash and address-change faults of a plan into timer events, so they are ordered
+ * with every other event by the same scheduler (and a trace shows exactly where they fell).
  * Partitions and drops are applied by the Network.
  */
 export class FaultInjector implements SimNode {
@@ -34,16 +36,24 @@ export class FaultInjector implements SimNode {
 
   schedule(plan: FaultPlan): void {
     for (const fault of plan.faults) {
-      if (fault.kind !== 'crash') continue;
-      const node = this.sim.nodeByName(fault.node);
-      if (!(node instanceof ProcessNode)) throw new Error(`fault plan: ${fault.node} is not a process and cannot crash`);
-      const crash: Action = { kind: 'crash', node, downMs: Math.max(1, fault.downMs) };
+      let action: Action;
+      if (fault.kind === 'crash') {
+        const node = this.sim.nodeByName(fault.node);
+        if (!(node instanceof ProcessNode)) throw new Error(`fault plan: ${fault.node} is not a process and cannot crash`);
+        action = { kind: 'crash', node, downMs: Math.max(1, fault.downMs) };
+      } else if (fault.kind === 'ip-change') {
+        const moving = this.sim.findNode(fault.actor);
+        if (moving === undefined) continue; // an actor this case does not have
+        action = { kind: 'ip-change', node: moving.id, ip: fault.ip };
+      } else {
+        continue;
+      }
       if (fault.after === undefined) {
-        this.sim.setTimer(this, fault.atMs, SHARED_OWNER, crash);
+        this.sim.setTimer(this, fault.atMs, SHARED_OWNER, action);
       } else {
         const actor = this.sim.nodes.find((n) => n.name === fault.after?.actor);
-        // A crash anchored to an actor this case does not have never happens.
-        if (actor !== undefined) this.anchored.push({ actor: actor.id, nthResponse: fault.after.nthResponse, delayMs: fault.atMs, crash });
+        // A fault anchored to an actor this case does not have never happens.
+        if (actor !== undefined) this.anchored.push({ actor: actor.id, nthResponse: fault.after.nthResponse, delayMs: fault.atMs, action });
       }
     }
     if (this.anchored.length > 0) this.sim.onResponseDelivered = (to) => this.responseDelivered(to);
@@ -53,13 +63,19 @@ export class FaultInjector implements SimNode {
     const seen = (this.responsesSeen[to] ?? 0) + 1;
     this.responsesSeen[to] = seen;
     for (const a of this.anchored) {
-      if (a.actor === to && a.nthResponse === seen) this.sim.setTimer(this, a.delayMs, SHARED_OWNER, a.crash);
+      if (a.actor === to && a.nthResponse === seen) this.sim.setTimer(this, a.delayMs, SHARED_OWNER, a.action);
     }
   }
 
   receive(message: Message): void {
     if (message.kind !== 'timer') throw new Error(`fault injector got a ${message.kind}; it only takes its own timers`);
     const action = message.payload as Action;
+    if (action.kind === 'ip-change') {
+      const network = this.sim.network;
+      if (network === null) throw new Error('fault injector: an ip-change fault needs a network');
+      network.changeAddress(action.node, action.ip);
+      return;
+    }
     if (action.kind === 'restart') {
       this.pendingRestarts.delete(action.node.id);
       action.node.restart();

@@ -33,7 +33,18 @@ export interface DropFault {
   readonly nth: number;
 }
 
-export type Fault = CrashFault | PartitionFault | DropFault;
+/** A client-side actor moves to another network: from then on its requests carry `ip` as
+ * their source address (a phone leaving Wi-Fi, a browser on another connection). */
+export interface AddressChangeFault {
+  readonly kind: 'ip-change';
+  readonly actor: string;
+  /** When: virtual time, or with `after` the delay after that causal event. */
+  readonly atMs: number;
+  readonly after?: { readonly actor: string; readonly nthResponse: number };
+  readonly ip: string;
+}
+
+export type Fault = CrashFault | PartitionFault | DropFault | AddressChangeFault;
 
 export interface FaultPlan {
   readonly faults: readonly Fault[];
@@ -51,6 +62,10 @@ export function describeFault(fault: Fault): string {
       return `${fault.a} and ${fault.b} are cut off from ${fault.fromMs} to ${fault.untilMs} ms`;
     case 'drop':
       return `the ${ordinal(fault.nth)} ${fault.direction} ${fault.direction === 'request' ? 'from' : 'to'} ${fault.actor} is lost`;
+    case 'ip-change':
+      return fault.after === undefined
+        ? `${fault.actor} moves to address ${fault.ip} at ${fault.atMs} ms`
+        : `${fault.actor} moves to address ${fault.ip} ${fault.atMs} ms after the ${ordinal(fault.after.nthResponse)} response to ${fault.after.actor}`;
     default: {
       const unreachable: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(unreachable)}`);

@@ -34,6 +34,8 @@ export class Network {
   /** Per node: requests sent by it and responses sent to it (only counted when drops exist). */
   private readonly sentRequests: number[] = [];
   private readonly sentResponses: number[] = [];
+  /** Per node: the source address its requests carry after an ip-change fault. */
+  private readonly addresses = new Map<number, string>();
 
   constructor(
     private readonly sim: Sim,
@@ -42,15 +44,24 @@ export class Network {
     if (options.latencyBucketsMs.length === 0) throw new Error('network: at least one latency bucket is needed');
   }
 
-  /** Resolves node names now that the topology is built. */
+  /** Resolves node names now that the topology is built. A fault naming a node this case does
+   * not have (a client it lacks) never happens. */
   applyFaultPlan(plan: FaultPlan): void {
     for (const fault of plan.faults) {
       if (fault.kind === 'partition') {
-        this.partitions.push({ a: this.sim.nodeByName(fault.a).id, b: this.sim.nodeByName(fault.b).id, fromMs: fault.fromMs, untilMs: fault.untilMs });
+        const a = this.sim.findNode(fault.a);
+        const b = this.sim.findNode(fault.b);
+        if (a !== undefined && b !== undefined) this.partitions.push({ a: a.id, b: b.id, fromMs: fault.fromMs, untilMs: fault.untilMs });
       } else if (fault.kind === 'drop') {
-        this.drops.push({ actor: this.sim.nodeByName(fault.actor).id, direction: fault.direction, nth: fault.nth });
+        const actor = this.sim.findNode(fault.actor);
+        if (actor !== undefined) this.drops.push({ actor: actor.id, direction: fault.direction, nth: fault.nth });
       }
     }
+  }
+
+  /** From now on, requests from `node` carry `ip` (an ip-change fault). */
+  changeAddress(node: number, ip: string): void {
+    this.addresses.set(node, ip);
   }
 
   transmit(message: Message): void {
@@ -66,6 +77,10 @@ export class Network {
     if (dropped) {
       sim.trace.drop(now, message.id, 'fault');
       return;
+    }
+    if (this.addresses.size > 0 && message.kind === 'request') {
+      const ip = this.addresses.get(message.from);
+      if (ip !== undefined) message = { ...message, payload: { ...message.payload, ip } };
     }
     const buckets = this.options.latencyBucketsMs;
     const latency = buckets[sim.chooser.pick(buckets.length, message.owner)] as number;

@@ -76,8 +76,14 @@ export class Sim {
   }
 
   nodeByName(name: string): SimNode {
+    const node = this.findNode(name);
+    if (node === undefined) throw new Error(`sim: no node named ${name}`);
+    return node;
+  }
+
+  findNode(name: string): SimNode | undefined {
     for (const node of this.nodes) if (node.name === name) return node;
-    throw new Error(`sim: no node named ${name}`);
+    return undefined;
   }
 
   /** Sends a message over the network (latency, partitions and drop rules apply). */

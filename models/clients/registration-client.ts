@@ -7,7 +7,9 @@ import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSp
 type Via = 'app' | 'browser';
 export type ClientStep =
   | { readonly kind: 'http'; readonly via: Via; readonly request: HttpRequest; readonly session: string; readonly what: string; readonly tags: readonly string[] }
-  | { readonly kind: 'pause'; readonly ms: number };
+  | { readonly kind: 'pause'; readonly ms: number }
+  /** Starts a script in the browser that runs alongside the app's next requests. */
+  | { readonly kind: 'spawn'; readonly script: Generator<ClientStep, void, HttpResponse> };
 
 /** What the script gets back for a request that timed out. */
 export const TIMED_OUT = httpResponse(0, null);
@@ -39,8 +41,12 @@ class Endpoint implements SimNode {
 export class RegistrationClient {
   readonly app: Endpoint;
   readonly browser: Endpoint;
-  private readonly script: Generator<ClientStep, void, HttpResponse>;
-  private waiting: { readonly requestId: number; readonly timer: Message | null; readonly step: ClientStep & { kind: 'http' } } | null = null;
+  private readonly main: Lane;
+  /** Fallbacks the app left running in the browser while it goes on (a second tab). */
+  private browserLane: Lane | null = null;
+  private readonly browserQueue: LaneScript[] = [];
+  /** Request id -> the lane waiting for it and its timeout timer. */
+  private readonly inFlight = new Map<number, { readonly lane: Lane; readonly timer: Message }>();
   finished = false;
 
   constructor(
@@ -54,63 +60,105 @@ export class RegistrationClient {
     const ip = clientIp(index);
     this.app = sim.addNode((id) => new Endpoint(id, actorName(appActor(index)), appActor(index), this));
     this.browser = sim.addNode((id) => new Endpoint(id, actorName(browserActor(index)), browserActor(index), this));
-    this.script = clientScript(spec, username, ip);
+    this.main = { script: clientScript(spec, username, ip), done: false };
   }
 
   start(): void {
-    this.advance(httpResponse(0, null));
+    this.advance(this.main, TIMED_OUT);
   }
 
   receive(endpoint: Endpoint, message: Message): void {
-    const waiting = this.waiting;
     if (message.kind === 'timer') {
-      if (message.payload === 'pause') this.advance(TIMED_OUT);
-      else if (waiting !== null && message.payload === waiting.requestId) this.answer(endpoint, waiting.requestId, TIMED_OUT);
+      const payload = message.payload as TimerPayload;
+      if (payload.kind === 'pause') {
+        this.advance(payload.lane, TIMED_OUT);
+        return;
+      }
+      const waiting = this.inFlight.get(payload.requestId);
+      if (waiting === undefined) return;
+      this.inFlight.delete(payload.requestId);
+      this.advance(waiting.lane, TIMED_OUT);
       return;
     }
+    if (message.kind !== 'response' && message.kind !== 'reset') {
+      throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses, resets and timers`);
+    }
+    // A late response to a request the client already gave up on is never seen by it.
+    const waiting = this.inFlight.get(message.replyTo);
+    if (waiting === undefined) return;
+    this.inFlight.delete(message.replyTo);
+    this.sim.cancel(waiting.timer);
     if (message.kind === 'reset') {
       // Connection refused or cut (a partition between the client and the router): to the
       // client it is a failed attempt, like a timeout.
-      if (waiting === null || message.replyTo !== waiting.requestId) return;
-      if (waiting.timer !== null) this.sim.cancel(waiting.timer);
-      this.answer(endpoint, waiting.requestId, TIMED_OUT);
+      this.advance(waiting.lane, TIMED_OUT);
       return;
     }
-    if (message.kind !== 'response') throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses, resets and timers`);
-    // A late response to a request the client already gave up on is never seen by it.
-    if (waiting === null || message.replyTo !== waiting.requestId) return;
-    if (waiting.timer !== null) this.sim.cancel(waiting.timer);
     const setCookie = message.payload.setCookie;
     if (setCookie !== undefined) endpoint.cookie = setCookie.split(';')[0];
-    this.answer(endpoint, waiting.requestId, message.payload);
+    observeResponse(this.sim, endpoint.actor, message.replyTo, message.payload);
+    this.advance(waiting.lane, message.payload);
   }
 
-  private answer(endpoint: Endpoint, requestId: number, response: HttpResponse): void {
-    this.waiting = null;
-    if (response !== TIMED_OUT) observeResponse(this.sim, endpoint.actor, requestId, response);
-    this.advance(response);
-  }
-
-  private advance(input: HttpResponse): void {
-    const next = this.script.next(input);
+  private advance(lane: Lane, input: HttpResponse): void {
+    const next = lane.script.next(input);
     if (next.done === true) {
-      this.finished = true;
-      this.onFinished();
+      lane.done = true;
+      if (lane === this.browserLane) this.startBrowserWork();
+      if (this.main.done && this.browserLane === null && !this.finished) {
+        this.finished = true;
+        this.onFinished();
+      }
       return;
     }
     const step = next.value;
-    if (step.kind === 'pause') {
-      this.sim.setTimer(this.app, step.ms, this.app.actor, 'pause');
+    switch (step.kind) {
+      case 'pause':
+        this.sim.setTimer(this.app, step.ms, this.app.actor, { kind: 'pause', lane } satisfies TimerPayload);
+        return;
+      case 'spawn':
+        this.browserQueue.push(step.script);
+        if (this.browserLane === null) this.startBrowserWork();
+        this.advance(lane, TIMED_OUT);
+        return;
+      case 'http': {
+        const endpoint = step.via === 'app' ? this.app : this.browser;
+        const payload = endpoint.cookie === undefined ? step.request : { ...step.request, cookie: endpoint.cookie };
+        const request = this.sim.send('request', endpoint.id, this.router, endpoint.actor, -1, -1, payload);
+        this.sim.trace.observe(this.sim.nowMs, endpoint.actor, request.id, 'sent', 0, -1, step.session, step.what, step.tags);
+        const timer = this.sim.setTimer(endpoint, this.spec.requestTimeoutMs, endpoint.actor, { kind: 'timeout', requestId: request.id } satisfies TimerPayload);
+        this.inFlight.set(request.id, { lane, timer });
+        return;
+      }
+      default: {
+        const unreachable: never = step;
+        throw new Error(`client: unknown step ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Runs the next fallback queued for the browser, or leaves it idle. */
+  private startBrowserWork(): void {
+    const script = this.browserQueue.shift();
+    if (script === undefined) {
+      this.browserLane = null;
       return;
     }
-    const endpoint = step.via === 'app' ? this.app : this.browser;
-    const payload = endpoint.cookie === undefined ? step.request : { ...step.request, cookie: endpoint.cookie };
-    const request = this.sim.send('request', endpoint.id, this.router, endpoint.actor, -1, -1, payload);
-    this.sim.trace.observe(this.sim.nowMs, endpoint.actor, request.id, 'sent', 0, -1, step.session, step.what, step.tags);
-    const timer = this.sim.setTimer(endpoint, this.spec.requestTimeoutMs, endpoint.actor, request.id);
-    this.waiting = { requestId: request.id, timer, step };
+    const lane: Lane = { script, done: false };
+    this.browserLane = lane;
+    this.advance(lane, TIMED_OUT);
   }
 }
+
+type LaneScript = Generator<ClientStep, void, HttpResponse>;
+
+/** A sequence of requests the client runs one after the other. */
+interface Lane {
+  readonly script: LaneScript;
+  done: boolean;
+}
+
+type TimerPayload = { readonly kind: 'pause'; readonly lane: Lane } | { readonly kind: 'timeout'; readonly requestId: number };
 
 /** Records a response as the generic observation the properties read: `key` is the session the
  * response names, `detail` its errcode or page, `tags` the stages it shows. */
@@ -188,18 +236,14 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
         request = { method: 'POST', path: REGISTER_PATH, query: '', body: { auth: { session } }, ip, userAgent: APP_AGENT };
         break;
       case 'fallback': {
-        via = 'browser';
-        const path = fallbackPath(action.stage);
-        const query = `session=${encodeURIComponent(session ?? '')}`;
-        if (action.loadsPage) {
-          const page: HttpRequest = { method: 'GET', path, query, body: null, ip, userAgent: BROWSER_AGENT };
-          yield* send(spec, via, page, session, `GET fallback ${action.stage}`, NO_TAGS);
+        if (action.concurrent === true) {
+          // The app goes on while the browser works on the stage (another tab, a user who does
+          // not wait): two requests of one session in flight at once.
+          yield { kind: 'spawn', script: fallbackScript(spec, action.stage, action.loadsPage, session, ip) };
+          continue;
         }
-        const form = action.stage === 'm.login.recaptcha' ? CAPTCHA_FORM : EMPTY_FORM;
-        request = { method: 'POST', path, query, body: form, ip, userAgent: BROWSER_AGENT };
-        what = `POST fallback ${action.stage}`;
-        tags = [action.stage];
-        break;
+        yield* fallbackScript(spec, action.stage, action.loadsPage, session, ip);
+        continue;
       }
       default: {
         const unreachable: never = action;
@@ -207,7 +251,6 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
       }
     }
     const response = yield* send(spec, via, request, session, what, tags);
-    if (via === 'browser') continue;
     // The app's reaction to a /register answer.
     if (response.status === 200) return;
     const body = response.body as Partial<UiaChallenge> & { errcode?: string };
@@ -217,6 +260,19 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
       session = undefined;
     }
   }
+}
+
+/** A stage on the fallback page in the browser: load the page (a real browser), post the form. */
+function* fallbackScript(spec: ClientSpec, stage: string, loadsPage: boolean, session: string | undefined, ip: string): Generator<ClientStep, void, HttpResponse> {
+  const path = fallbackPath(stage);
+  const query = `session=${encodeURIComponent(session ?? '')}`;
+  if (loadsPage) {
+    const page: HttpRequest = { method: 'GET', path, query, body: null, ip, userAgent: BROWSER_AGENT };
+    yield* send(spec, 'browser', page, session, `GET fallback ${stage}`, NO_TAGS);
+  }
+  const form = stage === 'm.login.recaptcha' ? CAPTCHA_FORM : EMPTY_FORM;
+  const post: HttpRequest = { method: 'POST', path, query, body: form, ip, userAgent: BROWSER_AGENT };
+  yield* send(spec, 'browser', post, session, `POST fallback ${stage}`, [stage]);
 }
 
 /** Sends one request, retrying timeouts and 5xx answers (the router never retries a POST). */

@@ -14,7 +14,7 @@ export type ClientAction =
   | { readonly kind: 'direct'; readonly stage: StageType }
   /** Completes a stage on the fallback page in a browser: GET the page first (a real browser)
    * or only POST the form (a scripted client), ref 1.4 and 2.6. */
-  | { readonly kind: 'fallback'; readonly stage: FallbackStage; readonly loadsPage: boolean }
+  | { readonly kind: 'fallback'; readonly stage: FallbackStage; readonly loadsPage: boolean; readonly concurrent?: boolean }
   /** POST /register with `auth: {session}` only, after an out-of-band stage (ref 1.3). */
   | { readonly kind: 'resubmit' }
   /** The user goes away for a while. */

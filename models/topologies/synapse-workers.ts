@@ -7,6 +7,8 @@ export const WORKERS = ['reader1', 'reader2'] as const;
 /** Synapse's PostgreSQL: users always, UI-auth sessions from 1.13. */
 export const DATABASE = 'db';
 export const ROUTER = 'router';
+/** What fault plans call the session store's node: the strategy's own service, else `db`. */
+export const STORE = 'store';
 export const PROCESS_NAMES = [MAIN, ...WORKERS] as const;
 
 export const NETWORK = {

@@ -1,5 +1,5 @@
 import { STRATEGIES } from '../../models/strategies.js';
-import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
+import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { runCell, type CellOutcome } from '../../properties/cell.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, tokenFor, type CommandOutput } from './check.js';
@@ -25,7 +25,7 @@ interface Cell {
 export function runCompare(options: CompareOptions): CommandOutput {
   const format = formatOf(options);
   const strategies = pickList(options.strategies, STRATEGIES, (s) => s.name, 'strategy');
-  const faultProfiles = pickList(options.faults, FAULT_PROFILES, (f) => f.name, 'fault profile');
+  const faultProfiles = options.faults === undefined ? [...COMPARISON_FAULT_PROFILES] : pickList(options.faults, FAULT_PROFILES, (f) => f.name, 'fault profile');
   const cells: Cell[] = [];
   for (const strategy of strategies) {
     for (const faultProfile of faultProfiles) {

@@ -82,7 +82,7 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
   it('an unknown strategy lists the valid ones', () => {
     const run = uiasim('check', '--strategy', 'nope');
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe("uiasim: unknown strategy 'nope'; valid choices: memory-1.8, pinned-1.12, main-only, sticky-ip, sticky-cookie, sql, session-hash\n");
+    expect(run.stderr).toBe("uiasim: unknown strategy 'nope'; valid choices: memory-1.8, pinned-1.12, main-only, sticky-ip, sticky-cookie, redis-blob, redis-hash, sql, session-hash\n");
     expect(run.stdout).toBe('');
   });
 

@@ -22,7 +22,7 @@ describe('strategies', () => {
   });
 
   it('names, and an unknown name', () => {
-    expect(STRATEGY_NAMES).toEqual(['memory-1.8', 'pinned-1.12', 'main-only', 'sticky-ip', 'sticky-cookie', 'sql', 'session-hash']);
+    expect(STRATEGY_NAMES).toEqual(['memory-1.8', 'pinned-1.12', 'main-only', 'sticky-ip', 'sticky-cookie', 'redis-blob', 'redis-hash', 'sql', 'session-hash']);
     expect(findStrategy('redis')).toBeUndefined();
   });
 });

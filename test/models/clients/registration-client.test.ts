@@ -182,7 +182,7 @@ describe('clientScript (the behaviour alone, DESIGN "Clients")', () => {
   it('retries timeouts and 5xx up to `retries` times with a 1 s backoff, never a 4xx', () => {
     const answers = [challenge('X'), TIMED_OUT, httpResponse(502, { error: 'Bad Gateway' }), challenge('X', [RECAPTCHA]), httpResponse(403, { errcode: 'M_UNKNOWN' })];
     const steps = script(client([START, direct(RECAPTCHA), RESUBMIT], { retries: 2 }), (_s, i) => answers[i] ?? challenge('X'));
-    expect(steps.map((s) => (s.kind === 'pause' ? `pause ${s.ms}` : s.what + (s.tags.length ? ` ${s.tags.join()}` : '')))).toEqual([
+    expect(steps.map((s) => (s.kind === 'pause' ? `pause ${s.ms}` : s.kind === 'spawn' ? 'spawn' : s.what + (s.tags.length ? ` ${s.tags.join()}` : '')))).toEqual([
       'POST /register',
       `POST /register ${RECAPTCHA}`,
       'pause 1000',
