@@ -1,6 +1,8 @@
 import type { RoutingMap } from '../src/router.js';
 import type { StoreDefinition } from './stores/contract.js';
+import { mainRpcStore } from './stores/main-rpc.js';
 import { memoryStore } from './stores/memory.js';
+import { sqlCachedStore } from './stores/sql-cached.js';
 import { redisBlobStore } from './stores/redis-blob.js';
 import { redisHashStore } from './stores/redis-hash.js';
 import { sqlStore } from './stores/sql.js';
@@ -68,6 +70,13 @@ export const STRATEGIES: readonly Strategy[] = [
     mountsEverything: true,
   },
   {
+    name: 'main-rpc',
+    summary: "sessions in main's memory; workers reach them over an internal HTTP API on main",
+    store: mainRpcStore,
+    routing: ROUTING_SHARDED,
+    profile: 'head',
+  },
+  {
     name: 'redis-blob',
     summary: 'the whole session as one Redis value with a 48 h TTL, read-modify-write; Redis without persistence',
     store: redisBlobStore,
@@ -83,10 +92,17 @@ export const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: 'sql',
-    summary: 'Synapse 1.13 (#7302): sessions in the shared database; /register round-robin over both workers',
+    summary: 'Synapse since 1.13 (#7302): sessions in the shared database; /register round-robin over both workers',
     store: sqlStore,
     routing: ROUTING_SHARDED,
-    profile: '1.13',
+    profile: 'head',
+  },
+  {
+    name: 'sql-cached',
+    summary: 'SQL behind a worker-side cache, invalidated over the replication stream with a lag',
+    store: sqlCachedStore,
+    routing: ROUTING_SHARDED,
+    profile: 'head',
   },
   {
     name: 'session-hash',

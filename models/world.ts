@@ -89,6 +89,8 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     );
     storeNode = node.id;
   }
+  // Main and the workers take the next ids, in this order.
+  const processIds = [MAIN, ...WORKERS].map((_, i) => sim.nodes.length + i);
   for (const name of [MAIN, ...WORKERS]) {
     const role = name === MAIN ? 'main' : 'worker';
     const factory = synapseProcess({
@@ -100,8 +102,10 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       serverName: 'test',
       mountsEverything: strategy.mountsEverything === true,
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
+      deployment: { main: processIds[0] as number, processes: processIds },
     });
-    sim.addNode((id) => new ProcessNode(sim, id, name, factory));
+    const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory));
+    if (process.id !== processIds[[MAIN, ...WORKERS].indexOf(name)]) throw new Error('world: process ids are not the ones announced');
   }
   const router = sim.addNode((id) => new RouterNode(sim, id, ROUTER, options.routing ?? strategy.routing));
   const faults = sim.addNode((id) => new FaultInjector(sim, id, 'faults'));

@@ -50,7 +50,10 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
 
     if (x !== '') {
       const loss = lossOf(event, x, shown.get(x), request.index);
-      if (loss !== null && !legitimateExpiry(profile, request.event.atMs, event.atMs, createdAtMs.get(x), request.previousCarryMs)) {
+      if (loss !== null && legitimateExpiry(profile, request.event.atMs, event.atMs, createdAtMs.get(x), request.previousCarryMs)) {
+        // X expired: what was shown for it is legitimately gone, for this and every later answer.
+        shown.delete(x);
+      } else if (loss !== null) {
         const served = event.servedBy >= 0 ? (nodeNames[event.servedBy] ?? `node ${event.servedBy}`) : 'the router';
         return {
           property: 'progress-never-lost',

@@ -10,7 +10,10 @@ export type Effect =
   /** CPU-bound work (password hashing) that occupies the process for `ms`. */
   | { readonly kind: 'cpu'; readonly ms: number }
   /** Waiting without holding the CPU. */
-  | { readonly kind: 'sleep'; readonly ms: number };
+  | { readonly kind: 'sleep'; readonly ms: number }
+  /** A one-way message to another node, `delayMs` on top of the network's latency (a
+   * replication stream's lag); the task goes on at once. */
+  | { readonly kind: 'notify'; readonly to: number; readonly payload: unknown; readonly delayMs: number };
 
 /** A running piece of work in a process: an HTTP handler returns a response, a background
  * task returns nothing. The value sent back into the generator is the effect's result. */
@@ -54,4 +57,8 @@ export function* cpu(ms: number): Task<void> {
 
 export function* sleep(ms: number): Task<void> {
   yield { kind: 'sleep', ms };
+}
+
+export function* notify(to: number, payload: unknown, delayMs: number): Task<void> {
+  yield { kind: 'notify', to, payload, delayMs };
 }

@@ -29,8 +29,10 @@ export interface ResultMessage extends MessageBase { readonly kind: 'result'; re
 export interface ResetMessage extends MessageBase { readonly kind: 'reset'; readonly payload: null }
 /** A timer a node set for itself; the payload says what for. */
 export interface TimerMessage extends MessageBase { readonly kind: 'timer'; readonly payload: unknown }
+/** A one-way message nobody waits for (a replication stream's invalidation). */
+export interface NotifyMessage extends MessageBase { readonly kind: 'notify'; readonly payload: unknown }
 
-export type Message = RequestMessage | ResponseMessage | CommandMessage | ResultMessage | ResetMessage | TimerMessage;
+export type Message = RequestMessage | ResponseMessage | CommandMessage | ResultMessage | ResetMessage | TimerMessage | NotifyMessage;
 export type MessageKind = Message['kind'];
 
 export const MESSAGE_KIND_CODES: Readonly<Record<MessageKind, number>> = {
@@ -40,6 +42,7 @@ export const MESSAGE_KIND_CODES: Readonly<Record<MessageKind, number>> = {
   result: 4,
   reset: 5,
   timer: 6,
+  notify: 7,
 };
 
 export type PayloadOf<K extends MessageKind> = Extract<Message, { kind: K }>['payload'];

@@ -64,7 +64,7 @@ export class Network {
     this.addresses.set(node, ip);
   }
 
-  transmit(message: Message): void {
+  transmit(message: Message, extraDelayMs = 0): void {
     const sim = this.sim;
     const now = sim.nowMs;
     // Count first: "the 2nd request from app A" must not depend on whether a partition exists.
@@ -84,7 +84,7 @@ export class Network {
     }
     const buckets = this.options.latencyBucketsMs;
     const latency = buckets[sim.chooser.pick(buckets.length, message.owner)] as number;
-    sim.scheduler.schedule(message, now + latency);
+    sim.scheduler.schedule(message, now + latency + extraDelayMs);
   }
 
   private isCut(from: number, to: number, nowMs: number): boolean {

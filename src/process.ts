@@ -14,6 +14,8 @@ export interface App {
   handleCommand?(command: unknown): unknown;
   /** A timer the app set with `ProcessNode.setAppTimer` (looping calls such as expiry sweeps). */
   handleTimer?(payload: unknown): Task<void> | undefined;
+  /** A one-way message from another node (a replication stream). */
+  handleNotification?(payload: unknown): void;
 }
 
 export interface ProcessContext {
@@ -117,6 +119,9 @@ export class ProcessNode implements SimNode {
         this.sim.trace.drop(this.sim.nowMs, message.id, 'stale');
         return;
       }
+      case 'notify':
+        this.app.handleNotification?.(message.payload);
+        return;
       case 'response':
         throw new Error(`process ${this.name} got an HTTP response; processes only answer requests`);
       default: {
@@ -162,6 +167,10 @@ export class ProcessNode implements SimNode {
       }
       case 'sleep':
         this.running.set(this.sim.setTimer(this, effect.ms, run.owner, RESUME).id, run);
+        return;
+      case 'notify':
+        this.sim.send('notify', this.id, effect.to, run.owner, -1, -1, effect.payload, effect.delayMs);
+        this.step(run, undefined);
         return;
       default: {
         const unreachable: never = effect;

@@ -185,6 +185,7 @@ export class RouterNode implements SimNode {
       case 'command':
       case 'result':
       case 'timer':
+      case 'notify':
         throw new Error(`router got a ${message.kind} message; it only proxies HTTP`);
       default: {
         const unreachable: never = message;

@@ -95,11 +95,12 @@ export class Sim {
     replyTo: number,
     toIncarnation: number,
     payload: PayloadOf<K>,
+    extraDelayMs = 0,
   ): Message {
     const message = makeMessage(kind, this.nextMessageId++, from, to, owner, replyTo, toIncarnation, payload);
     const network = this.network;
-    if (network === null) this.scheduler.schedule(message, this.clock.nowMs);
-    else network.transmit(message);
+    if (network === null) this.scheduler.schedule(message, this.clock.nowMs + extraDelayMs);
+    else network.transmit(message, extraDelayMs);
     return message;
   }
 

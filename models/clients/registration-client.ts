@@ -208,11 +208,13 @@ const EMPTY_FORM = {};
  */
 export function* clientScript(spec: ClientSpec, username: string, ip: string): Generator<ClientStep, void, HttpResponse> {
   let session: string | undefined;
-  let first = true;
+  // No thinking before the first action, nor right after handing a stage to the browser: the
+  // app goes on at once while the browser works.
+  let thinks = false;
   for (const action of spec.actions) {
     if (action.kind !== 'start' && action.kind !== 'pause' && session === undefined) continue;
-    if (!first && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
-    first = false;
+    if (thinks && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
+    thinks = true;
 
     let via: Via = 'app';
     let request: HttpRequest;
@@ -240,6 +242,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
           // The app goes on while the browser works on the stage (another tab, a user who does
           // not wait): two requests of one session in flight at once.
           yield { kind: 'spawn', script: fallbackScript(spec, action.stage, action.loadsPage, session, ip) };
+          thinks = false;
           continue;
         }
         yield* fallbackScript(spec, action.stage, action.loadsPage, session, ip);

@@ -31,6 +31,9 @@ export interface SessionStore {
   /** Deletes sessions that expired at `expiryTimeMs` (what "expired" means is the store's
    * expiry policy: absolute from creation, or sliding from last use); returns how many. */
   deleteOldSessions(expiryTimeMs: number): Task<number>;
+  /** A one-way message from a peer process's store (a cache invalidation), if the store uses
+   * any. */
+  handleNotification?(payload: unknown): void;
 }
 
 /** What a store gets from the process that uses it. */
@@ -40,6 +43,21 @@ export interface StoreContext {
   nowMs(): number;
   /** The node id of the store's service node, or -1 for a process-local store. */
   readonly serviceNode: number;
+  /** Where the calling process sits in the deployment: stores placed on main (reached over an
+   * internal API) or that notify their peers (cache invalidations) need it. */
+  readonly deployment?: {
+    readonly self: number;
+    readonly main: number;
+    /** Every other Synapse process. */
+    readonly peers: readonly number[];
+  };
+}
+
+/** What a store placed on main answers over the internal API (see `serveStoreCall`). */
+export interface StoreCall {
+  readonly op: 'store-call';
+  readonly method: keyof SessionStore;
+  readonly args: readonly unknown[];
 }
 
 export type StoreBackend = 'memory' | 'kv' | 'sql';

@@ -3,6 +3,7 @@ import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/htt
 import type { App, AppFactory } from '../../src/process.js';
 import { FALLBACK_PATTERN, matrixError, REGISTER_PATTERN } from '../matrix/protocol.js';
 import type { StoreDefinition } from '../stores/contract.js';
+import { serveStoreCall } from '../stores/main-rpc.js';
 import type { SynapseContext } from './context.js';
 import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
@@ -25,6 +26,8 @@ export interface SynapseProcessConfig {
   readonly mountsEverything?: boolean;
   /** Session IDs start with the creating process's name and a dot (session-hash strategy). */
   readonly sessionIdsNameOwner?: boolean;
+  /** Node ids of main and of every Synapse process (stores on main, cache invalidations). */
+  readonly deployment?: { readonly main: number; readonly processes: readonly number[] };
 }
 
 const SWEEP = 'expire-old-sessions';
@@ -44,6 +47,9 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
         newSessionId: config.sessionIdsNameOwner === true ? () => `${node.name}.${rng.letters(24)}` : () => rng.letters(24),
         nowMs: () => sim.nowMs,
         serviceNode: config.storeNode,
+        ...(config.deployment === undefined
+          ? {}
+          : { deployment: { self: node.id, main: config.deployment.main, peers: config.deployment.processes.filter((id) => id !== node.id) } }),
       }),
       database: config.database,
       processId: node.id,
@@ -57,6 +63,9 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
 
     const app: App = {
       handleRequest: (request: HttpRequest): Task<HttpResponse> => route(ctx, config, request),
+      // Main answers the internal store API of a store placed on it (main-rpc).
+      ...(config.store.placement === 'main' && config.role === 'main' ? { handleCommand: (command: unknown) => serveStoreCall(ctx.store, command) } : {}),
+      handleNotification: (payload: unknown) => ctx.store.handleNotification?.(payload),
       handleTimer: (payload: unknown): Task<void> | undefined => {
         if (payload !== SWEEP) return undefined;
         node.setAppTimer(expiry.sweepEveryMs, SWEEP);

@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os';
+import { expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
-import { runCell, type CellOutcome } from '../../properties/cell.js';
 import { alignColumns } from '../report/table.js';
-import { SCHEMA_VERSION, tokenFor, type CommandOutput } from './check.js';
+import { mapInWorkers } from '../run/pool.js';
+import { SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { computeCell, type CellSpec, type CellSummary } from './compare-cells.js';
 import { choose, formatOf } from './usage.js';
 
 export interface CompareOptions {
@@ -10,75 +13,93 @@ export interface CompareOptions {
   faults?: string;
   runs: number;
   seed: number;
+  jobs?: number;
   format?: string;
   json?: boolean;
+  failOnUnexpected?: boolean;
 }
 
-interface Cell {
-  readonly strategy: string;
-  readonly faults: string;
-  readonly outcome: CellOutcome;
-  readonly token: string | null;
+const PROPERTY = 'progress-never-lost';
+
+interface JudgedCell extends CellSummary {
+  readonly expectation: Expectation | undefined;
+  readonly expected: boolean;
 }
 
-/** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal. */
-export function runCompare(options: CompareOptions): CommandOutput {
-  const format = formatOf(options);
+/** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
+ * each verdict judged against models/expectations.ts. */
+export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
+  const format = formatOf(options, ['text', 'markdown', 'json']);
   const strategies = pickList(options.strategies, STRATEGIES, (s) => s.name, 'strategy');
   const faultProfiles = options.faults === undefined ? [...COMPARISON_FAULT_PROFILES] : pickList(options.faults, FAULT_PROFILES, (f) => f.name, 'fault profile');
-  const cells: Cell[] = [];
-  for (const strategy of strategies) {
-    for (const faultProfile of faultProfiles) {
-      const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property: 'progress-never-lost' as const };
-      const outcome = runCell(settings, options.runs, options.seed);
-      const token = outcome.minimal === null ? null : tokenFor(outcome.minimal.case, 'progress-never-lost', outcome.minimal.result.traceHash);
-      cells.push({ strategy: strategy.name, faults: faultProfile.name, outcome, token });
-    }
-  }
+  const specs: CellSpec[] = strategies.flatMap((s) => faultProfiles.map((f) => ({ strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed })));
+  // The os module only sizes the thread pool; results do not depend on it.
+  const jobs = options.jobs ?? availableParallelism();
+  const summaries = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), computeCell);
+  const cells: JudgedCell[] = summaries.map((cell) => {
+    const expectation = expectationFor(PROPERTY, cell.strategy, cell.faults);
+    return { ...cell, expectation, expected: isExpected(expectation, cell.violations > 0) };
+  });
+  const unexpected = cells.filter((c) => !c.expected);
+  const exitCode = options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
+
   if (format === 'json') {
     const json = {
       schemaVersion: SCHEMA_VERSION,
-      property: 'progress-never-lost',
+      property: PROPERTY,
       runs: options.runs,
       seed: options.seed,
       strategies: strategies.map((s) => s.name),
       faultProfiles: faultProfiles.map((f) => f.name),
+      unexpected: unexpected.length,
       cells: cells.map((c) => ({
         strategy: c.strategy,
         faults: c.faults,
-        verdict: c.outcome.violations === 0 ? 'not-found' : 'violated',
-        runs: c.outcome.runs,
-        violations: c.outcome.violations,
-        firstFailingRun: c.outcome.firstFailingRun,
-        requests: c.outcome.minimal?.violation.requests ?? null,
-        why: c.outcome.minimal?.violation.why ?? null,
+        verdict: c.violations === 0 ? 'not-found' : 'violated',
+        expected: c.expected,
+        expectation: c.expectation ?? null,
+        runs: c.runs,
+        violations: c.violations,
+        firstFailingRun: c.firstFailingRun,
+        requests: c.requests,
+        why: c.why,
         token: c.token,
       })),
     };
-    return { stdout: JSON.stringify(json) + '\n', exitCode: 0 };
+    return { stdout: JSON.stringify(json) + '\n', exitCode };
   }
+
+  const markdown = format === 'markdown';
   const failures: string[] = [];
   const header = ['strategy', ...faultProfiles.map((f) => f.name)];
   const rows = strategies.map((strategy) => [
     strategy.name,
     ...faultProfiles.map((faultProfile) => {
-      const cell = cells.find((c) => c.strategy === strategy.name && c.faults === faultProfile.name) as Cell;
-      if (cell.outcome.minimal === null) return 'ok';
+      const cell = cells.find((c) => c.strategy === strategy.name && c.faults === faultProfile.name) as JudgedCell;
+      const mark = cell.expected ? '' : ' (!)';
+      if (cell.violations === 0) return `ok${mark}`;
       failures.push(
-        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.outcome.violations}/${cell.outcome.runs} runs lose progress; ` +
-          `minimal counterexample ${cell.outcome.minimal.violation.requests} requests\n    ${cell.outcome.minimal.violation.why}\n    npm run uiasim -- replay ${cell.token}`,
+        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs lose progress (first in run ${cell.firstFailingRun}); ` +
+          `minimal counterexample: ${cell.requests} requests${cell.expected ? '' : ' -- UNEXPECTED'}\n    ${cell.why}\n    npm run uiasim -- replay ${cell.token}`,
       );
-      return `LOST ${percent(cell.outcome.violations, cell.outcome.runs)} [${failures.length}]`;
+      return `LOST ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
     }),
   ]);
+  const surprises = unexpected.map((c) => `(!) ${c.strategy} under ${c.faults}: expected ${c.expectation?.verdict ?? 'no expectation'}, ${c.violations === 0 ? `not found in ${c.runs} runs` : 'violated'}${c.expectation ? ` (${c.expectation.reason})` : ''}`);
+  const table = markdown
+    ? [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
+    : alignColumns([header, ...rows]);
   const text = [
-    `progress-never-lost, ${options.runs} runs per cell, seed ${options.seed} ("ok": not found in ${options.runs} runs; "LOST": share of runs that lost a stage)`,
+    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "LOST n%": the share of runs that lost a stage; (!): not the verdict models/expectations.ts expects.`,
     '',
-    ...alignColumns([header, ...rows]),
+    ...table,
+    '',
+    surprises.length === 0 ? `Every cell is as expected (${cells.length} cells).` : `${surprises.length} of ${cells.length} cells are not as expected:`,
+    ...surprises,
     '',
     ...failures,
   ];
-  return { stdout: text.join('\n') + '\n', exitCode: 0 };
+  return { stdout: text.join('\n') + '\n', exitCode };
 }
 
 function percent(n: number, of: number): string {
@@ -89,5 +110,3 @@ function pickList<T>(names: string | undefined, all: readonly T[], nameOf: (t: T
   if (names === undefined || names === '') return [...all];
   return names.split(',').map((name) => choose(kind, name.trim(), all, nameOf));
 }
-
-

@@ -21,10 +21,10 @@ function usageFailure(message: string): never {
 }
 
 /** Runs a command, turning bad input into one line and exit 2. */
-function guarded(run: () => CommandOutput): void {
+async function guarded(run: () => CommandOutput | Promise<CommandOutput>): Promise<void> {
   let output: CommandOutput;
   try {
-    output = run();
+    output = await run();
   } catch (error) {
     if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError) usageFailure(error.message);
     throw error;
@@ -69,8 +69,10 @@ program
   .option('--faults <names>', 'comma-separated fault profiles (default: all)')
   .option('--runs <n>', 'runs per cell', parseCount, 200)
   .option('--seed <n>', 'seed of the whole comparison', parseSeed, 1)
-  .option('--format <format>', 'text or json', 'text')
+  .option('--jobs <n>', 'worker threads (default: the number of cores); results do not depend on it', parseCount)
+  .option('--format <format>', 'text, markdown or json', 'text')
   .option('--json', 'same as --format json')
+  .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
   .action((options) => guarded(() => runCompare(options)));
 
 program
@@ -81,7 +83,7 @@ program
   .action((options) => guarded(() => runList(options)));
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other parse error is a usage error (exit 2), already printed.

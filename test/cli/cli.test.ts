@@ -82,7 +82,7 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
   it('an unknown strategy lists the valid ones', () => {
     const run = uiasim('check', '--strategy', 'nope');
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe("uiasim: unknown strategy 'nope'; valid choices: memory-1.8, pinned-1.12, main-only, sticky-ip, sticky-cookie, redis-blob, redis-hash, sql, session-hash\n");
+    expect(run.stderr).toBe("uiasim: unknown strategy 'nope'; valid choices: memory-1.8, pinned-1.12, main-only, sticky-ip, sticky-cookie, main-rpc, redis-blob, redis-hash, sql, sql-cached, session-hash\n");
     expect(run.stdout).toBe('');
   });
 
@@ -116,5 +116,47 @@ describe('uiasim check sql and list', () => {
     }
     const json = JSON.parse(uiasim('list', '--json').stdout) as Record<string, unknown>;
     expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'strategies', 'workloads']);
+  });
+});
+
+describe('uiasim compare', () => {
+  const args = ['compare', '--strategies', 'memory-1.8,sql,redis-hash', '--faults', 'steady,store-restart', '--runs', '60'];
+
+  it('prints the same bytes with one thread and with two', () => {
+    const one = uiasim(...args, '--jobs', '1');
+    const two = uiasim(...args, '--jobs', '2');
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(one.stdout).toMatch(/^memory-1\.8 +LOST \d+% \[1\] +LOST \d+% \[2\]$/m);
+    expect(one.stdout).toMatch(/^sql +ok +ok$/m);
+    expect(one.stdout).toMatch(/^redis-hash +ok +LOST \d+% \[3\]$/m);
+    expect(one.stdout).toContain('Every cell is as expected (6 cells).');
+  });
+
+  it('--json: one cell per strategy x fault profile, each with its expectation and, when violated, a replaying token', () => {
+    const body = JSON.parse(uiasim(...args, '--json').stdout) as { unexpected: number; cells: { strategy: string; faults: string; verdict: string; expected: boolean; token: string | null }[] };
+    expect(body.unexpected).toBe(0);
+    expect(body.cells.map((c) => `${c.strategy}/${c.faults}/${c.verdict}`)).toEqual([
+      'memory-1.8/steady/violated',
+      'memory-1.8/store-restart/violated',
+      'sql/steady/not-found',
+      'sql/store-restart/not-found',
+      'redis-hash/steady/not-found',
+      'redis-hash/store-restart/violated',
+    ]);
+    const violated = body.cells.find((c) => c.strategy === 'redis-hash' && c.faults === 'store-restart');
+    expect(uiasim('replay', violated?.token ?? '').status).toBe(1);
+  });
+
+  it('--fail-on-unexpected exits 1 on a verdict the expectations do not hold, naming it', () => {
+    const run = uiasim('compare', '--strategies', 'redis-blob', '--faults', 'steady', '--runs', '5', '--fail-on-unexpected');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('(!) redis-blob under steady: expected violated, not found in 5 runs');
+    expect(uiasim('compare', '--strategies', 'redis-blob', '--faults', 'steady', '--runs', '5').status).toBe(0);
+  });
+
+  it('--format markdown prints a GitHub table', () => {
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--format', 'markdown');
+    expect(run.stdout).toContain('| strategy | steady |\n|---|---|\n| sql | ok |');
   });
 });

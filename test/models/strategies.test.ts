@@ -11,8 +11,8 @@ describe('strategies', () => {
     expect(ROUTING_1_8.pools['register']?.upstreams).toEqual(['reader1']);
   });
 
-  it('sql: the SQL store, /register round-robin over both workers (ref 2.3), profile 1.13', () => {
-    expect(findStrategy('sql')).toMatchObject({ store: sqlStore, routing: ROUTING_SHARDED, profile: '1.13' });
+  it('sql: the SQL store, /register round-robin over both workers (ref 2.3), profile head (#7302 and since)', () => {
+    expect(findStrategy('sql')).toMatchObject({ store: sqlStore, routing: ROUTING_SHARDED, profile: 'head' });
     expect(ROUTING_SHARDED.pools['register']).toEqual({ balancer: 'round-robin', upstreams: ['reader1', 'reader2'] });
   });
 
@@ -22,7 +22,7 @@ describe('strategies', () => {
   });
 
   it('names, and an unknown name', () => {
-    expect(STRATEGY_NAMES).toEqual(['memory-1.8', 'pinned-1.12', 'main-only', 'sticky-ip', 'sticky-cookie', 'redis-blob', 'redis-hash', 'sql', 'session-hash']);
+    expect(STRATEGY_NAMES).toEqual(['memory-1.8', 'pinned-1.12', 'main-only', 'sticky-ip', 'sticky-cookie', 'main-rpc', 'redis-blob', 'redis-hash', 'sql', 'sql-cached', 'session-hash']);
     expect(findStrategy('redis')).toBeUndefined();
   });
 });
