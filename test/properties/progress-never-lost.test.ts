@@ -384,3 +384,29 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
     expect(check18(inFlight)).not.toBeNull();
   });
 });
+
+describe('progress-never-lost: after a legitimate expiry', () => {
+  it('ref 2.2 (1.8): once a loss is forgiven as an expiry, later answers about the dead session are not losses either', () => {
+    const story = new Story();
+    story.recv(10, story.send(0, ''), 401, { key: X });
+    story.recv(20, story.send(15, X, { tags: [T] }), 401, { key: X, tags: [T] });
+    // 61 h idle: the session is pruned, 1.8 silently hands out Y (forgiven: legitimate expiry)...
+    story.recv(61 * HOUR + 10, story.send(61 * HOUR, X, { tags: [T] }), 401, { key: Y, tags: [T] });
+    // ...and the client, which keeps X, asks again a moment later: X's history is void.
+    story.recv(61 * HOUR + 30, story.send(61 * HOUR + 20, X), 401, { key: 'sessionZsessionZsessionZ' });
+    expect(checkProgressNeverLost(story.events, PROFILES['1.8'], NODES)).toBeNull();
+  });
+
+  it('a stage shown for the session after its expiry still counts', () => {
+    const story = new Story();
+    story.recv(10, story.send(0, ''), 401, { key: X });
+    story.recv(20, story.send(15, X, { tags: [T] }), 401, { key: X, tags: [T] });
+    story.recv(61 * HOUR + 10, story.send(61 * HOUR, X, { tags: [T] }), 401, { key: Y, tags: [T] });
+    // The fallback then claims success for X (1.8's throwaway session) and X is asked about again.
+    story.recv(61 * HOUR + 30, story.send(61 * HOUR + 20, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { servedBy: MAIN, key: X, detail: 'page:success', tags: [S] });
+    story.recv(61 * HOUR + 50, story.send(61 * HOUR + 40, X), 401, { key: 'sessionZsessionZsessionZ' });
+    const violation = checkProgressNeverLost(story.events, PROFILES['1.8'], NODES);
+    expect(violation?.requests).toBe(5);
+    expect(violation?.why).toContain(S);
+  });
+});
