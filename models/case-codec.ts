@@ -125,6 +125,12 @@ export function decodeCase(value: unknown, path = 'case'): Case {
   };
 }
 
+/** A plug-in file a token's case needs, with the hash of the content it was made with. */
+export interface TokenPluginFile {
+  readonly file: string;
+  readonly sha256: string;
+}
+
 /** What a replay token carries besides the case. */
 export interface TokenPayload {
   readonly format: number;
@@ -132,17 +138,32 @@ export interface TokenPayload {
   readonly case: Case;
   readonly property: string;
   readonly traceHash: string;
+  readonly plugins?: { readonly store?: TokenPluginFile; readonly routing?: TokenPluginFile };
+}
+
+function pluginFile(value: unknown, path: string): TokenPluginFile {
+  const p = obj(value, path);
+  return { file: str(p['file'], `${path}.file`), sha256: str(p['sha256'], `${path}.sha256`) };
 }
 
 export function decodeTokenPayload(value: unknown): TokenPayload {
   const p = obj(value, 'token');
   const format = int(p['format'], 'token.format', 1);
   if (format !== TOKEN_FORMAT) fail('token.format', `format ${TOKEN_FORMAT} (this token has ${format})`);
-  return {
+  const payload: TokenPayload = {
     format,
     model: int(p['model'], 'token.model', 1),
     case: decodeCase(p['case']),
     property: str(p['property'], 'token.property'),
     traceHash: str(p['traceHash'], 'token.traceHash'),
+  };
+  if (p['plugins'] === undefined) return payload;
+  const plugins = obj(p['plugins'], 'token.plugins');
+  return {
+    ...payload,
+    plugins: {
+      ...(plugins['store'] === undefined ? {} : { store: pluginFile(plugins['store'], 'token.plugins.store') }),
+      ...(plugins['routing'] === undefined ? {} : { routing: pluginFile(plugins['routing'], 'token.plugins.routing') }),
+    },
   };
 }

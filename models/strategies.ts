@@ -120,3 +120,13 @@ export const STRATEGY_NAMES = STRATEGIES.map((s) => s.name);
 export function findStrategy(name: string): Strategy | undefined {
   return STRATEGIES.find((s) => s.name === name);
 }
+
+/** A built-in strategy with a user's store and/or worker map swapped in. A plug-in store names
+ * the row (so it is compared side by side with the built-in ones). */
+export function withPlugins(base: Strategy, store: StoreDefinition | undefined, routing: { readonly routing: RoutingMap; readonly mountsEverything: boolean } | undefined): Strategy {
+  return {
+    ...base,
+    ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store }),
+    ...(routing === undefined ? {} : { routing: routing.routing, mountsEverything: routing.mountsEverything }),
+  };
+}

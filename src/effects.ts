@@ -21,20 +21,35 @@ export type Task<R> = Generator<Effect, R, unknown>;
 export type HttpHandler = Task<HttpResponse>;
 export type BackgroundTask = Task<void>;
 
-/** What a `call` effect resumes with when the service is down or the link is cut. */
-export const UNAVAILABLE: unique symbol = Symbol('unavailable');
+/** What a `call` effect resumes with when the service is down or the link is cut. A global
+ * symbol: a plug-in loaded through tsx gets its own copy of this module, and must agree. */
+export const UNAVAILABLE: unique symbol = Symbol.for('uia-sim.unavailable') as typeof UNAVAILABLE;
+
+/** Brands that survive a second copy of this module (plug-ins loaded through tsx). */
+const UNAVAILABLE_BRAND = Symbol.for('uia-sim.BackendUnavailableError');
+const HTTP_ERROR_BRAND = Symbol.for('uia-sim.HttpError');
 
 /** Thrown (by model helpers) when a backend call came back UNAVAILABLE; the process turns it
  * into a 500 response, as Synapse does when its database connection fails. */
 export class BackendUnavailableError extends Error {
+  readonly [UNAVAILABLE_BRAND] = true;
   constructor(readonly target: number) {
     super(`backend node ${target} unavailable`);
   }
 }
 
+export function isBackendUnavailable(error: unknown): error is BackendUnavailableError {
+  return typeof error === 'object' && error !== null && UNAVAILABLE_BRAND in error;
+}
+
+export function isHttpError(error: unknown): error is HttpError {
+  return typeof error === 'object' && error !== null && HTTP_ERROR_BRAND in error;
+}
+
 /** An error with an HTTP answer, thrown from deep inside a handler (Synapse's SynapseError,
  * e.g. a StoreError 500): the process answers the request with it. */
 export class HttpError extends Error {
+  readonly [HTTP_ERROR_BRAND] = true;
   constructor(
     readonly status: number,
     readonly body: unknown,

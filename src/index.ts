@@ -20,7 +20,7 @@ export {
   makeMessage,
 } from './message.js';
 export { type HttpMethod, type HttpRequest, type HttpResponse, httpResponse } from './http.js';
-export { type Effect, type Task, type HttpHandler, type BackgroundTask, UNAVAILABLE, BackendUnavailableError, HttpError, call, cpu, sleep, notify } from './effects.js';
+export { type Effect, type Task, type HttpHandler, type BackgroundTask, UNAVAILABLE, BackendUnavailableError, HttpError, isBackendUnavailable, isHttpError, call, cpu, sleep, notify } from './effects.js';
 export { type SimNode, type SimOptions, Sim, StepBudgetExceededError } from './sim.js';
 export { type NetworkOptions, Network } from './network.js';
 export { type App, type AppFactory, type ProcessContext, ProcessNode } from './process.js';

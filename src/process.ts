@@ -1,5 +1,5 @@
 import { SHARED_OWNER } from './chooser.js';
-import { BackendUnavailableError, HttpError, UNAVAILABLE, type Effect, type Task } from './effects.js';
+import { isBackendUnavailable, isHttpError, UNAVAILABLE, type Effect, type Task } from './effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from './http.js';
 import type { Message, RequestMessage } from './message.js';
 import type { Rng } from './rng.js';
@@ -137,15 +137,15 @@ export class ProcessNode implements SimNode {
     try {
       result = run.task.next(input);
     } catch (error) {
-      if (error instanceof BackendUnavailableError && run.origin !== null) {
+      if (isBackendUnavailable(error) && run.origin !== null) {
         this.reply(run.origin, httpResponse(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' }, this.id));
         return;
       }
-      if (error instanceof HttpError && run.origin !== null) {
+      if (isHttpError(error) && run.origin !== null) {
         this.reply(run.origin, httpResponse(error.status, error.body, this.id));
         return;
       }
-      if (error instanceof BackendUnavailableError || error instanceof HttpError) return; // background work gives up until next time
+      if (isBackendUnavailable(error) || isHttpError(error)) return; // background work gives up until next time
       throw error;
     }
     if (result.done === true) {

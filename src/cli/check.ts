@@ -1,8 +1,7 @@
 import { match } from 'ts-pattern';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
-import { encodeToken } from '../run/token.js';
-import { MODEL_VERSION, TOKEN_FORMAT, type TokenPayload } from '../../models/case-codec.js';
+import { replayToken } from '../../properties/replay-token.js';
 import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { STRATEGIES, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -10,11 +9,14 @@ import type { Case } from '../../models/world.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { loadRouting, loadStore, strategyWith, type Plugins } from './plugins.js';
 import { stepsOf, type Step } from './steps.js';
-import { choose, formatOf } from './usage.js';
+import { choose, formatOf, UsageError } from './usage.js';
 
 export interface CheckOptions {
-  strategy: string;
+  strategy?: string;
+  store?: string;
+  routing?: string;
   profile?: string;
   faults?: string;
   property?: string;
@@ -34,20 +36,26 @@ export interface CommandOutput {
 
 export const SCHEMA_VERSION = 1;
 
-export function tokenFor(c: Case, property: string, traceHash: string): string {
-  const payload: TokenPayload = { format: TOKEN_FORMAT, model: MODEL_VERSION, case: c, property, traceHash };
-  return encodeToken(payload);
+export function tokenFor(c: Case, property: string, traceHash: string, plugins?: Plugins): string {
+  return replayToken(c, property, traceHash, plugins);
 }
 
-export function runCheck(options: CheckOptions): CommandOutput {
-  const strategy = choose<Strategy>('strategy', options.strategy, STRATEGIES, (s) => s.name);
+export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
+  if (options.strategy === undefined && options.store === undefined) {
+    throw new UsageError(`check needs --strategy (one of ${STRATEGIES.map((s) => s.name).join(', ')}) or --store FILE`);
+  }
+  const base = choose<Strategy>('strategy', options.strategy ?? 'sql', STRATEGIES, (s) => s.name);
+  const store = options.store === undefined ? undefined : await loadStore(options.store);
+  const routing = options.routing === undefined ? undefined : await loadRouting(options.routing);
+  const strategy = strategyWith(base, store?.store, routing?.routing);
+  const plugins: Plugins = { ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? 'registration', WORKLOAD_NAMES, (w) => w);
   const format = formatOf(options);
 
-  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property }, options.runs, options.seed);
+  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed);
   const header = {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
@@ -65,14 +73,14 @@ export function runCheck(options: CheckOptions): CommandOutput {
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
     })
     .with({ verdict: 'error' }, (thrown): CommandOutput => {
-      const token = tokenFor(thrown.case, property, '');
+      const token = tokenFor(thrown.case, property, '', plugins);
       const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };
       const text = `the model threw during run ${thrown.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
       return { stdout: text, exitCode: 3, stderr: thrown.error instanceof Error ? (thrown.error.stack ?? '') + '\n' : '' };
     })
     .with({ verdict: 'violated' }, (violated): CommandOutput => {
-      const token = tokenFor(violated.case, property, violated.result.traceHash);
+      const token = tokenFor(violated.case, property, violated.result.traceHash, plugins);
       const steps = stepsOf(violated.result, violated.violation);
       const faults = violated.case.faultPlan.faults.map(describeFault);
       if (format === 'json') {

@@ -1,11 +1,12 @@
 import { decodeToken } from '../run/token.js';
-import { decodeTokenPayload, MODEL_VERSION } from '../../models/case-codec.js';
+import { decodeTokenPayload, MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
 import { STRATEGIES, type Strategy } from '../../models/strategies.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { checkCase } from '../../properties/check-case.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { renderSteps, SCHEMA_VERSION, settingsLines, type CommandOutput } from './check.js';
 import { stepsOf } from './steps.js';
+import { checkUnchanged, loadRouting, loadStore, strategyWith } from './plugins.js';
 import { choose, formatOf } from './usage.js';
 import { describeFault } from '../faults.js';
 
@@ -16,19 +17,32 @@ export interface ReplayOptions {
   json?: boolean;
 }
 
+/** The strategy a token's case ran under: built in, or rebuilt from the plug-in files it names
+ * (which must not have changed). */
+async function tokenStrategy(payload: TokenPayload): Promise<Strategy> {
+  const plugins = payload.plugins;
+  if (plugins === undefined) return choose<Strategy>('strategy', payload.case.strategy, STRATEGIES, (s) => s.name);
+  if (plugins.store !== undefined) checkUnchanged(plugins.store, 'store');
+  if (plugins.routing !== undefined) checkUnchanged(plugins.routing, 'routing');
+  const store = plugins.store === undefined ? undefined : (await loadStore(plugins.store.file)).store;
+  const routing = plugins.routing === undefined ? undefined : (await loadRouting(plugins.routing.file)).routing;
+  const baseName = store === undefined ? payload.case.strategy : 'sql';
+  return strategyWith(choose<Strategy>('strategy', baseName, STRATEGIES, (s) => s.name), store, routing);
+}
+
 /** Re-runs the case of a token bit for bit, optionally under another strategy or profile. */
-export function runReplay(token: string, options: ReplayOptions): CommandOutput {
+export async function runReplay(token: string, options: ReplayOptions): Promise<CommandOutput> {
   const format = formatOf(options);
   const payload = decodeTokenPayload(decodeToken(token));
   const notes: string[] = [];
   if (payload.model !== MODEL_VERSION) notes.push(`warning: this token was made by model version ${payload.model}; this is version ${MODEL_VERSION}`);
   const property = choose<PropertyName>('property', payload.property, PROPERTY_NAMES, (p) => p);
-  const strategy = choose<Strategy>('strategy', options.strategy ?? payload.case.strategy, STRATEGIES, (s) => s.name);
+  const strategy = options.strategy === undefined ? await tokenStrategy(payload) : choose<Strategy>('strategy', options.strategy, STRATEGIES, (s) => s.name);
   const switched = strategy.name !== payload.case.strategy;
   const defaultProfile = switched ? strategy.profile : payload.case.profile;
   const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);
   const c = { ...payload.case, strategy: strategy.name, profile };
-  const { result, violation } = checkCase(c, property, { capture: true });
+  const { result, violation } = checkCase(c, property, { capture: true, strategy });
 
   const sameCase = !switched && profile === payload.case.profile;
   if (sameCase && payload.traceHash !== '' && payload.traceHash !== result.traceHash) {

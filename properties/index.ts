@@ -1,0 +1,11 @@
+/** Properties, generators and shrinking, for your own test suite. */
+export { storeProperty, routingProperty, PropertyViolation, type PluginPropertyOptions } from './store-property.js';
+export { buildProperty, type PropertySettings } from './property.js';
+export { search, type SearchOutcome } from './search.js';
+export { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
+export { checkCase, type CaseVerdict } from './check-case.js';
+export { checkProgressNeverLost } from './progress-never-lost.js';
+export { FAULT_PROFILES, COMPARISON_FAULT_PROFILES, findFaultProfile, type FaultProfile } from './fault-profiles.js';
+export { minimizeCase, reductions } from './minimize.js';
+export { replayToken } from './replay-token.js';
+export { PROPERTY_NAMES, type PropertyName, type Violation } from './violation.js';

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Pool, RouteRule, RoutingMap } from '../router.js';
+import type { StoreDefinition } from '../../models/stores/contract.js';
+import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
+import { PROCESS_NAMES } from '../../models/topologies/synapse-workers.js';
+import { pluginFile } from '../../properties/replay-token.js';
+import { UsageError } from './usage.js';
+
+/** A plug-in file as a token records it: the path given and the content's hash. */
+export interface PluginFile {
+  readonly file: string;
+  readonly sha256: string;
+}
+
+export interface Plugins {
+  readonly store?: PluginFile;
+  readonly routing?: PluginFile;
+}
+
+/** A user's worker map (README "Routing files"). */
+export interface RoutingPlugin {
+  readonly routing: RoutingMap;
+  /** Every process mounts every UIA endpoint, the fallback included. */
+  readonly mountsEverything: boolean;
+}
+
+const BACKENDS = ['memory', 'kv', 'sql'];
+const PLACEMENTS = ['process', 'main', 'service'];
+const BALANCERS = ['round-robin', 'random', 'ip_hash', 'cookie', 'affinity'];
+
+function digest(path: string): string {
+  return pluginFile(path).sha256;
+}
+
+/** Imports a JavaScript or TypeScript module (TypeScript through tsx, loaded only then). */
+async function importModule(file: string, what: string): Promise<Record<string, unknown>> {
+  const path = resolve(file);
+  try {
+    readFileSync(path);
+  } catch {
+    throw new UsageError(`${what} file ${file} cannot be read`);
+  }
+  try {
+    if (/\.(c|m)?tsx?$/.test(path)) {
+      const { tsImport } = await import('tsx/esm/api');
+      return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+    }
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`${what} file ${file} failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
+
+/** The export a plug-in offers: `default`, or the named one. */
+function exported(module: Record<string, unknown>, name: string, file: string, what: string): unknown {
+  const value = module[name] ?? module['default'];
+  if (value === undefined) throw new UsageError(`${what} file ${file} exports neither \`${name}\` nor a default export`);
+  return value;
+}
+
+/** Loads and checks a session store plug-in (the contract of models/stores/contract.ts). */
+export async function loadStore(file: string): Promise<{ readonly store: StoreDefinition; readonly plugin: PluginFile }> {
+  const module = await importModule(file, 'store');
+  const store = exported(module, 'store', file, 'store') as Partial<StoreDefinition> | null;
+  const bad = (field: string, expected: string): never => {
+    throw new UsageError(`store file ${file}: \`${field}\` must be ${expected}`);
+  };
+  if (store === null || typeof store !== 'object') bad('the export', 'an object (a StoreDefinition)');
+  const s = store as Partial<StoreDefinition>;
+  if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(s.name)) bad('name', 'a lower-case name ([a-z0-9._-])');
+  if (STRATEGIES.some((strategy) => strategy.name === s.name)) bad('name', `a name no built-in strategy has (${s.name} is one)`);
+  if (!BACKENDS.includes(s.backend as string)) bad('backend', `one of ${BACKENDS.join(', ')}`);
+  if (!PLACEMENTS.includes(s.placement as string)) bad('placement', `one of ${PLACEMENTS.join(', ')}`);
+  if (typeof s.durable !== 'boolean') bad('durable', 'a boolean');
+  if (typeof s.connect !== 'function') bad('connect', 'a function (context) => SessionStore');
+  if (s.service !== undefined && (typeof s.service.name !== 'string' || typeof s.service.create !== 'function')) bad('service', '{ name: string, create(): StoreService }');
+  return { store: s as StoreDefinition, plugin: { file, sha256: digest(resolve(file)) } };
+}
+
+/** Loads and checks a routing plug-in: a module exporting `routing` (or a default export). */
+export async function loadRouting(file: string): Promise<{ readonly routing: RoutingPlugin; readonly plugin: PluginFile }> {
+  const module = await importModule(file, 'routing');
+  const raw = exported(module, 'routing', file, 'routing') as Record<string, unknown> | null;
+  const bad = (field: string, expected: string): never => {
+    throw new UsageError(`routing file ${file}: \`${field}\` must be ${expected}`);
+  };
+  if (raw === null || typeof raw !== 'object') bad('the export', 'an object');
+  const r = raw as Record<string, unknown>;
+  const processes = PROCESS_NAMES as readonly string[];
+  const defaultUpstream = r['defaultUpstream'] ?? 'main';
+  if (typeof defaultUpstream !== 'string' || !processes.includes(defaultUpstream)) bad('defaultUpstream', `one of ${processes.join(', ')}`);
+  const pools = r['pools'];
+  if (pools === null || typeof pools !== 'object' || Array.isArray(pools)) bad('pools', 'an object of named pools');
+  for (const [name, pool] of Object.entries(pools as Record<string, Partial<Pool>>)) {
+    if (!BALANCERS.includes(pool.balancer as string)) bad(`pools.${name}.balancer`, `one of ${BALANCERS.join(', ')}`);
+    if (!Array.isArray(pool.upstreams) || pool.upstreams.length === 0 || pool.upstreams.some((u) => !processes.includes(u))) {
+      bad(`pools.${name}.upstreams`, `a non-empty list of ${processes.join(', ')}`);
+    }
+    if (pool.balancer === 'affinity' && (pool.affinity === undefined || typeof pool.affinity.separator !== 'string')) bad(`pools.${name}.affinity`, '{ query?, bodyPath?, separator }');
+  }
+  const rules = r['rules'];
+  if (!Array.isArray(rules)) bad('rules', 'a list of { path, method?, pool }');
+  (rules as Partial<RouteRule>[]).forEach((rule, i) => {
+    if (typeof rule.path !== 'string') bad(`rules[${i}].path`, 'a regular expression (a string)');
+    try {
+      new RegExp(rule.path as string);
+    } catch {
+      bad(`rules[${i}].path`, 'a valid regular expression');
+    }
+    if (typeof rule.pool !== 'string' || (pools as Record<string, unknown>)[rule.pool] === undefined) bad(`rules[${i}].pool`, 'the name of one of `pools`');
+  });
+  const mounts = r['mounts'] ?? 'synapse';
+  if (mounts !== 'synapse' && mounts !== 'everything') bad('mounts', '"synapse" (workers mount what Synapse mounts) or "everything"');
+  const routing: RoutingMap = { rules: rules as RouteRule[], pools: pools as Record<string, Pool>, defaultUpstream: defaultUpstream as string };
+  return { routing: { routing, mountsEverything: mounts === 'everything' }, plugin: { file, sha256: digest(resolve(file)) } };
+}
+
+/** The strategy a run uses: a built-in one, with a plug-in store and/or routing swapped in. */
+export function strategyWith(base: Strategy, store: StoreDefinition | undefined, routing: RoutingPlugin | undefined): Strategy {
+  return withPlugins(base, store, routing === undefined ? undefined : { routing: routing.routing, mountsEverything: routing.mountsEverything });
+}
+
+/** Checks that a plug-in file still has the content a token recorded. */
+export function checkUnchanged(plugin: PluginFile, what: string): void {
+  let now: string;
+  try {
+    now = digest(resolve(plugin.file));
+  } catch {
+    throw new UsageError(`this token needs the ${what} file ${plugin.file}, which cannot be read`);
+  }
+  if (now !== plugin.sha256) throw new UsageError(`the ${what} file ${plugin.file} changed since the token was made (sha256 ${plugin.sha256.slice(0, 12)}..., now ${now.slice(0, 12)}...)`);
+}

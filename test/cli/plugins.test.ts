@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PropertyViolation, storeProperty } from '../../properties/store-property.js';
+import { store as wholeSession } from '../fixtures/plugins/whole-session-store.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = `${root}dist/src/cli/main.js`;
+const out = `${root}test-output/plugins/`;
+mkdirSync(out, { recursive: true });
+
+function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: root });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The README code block whose first line is `// <name>`. */
+function readmeBlock(name: string): string {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith(`// ${name}`));
+  if (block === undefined) throw new Error(`README has no ts block starting with // ${name}`);
+  return block;
+}
+
+describe('plug-in stores (--store), from README alone', () => {
+  it("README's example store, one key per stage, holds for 300 runs with restarts of any process", () => {
+    writeFileSync(`${out}per-stage-store.ts`, readmeBlock('per-stage-store.ts'));
+    const run = uiasim('check', '--store', 'test-output/plugins/per-stage-store.ts', '--runs', '300');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('strategy per-stage');
+    expect(run.stdout).toContain('progress-never-lost: not found in 300 runs.');
+  });
+
+  it('a whole-session read-modify-write store is caught with a minimal counterexample, and its token replays it', () => {
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/whole-session-store.ts', '--runs', '300', '--json');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { strategy: string; violation: { requests: number; token: string; traceHash: string; why: string } };
+    expect(report.strategy).toBe('whole-session');
+    expect(report.violation.requests).toBeLessThanOrEqual(6);
+    expect(report.violation.why).toMatch(/although m\.login\.\w+ had been shown/);
+    const replay = uiasim('replay', report.violation.token, '--json');
+    expect(replay.status).toBe(1);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: report.violation.traceHash });
+  });
+
+  it('a token whose store file changed is refused with exit 2', () => {
+    const file = `${out}changing-store.ts`;
+    writeFileSync(file, readFileSync(`${root}test/fixtures/plugins/whole-session-store.ts`, 'utf8').replace("'../../../models", "'uia-sim/models"));
+    const run = uiasim('check', '--store', 'test-output/plugins/changing-store.ts', '--runs', '300', '--json');
+    const token = (JSON.parse(run.stdout) as { violation: { token: string } }).violation.token;
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// changed\n`);
+    const replay = uiasim('replay', token);
+    expect(replay.status).toBe(2);
+    expect(replay.stderr).toMatch(/^uiasim: the store file test-output\/plugins\/changing-store\.ts changed since the token was made/);
+  });
+
+  it('a missing file, no export, or a wrong shape exits 2 with one line naming it', () => {
+    writeFileSync(`${out}no-export.js`, 'export const nothing = 1;\n');
+    writeFileSync(`${out}bad-shape.js`, "export const store = { name: 'bad', backend: 'kv', placement: 'cloud', durable: true, connect() {} };\n");
+    const cases: [string, RegExp][] = [
+      ['test-output/plugins/missing.ts', /^uiasim: store file test-output\/plugins\/missing\.ts cannot be read\n$/],
+      ['test-output/plugins/no-export.js', /^uiasim: store file .*no-export\.js exports neither `store` nor a default export\n$/],
+      ['test-output/plugins/bad-shape.js', /^uiasim: store file .*bad-shape\.js: `placement` must be one of process, main, service\n$/],
+    ];
+    for (const [file, message] of cases) {
+      const run = uiasim('check', '--store', file);
+      expect(run.status, file).toBe(2);
+      expect(run.stderr, file).toMatch(message);
+    }
+  });
+});
+
+describe('routing files (--routing), from README alone', () => {
+  const routing = readmeBlock('routing.ts');
+
+  it("README's map pins registration and the fallback to one worker: memory-1.8 holds", () => {
+    writeFileSync(`${out}routing.ts`, routing);
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing.ts', '--faults', 'steady', '--runs', '300');
+    expect(run.status).toBe(0);
+  });
+
+  it('changed to send the fallback to another worker, it shows the loss', () => {
+    const changed = routing
+      .replace("fallback/web$', pool: 'registration' }", () => "fallback/web$', pool: 'fallback' }")
+      .replace("upstreams: ['reader1'] } },", () => "upstreams: ['reader1'] }, fallback: { balancer: 'round-robin', upstreams: ['reader2'] } },");
+    expect(changed).not.toBe(routing);
+    writeFileSync(`${out}routing-changed.ts`, changed);
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing-changed.ts', '--faults', 'steady', '--runs', '300');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/-> reader2 +200 success page/);
+  });
+});
+
+describe('storeProperty in a vitest suite', () => {
+  it('a violation throws after shrinking, with the reason and a replay token', () => {
+    let message = '';
+    try {
+      fc.assert(storeProperty(wholeSession, { storeFile: 'test/fixtures/plugins/whole-session-store.ts' }), { numRuns: 300, seed: 1 });
+    } catch (error) {
+      // fast-check reports the property's own error as the cause (vitest prints it).
+      const cause = error instanceof Error ? error.cause : undefined;
+      message = cause instanceof Error ? cause.message : String(cause);
+    }
+    expect(message).toContain('progress-never-lost violated after');
+    expect(message).toMatch(/replay: npx uiasim replay uiasim1\.[A-Za-z0-9_-]+\.[0-9a-f]{10}/);
+    expect(new PropertyViolation('x')).toBeInstanceOf(Error);
+  });
+});
