@@ -1,18 +1,66 @@
-import { findStrategy } from '../../models/strategies.js';
+import { findStrategy, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { runCell } from '../../properties/cell.js';
+import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import { tokenFor } from './check.js';
+import { loadRouting, loadStore, strategyWith, type Plugins } from './plugins.js';
 
-/** One cell to compute: everything a worker thread needs, as plain data. */
-export interface CellSpec {
+/** The fault profile whose runs the costs are measured on: no faults, only the workload. */
+export const COSTS_FAULT_PROFILE = 'steady';
+/** The costs sample: the first this-many runs of a strategy's steady cell (fewer if --runs is
+ * smaller). Captured runs are slower than the hot path; 50 keeps the sample cheap and stable. */
+export const COSTS_RUNS = 50;
+
+/** One piece of the comparison's work, as plain data (a worker thread needs nothing else):
+ * a cell's verdict, or a strategy's costs. */
+export type CellSpec = VerdictSpec | CostsSpec;
+
+/** Plug-in files the comparison loads (in every worker thread). */
+export interface PluginPaths {
+  readonly store?: string;
+  readonly routing?: string;
+}
+
+/** A cell: N runs of a strategy under a fault profile. */
+export interface VerdictSpec {
+  readonly kind: 'verdict';
   readonly strategy: string;
   readonly faults: string;
   readonly runs: number;
   readonly seed: number;
+  readonly plugins?: PluginPaths;
+}
+
+/** A strategy's costs: the first `runs` runs of its steady cell, captured. Computed once per
+ * strategy, whichever columns are compared. */
+export interface CostsSpec {
+  readonly kind: 'costs';
+  readonly strategy: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly plugins?: PluginPaths;
+}
+
+/** The plug-in row of a comparison: the store (on sql's routing and profile) and/or the worker
+ * map; named after the store, or `custom-routing` with sql's store. */
+export interface PluginRow {
+  readonly strategy: Strategy;
+  readonly plugins: Plugins;
+}
+
+export async function loadPluginRow(paths: PluginPaths | undefined): Promise<PluginRow | undefined> {
+  if (paths === undefined || (paths.store === undefined && paths.routing === undefined)) return undefined;
+  const store = paths.store === undefined ? undefined : await loadStore(paths.store);
+  const routing = paths.routing === undefined ? undefined : await loadRouting(paths.routing);
+  const base = findStrategy('sql') as Strategy;
+  const strategy = strategyWith(base, store?.store, routing?.routing);
+  const named = store === undefined ? { ...strategy, name: 'custom-routing', summary: `sql's store behind ${paths.routing}` } : strategy;
+  return { strategy: named, plugins: { ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) } };
 }
 
 /** What the comparison prints of a cell; plain data, so it crosses thread boundaries. */
 export interface CellSummary {
+  readonly kind: 'verdict';
   readonly strategy: string;
   readonly faults: string;
   readonly runs: number;
@@ -23,16 +71,27 @@ export interface CellSummary {
   readonly token: string | null;
 }
 
-/** Runs one cell. Its runs are seeded by (seed, strategy, fault profile, i), so the summary is
- * the same whichever thread computes it, and whichever other cells run. */
-export function computeCell(spec: CellSpec): CellSummary {
-  const strategy = findStrategy(spec.strategy);
-  const faultProfile = findFaultProfile(spec.faults);
-  if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.faults}`);
-  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property: 'progress-never-lost' as const };
+export interface CostsSummary extends StrategyCosts {
+  readonly kind: 'costs';
+  readonly strategy: string;
+}
+
+/** Computes one piece of work. A cell's runs are seeded by (seed, strategy, fault profile, i),
+ * and so is the costs sample, so the answer is the same whichever thread computes it, and
+ * whichever other work runs. */
+export function computeCell(spec: VerdictSpec, row?: PluginRow): CellSummary;
+export function computeCell(spec: CostsSpec, row?: PluginRow): CostsSummary;
+export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary;
+export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary {
+  const strategy = row !== undefined && row.strategy.name === spec.strategy ? row.strategy : findStrategy(spec.strategy);
+  const faultProfile = findFaultProfile(spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults);
+  if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults}`);
+  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property: 'progress-never-lost' as const, runOptions: { strategy } };
+  if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;
   return {
+    kind: 'verdict',
     strategy: spec.strategy,
     faults: spec.faults,
     runs: outcome.runs,
@@ -40,6 +99,6 @@ export function computeCell(spec: CellSpec): CellSummary {
     firstFailingRun: outcome.firstFailingRun,
     requests: minimal?.violation.requests ?? null,
     why: minimal?.violation.why ?? null,
-    token: minimal === null ? null : tokenFor(minimal.case, 'progress-never-lost', minimal.result.traceHash),
+    token: minimal === null ? null : tokenFor(minimal.case, 'progress-never-lost', minimal.result.traceHash, row?.strategy.name === spec.strategy ? row.plugins : undefined),
   };
 }

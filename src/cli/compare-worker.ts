@@ -1,5 +1,7 @@
 /** A worker thread of `compare --jobs N`: computes the cells it is given, posts the summaries. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { computeCell, type CellSpec } from './compare-cells.js';
+import { computeCell, loadPluginRow, type CellSpec } from './compare-cells.js';
 
-parentPort?.postMessage((workerData as readonly CellSpec[]).map(computeCell));
+const specs = workerData as readonly CellSpec[];
+const row = await loadPluginRow(specs[0]?.plugins);
+parentPort?.postMessage(specs.map((spec) => computeCell(spec, row)));

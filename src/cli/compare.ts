@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
 import { STRATEGIES } from '../../models/strategies.js';
+import { HASHING_NOT_MODELLED } from '../../properties/costs.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { alignColumns } from '../report/table.js';
 import { mapInWorkers } from '../run/pool.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { computeCell, type CellSpec, type CellSummary } from './compare-cells.js';
+import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { choose, formatOf } from './usage.js';
 
 export interface CompareOptions {
@@ -17,6 +18,8 @@ export interface CompareOptions {
   format?: string;
   json?: boolean;
   failOnUnexpected?: boolean;
+  store?: string;
+  routing?: string;
 }
 
 const PROPERTY = 'progress-never-lost';
@@ -30,15 +33,27 @@ interface JudgedCell extends CellSummary {
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
   const format = formatOf(options, ['text', 'markdown', 'json']);
-  const strategies = pickList(options.strategies, STRATEGIES, (s) => s.name, 'strategy');
+  const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
+  // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
+  const row = await loadPluginRow(plugins);
+  const builtIn = pickList(options.strategies, STRATEGIES, (s) => s.name, 'strategy');
+  const strategies = row === undefined ? builtIn : [...builtIn, row.strategy];
   const faultProfiles = options.faults === undefined ? [...COMPARISON_FAULT_PROFILES] : pickList(options.faults, FAULT_PROFILES, (f) => f.name, 'fault profile');
-  const specs: CellSpec[] = strategies.flatMap((s) => faultProfiles.map((f) => ({ strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed })));
+  // Costs are per strategy, on the first runs of its steady cell, whichever columns are asked for.
+  const costsRuns = Math.min(options.runs, COSTS_RUNS);
+  const specs: CellSpec[] = [
+    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, plugins }))),
+    ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
+  ];
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
-  const summaries = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), computeCell);
+  const results = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), (spec) => computeCell(spec, row));
+  const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
+  const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells: JudgedCell[] = summaries.map((cell) => {
     const expectation = expectationFor(PROPERTY, cell.strategy, cell.faults);
-    return { ...cell, expectation, expected: isExpected(expectation, cell.violations > 0) };
+    // A plug-in row has no expectations: its verdicts are findings, never surprises.
+    return { ...cell, expectation, expected: expectation === undefined || isExpected(expectation, cell.violations > 0) };
   });
   const unexpected = cells.filter((c) => !c.expected);
   const exitCode = options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
@@ -65,6 +80,15 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
         why: c.why,
         token: c.token,
       })),
+      costs: costs.map((c) => ({
+        strategy: c.strategy,
+        runs: c.runs,
+        hopsPerRequest: c.hopsPerRequest,
+        storeRoundTripsPerOperation: c.storeRoundTripsPerOperation,
+        hashingOnMainShare: c.hashingOnMainShare,
+        latencyP50Ms: c.latencyP50Ms,
+        latencyP99Ms: c.latencyP99Ms,
+      })),
     };
     return { stdout: JSON.stringify(json) + '\n', exitCode };
   }
@@ -89,6 +113,11 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const table = markdown
     ? [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([header, ...rows]);
+  const costsHeader = ['strategy', 'hops/request', 'store round trips/operation', 'hashing on main', 'p50 ms', 'p99 ms'];
+  const costsRows = costs.map((c) => [c.strategy, fixed(c.hopsPerRequest), fixed(c.storeRoundTripsPerOperation), 'n/a', fixed(c.latencyP50Ms), fixed(c.latencyP99Ms)]);
+  const costsTable = markdown
+    ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
+    : alignColumns([costsHeader, ...costsRows]);
   const text = [
     `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "LOST n%": the share of runs that lost a stage; (!): not the verdict models/expectations.ts expects.`,
     '',
@@ -97,9 +126,20 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     surprises.length === 0 ? `Every cell is as expected (${cells.length} cells).` : `${surprises.length} of ${cells.length} cells are not as expected:`,
     ...surprises,
     '',
+    `costs (steady, ${costsRuns} runs): network deliveries (requests, responses, commands, results, notifies; not timers) per client request; ` +
+      `backend commands per completed registration; hashing on main: n/a, ${HASHING_NOT_MODELLED}; ` +
+      'virtual latency of each answered request (sent to received, so user pauses are excluded), nearest-rank percentiles.',
+    '',
+    ...costsTable,
+    '',
     ...failures,
   ];
   return { stdout: text.join('\n') + '\n', exitCode };
+}
+
+/** Two decimals, or n/a when there was nothing to divide by. */
+function fixed(n: number | null): string {
+  return n === null ? 'n/a' : n.toFixed(2);
 }
 
 function percent(n: number, of: number): string {

@@ -109,3 +109,20 @@ describe('storeProperty in a vitest suite', () => {
     expect(new PropertyViolation('x')).toBeInstanceOf(Error);
   });
 });
+
+describe('compare --store adds a row', () => {
+  it('with its own verdicts, costs and replaying tokens, the same for any --jobs, never marked unexpected', () => {
+    const args = ['compare', '--strategies', 'sql', '--faults', 'steady,store-restart', '--runs', '120', '--store', 'test/fixtures/plugins/whole-session-store.ts', '--fail-on-unexpected'];
+    const one = uiasim(...args, '--jobs', '1', '--json');
+    const two = uiasim(...args, '--jobs', '2', '--json');
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const body = JSON.parse(one.stdout) as { strategies: string[]; unexpected: number; cells: { strategy: string; verdict: string; expected: boolean; token: string | null }[]; costs: { strategy: string }[] };
+    expect(body.strategies).toEqual(['sql', 'whole-session']);
+    expect(body.costs.map((c) => c.strategy)).toEqual(['sql', 'whole-session']);
+    expect(body.unexpected).toBe(0);
+    const lost = body.cells.find((c) => c.strategy === 'whole-session' && c.verdict === 'violated');
+    expect(lost?.token).toMatch(/^uiasim1\./);
+    expect(uiasim('replay', lost?.token ?? '').status).toBe(1);
+  });
+});
