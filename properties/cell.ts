@@ -15,6 +15,9 @@ export interface CellOutcome {
   readonly firstFailingRun: number | null;
   /** The first violating run made 1-minimal, or null. */
   readonly minimal: { readonly case: Case; readonly violation: Violation; readonly result: RunResult } | null;
+  /** A run that threw (a model bug, a plug-in that throws or never returns): the cell stops
+   * there, with the case for its replay token. */
+  readonly error: { readonly run: number; readonly case: Case; readonly message: string } | null;
 }
 
 /** A 32-bit seed for (seed, strategy, fault profile): a cell's runs do not depend on which
@@ -32,18 +35,32 @@ export function runCell(settings: PropertySettings, runs: number, seed: number):
   let violations = 0;
   let first: Case | null = null;
   let firstIndex: number | null = null;
-  cases.forEach((c, i) => {
-    if (checkCase(c, settings.property, settings.runOptions).violation === null) return;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i] as Case;
+    let violated: boolean;
+    try {
+      violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { runs: i + 1, violations, firstFailingRun: firstIndex, minimal: null, error: { run: i + 1, case: c, message } };
+    }
+    if (!violated) continue;
     violations++;
     if (first === null) {
       first = c;
       firstIndex = i + 1;
     }
-  });
-  if (first === null) return { runs, violations, firstFailingRun: null, minimal: null };
-  const violates = (c: Case): boolean => checkCase(c, settings.property, settings.runOptions).violation !== null;
+  }
+  if (first === null) return { runs, violations, firstFailingRun: null, minimal: null, error: null };
+  const violates = (c: Case): boolean => {
+    try {
+      return checkCase(c, settings.property, settings.runOptions).violation !== null;
+    } catch {
+      return false; // a reduction that throws is a different finding, not this violation
+    }
+  };
   const minimal = canonicalTapes(minimizeCase(canonicalTapes(first, settings), violates).case, settings);
   const verdict = checkCase(minimal, settings.property, { ...settings.runOptions, capture: true });
   if (verdict.violation === null) throw new Error('cell: the minimal counterexample no longer fails; the run is not deterministic');
-  return { runs, violations, firstFailingRun: firstIndex, minimal: { case: minimal, violation: verdict.violation, result: verdict.result } };
+  return { runs, violations, firstFailingRun: firstIndex, minimal: { case: minimal, violation: verdict.violation, result: verdict.result }, error: null };
 }

@@ -168,5 +168,13 @@ export function costsOfEvents(events: readonly TraceEvent[], observations: reado
  */
 export function sampleCosts(settings: CaseSettings & { readonly runOptions?: RunOptions }, runs: number, seed: number): StrategyCosts {
   const cases = fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.strategy, settings.faultProfile.name) });
-  return aggregateCosts(cases.map((c) => countRun(runCase(c, { ...settings.runOptions, capture: true }))));
+  const counted = [];
+  for (const c of cases) {
+    try {
+      counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true })));
+    } catch {
+      // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
+    }
+  }
+  return aggregateCosts(counted);
 }

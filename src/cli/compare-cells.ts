@@ -69,6 +69,8 @@ export interface CellSummary {
   readonly requests: number | null;
   readonly why: string | null;
   readonly token: string | null;
+  /** The message of a run that threw (its token is `token`), or null. */
+  readonly error: string | null;
 }
 
 export interface CostsSummary extends StrategyCosts {
@@ -90,6 +92,21 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;
+  const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
+  if (outcome.error !== null) {
+    return {
+      kind: 'verdict',
+      strategy: spec.strategy,
+      faults: spec.faults,
+      runs: outcome.runs,
+      violations: outcome.violations,
+      firstFailingRun: outcome.firstFailingRun,
+      requests: null,
+      why: null,
+      token: tokenFor(outcome.error.case, 'progress-never-lost', '', plugins),
+      error: `run ${outcome.error.run} threw: ${outcome.error.message}`,
+    };
+  }
   return {
     kind: 'verdict',
     strategy: spec.strategy,
@@ -99,6 +116,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     firstFailingRun: outcome.firstFailingRun,
     requests: minimal?.violation.requests ?? null,
     why: minimal?.violation.why ?? null,
-    token: minimal === null ? null : tokenFor(minimal.case, 'progress-never-lost', minimal.result.traceHash, row?.strategy.name === spec.strategy ? row.plugins : undefined),
+    token: minimal === null ? null : tokenFor(minimal.case, 'progress-never-lost', minimal.result.traceHash, plugins),
+    error: null,
   };
 }

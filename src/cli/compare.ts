@@ -52,8 +52,9 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells: JudgedCell[] = summaries.map((cell) => {
     const expectation = expectationFor(PROPERTY, cell.strategy, cell.faults);
-    // A plug-in row has no expectations: its verdicts are findings, never surprises.
-    return { ...cell, expectation, expected: expectation === undefined || isExpected(expectation, cell.violations > 0) };
+    // A plug-in row has no expectations; a run that threw is never expected of a built-in one.
+    const expected = cell.error !== null ? expectation === undefined : expectation === undefined || isExpected(expectation, cell.violations > 0);
+    return { ...cell, expectation, expected };
   });
   const unexpected = cells.filter((c) => !c.expected);
   const exitCode = options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
@@ -70,7 +71,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       cells: cells.map((c) => ({
         strategy: c.strategy,
         faults: c.faults,
-        verdict: c.violations === 0 ? 'not-found' : 'violated',
+        verdict: c.error !== null ? 'error' : c.violations === 0 ? 'not-found' : 'violated',
+        error: c.error,
         expected: c.expected,
         expectation: c.expectation ?? null,
         runs: c.runs,
@@ -101,6 +103,10 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ...faultProfiles.map((faultProfile) => {
       const cell = cells.find((c) => c.strategy === strategy.name && c.faults === faultProfile.name) as JudgedCell;
       const mark = cell.expected ? '' : ' (!)';
+      if (cell.error !== null) {
+        failures.push(`[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.error}\n    npm run uiasim -- replay ${cell.token}`);
+        return `ERROR [${failures.length}]${mark}`;
+      }
       if (cell.violations === 0) return `ok${mark}`;
       failures.push(
         `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs lose progress (first in run ${cell.firstFailingRun}); ` +
@@ -109,7 +115,10 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       return `LOST ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
     }),
   ]);
-  const surprises = unexpected.map((c) => `(!) ${c.strategy} under ${c.faults}: expected ${c.expectation?.verdict ?? 'no expectation'}, ${c.violations === 0 ? `not found in ${c.runs} runs` : 'violated'}${c.expectation ? ` (${c.expectation.reason})` : ''}`);
+  const surprises = unexpected.map(
+    (c) =>
+      `(!) ${c.strategy} under ${c.faults}: expected ${c.expectation?.verdict ?? 'no expectation'}, ${c.error !== null ? 'a run threw' : c.violations === 0 ? `not found in ${c.runs} runs` : 'violated'}${c.expectation ? ` (${c.expectation.reason})` : ''}`,
+  );
   const table = markdown
     ? [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([header, ...rows]);

@@ -42,7 +42,16 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
   const defaultProfile = switched ? strategy.profile : payload.case.profile;
   const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);
   const c = { ...payload.case, strategy: strategy.name, profile };
-  const { result, violation } = checkCase(c, property, { capture: true, strategy });
+  let verdictOfRun: ReturnType<typeof checkCase>;
+  try {
+    verdictOfRun = checkCase(c, property, { capture: true, strategy });
+  } catch (error) {
+    // The case makes the model or a plug-in throw: a finding (exit 3), shown with its message.
+    const message = error instanceof Error ? error.message : String(error);
+    if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, verdict: 'error', error: message, property, strategy: strategy.name }) + '\n', exitCode: 3 };
+    return { stdout: `the case makes the run throw: ${message}\n`, exitCode: 3, stderr: error instanceof Error ? `${error.stack ?? ''}\n` : '' };
+  }
+  const { result, violation } = verdictOfRun;
 
   const sameCase = !switched && profile === payload.case.profile;
   if (sameCase && payload.traceHash !== '' && payload.traceHash !== result.traceHash) {

@@ -126,3 +126,30 @@ describe('compare --store adds a row', () => {
     expect(uiasim('replay', lost?.token ?? '').status).toBe(1);
   });
 });
+
+describe('plug-in failures during runs', () => {
+  it('a store that throws fails its row with a token and the message; the rest of the comparison completes', () => {
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '30', '--store', 'test/fixtures/plugins/throwing-store.js', '--json');
+    expect(run.status).toBe(0);
+    const body = JSON.parse(run.stdout) as { cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] };
+    expect(body.cells.find((c) => c.strategy === 'sql')?.verdict).toBe('not-found');
+    const failed = body.cells.find((c) => c.strategy === 'throws-on-terms');
+    expect(failed).toMatchObject({ verdict: 'error', error: expect.stringContaining('throws-on-terms: the disk is full') });
+    const replay = uiasim('replay', failed?.token ?? '');
+    expect(replay.status).toBe(3);
+    expect(replay.stdout).toContain('the case makes the run throw: throws-on-terms: the disk is full');
+  });
+
+  it('check with a throwing store exits 3 with the message and a token', () => {
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/throwing-store.js', '--runs', '30');
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/^the model threw during run \d+: throws-on-terms: the disk is full\nreplay: npm run uiasim -- replay uiasim1\./);
+  });
+
+  it('a store that never returns is stopped by the step budget: an error row, not a hang', () => {
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^never-returns +ERROR \[1\]$/m);
+    expect(run.stdout).toMatch(/never-returns under steady: run \d+ threw: run exceeded its step budget of 200000 events/);
+  });
+});
