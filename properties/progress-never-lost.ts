@@ -21,24 +21,28 @@ interface Shown {
  * another session. A loss is forgiven only as a legitimate expiry judged from the client's own
  * times: 1.13+ when the response arrives 48 h or more after X's creating request was sent; 1.8
  * when no request carried X for 48 h. A restart is never a legitimate expiry.
+ *
+ * One refinement of DESIGN.md's 1.8 rule, because 1.8 kept one session dict per process: a
+ * request "carries X" for the process that answered it, and only when that process answered it
+ * itself (a 404 from a worker that does not mount the endpoint, a 5xx or no answer at all may
+ * never have reached the session). Counting those would call a real expiry a loss.
  */
 export function checkProgressNeverLost(observations: readonly ObserveEvent[], profile: Profile, nodeNames: readonly string[]): Violation | null {
-  /** Per request: where it was sent, and when a request last carried its session before it. */
-  const sentAt = new Map<number, { readonly index: number; readonly event: ObserveEvent; readonly requestNumber: number; readonly previousCarryMs: number | undefined }>();
+  /** Per request: where it sits in the observations and its number among the requests. */
+  const sentAt = new Map<number, { readonly index: number; readonly event: ObserveEvent; readonly requestNumber: number }>();
   const shown = new Map<string, Map<string, Shown>>();
   const createdAtMs = new Map<string, number>();
-  const lastCarriedAtMs = new Map<string, number>();
+  /** 1.8's sliding expiry is per process: `${session}@${process}` -> the send time of the last
+   * request about the session that process answered itself (not a 404, 5xx or silence, which
+   * may never have reached the session). */
+  const lastTouchedAtMs = new Map<string, number>();
   let requestCount = 0;
 
   for (let i = 0; i < observations.length; i++) {
     const event = observations[i] as ObserveEvent;
     if (event.phase === 'sent') {
       requestCount++;
-      // Judged from the client's own times: a request carries its session when it is sent,
-      // whether or not an answer comes back.
-      const previousCarryMs = event.key === '' ? undefined : (lastCarriedAtMs.get(event.key) ?? createdAtMs.get(event.key));
-      sentAt.set(event.msgId, { index: i, event, requestNumber: requestCount, previousCarryMs });
-      if (event.key !== '') lastCarriedAtMs.set(event.key, event.atMs);
+      sentAt.set(event.msgId, { index: i, event, requestNumber: requestCount });
       continue;
     }
     const request = sentAt.get(event.msgId);
@@ -50,7 +54,8 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
 
     if (x !== '') {
       const loss = lossOf(event, x, shown.get(x), request.index);
-      if (loss !== null && legitimateExpiry(profile, request.event.atMs, event.atMs, createdAtMs.get(x), request.previousCarryMs)) {
+      const lastTouchMs = lastTouchedAtMs.get(`${x}@${event.servedBy}`);
+      if (loss !== null && legitimateExpiry(profile, request.event.atMs, event.atMs, createdAtMs.get(x), lastTouchMs)) {
         // X expired: what was shown for it is legitimately gone, for this and every later answer.
         shown.delete(x);
       } else if (loss !== null) {
@@ -63,6 +68,14 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
           why: `${served} answered ${actorName(event.actor)}'s request about session ${x} with ${loss.answer}, although ${loss.stage} had been shown for ${x} (${loss.shown.how}).`,
         };
       }
+    }
+
+    // Judged from the client's own times: the process that answered about a session, with an
+    // answer of its own, touched it when the request was sent (the 1.8 sliding clock, per process).
+    // A 401 naming a session (a new one, too) means the answering process holds it.
+    if (event.servedBy >= 0 && event.status !== 404 && event.status < 500) {
+      if (x !== '') lastTouchedAtMs.set(`${x}@${event.servedBy}`, request.event.atMs);
+      if (event.status === 401 && event.key !== '' && event.key !== x) lastTouchedAtMs.set(`${event.key}@${event.servedBy}`, request.event.atMs);
     }
 
     // What this response shows.
@@ -111,11 +124,12 @@ function legitimateExpiry(
   sentMs: number,
   receivedMs: number,
   createdMs: number | undefined,
-  previousCarryMs: number | undefined,
+  lastTouchMs: number | undefined,
 ): boolean {
   const expiryMs = profile.expiry.expiryMs;
   // 1.13+: 48 h from the creating request, absolute (ref 2.8).
   if (profile.expiry.kind === 'absolute') return createdMs !== undefined && receivedMs >= createdMs + expiryMs;
-  // 1.8: 48 h without a request carrying the session (sliding, ref 2.2).
-  return previousCarryMs !== undefined && sentMs >= previousCarryMs + expiryMs;
+  // 1.8: 48 h without a request that reached the session on the answering process (sliding and
+  // per process, ref 2.2). A process that never held it cannot have let it expire.
+  return lastTouchMs !== undefined && sentMs >= lastTouchMs + expiryMs;
 }

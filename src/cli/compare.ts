@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { Presets, SingleBar } from 'cli-progress';
 import { expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { HASHING_NOT_MODELLED } from '../../properties/costs.js';
@@ -47,7 +48,9 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   ];
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
-  const results = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), (spec) => computeCell(spec, row));
+  const progress = progressBar(specs.length);
+  const results = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), (spec) => computeCell(spec, row), () => progress?.increment());
+  progress?.stop();
   const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells: JudgedCell[] = summaries.map((cell) => {
@@ -149,6 +152,14 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
 /** Two decimals, or n/a when there was nothing to divide by. */
 function fixed(n: number | null): string {
   return n === null ? 'n/a' : n.toFixed(2);
+}
+
+/** Progress on stderr, only on a terminal: stdout stays the reproducible report. */
+function progressBar(total: number): SingleBar | null {
+  if (process.stderr.isTTY !== true) return null;
+  const bar = new SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} cells and costs, {duration}s', hideCursor: true }, Presets.shades_classic);
+  bar.start(total, 0);
+  return bar;
 }
 
 function percent(n: number, of: number): string {

@@ -215,11 +215,24 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check18(notIdle)).not.toBeNull();
   });
 
-  it('1.8: a browser request carrying X counts as carrying it', () => {
+  // ref 2.2: 1.8 kept one session dict per process, so a request answered by main does not keep
+  // X alive on reader1, which holds it; one answered by reader1 itself does.
+  it('1.8: only a request answered by the process holding X keeps X alive there', () => {
+    const elsewhere = Story.shown(10);
+    elsewhere.recv(30 * HOUR + 5, elsewhere.send(30 * HOUR, X, { actor: BROWSER, what: `GET fallback ${T}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
+    elsewhere.recv(10 + SESSION_EXPIRE_MS + 5, elsewhere.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
+    expect(check18(elsewhere)).toBeNull();
+    const here = Story.shown(10);
+    here.recv(30 * HOUR + 5, here.send(30 * HOUR, X), 401, { servedBy: READER1, key: X, tags: [S] });
+    here.recv(10 + SESSION_EXPIRE_MS + 5, here.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
+    expect(check18(here)).not.toBeNull();
+  });
+
+  it('1.8: a 404 from a process that does not mount the endpoint never reached the session', () => {
     const story = Story.shown(10);
-    story.recv(30 * HOUR + 5, story.send(30 * HOUR, X, { actor: BROWSER, what: `GET fallback ${T}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
+    story.recv(30 * HOUR + 5, story.send(30 * HOUR, X, { actor: BROWSER, what: `POST fallback ${T}` }), 404, { servedBy: READER1, detail: 'M_UNRECOGNIZED: Unrecognized request' });
     story.recv(10 + SESSION_EXPIRE_MS + 5, story.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
-    expect(check18(story)).not.toBeNull();
+    expect(check18(story)).toBeNull();
   });
 
   it('a response to a request sent BEFORE S was shown (a second tab) may lack S', () => {
@@ -358,20 +371,19 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
     expect(checkProgressNeverLost(result.observations, result.profile, result.nodeNames)).toBeNull();
   });
 
-  // ref 2.2 (1.8): "no request carried X for 48 h" counts every request from its send time,
-  // answered or not: a request whose response was lost still carried X (and touched the
-  // server's cache entry).
-  it('ref 2.2 (1.8): a request carrying X whose response was lost still counts as carrying X', () => {
+  // ref 2.2 (1.8): a request whose answer never came may never have reached the session: the
+  // checker does not count it as keeping X alive (it would rather miss a loss than invent one).
+  it('ref 2.2 (1.8): a request carrying X whose response was lost does not count as keeping X alive', () => {
     const story = Story.shown(10);
-    story.send(10 * HOUR, X, { tags: [T] }); // reached the server, the response was lost
+    story.send(10 * HOUR, X, { tags: [T] }); // the response was lost
     story.recv(SESSION_EXPIRE_MS + 20, story.send(SESSION_EXPIRE_MS + 15, X), 401, { key: Y });
-    expect(check18(story)).not.toBeNull();
+    expect(check18(story)).toBeNull();
   });
 
-  it('ref 2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request carrying X (at its send time, answered or not)', () => {
+  it('ref 2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request the same process answered (at its send time)', () => {
     for (const [sentMs, legitimate] of [[10 * HOUR + SESSION_EXPIRE_MS, true], [10 * HOUR + SESSION_EXPIRE_MS - 1, false]] as const) {
       const story = Story.shown(10);
-      story.send(10 * HOUR, X, { tags: [T] }); // its response was lost
+      story.recv(10 * HOUR + 5, story.send(10 * HOUR, X, { tags: [T] }), 401, { key: X, tags: [S, T] });
       story.recv(sentMs + 5, story.send(sentMs, X), 401, { key: Y });
       expect(check18(story) === null).toBe(legitimate);
     }
