@@ -29,6 +29,8 @@ export interface Strategy {
   readonly mountsEverything?: boolean;
   /** Session IDs name the process that created them (for affinity routing). */
   readonly sessionIdsNameOwner?: boolean;
+  /** ref 2.8: `run_background_tasks_on`, the process that sweeps expired sessions (main). */
+  readonly backgroundTasksOn?: string;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
@@ -123,10 +125,15 @@ export function findStrategy(name: string): Strategy | undefined {
 
 /** A built-in strategy with a user's store and/or worker map swapped in. A plug-in store names
  * the row (so it is compared side by side with the built-in ones). */
-export function withPlugins(base: Strategy, store: StoreDefinition | undefined, routing: { readonly routing: RoutingMap; readonly mountsEverything: boolean } | undefined): Strategy {
+export function withPlugins(
+  base: Strategy,
+  store: StoreDefinition | undefined,
+  routing: { readonly routing: RoutingMap; readonly mountsEverything: boolean; readonly backgroundTasksOn?: string } | undefined,
+): Strategy {
   return {
     ...base,
     ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store }),
     ...(routing === undefined ? {} : { routing: routing.routing, mountsEverything: routing.mountsEverything }),
+    ...(routing?.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: routing.backgroundTasksOn }),
   };
 }

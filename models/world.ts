@@ -101,6 +101,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       storeNode,
       serverName: 'test',
       mountsEverything: strategy.mountsEverything === true,
+      ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
       deployment: { main: processIds[0] as number, processes: processIds },
     });

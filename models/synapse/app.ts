@@ -26,6 +26,8 @@ export interface SynapseProcessConfig {
   readonly mountsEverything?: boolean;
   /** Session IDs start with the creating process's name and a dot (session-hash strategy). */
   readonly sessionIdsNameOwner?: boolean;
+  /** ref 2.8: the process that runs background tasks (the expiry sweep), main by default. */
+  readonly backgroundTasksOn?: string;
   /** Node ids of main and of every Synapse process (stores on main, cache invalidations). */
   readonly deployment?: { readonly main: number; readonly processes: readonly number[] };
 }
@@ -58,7 +60,8 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       nowMs: () => sim.nowMs,
     };
     const expiry = config.profile.expiry;
-    const sweeps = expiry.sweptBy === 'every-process' || config.role === 'main';
+    // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
+    const sweeps = expiry.sweptBy === 'every-process' || node.name === (config.backgroundTasksOn ?? 'main');
     if (sweeps) node.setAppTimer(expiry.sweepEveryMs, SWEEP);
 
     const app: App = {

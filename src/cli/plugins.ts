@@ -24,6 +24,8 @@ export interface RoutingPlugin {
   readonly routing: RoutingMap;
   /** Every process mounts every UIA endpoint, the fallback included. */
   readonly mountsEverything: boolean;
+  /** The process that sweeps expired sessions (Synapse's run_background_tasks_on). */
+  readonly backgroundTasksOn?: string;
 }
 
 const BACKENDS = ['memory', 'kv', 'sql'];
@@ -113,13 +115,18 @@ export async function loadRouting(file: string): Promise<{ readonly routing: Rou
   });
   const mounts = r['mounts'] ?? 'synapse';
   if (mounts !== 'synapse' && mounts !== 'everything') bad('mounts', '"synapse" (workers mount what Synapse mounts) or "everything"');
+  const background = r['runBackgroundTasksOn'];
+  if (background !== undefined && (typeof background !== 'string' || !processes.includes(background))) bad('runBackgroundTasksOn', `one of ${processes.join(', ')}`);
   const routing: RoutingMap = { rules: rules as RouteRule[], pools: pools as Record<string, Pool>, defaultUpstream: defaultUpstream as string };
-  return { routing: { routing, mountsEverything: mounts === 'everything' }, plugin: { file, sha256: digest(resolve(file)) } };
+  return {
+    routing: { routing, mountsEverything: mounts === 'everything', ...(background === undefined ? {} : { backgroundTasksOn: background as string }) },
+    plugin: { file, sha256: digest(resolve(file)) },
+  };
 }
 
 /** The strategy a run uses: a built-in one, with a plug-in store and/or routing swapped in. */
 export function strategyWith(base: Strategy, store: StoreDefinition | undefined, routing: RoutingPlugin | undefined): Strategy {
-  return withPlugins(base, store, routing === undefined ? undefined : { routing: routing.routing, mountsEverything: routing.mountsEverything });
+  return withPlugins(base, store, routing);
 }
 
 /** Checks that a plug-in file still has the content a token recorded. */

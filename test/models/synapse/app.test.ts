@@ -28,7 +28,7 @@ interface Booted {
 function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
   const timers: { delayMs: number; payload: unknown }[] = [];
   const sim = { get nowMs(): number { return clock.ms; } } as unknown as Sim;
-  const node = { id: 9, setAppTimer: (delayMs: number, payload: unknown) => timers.push({ delayMs, payload }) } as unknown as ProcessNode;
+  const node = { id: 9, name, setAppTimer: (delayMs: number, payload: unknown) => timers.push({ delayMs, payload }) } as unknown as ProcessNode;
   const store = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
   const factory = synapseProcess({
     role,
@@ -158,5 +158,34 @@ describe('the expiry looping call', () => {
     expect(gone.status).toBe(401);
     expect(sessionOf(gone)).not.toBe(sid);
     expect(bodyOf(gone)['completed']).toEqual([]);
+  });
+});
+
+describe('run_background_tasks_on (ref 2.8, #8369)', () => {
+  it('the sweep runs on the configured process instead of main', async () => {
+    const { runCase } = await import('../../../models/world.js');
+    const { findStrategy } = await import('../../../models/strategies.js');
+    const sql = findStrategy('sql');
+    if (sql === undefined) throw new Error('no sql strategy');
+    const c = {
+      strategy: 'sql',
+      profile: 'head' as const,
+      faultProfile: 'steady',
+      workload: { clients: [{ actions: [{ kind: 'start' as const }, { kind: 'pause' as const, ms: 11 * 60_000 }, { kind: 'resubmit' as const }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0 }] },
+      faultPlan: { faults: [] },
+      tapes: { actors: [[], []], shared: [] },
+      seed: 1,
+    };
+    const sweepers = (strategy: typeof sql) => {
+      const result = runCase(c, { capture: true, strategy });
+      const names = new Set<string>();
+      for (const e of result.events ?? []) if (e.kind === 'deliver' && e.msgKind === 'command' && e.to === result.nodeNames.indexOf('db')) names.add(result.nodeNames[e.from] ?? '');
+      return names;
+    };
+    // Without traffic in the 11-minute pause, the only commands are the sweeps (and the requests').
+    expect(sweepers(sql)).toContain('main');
+    const onReader2 = sweepers({ ...sql, backgroundTasksOn: 'reader2' });
+    expect(onReader2).toContain('reader2');
+    expect(onReader2).not.toContain('main');
   });
 });
