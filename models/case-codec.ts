@@ -32,6 +32,11 @@ function int(value: unknown, path: string, min = 0): number {
   return value;
 }
 
+function bool(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') fail(path, 'a boolean');
+  return value;
+}
+
 function str(value: unknown, path: string): string {
   if (typeof value !== 'string') fail(path, 'a string');
   return value;
@@ -72,6 +77,7 @@ function client(value: unknown, path: string): ClientSpec {
     retries: int(c['retries'], `${path}.retries`),
     requestTimeoutMs: int(c['requestTimeoutMs'], `${path}.requestTimeoutMs`, 1),
     thinkMs: int(c['thinkMs'], `${path}.thinkMs`),
+    ...(c['persistent'] === undefined ? {} : { persistent: bool(c['persistent'], `${path}.persistent`) }),
   };
 }
 

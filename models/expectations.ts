@@ -75,8 +75,43 @@ export const PROGRESS_NEVER_LOST: Readonly<Record<string, ExpectationRow>> = {
   }),
 };
 
+const SILENT_REPLACEMENT =
+  "once the session is gone, 1.8 answers the old ID with a fresh session every time (ref 2.2), never an error to start over on: a client that keeps its ID loops forever";
+
+/** liveness: a client that follows the protocol (captcha and terms on the fallback page, then
+ * dummy; starting over on a terminal error) registers once the last fault has healed. */
+export const LIVENESS: Readonly<Record<string, ExpectationRow>> = {
+  'memory-1.8': row(violated('#6705: the fallback records the captcha in main\'s throwaway session; reader1 lists nothing completed, round after round (nheko "completed: [] forever")')),
+  'pinned-1.12': row(violated('the pinned v1.12.0 worker answers the fallback 404 (ref 2.3, 3.1): the captcha can never be completed')),
+  'main-only': row(holds('one process serves every step of every session'), {
+    'main-restart': violated(SILENT_REPLACEMENT),
+    'rolling-deploy': violated(SILENT_REPLACEMENT),
+    'slow-user': violated(SILENT_REPLACEMENT),
+  }),
+  'sticky-ip': row(holds('one process serves every step of a client\'s session'), {
+    'worker-restart': violated(SILENT_REPLACEMENT),
+    'main-restart': violated(SILENT_REPLACEMENT),
+    'rolling-deploy': violated(SILENT_REPLACEMENT),
+    'ip-change': violated('after the move every request reaches another process: ' + SILENT_REPLACEMENT),
+    'slow-user': violated(SILENT_REPLACEMENT),
+  }),
+  'sticky-cookie': row(violated('the browser, without the cookie, completes stages on any process: the app\'s process never sees them')),
+  'main-rpc': row(holds('every process reaches the one copy on main; a lost session is a 400 the client starts over on (ref 2.4 step 3)')),
+  'redis-blob': row(holds('a lost update or a lost session is repaired by the next round or a 400 to start over on')),
+  'redis-hash': row(holds('a lost session is a 400 the client starts over on')),
+  sql: row(holds('#7302: every process sees every stage; unknown IDs are a 400 to start over on')),
+  'sql-cached': row(holds('the invalidation arrives within the lag; the next round sees every stage')),
+  'session-hash': row(holds('every request of a session reaches the process that holds it'), {
+    'worker-restart': violated(SILENT_REPLACEMENT),
+    'main-restart': violated(SILENT_REPLACEMENT),
+    'rolling-deploy': violated(SILENT_REPLACEMENT),
+    'slow-user': violated(SILENT_REPLACEMENT),
+  }),
+};
+
 export const EXPECTATIONS: Readonly<Record<string, Readonly<Record<string, ExpectationRow>>>> = {
   'progress-never-lost': PROGRESS_NEVER_LOST,
+  liveness: LIVENESS,
 };
 
 export function expectationFor(property: string, strategy: string, faultProfile: string): Expectation | undefined {

@@ -11,6 +11,8 @@ export interface CaseSettings {
   readonly faultProfile: FaultProfile;
   readonly workload: string;
   readonly maxClients?: number;
+  /** The property the cases are for: liveness needs clients that follow the protocol to the end. */
+  readonly property?: string;
 }
 
 interface GeneratedClient {
@@ -25,7 +27,9 @@ interface GeneratedClient {
  * from the profile; a shared tape; a data seed. Everything shrinks independently.
  */
 export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
-  const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: settings.faultProfile.clients ?? clientSpec, appTape: tape, browserTape: tape });
+  const base = settings.faultProfile.clients ?? clientSpec;
+  const specs = settings.property === 'liveness' ? base.map((spec) => ({ ...spec, persistent: true })) : base;
+  const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: specs, appTape: tape, browserTape: tape });
   return fc
     .record({
       clients: fc.array(client, { minLength: 1, maxLength: settings.maxClients ?? 4 }),

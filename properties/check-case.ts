@@ -1,5 +1,6 @@
 import type { RunOptions, RunResult } from '../models/world.js';
 import { runCase, type Case } from '../models/world.js';
+import { checkLiveness } from './liveness.js';
 import { checkProgressNeverLost } from './progress-never-lost.js';
 import type { PropertyName, Violation } from './violation.js';
 
@@ -14,6 +15,8 @@ export function checkCase(c: Case, property: PropertyName, options: RunOptions =
   switch (property) {
     case 'progress-never-lost':
       return { result, violation: checkProgressNeverLost(result.observations, result.profile, result.nodeNames) };
+    case 'liveness':
+      return { result, violation: checkLiveness(c, result) };
     default: {
       const unreachable: never = property;
       throw new Error(`unknown property ${String(unreachable)}`);

@@ -11,7 +11,7 @@ export interface Violation {
   readonly why: string;
 }
 
-export const PROPERTY_NAMES = ['progress-never-lost'] as const;
+export const PROPERTY_NAMES = ['progress-never-lost', 'liveness'] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
 export function isPropertyName(name: string): name is PropertyName {

@@ -1,8 +1,8 @@
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import type { Message } from '../../src/message.js';
 import type { Sim, SimNode } from '../../src/sim.js';
-import { fallbackPath, REGISTER_PATH, type FallbackPage, type UiaChallenge } from '../matrix/protocol.js';
-import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSpec } from './workload.js';
+import { FALLBACK_STAGES, fallbackPath, REGISTER_PATH, type FallbackPage, type UiaChallenge } from '../matrix/protocol.js';
+import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientAction, type ClientSpec } from './workload.js';
 
 type Via = 'app' | 'browser';
 export type ClientStep =
@@ -211,8 +211,12 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
   // No thinking before the first action, nor right after handing a stage to the browser: the
   // app goes on at once while the browser works.
   let thinks = false;
-  for (const action of spec.actions) {
-    if (action.kind !== 'start' && action.kind !== 'pause' && session === undefined) continue;
+  /** The stages the last 401 about the current session listed. */
+  let completed: ReadonlySet<string> = new Set();
+
+  /** Performs one action against the current session; true once registered. */
+  function* perform(action: ClientAction): Generator<ClientStep, boolean, HttpResponse> {
+    if (action.kind !== 'start' && action.kind !== 'pause' && session === undefined) return false;
     if (thinks && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
     thinks = true;
 
@@ -223,9 +227,10 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
     switch (action.kind) {
       case 'pause':
         yield action;
-        continue;
+        return false;
       case 'start':
         session = undefined;
+        completed = new Set();
         request = { method: 'POST', path: REGISTER_PATH, query: '', body: { username, password: 'correct horse' }, ip, userAgent: APP_AGENT };
         break;
       case 'direct': {
@@ -243,10 +248,10 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
           // not wait): two requests of one session in flight at once.
           yield { kind: 'spawn', script: fallbackScript(spec, action.stage, action.loadsPage, session, ip) };
           thinks = false;
-          continue;
+          return false;
         }
         yield* fallbackScript(spec, action.stage, action.loadsPage, session, ip);
-        continue;
+        return false;
       }
       default: {
         const unreachable: never = action;
@@ -255,15 +260,41 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): G
     }
     const response = yield* send(spec, via, request, session, what, tags);
     // The app's reaction to a /register answer.
-    if (response.status === 200) return;
+    if (response.status === 200) return true;
     const body = response.body as Partial<UiaChallenge> & { errcode?: string };
     if (response.status === 401 && typeof body.session === 'string') {
       if (session === undefined || spec.adoptsNewSession) session = body.session;
+      if (body.session === session) completed = new Set(body.completed ?? []);
     } else if (response.status === 400 && isUnknownSession(body)) {
       session = undefined;
+      completed = new Set();
     }
+    return false;
+  }
+
+  for (const action of spec.actions) if (yield* perform(action)) return;
+  if (spec.persistent !== true) return;
+  // A client that follows the protocol to the end: after its own steps it completes the first
+  // flow the server offers, in order (ref 1.1): the captcha and the terms on the fallback page,
+  // as nheko does, each followed by a resubmit that shows what is completed, and the dummy
+  // stage only once both are listed. It starts over when its session is gone, for a bounded
+  // number of rounds.
+  for (let round = 0; round < PERSISTENT_ROUNDS; round++) {
+    yield { kind: 'pause', ms: PERSISTENT_PAUSE_MS };
+    if (session === undefined && (yield* perform({ kind: 'start' }))) return;
+    for (const stage of FALLBACK_STAGES) {
+      if (completed.has(stage)) continue;
+      if (yield* perform({ kind: 'fallback', stage, loadsPage: true })) return;
+      if (yield* perform({ kind: 'resubmit' })) return;
+    }
+    if (FALLBACK_STAGES.every((stage) => completed.has(stage)) && (yield* perform({ kind: 'direct', stage: 'm.login.dummy' }))) return;
   }
 }
+
+/** How a persistent client finishes: its rounds, and the pause before each (longer than any
+ * generated downtime, so a round after the last fault heals is a fair test of liveness). */
+export const PERSISTENT_ROUNDS = 3;
+export const PERSISTENT_PAUSE_MS = 20_000;
 
 /** A stage on the fallback page in the browser: load the page (a real browser), post the form. */
 function* fallbackScript(spec: ClientSpec, stage: string, loadsPage: boolean, session: string | undefined, ip: string): Generator<ClientStep, void, HttpResponse> {

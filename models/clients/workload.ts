@@ -29,6 +29,9 @@ export interface ClientSpec {
   readonly requestTimeoutMs: number;
   /** The user's time between two actions (reading, clicking); 0 for a scripted client. */
   readonly thinkMs: number;
+  /** After its actions, the client follows the protocol until registered, for a bounded number
+   * of rounds (the liveness property's clients). */
+  readonly persistent?: boolean;
 }
 
 export interface Workload {

@@ -102,7 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         '',
         `Minimal counterexample: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
-        ...renderSteps(steps),
+        ...renderSteps(steps, property),
         '',
         `Why: ${violated.violation.why}`,
         '',
@@ -118,7 +118,10 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
   return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
 }
 
-export function renderSteps(steps: readonly Step[]): string[] {
+/** What the violating step is marked with, per property. */
+const MARKERS: Readonly<Record<PropertyName, string>> = { 'progress-never-lost': 'progress lost', liveness: 'never finished' };
+
+export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [
     `${s.n}.`,
     `${s.atMs} ms`,
@@ -126,7 +129,7 @@ export function renderSteps(steps: readonly Step[]): string[] {
     s.request,
     s.session === null ? '' : `session ${s.session}`,
     s.servedBy === null ? '' : `-> ${s.servedBy}`,
-    s.response + (s.violation ? '   <-- progress lost' : ''),
+    s.response + (s.violation ? `   <-- ${MARKERS[property]}` : ''),
   ]);
   return alignColumns(rows, '  ');
 }

@@ -2,6 +2,7 @@ import { findStrategy, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { runCell } from '../../properties/cell.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
+import type { PropertyName } from '../../properties/violation.js';
 import { tokenFor } from './check.js';
 import { loadRouting, loadStore, strategyWith, type Plugins } from './plugins.js';
 
@@ -28,6 +29,7 @@ export interface VerdictSpec {
   readonly faults: string;
   readonly runs: number;
   readonly seed: number;
+  readonly property: PropertyName;
   readonly plugins?: PluginPaths;
 }
 
@@ -88,7 +90,8 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const strategy = row !== undefined && row.strategy.name === spec.strategy ? row.strategy : findStrategy(spec.strategy);
   const faultProfile = findFaultProfile(spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults);
   if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults}`);
-  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property: 'progress-never-lost' as const, runOptions: { strategy } };
+  const property: PropertyName = spec.kind === 'verdict' ? spec.property : 'progress-never-lost';
+  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property, runOptions: { strategy } };
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;
@@ -103,7 +106,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
       firstFailingRun: outcome.firstFailingRun,
       requests: null,
       why: null,
-      token: tokenFor(outcome.error.case, 'progress-never-lost', '', plugins),
+      token: tokenFor(outcome.error.case, property, '', plugins),
       error: `run ${outcome.error.run} threw: ${outcome.error.message}`,
     };
   }
@@ -116,7 +119,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     firstFailingRun: outcome.firstFailingRun,
     requests: minimal?.violation.requests ?? null,
     why: minimal?.violation.why ?? null,
-    token: minimal === null ? null : tokenFor(minimal.case, 'progress-never-lost', minimal.result.traceHash, plugins),
+    token: minimal === null ? null : tokenFor(minimal.case, property, minimal.result.traceHash, plugins),
     error: null,
   };
 }

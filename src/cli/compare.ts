@@ -8,6 +8,7 @@ import { alignColumns } from '../report/table.js';
 import { mapInWorkers } from '../run/pool.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
+import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { choose, formatOf } from './usage.js';
 
 export interface CompareOptions {
@@ -21,9 +22,9 @@ export interface CompareOptions {
   failOnUnexpected?: boolean;
   store?: string;
   routing?: string;
+  property?: string;
 }
 
-const PROPERTY = 'progress-never-lost';
 
 interface JudgedCell extends CellSummary {
   readonly expectation: Expectation | undefined;
@@ -34,6 +35,7 @@ interface JudgedCell extends CellSummary {
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
   const format = formatOf(options, ['text', 'markdown', 'json']);
+  const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
   // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
   const row = await loadPluginRow(plugins);
@@ -43,7 +45,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   // Costs are per strategy, on the first runs of its steady cell, whichever columns are asked for.
   const costsRuns = Math.min(options.runs, COSTS_RUNS);
   const specs: CellSpec[] = [
-    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, plugins }))),
+    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, plugins }))),
     ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
   ];
   // The os module only sizes the thread pool; results do not depend on it.
@@ -112,10 +114,10 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       }
       if (cell.violations === 0) return `ok${mark}`;
       failures.push(
-        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs lose progress (first in run ${cell.firstFailingRun}); ` +
+        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs ${PROPERTY === 'liveness' ? 'never finish' : 'lose progress'} (first in run ${cell.firstFailingRun}); ` +
           `minimal counterexample: ${cell.requests} requests${cell.expected ? '' : ' -- UNEXPECTED'}\n    ${cell.why}\n    npm run uiasim -- replay ${cell.token}`,
       );
-      return `LOST ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
+      return `${PROPERTY === 'liveness' ? 'STUCK' : 'LOST'} ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
     }),
   ]);
   const surprises = unexpected.map(
@@ -131,7 +133,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "LOST n%": the share of runs that lost a stage; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; ${PROPERTY === 'liveness' ? '"STUCK n%": the share of runs in which a client following the protocol never registered' : '"LOST n%": the share of runs that lost a stage'}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',

@@ -75,6 +75,7 @@ program
   .option('--format <format>', 'text, markdown or json', 'text')
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
+  .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .action((options) => guarded(() => runCompare(options)));

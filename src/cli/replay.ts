@@ -81,7 +81,7 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
     ...settingsLines(strategy.name, profile, c.faultProfile, 'registration'),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
-    ...renderSteps(steps),
+    ...renderSteps(steps, property),
     '',
     violation === null ? `${property}: holds in this run.` : `${property}: VIOLATED. Why: ${violation.why}`,
     `trace hash  ${result.traceHash}`,

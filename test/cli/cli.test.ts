@@ -160,3 +160,18 @@ describe('uiasim compare', () => {
     expect(run.stdout).toContain('| strategy | steady |\n|---|---|\n| sql | ok |');
   });
 });
+
+describe('uiasim check --property liveness', () => {
+  it('pinned-1.12 never lets a client finish under steady: the fallback 404s on the pinned worker', () => {
+    const run = uiasim('check', '--strategy', 'pinned-1.12', '--property', 'liveness', '--faults', 'steady', '--json');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { property: string; violation: { why: string; steps: { servedBy: string; status: number }[] } };
+    expect(report.property).toBe('liveness');
+    expect(report.violation.why).toMatch(/followed the protocol but never registered: .* the answer in its way: 404 M_UNRECOGNIZED: Unrecognized request from reader1/);
+    expect(report.violation.steps.some((s) => s.servedBy === 'reader1' && s.status === 404)).toBe(true);
+  });
+
+  it('sql lets every client finish', () => {
+    expect(uiasim('check', '--strategy', 'sql', '--property', 'liveness', '--runs', '300').status).toBe(0);
+  });
+});

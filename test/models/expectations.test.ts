@@ -15,7 +15,10 @@ describe('models/expectations.ts', () => {
         expect(expectation?.reason.length, `${strategy} x ${column}`).toBeGreaterThan(10);
       }
     }
-    expect(Object.keys(EXPECTATIONS)).toEqual(['progress-never-lost']);
+    expect(Object.keys(EXPECTATIONS)).toEqual(['progress-never-lost', 'liveness']);
+    for (const strategy of STRATEGY_NAMES) {
+      for (const column of COLUMNS) expect(expectationFor('liveness', strategy, column)?.reason.length, `liveness ${strategy} x ${column}`).toBeGreaterThan(10);
+    }
   });
 
   // The headline cells the comparison issue fixes, literally.
@@ -36,6 +39,11 @@ describe('models/expectations.ts', () => {
     ['session-hash', 'worker-restart', 'violated'],
     ...COLUMNS.map((column): [string, string, 'holds'] => ['sql', column, 'holds']),
   ];
+  it('headline: pinned-1.12 fails liveness under steady (the fallback 404s on a v1.12 worker)', () => {
+    expect(expectationFor('liveness', 'pinned-1.12', 'steady')?.verdict).toBe('violated');
+    expect(expectationFor('progress-never-lost', 'pinned-1.12', 'steady')?.verdict).toBe('holds');
+  });
+
   for (const [strategy, column, verdict] of headline) {
     it(`headline: ${strategy} under ${column} ${verdict}`, () => {
       expect(expectationFor('progress-never-lost', strategy, column)?.verdict).toBe(verdict);

@@ -1,0 +1,75 @@
+import { actorName, appActor, browserActor } from '../models/clients/workload.js';
+import type { Case, RunResult } from '../models/world.js';
+import type { ObserveEvent } from '../src/trace.js';
+import type { Violation } from './violation.js';
+
+/** A full protocol round of a persistent client: the captcha page (GET, POST), a resubmit, the
+ * terms page (GET, POST), a resubmit, the dummy stage. */
+export const ROUND_REQUESTS = 7;
+
+/**
+ * liveness (DESIGN.md "Properties"): after the last fault heals, every client that follows the
+ * protocol finishes. The clients that follow it are the case's persistent ones: after their own
+ * steps they complete the first flow the server offers, starting over when their session is
+ * gone, for a bounded number of rounds (models/clients/registration-client.ts). A persistent
+ * client that never registered although it sent at least a whole round of requests after the
+ * last fault healed (the last restart, the end of the last partition) violates liveness; one
+ * with less than a round after the heal is inconclusive, and one whose last answer is a
+ * spec-allowed terminal error (a 4xx but 401 and 404) has finished, not a violation.
+ */
+export function checkLiveness(c: Case, result: RunResult): Violation | null {
+  let healedAtMs = 0;
+  for (const event of result.lifecycle) if (event.kind === 'restart') healedAtMs = Math.max(healedAtMs, event.atMs);
+  for (const fault of c.faultPlan.faults) if (fault.kind === 'partition') healedAtMs = Math.max(healedAtMs, fault.untilMs);
+
+  for (let client = 0; client < c.workload.clients.length; client++) {
+    if (c.workload.clients[client]?.persistent !== true) continue;
+    const actors = new Set([appActor(client), browserActor(client)]);
+    let registered = false;
+    let sentAfterHeal = 0;
+    let requests = 0;
+    let lastAnswer: { readonly event: ObserveEvent; readonly index: number; readonly requests: number } | null = null;
+    const requestNumber = new Map<number, number>();
+    /** The client's answers other than 401s (the obstacle, usually), counted. */
+    const obstacles = new Map<string, number>();
+    result.observations.forEach((event, index) => {
+      if (event.phase === 'sent') {
+        requests++;
+        requestNumber.set(event.msgId, requests);
+        if (actors.has(event.actor) && event.atMs >= healedAtMs) sentAfterHeal++;
+        return;
+      }
+      if (!actors.has(event.actor)) return;
+      if (event.status === 200 && event.detail.startsWith('@')) registered = true;
+      if (event.status !== 401 && event.status !== 200) {
+        const served = event.servedBy >= 0 ? (result.nodeNames[event.servedBy] ?? `node ${event.servedBy}`) : 'the router';
+        const answer = `${event.status}${event.detail === '' ? '' : ` ${event.detail}`} from ${served}`;
+        obstacles.set(answer, (obstacles.get(answer) ?? 0) + 1);
+      }
+      lastAnswer = { event, index, requests: requestNumber.get(event.msgId) ?? requests };
+    });
+    if (registered || sentAfterHeal < ROUND_REQUESTS || lastAnswer === null) continue;
+    const last = lastAnswer as { readonly event: ObserveEvent; readonly index: number; readonly requests: number };
+    // A spec-allowed terminal error ends the client's attempt legitimately: a 4xx other than the
+    // 401 of an ongoing UIA and the 404 of an endpoint the process does not mount (M_USER_IN_USE
+    // after a registration whose answer was lost, say).
+    const status = last.event.status;
+    if (status >= 400 && status < 500 && status !== 401 && status !== 404) continue;
+    const served = last.event.servedBy >= 0 ? (result.nodeNames[last.event.servedBy] ?? `node ${last.event.servedBy}`) : 'the router';
+    const answer = `${last.event.status}${last.event.detail === '' ? '' : ` ${last.event.detail}`}`;
+    let obstacle = '';
+    let most = 0;
+    for (const [text, count] of obstacles) if (count > most) [obstacle, most] = [text, count];
+    return {
+      property: 'liveness',
+      observationIndex: last.index,
+      event: last.event,
+      requests: last.requests,
+      why:
+        `${actorName(appActor(client))} followed the protocol but never registered: it sent ${sentAfterHeal} requests after the last fault healed (at ${healedAtMs} ms), ` +
+        `and the last answer was ${answer} from ${served}` +
+        (most === 0 ? '.' : `; the answer in its way: ${obstacle} (${most} times).`),
+    };
+  }
+  return null;
+}

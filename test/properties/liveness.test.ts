@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { checkLiveness, ROUND_REQUESTS } from '../../properties/liveness.js';
+import { PROFILES } from '../../models/synapse/profile.js';
+import type { Case, RunResult } from '../../models/world.js';
+import type { LifecycleEvent, ObserveEvent } from '../../src/trace.js';
+
+const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A'];
+const READER1 = 2;
+
+function caseWith(persistent: boolean, faults: Case['faultPlan']['faults'] = []): Case {
+  return {
+    strategy: 'sql',
+    profile: 'head',
+    faultProfile: 'steady',
+    workload: { clients: [{ actions: [{ kind: 'start' }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0, persistent }] },
+    faultPlan: { faults },
+    tapes: { actors: [[], []], shared: [] },
+    seed: 0,
+  };
+}
+
+/** `n` requests from app A at 1000 ms apart, each answered with `status`/`detail`. */
+function run(n: number, status: number, detail: string, options: { startMs?: number; lifecycle?: LifecycleEvent[]; registeredAt?: number } = {}): RunResult {
+  const observations: ObserveEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const atMs = (options.startMs ?? 0) + i * 1000;
+    const last = options.registeredAt === i;
+    observations.push({ kind: 'observe', atMs, actor: 0, msgId: i + 1, phase: 'sent', status: 0, servedBy: -1, key: 'X', detail: 'POST /register', tags: [] });
+    observations.push({ kind: 'observe', atMs: atMs + 5, actor: 0, msgId: i + 1, phase: 'received', status: last ? 200 : status, servedBy: READER1, key: '', detail: last ? '@usera:test' : detail, tags: [] });
+  }
+  return { traceHash: '0', observations, lifecycle: options.lifecycle ?? [], events: null, nodeNames: NODES, profile: PROFILES.head, steps: 0, endMs: 0, canonicalTapes: { actors: [], shared: [] } };
+}
+
+describe('liveness', () => {
+  it('a persistent client that never registers after a whole round past the heal violates it, naming the last answer', () => {
+    const violation = checkLiveness(caseWith(true), run(ROUND_REQUESTS, 404, 'M_UNRECOGNIZED: Unrecognized request'));
+    expect(violation?.property).toBe('liveness');
+    expect(violation?.requests).toBe(ROUND_REQUESTS);
+    expect(violation?.why).toBe(`app A followed the protocol but never registered: it sent ${ROUND_REQUESTS} requests after the last fault healed (at 0 ms), and the last answer was 404 M_UNRECOGNIZED: Unrecognized request from reader1; the answer in its way: 404 M_UNRECOGNIZED: Unrecognized request from reader1 (${ROUND_REQUESTS} times).`);
+  });
+
+  it('holds once the client registered', () => {
+    expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { registeredAt: ROUND_REQUESTS - 1 }))).toBeNull();
+  });
+
+  it('only judges persistent clients', () => {
+    expect(checkLiveness(caseWith(false), run(ROUND_REQUESTS, 404, 'M_UNRECOGNIZED: Unrecognized request'))).toBeNull();
+  });
+
+  it('is inconclusive with less than a round after the last restart or partition', () => {
+    const restart: LifecycleEvent = { kind: 'restart', atMs: 2_500, node: READER1, incarnation: 2 };
+    // Requests at 0..6 s: only 4 after the restart at 2.5 s.
+    expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { lifecycle: [restart] }))).toBeNull();
+    expect(checkLiveness(caseWith(true, [{ kind: 'partition', a: 'reader1', b: 'db', fromMs: 0, untilMs: 2_500 }]), run(ROUND_REQUESTS, 401, ''))).toBeNull();
+    // Started after the heal: judged.
+    expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { lifecycle: [restart], startMs: 3_000 }))).not.toBeNull();
+  });
+
+  it('a spec-allowed terminal error (a 4xx but 401 and 404) ends the attempt legitimately', () => {
+    expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 400, 'M_USER_IN_USE: User ID already taken.'))).toBeNull();
+    expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 502, ''))).not.toBeNull();
+  });
+});
