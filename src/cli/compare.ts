@@ -4,6 +4,7 @@ import { expectationFor, isExpected, type Expectation } from '../../models/expec
 import { STRATEGIES } from '../../models/strategies.js';
 import { HASHING_NOT_MODELLED } from '../../properties/costs.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
+import { renderHtml, type HtmlCell } from '../report/html.js';
 import { alignColumns } from '../report/table.js';
 import { mapInWorkers } from '../run/pool.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
@@ -34,7 +35,7 @@ interface JudgedCell extends CellSummary {
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
-  const format = formatOf(options, ['text', 'markdown', 'json']);
+  const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
   // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
@@ -64,7 +65,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const unexpected = cells.filter((c) => !c.expected);
   const exitCode = options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
 
-  if (format === 'json') {
+  if (format === 'json' || format === 'html') {
     const json = {
       schemaVersion: SCHEMA_VERSION,
       property: PROPERTY,
@@ -76,7 +77,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       cells: cells.map((c) => ({
         strategy: c.strategy,
         faults: c.faults,
-        verdict: c.error !== null ? 'error' : c.violations === 0 ? 'not-found' : 'violated',
+        verdict: (c.error !== null ? 'error' : c.violations === 0 ? 'not-found' : 'violated') as HtmlCell['verdict'],
         error: c.error,
         expected: c.expected,
         expectation: c.expectation ?? null,
@@ -97,7 +98,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
         latencyP99Ms: c.latencyP99Ms,
       })),
     };
-    return { stdout: JSON.stringify(json) + '\n', exitCode };
+    return { stdout: format === 'html' ? renderHtml(json) : JSON.stringify(json) + '\n', exitCode };
   }
 
   const markdown = format === 'markdown';

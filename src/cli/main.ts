@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
 import { TokenError } from '../run/token.js';
@@ -13,6 +14,17 @@ function emit(output: CommandOutput): never {
   process.stdout.write(output.stdout, () => process.exit(output.exitCode));
   // process.exit runs in the write callback so piped stdout is flushed first.
   return undefined as never;
+}
+
+/** `--out FILE`: the report goes to the file; stdout says where. */
+function toFile(output: CommandOutput, file: string | undefined): CommandOutput {
+  if (file === undefined) return output;
+  try {
+    writeFileSync(file, output.stdout);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { ...output, stdout: `wrote ${file}\n` };
 }
 
 function usageFailure(message: string): never {
@@ -72,13 +84,14 @@ program
   .option('--runs <n>', 'runs per cell (500: about 20 s for the whole matrix on 2 cores)', parseCount, 500)
   .option('--seed <n>', 'seed of the whole comparison', parseSeed, 1)
   .option('--jobs <n>', 'worker threads (default: the number of cores); results do not depend on it', parseCount)
-  .option('--format <format>', 'text, markdown or json', 'text')
+  .option('--format <format>', 'text, markdown, json or html (one self-contained page)', 'text')
+  .option('--out <file>', 'write the report to this file instead of stdout')
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
   .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
-  .action((options) => guarded(() => runCompare(options)));
+  .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 
 program
   .command('list')

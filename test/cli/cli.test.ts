@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -173,5 +175,22 @@ describe('uiasim check --property liveness', () => {
 
   it('sql lets every client finish', () => {
     expect(uiasim('check', '--strategy', 'sql', '--property', 'liveness', '--runs', '300').status).toBe(0);
+  });
+});
+
+describe('uiasim compare --format html', () => {
+  it('writes one self-contained page: the matrix, the costs and every failure with its token', () => {
+    const file = fileURLToPath(new URL('../../test-output/report.html', import.meta.url));
+    mkdirSync(dirname(file), { recursive: true });
+    const run = uiasim('compare', '--strategies', 'memory-1.8,sql,redis-hash', '--faults', 'steady,store-restart', '--runs', '60', '--format', 'html', '--out', file);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`wrote ${file}\n`);
+    const html = readFileSync(file, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<td class="/g)).toHaveLength(6);
+    expect(html.match(/<td class="lost/g)).toHaveLength(3);
+    expect(html.match(/data-token="uiasim1\./g)).toHaveLength(3);
+    // Nothing to fetch: no external script, style, image or link.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 });
