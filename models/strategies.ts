@@ -1,21 +1,17 @@
 import type { RoutingMap } from '../src/router.js';
 import type { StoreDefinition } from './stores/contract.js';
-import { mainRpcStore } from './stores/main-rpc.js';
-import { memoryStore } from './stores/memory.js';
-import { sqlCachedStore } from './stores/sql-cached.js';
-import { redisBlobStore } from './stores/redis-blob.js';
-import { redisHashStore } from './stores/redis-hash.js';
-import { sqlStore } from './stores/sql.js';
 import type { ProfileName } from './synapse/profile.js';
-import {
-  ROUTING_1_12_PINNED,
-  ROUTING_1_8,
-  ROUTING_ALL_TO_MAIN,
-  ROUTING_SESSION_HASH,
-  ROUTING_SHARDED,
-  ROUTING_STICKY_COOKIE,
-  ROUTING_STICKY_IP,
-} from './topologies/synapse-workers.js';
+import { memory18Strategy } from './strategies/memory-1.8.js';
+import { pinned112Strategy } from './strategies/pinned-1.12.js';
+import { mainOnlyStrategy } from './strategies/main-only.js';
+import { stickyIpStrategy } from './strategies/sticky-ip.js';
+import { stickyCookieStrategy } from './strategies/sticky-cookie.js';
+import { mainRpcStrategy } from './strategies/main-rpc.js';
+import { redisBlobStrategy } from './strategies/redis-blob.js';
+import { redisHashStrategy } from './strategies/redis-hash.js';
+import { sqlStrategy } from './strategies/sql.js';
+import { sqlCachedStrategy } from './strategies/sql-cached.js';
+import { sessionHashStrategy } from './strategies/session-hash.js';
 
 /** A row of the comparison: a store, a routing map and a default profile (DESIGN.md "Words").
  * Every proposal made in #6705 keeps a row. */
@@ -33,88 +29,19 @@ export interface Strategy {
   readonly backgroundTasksOn?: string;
 }
 
+/** The rows, in the comparison's order; each strategy is a small module in models/strategies/. */
 export const STRATEGIES: readonly Strategy[] = [
-  {
-    name: 'memory-1.8',
-    summary: "Synapse 1.8: each process's own session dict; /register to one client_reader, fallback to main (#6705)",
-    store: memoryStore,
-    routing: ROUTING_1_8,
-    profile: '1.8',
-  },
-  {
-    name: 'pinned-1.12',
-    summary: 'the 1.12 documented workaround (#7048): /register and the fallback pinned to one client_reader',
-    store: memoryStore,
-    routing: ROUTING_1_12_PINNED,
-    profile: '1.12',
-  },
-  {
-    name: 'main-only',
-    summary: "each process's own session dict; every UIA request to main",
-    store: memoryStore,
-    routing: ROUTING_ALL_TO_MAIN,
-    profile: '1.8',
-  },
-  {
-    name: 'sticky-ip',
-    summary: "each process's own session dict; every process mounts every UIA endpoint; affinity by client IP",
-    store: memoryStore,
-    routing: ROUTING_STICKY_IP,
-    profile: '1.8',
-    mountsEverything: true,
-  },
-  {
-    name: 'sticky-cookie',
-    summary: "each process's own session dict; every process mounts every UIA endpoint; affinity by a router cookie",
-    store: memoryStore,
-    routing: ROUTING_STICKY_COOKIE,
-    profile: '1.8',
-    mountsEverything: true,
-  },
-  {
-    name: 'main-rpc',
-    summary: "sessions in main's memory; workers reach them over an internal HTTP API on main",
-    store: mainRpcStore,
-    routing: ROUTING_SHARDED,
-    profile: 'head',
-  },
-  {
-    name: 'redis-blob',
-    summary: 'the whole session as one Redis value with a 48 h TTL, read-modify-write; Redis without persistence',
-    store: redisBlobStore,
-    routing: ROUTING_SHARDED,
-    profile: 'head',
-  },
-  {
-    name: 'redis-hash',
-    summary: 'one Redis hash field per stage (HSET), EXPIRE after creation; Redis without persistence',
-    store: redisHashStore,
-    routing: ROUTING_SHARDED,
-    profile: 'head',
-  },
-  {
-    name: 'sql',
-    summary: 'Synapse since 1.13 (#7302): sessions in the shared database; /register round-robin over both workers',
-    store: sqlStore,
-    routing: ROUTING_SHARDED,
-    profile: 'head',
-  },
-  {
-    name: 'sql-cached',
-    summary: 'SQL behind a worker-side cache, invalidated over the replication stream with a lag',
-    store: sqlCachedStore,
-    routing: ROUTING_SHARDED,
-    profile: 'head',
-  },
-  {
-    name: 'session-hash',
-    summary: "each process's own session dict; session IDs name their process and the router routes by them",
-    store: memoryStore,
-    routing: ROUTING_SESSION_HASH,
-    profile: '1.8',
-    mountsEverything: true,
-    sessionIdsNameOwner: true,
-  },
+  memory18Strategy,
+  pinned112Strategy,
+  mainOnlyStrategy,
+  stickyIpStrategy,
+  stickyCookieStrategy,
+  mainRpcStrategy,
+  redisBlobStrategy,
+  redisHashStrategy,
+  sqlStrategy,
+  sqlCachedStrategy,
+  sessionHashStrategy,
 ];
 
 export const STRATEGY_NAMES = STRATEGIES.map((s) => s.name);
