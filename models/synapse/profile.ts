@@ -31,46 +31,41 @@ export type ProfileName = '1.8' | '1.12' | '1.13' | 'head';
 /** ref 2.1: SESSION_EXPIRE_MS = 48 h. */
 export const SESSION_EXPIRE_MS = 48 * 60 * 60 * 1000;
 
+const PROFILE_1_8: Profile = {
+  name: '1.8',
+  summary: "sessions in each process's memory; unknown session IDs silently replaced (ref 2.2)",
+  unknownSession: 'fresh-session',
+  bindsOperation: false,
+  sessionStorage: 'process-memory',
+  expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
+  fallbackOnWorkers: false,
+  recordsUserAgentIps: false,
+};
+
+const PROFILE_1_13: Profile = {
+  name: '1.13',
+  summary: 'sessions in the database (#7302); unknown session 400; (uri, method) bound, 403 (ref 2.3, 2.4)',
+  unknownSession: 'reject-400',
+  bindsOperation: true,
+  sessionStorage: 'database',
+  // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
+  expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
+  fallbackOnWorkers: false,
+  recordsUserAgentIps: false,
+};
+
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
-  '1.8': {
-    name: '1.8',
-    summary: 'sessions in each process\'s memory; unknown session IDs silently replaced (ref 2.2)',
-    unknownSession: 'fresh-session',
-    bindsOperation: false,
-    sessionStorage: 'process-memory',
-    expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
-    fallbackOnWorkers: false,
-    recordsUserAgentIps: false,
-  },
+  '1.8': PROFILE_1_8,
   '1.12': {
+    ...PROFILE_1_8,
     name: '1.12',
     summary: 'as 1.8 (the fixes came in 1.13); docs pin /register and the fallback to one worker (#7048), whose v1.12.0 app does not mount the fallback (ref 2.3, 3.1)',
-    unknownSession: 'fresh-session',
-    bindsOperation: false,
-    sessionStorage: 'process-memory',
-    expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
-    fallbackOnWorkers: false,
-    recordsUserAgentIps: false,
   },
-  '1.13': {
-    name: '1.13',
-    summary: 'sessions in the database (#7302); unknown session 400; (uri, method) bound, 403 (ref 2.3, 2.4)',
-    unknownSession: 'reject-400',
-    bindsOperation: true,
-    sessionStorage: 'database',
-    expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
-    fallbackOnWorkers: false,
-    recordsUserAgentIps: false,
-  },
+  '1.13': PROFILE_1_13,
   head: {
+    ...PROFILE_1_13,
     name: 'head',
     summary: 'today: as 1.13, plus the user agent and IP of every request recorded per session (ref 2.4 step 4)',
-    unknownSession: 'reject-400',
-    bindsOperation: true,
-    sessionStorage: 'database',
-    // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
-    expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
-    fallbackOnWorkers: false,
     recordsUserAgentIps: true,
   },
 };

@@ -96,20 +96,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;
   const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
-  if (outcome.error !== null) {
-    return {
-      kind: 'verdict',
-      strategy: spec.strategy,
-      faults: spec.faults,
-      runs: outcome.runs,
-      violations: outcome.violations,
-      firstFailingRun: outcome.firstFailingRun,
-      requests: null,
-      why: null,
-      token: tokenFor(outcome.error.case, property, '', plugins),
-      error: `run ${outcome.error.run} threw: ${outcome.error.message}`,
-    };
-  }
+  const error = outcome.error;
   return {
     kind: 'verdict',
     strategy: spec.strategy,
@@ -119,7 +106,9 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     firstFailingRun: outcome.firstFailingRun,
     requests: minimal?.violation.requests ?? null,
     why: minimal?.violation.why ?? null,
-    token: minimal === null ? null : tokenFor(minimal.case, property, minimal.result.traceHash, plugins),
-    error: null,
+    // A run that threw: its case replays the throw; otherwise the minimal counterexample's.
+    token:
+      error !== null ? tokenFor(error.case, property, '', plugins) : minimal === null ? null : tokenFor(minimal.case, property, minimal.result.traceHash, plugins),
+    error: error === null ? null : `run ${error.run} threw: ${error.message}`,
   };
 }
