@@ -144,7 +144,8 @@ export interface TokenPayload {
   readonly case: Case;
   readonly property: string;
   readonly traceHash: string;
-  readonly plugins?: { readonly store?: TokenPluginFile; readonly routing?: TokenPluginFile };
+  /** Plug-in files, and the built-in strategy whose routing and profile a plug-in store ran with. */
+  readonly plugins?: { readonly base?: string; readonly store?: TokenPluginFile; readonly routing?: TokenPluginFile };
 }
 
 function pluginFile(value: unknown, path: string): TokenPluginFile {
@@ -168,6 +169,7 @@ export function decodeTokenPayload(value: unknown): TokenPayload {
   return {
     ...payload,
     plugins: {
+      ...(plugins['base'] === undefined ? {} : { base: str(plugins['base'], 'token.plugins.base') }),
       ...(plugins['store'] === undefined ? {} : { store: pluginFile(plugins['store'], 'token.plugins.store') }),
       ...(plugins['routing'] === undefined ? {} : { routing: pluginFile(plugins['routing'], 'token.plugins.routing') }),
     },

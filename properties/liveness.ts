@@ -19,7 +19,17 @@ export const ROUND_REQUESTS = 7;
  */
 export function checkLiveness(c: Case, result: RunResult): Violation | null {
   let healedAtMs = 0;
-  for (const event of result.lifecycle) if (event.kind === 'restart') healedAtMs = Math.max(healedAtMs, event.atMs);
+  const down = new Set<number>();
+  for (const event of result.lifecycle) {
+    if (event.kind === 'restart') {
+      healedAtMs = Math.max(healedAtMs, event.atMs);
+      down.delete(event.node);
+    } else {
+      down.add(event.node);
+    }
+  }
+  // A process still down when the run ended never healed: nothing to judge.
+  if (down.size > 0) return null;
   for (const fault of c.faultPlan.faults) if (fault.kind === 'partition') healedAtMs = Math.max(healedAtMs, fault.untilMs);
 
   for (let client = 0; client < c.workload.clients.length; client++) {

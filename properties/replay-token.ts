@@ -6,6 +6,7 @@ import { MODEL_VERSION, TOKEN_FORMAT, type TokenPayload, type TokenPluginFile } 
 import type { Case } from '../models/world.js';
 
 export interface TokenPlugins {
+  readonly base?: string;
   readonly store?: TokenPluginFile;
   readonly routing?: TokenPluginFile;
 }

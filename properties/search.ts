@@ -25,16 +25,21 @@ export type SearchOutcome =
  * tapes are replaced by the choices actually made, and a final pass makes it 1-minimal.
  */
 export function search(settings: PropertySettings, runs: number, seed: number): SearchOutcome {
+  // Runs are counted until the first failure: after it, fast-check is shrinking, and a shrink
+  // candidate that throws must not hide the violation already found.
   let runsDone = 0;
+  let violationSeen = false;
   let thrown: { case: Case; error: unknown; run: number } | null = null;
   const property = buildProperty({
     ...settings,
     onRun: (c, violated) => {
-      runsDone++;
+      if (!violationSeen) runsDone++;
+      if (violated) violationSeen = true;
       settings.onRun?.(c, violated);
     },
     // A model or plug-in that throws is a different finding: keep the first case that threw.
     onError: (c, error) => {
+      if (violationSeen) return;
       runsDone++;
       thrown ??= { case: c, error, run: runsDone };
     },

@@ -38,7 +38,8 @@ export function* checkUiAuth(
   }
   const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
   const uri = request.query === '' ? request.path : `${request.path}?${request.query}`;
-  const givenId = typeof auth.session === 'string' ? auth.session : undefined;
+  // ref 2.4 step 2: Synapse tests `if not sid`, so an empty session ID starts a new session too.
+  const givenId = typeof auth.session === 'string' && auth.session !== '' ? auth.session : undefined;
 
   let sessionId: string;
   // The clientdict the operation proceeds with: the body's, or the stored one for an empty body.

@@ -83,5 +83,3 @@ export const ROUTING_SESSION_HASH: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
-/** Used only to document the fallback rule shape in routing files. */
-export const FALLBACK_RULE_PATTERN = FALLBACK_PATTERN;

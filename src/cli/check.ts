@@ -3,13 +3,13 @@ import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
-import { STRATEGIES, type Strategy } from '../../models/strategies.js';
+import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import type { Case } from '../../models/world.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
-import { loadRouting, loadStore, strategyWith, type Plugins } from './plugins.js';
+import { loadRouting, loadStore, type Plugins } from './plugins.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -47,8 +47,9 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const base = choose<Strategy>('strategy', options.strategy ?? 'sql', STRATEGIES, (s) => s.name);
   const store = options.store === undefined ? undefined : await loadStore(options.store);
   const routing = options.routing === undefined ? undefined : await loadRouting(options.routing);
-  const strategy = strategyWith(base, store?.store, routing?.routing);
-  const plugins: Plugins = { ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
+  const strategy = withPlugins(base, store?.store, routing?.routing);
+  const plugins: Plugins =
+    store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);

@@ -1,10 +1,10 @@
-import { findStrategy, type Strategy } from '../../models/strategies.js';
+import { findStrategy, withPlugins, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { runCell } from '../../properties/cell.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { tokenFor } from './check.js';
-import { loadRouting, loadStore, strategyWith, type Plugins } from './plugins.js';
+import { loadRouting, loadStore, type Plugins } from './plugins.js';
 
 /** The fault profile whose runs the costs are measured on: no faults, only the workload. */
 export const COSTS_FAULT_PROFILE = 'steady';
@@ -55,9 +55,9 @@ export async function loadPluginRow(paths: PluginPaths | undefined): Promise<Plu
   const store = paths.store === undefined ? undefined : await loadStore(paths.store);
   const routing = paths.routing === undefined ? undefined : await loadRouting(paths.routing);
   const base = findStrategy('sql') as Strategy;
-  const strategy = strategyWith(base, store?.store, routing?.routing);
+  const strategy = withPlugins(base, store?.store, routing?.routing);
   const named = store === undefined ? { ...strategy, name: 'custom-routing', summary: `sql's store behind ${paths.routing}` } : strategy;
-  return { strategy: named, plugins: { ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) } };
+  return { strategy: named, plugins: { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) } };
 }
 
 /** What the comparison prints of a cell; plain data, so it crosses thread boundaries. */

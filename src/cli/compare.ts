@@ -63,7 +63,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     return { ...cell, expectation, expected };
   });
   const unexpected = cells.filter((c) => !c.expected);
-  const exitCode = options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
+  // DESIGN.md: exit 3 when the model or a plug-in threw during a run (the rest still completes).
+  const exitCode = cells.some((c) => c.error !== null) ? 3 : options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
 
   if (format === 'json' || format === 'html') {
     const json = {
@@ -166,7 +167,8 @@ function progressBar(total: number): SingleBar | null {
 }
 
 function percent(n: number, of: number): string {
-  return `${Math.round((100 * n) / of)}%`;
+  const share = (100 * n) / of;
+  return n > 0 && share < 1 ? '<1%' : `${Math.round(share)}%`;
 }
 
 function pickList<T>(names: string | undefined, all: readonly T[], nameOf: (t: T) => string, kind: string): T[] {

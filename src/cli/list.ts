@@ -5,15 +5,18 @@ import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { formatOf } from './usage.js';
 
 const WORKLOAD_SUMMARIES: Record<string, string> = {
   registration: 'POST /register with recaptcha and terms on the fallback page, or dummy; 1 to 4 clients',
 };
 const PROPERTY_SUMMARIES: Record<string, string> = {
   'progress-never-lost': 'a stage shown to a client is never forgotten, except by legitimate expiry',
+  liveness: 'a client that follows the protocol registers once the last fault has healed',
 };
 
 export function runList(options: { json?: boolean; format?: string }): CommandOutput {
+  const format = formatOf(options);
   const entries = {
     strategies: STRATEGIES.map((s) => ({ name: s.name, profile: s.profile, summary: s.summary })),
     profiles: PROFILE_NAMES.map((p) => ({ name: p, summary: PROFILES[p].summary })),
@@ -21,7 +24,7 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
     workloads: WORKLOAD_NAMES.map((w) => ({ name: w, summary: WORKLOAD_SUMMARIES[w] ?? '' })),
     properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] ?? '' })),
   };
-  if (options.json === true || options.format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
+  if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
   const rows: string[][] = [];
   const section = (title: string, items: readonly { name: string; summary: string }[]): void => {
     for (const item of items) rows.push([title, item.name, item.summary]);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Pool, RouteRule, RoutingMap } from '../router.js';
 import type { StoreDefinition } from '../../models/stores/contract.js';
-import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
+import { STRATEGIES } from '../../models/strategies.js';
 import { PROCESS_NAMES } from '../../models/topologies/synapse-workers.js';
 import { pluginFile } from '../../properties/replay-token.js';
 import { UsageError } from './usage.js';
@@ -15,6 +15,8 @@ export interface PluginFile {
 }
 
 export interface Plugins {
+  /** The built-in strategy the plug-ins were combined with. */
+  readonly base?: string;
   readonly store?: PluginFile;
   readonly routing?: PluginFile;
 }
@@ -78,6 +80,8 @@ export async function loadStore(file: string): Promise<{ readonly store: StoreDe
   if (typeof s.durable !== 'boolean') bad('durable', 'a boolean');
   if (typeof s.connect !== 'function') bad('connect', 'a function (context) => SessionStore');
   if (s.service !== undefined && (typeof s.service.name !== 'string' || typeof s.service.create !== 'function')) bad('service', '{ name: string, create(): StoreService }');
+  // Synapse's own database node only speaks Synapse's statements: a service store brings its node.
+  if (s.placement === 'service' && s.service === undefined) bad('service', "given for placement 'service': { name: string, create(): StoreService }");
   return { store: s as StoreDefinition, plugin: { file, sha256: digest(resolve(file)) } };
 }
 
@@ -124,10 +128,6 @@ export async function loadRouting(file: string): Promise<{ readonly routing: Rou
   };
 }
 
-/** The strategy a run uses: a built-in one, with a plug-in store and/or routing swapped in. */
-export function strategyWith(base: Strategy, store: StoreDefinition | undefined, routing: RoutingPlugin | undefined): Strategy {
-  return withPlugins(base, store, routing);
-}
 
 /** Checks that a plug-in file still has the content a token recorded. */
 export function checkUnchanged(plugin: PluginFile, what: string): void {

@@ -1,12 +1,12 @@
 import { decodeToken } from '../run/token.js';
 import { decodeTokenPayload, MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
-import { STRATEGIES, type Strategy } from '../../models/strategies.js';
+import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { checkCase } from '../../properties/check-case.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { renderSteps, SCHEMA_VERSION, settingsLines, type CommandOutput } from './check.js';
 import { stepsOf } from './steps.js';
-import { checkUnchanged, loadRouting, loadStore, strategyWith } from './plugins.js';
+import { checkUnchanged, loadRouting, loadStore } from './plugins.js';
 import { choose, formatOf } from './usage.js';
 import { describeFault } from '../faults.js';
 
@@ -26,8 +26,9 @@ async function tokenStrategy(payload: TokenPayload): Promise<Strategy> {
   if (plugins.routing !== undefined) checkUnchanged(plugins.routing, 'routing');
   const store = plugins.store === undefined ? undefined : (await loadStore(plugins.store.file)).store;
   const routing = plugins.routing === undefined ? undefined : (await loadRouting(plugins.routing.file)).routing;
-  const baseName = store === undefined ? payload.case.strategy : 'sql';
-  return strategyWith(choose<Strategy>('strategy', baseName, STRATEGIES, (s) => s.name), store, routing);
+  const base = choose<Strategy>('strategy', plugins.base ?? 'sql', STRATEGIES, (s) => s.name);
+  // The row keeps the name the case ran under (the store's, or compare's `custom-routing`).
+  return { ...withPlugins(base, store, routing), name: payload.case.strategy };
 }
 
 /** Re-runs the case of a token bit for bit, optionally under another strategy or profile. */

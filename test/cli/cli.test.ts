@@ -194,3 +194,11 @@ describe('uiasim compare --format html', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 });
+
+describe('uiasim list --format', () => {
+  it('an unknown format exits 2', () => {
+    const run = uiasim('list', '--format', 'xml');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("uiasim: unknown format 'xml'; valid formats: text, json\n");
+  });
+});

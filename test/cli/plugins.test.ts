@@ -130,7 +130,7 @@ describe('compare --store adds a row', () => {
 describe('plug-in failures during runs', () => {
   it('a store that throws fails its row with a token and the message; the rest of the comparison completes', () => {
     const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '30', '--store', 'test/fixtures/plugins/throwing-store.js', '--json');
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(3); // DESIGN.md: a plug-in threw during a run
     const body = JSON.parse(run.stdout) as { cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] };
     expect(body.cells.find((c) => c.strategy === 'sql')?.verdict).toBe('not-found');
     const failed = body.cells.find((c) => c.strategy === 'throws-on-terms');
@@ -148,8 +148,41 @@ describe('plug-in failures during runs', () => {
 
   it('a store that never returns is stopped by the step budget: an error row, not a hang', () => {
     const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js');
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^never-returns +ERROR \[1\]$/m);
     expect(run.stdout).toMatch(/never-returns under steady: run \d+ threw: run exceeded its step budget of 200000 events/);
+  });
+});
+
+describe('plug-in tokens replay on the strategy they ran with', () => {
+  it('a store checked with --strategy memory-1.8 replays on memory-1.8\'s routing, to the same trace hash', () => {
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--store', 'test/fixtures/plugins/memory-copy.js', '--faults', 'steady', '--json');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { violation: { token: string; traceHash: string } };
+    const replay = uiasim('replay', report.violation.token, '--json');
+    expect(replay.stderr).toBe('');
+    expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: report.violation.traceHash, strategy: 'memory-copy' });
+  });
+
+  it("a compare --routing token replays (its row is custom-routing): the fallback sent to a worker that does not mount it", () => {
+    // README's map, but with Synapse's own mounts: the pinned worker answers the fallback 404.
+    writeFileSync(`${out}routing-synapse-mounts.ts`, readmeBlock('routing.ts').replace("mounts: 'everything'", () => "mounts: 'synapse'"));
+    const body = JSON.parse(
+      uiasim('compare', '--property', 'liveness', '--strategies', 'sql', '--faults', 'steady', '--runs', '60', '--routing', 'test-output/plugins/routing-synapse-mounts.ts', '--json').stdout,
+    ) as { cells: { strategy: string; token: string | null; verdict: string }[] };
+    const cell = body.cells.find((c) => c.strategy === 'custom-routing');
+    expect(cell?.verdict).toBe('violated');
+    const fromCompare = uiasim('replay', cell?.token ?? '', '--json');
+    expect(fromCompare.stderr).toBe('');
+    expect(fromCompare.status).toBe(1);
+    expect(JSON.parse(fromCompare.stdout)).toMatchObject({ verdict: 'violated', property: 'liveness', strategy: 'custom-routing' });
+    // And a token made by check with --routing on another base strategy.
+    writeFileSync(`${out}routing-only.ts`, readmeBlock('routing.ts'));
+    const check = uiasim('check', '--routing', 'test-output/plugins/routing-only.ts', '--strategy', 'memory-1.8', '--faults', 'worker-restart', '--json');
+    expect(check.status).toBe(1);
+    const token = (JSON.parse(check.stdout) as { violation: { token: string; traceHash: string } }).violation;
+    const replay = uiasim('replay', token.token, '--json');
+    expect(replay.stderr).toBe('');
+    expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: token.traceHash });
   });
 });
