@@ -27,6 +27,8 @@ export interface Strategy {
   readonly sessionIdsNameOwner?: boolean;
   /** ref 2.8: `run_background_tasks_on`, the process that sweeps expired sessions (main). */
   readonly backgroundTasksOn?: string;
+  /** The deployment's processes (default: main, reader1, reader2). */
+  readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
 }
 
 /** The rows, in the comparison's order; each strategy is a small module in models/strategies/. */
@@ -55,12 +57,20 @@ export function findStrategy(name: string): Strategy | undefined {
 export function withPlugins(
   base: Strategy,
   store: StoreDefinition | undefined,
-  routing: { readonly routing: RoutingMap; readonly mountsEverything: boolean; readonly backgroundTasksOn?: string } | undefined,
+  routing:
+    | {
+        readonly routing: RoutingMap;
+        readonly mountsEverything: boolean;
+        readonly backgroundTasksOn?: string;
+        readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
+      }
+    | undefined,
 ): Strategy {
   return {
     ...base,
     ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store }),
     ...(routing === undefined ? {} : { routing: routing.routing, mountsEverything: routing.mountsEverything }),
     ...(routing?.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: routing.backgroundTasksOn }),
+    ...(routing?.processes === undefined ? {} : { processes: routing.processes }),
   };
 }

@@ -55,6 +55,18 @@ export interface RunResult {
 
 export const DEFAULT_STEP_BUDGET = 200_000;
 
+/** A Synapse process of the deployment: main, or a worker. */
+export interface ProcessSpec {
+  readonly name: string;
+  readonly role: 'main' | 'worker';
+}
+
+/** The default deployment: main and two client_readers (ref 3.1, 3.2). */
+export const DEFAULT_PROCESSES: readonly ProcessSpec[] = [
+  { name: MAIN, role: 'main' },
+  ...WORKERS.map((name): ProcessSpec => ({ name, role: 'worker' })),
+];
+
 /** Builds the deployment of a case: router, main, workers, database, clients; then runs it. */
 export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const strategy = options.strategy ?? findStrategy(c.strategy);
@@ -90,9 +102,10 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     storeNode = node.id;
   }
   // Main and the workers take the next ids, in this order.
-  const processIds = [MAIN, ...WORKERS].map((_, i) => sim.nodes.length + i);
-  for (const name of [MAIN, ...WORKERS]) {
-    const role = name === MAIN ? 'main' : 'worker';
+  const processes = strategy.processes ?? DEFAULT_PROCESSES;
+  const processIds = processes.map((_, i) => sim.nodes.length + i);
+  const mainIndex = processes.findIndex((p) => p.role === 'main');
+  for (const { name, role } of processes) {
     const factory = synapseProcess({
       role,
       profile,
@@ -103,10 +116,10 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
-      deployment: { main: processIds[0] as number, processes: processIds },
+      deployment: { main: processIds[mainIndex] as number, processes: processIds },
     });
     const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory));
-    if (process.id !== processIds[[MAIN, ...WORKERS].indexOf(name)]) throw new Error('world: process ids are not the ones announced');
+    if (process.id !== processIds[processes.findIndex((p) => p.name === name)]) throw new Error('world: process ids are not the ones announced');
   }
   const router = sim.addNode((id) => new RouterNode(sim, id, ROUTER, options.routing ?? strategy.routing));
   const faults = sim.addNode((id) => new FaultInjector(sim, id, 'faults'));
@@ -118,9 +131,21 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
         if (--running === 0) sim.stop();
       }),
   );
-  // Fault plans say "store" for the session store's node: its own service, else the database.
+  // Fault plans say "store" for the session store's node (its own service, else the database),
+  // and name the default deployment's processes: in a deployment of the user's own, `main` is
+  // its main process and reader1, reader2 its first and second worker (wrapping around).
   const storeName = service?.name ?? DATABASE;
-  const plan = { faults: c.faultPlan.faults.map((f) => (f.kind === 'crash' && f.node === STORE ? { ...f, node: storeName } : f.kind === 'partition' ? { ...f, a: f.a === STORE ? storeName : f.a, b: f.b === STORE ? storeName : f.b } : f)) };
+  const workers = processes.filter((p) => p.role === 'worker').map((p) => p.name);
+  const alias = (name: string): string => {
+    if (name === STORE) return storeName;
+    if (processes === DEFAULT_PROCESSES) return name;
+    if (name === MAIN) return (processes[mainIndex] as ProcessSpec).name;
+    const worker = (WORKERS as readonly string[]).indexOf(name);
+    return worker >= 0 && workers.length > 0 ? (workers[worker % workers.length] as string) : name;
+  };
+  const plan = {
+    faults: c.faultPlan.faults.map((f) => (f.kind === 'crash' ? { ...f, node: alias(f.node) } : f.kind === 'partition' ? { ...f, a: alias(f.a), b: alias(f.b) } : f)),
+  };
   network.applyFaultPlan(plan);
   faults.schedule(plan);
   for (const client of clients) client.start();

@@ -28,9 +28,13 @@ export interface RoutingPlugin {
   readonly mountsEverything: boolean;
   /** The process that sweeps expired sessions (Synapse's run_background_tasks_on). */
   readonly backgroundTasksOn?: string;
+  /** The deployment's processes, when not main, reader1 and reader2. */
+  readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
 }
 
 const BACKENDS = ['memory', 'kv', 'sql'];
+/** Node names a deployment's process may not take. */
+const RESERVED = ['db', 'router', 'faults', 'store'];
 const PLACEMENTS = ['process', 'main', 'service'];
 const BALANCERS = ['round-robin', 'random', 'ip_hash', 'cookie', 'affinity'];
 
@@ -94,8 +98,22 @@ export async function loadRouting(file: string): Promise<{ readonly routing: Rou
   };
   if (raw === null || typeof raw !== 'object') bad('the export', 'an object');
   const r = raw as Record<string, unknown>;
-  const processes = PROCESS_NAMES as readonly string[];
-  const defaultUpstream = r['defaultUpstream'] ?? 'main';
+  let declared: { name: string; role: 'main' | 'worker' }[] | undefined;
+  if (r['processes'] !== undefined) {
+    const list = r['processes'];
+    if (!Array.isArray(list) || list.length === 0) bad('processes', 'a non-empty list of { name, role: "main" | "worker" }');
+    declared = (list as unknown[]).map((entry, i) => {
+      const p = entry as { name?: unknown; role?: unknown };
+      if (typeof p.name !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(p.name) || RESERVED.includes(p.name)) bad(`processes[${i}].name`, `a lower-case name other than ${RESERVED.join(', ')}`);
+      if (p.role !== 'main' && p.role !== 'worker') bad(`processes[${i}].role`, '"main" or "worker"');
+      return { name: p.name as string, role: p.role as 'main' | 'worker' };
+    });
+    if (new Set(declared.map((p) => p.name)).size !== declared.length) bad('processes', 'a list of distinct names');
+    if (declared.filter((p) => p.role === 'main').length !== 1) bad('processes', 'a list with exactly one main');
+  }
+  const processes = declared?.map((p) => p.name) ?? (PROCESS_NAMES as readonly string[]);
+  const mainName = declared?.find((p) => p.role === 'main')?.name ?? 'main';
+  const defaultUpstream = r['defaultUpstream'] ?? mainName;
   if (typeof defaultUpstream !== 'string' || !processes.includes(defaultUpstream)) bad('defaultUpstream', `one of ${processes.join(', ')}`);
   const pools = r['pools'];
   if (pools === null || typeof pools !== 'object' || Array.isArray(pools)) bad('pools', 'an object of named pools');
@@ -123,7 +141,12 @@ export async function loadRouting(file: string): Promise<{ readonly routing: Rou
   if (background !== undefined && (typeof background !== 'string' || !processes.includes(background))) bad('runBackgroundTasksOn', `one of ${processes.join(', ')}`);
   const routing: RoutingMap = { rules: rules as RouteRule[], pools: pools as Record<string, Pool>, defaultUpstream: defaultUpstream as string };
   return {
-    routing: { routing, mountsEverything: mounts === 'everything', ...(background === undefined ? {} : { backgroundTasksOn: background as string }) },
+    routing: {
+      routing,
+      mountsEverything: mounts === 'everything',
+      ...(background === undefined ? (declared === undefined ? {} : { backgroundTasksOn: mainName }) : { backgroundTasksOn: background as string }),
+      ...(declared === undefined ? {} : { processes: declared }),
+    },
     plugin: { file, sha256: digest(resolve(file)) },
   };
 }

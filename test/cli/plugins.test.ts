@@ -186,3 +186,43 @@ describe('plug-in tokens replay on the strategy they ran with', () => {
     expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: token.traceHash });
   });
 });
+
+describe('routing files declare their own processes', () => {
+  const deployment = `export const routing = {
+  processes: [
+    { name: 'master', role: 'main' },
+    { name: 'w1', role: 'worker' },
+    { name: 'w2', role: 'worker' },
+    { name: 'w3', role: 'worker' },
+  ],
+  rules: [{ path: '^/_matrix/client/(r0|v3)/register$', pool: 'workers' }],
+  pools: { workers: { balancer: 'round-robin', upstreams: ['w1', 'w2', 'w3'] } },
+  runBackgroundTasksOn: 'w3',
+};
+`;
+
+  it('three workers behind round-robin: sql holds under worker restarts, which hit the declared workers', () => {
+    writeFileSync(`${out}three-workers.js`, deployment);
+    const run = uiasim('check', '--strategy', 'sql', '--routing', 'test-output/plugins/three-workers.js', '--faults', 'worker-restart', '--runs', '200');
+    expect(run.status).toBe(0);
+  });
+
+  it('the same map with per-process memory loses progress, served by the declared processes', () => {
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/three-workers.js', '--faults', 'steady', '--json');
+    expect(run.status).toBe(1);
+    const steps = (JSON.parse(run.stdout) as { violation: { steps: { servedBy: string }[] } }).violation.steps;
+    expect(new Set(steps.map((s) => s.servedBy)).size).toBeGreaterThan(1);
+    for (const s of steps) expect(['master', 'w1', 'w2', 'w3', 'router']).toContain(s.servedBy);
+  });
+
+  it('a pool naming an undeclared process, or two mains, exits 2 naming the field', () => {
+    writeFileSync(`${out}bad-upstream.js`, deployment.replace("upstreams: ['w1', 'w2', 'w3']", () => "upstreams: ['w1', 'reader1']"));
+    const bad = uiasim('check', '--strategy', 'sql', '--routing', 'test-output/plugins/bad-upstream.js');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/`pools\.workers\.upstreams` must be a non-empty list of master, w1, w2, w3/);
+    writeFileSync(`${out}two-mains.js`, deployment.replace("{ name: 'w1', role: 'worker' }", () => "{ name: 'w1', role: 'main' }"));
+    const mains = uiasim('check', '--strategy', 'sql', '--routing', 'test-output/plugins/two-mains.js');
+    expect(mains.status).toBe(2);
+    expect(mains.stderr).toMatch(/`processes` must be a list with exactly one main/);
+  });
+});
