@@ -5,7 +5,6 @@ import { replayToken } from '../../properties/replay-token.js';
 import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
-import type { Case } from '../../models/world.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
@@ -35,10 +34,6 @@ export interface CommandOutput {
 }
 
 export const SCHEMA_VERSION = 1;
-
-export function tokenFor(c: Case, property: string, traceHash: string, plugins?: Plugins): string {
-  return replayToken(c, property, traceHash, plugins);
-}
 
 export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   if (options.strategy === undefined && options.store === undefined) {
@@ -74,14 +69,14 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
     })
     .with({ verdict: 'error' }, (thrown): CommandOutput => {
-      const token = tokenFor(thrown.case, property, '', plugins);
+      const token = replayToken(thrown.case, property, '', plugins);
       const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };
       const text = `the model threw during run ${thrown.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
       return { stdout: text, exitCode: 3, stderr: thrown.error instanceof Error ? (thrown.error.stack ?? '') + '\n' : '' };
     })
     .with({ verdict: 'violated' }, (violated): CommandOutput => {
-      const token = tokenFor(violated.case, property, violated.result.traceHash, plugins);
+      const token = replayToken(violated.case, property, violated.result.traceHash, plugins);
       const steps = stepsOf(violated.result, violated.violation);
       const faults = violated.case.faultPlan.faults.map(describeFault);
       if (format === 'json') {

@@ -3,7 +3,7 @@ import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { runCell } from '../../properties/cell.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
-import { tokenFor } from './check.js';
+import { replayToken } from '../../properties/replay-token.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 
 /** The fault profile whose runs the costs are measured on: no faults, only the workload. */
@@ -108,7 +108,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     why: minimal?.violation.why ?? null,
     // A run that threw: its case replays the throw; otherwise the minimal counterexample's.
     token:
-      error !== null ? tokenFor(error.case, property, '', plugins) : minimal === null ? null : tokenFor(minimal.case, property, minimal.result.traceHash, plugins),
+      error !== null ? replayToken(error.case, property, '', plugins) : minimal === null ? null : replayToken(minimal.case, property, minimal.result.traceHash, plugins),
     error: error === null ? null : `run ${error.run} threw: ${error.message}`,
   };
 }

@@ -11,7 +11,7 @@ import { findFaultProfile, type FaultProfile } from '../../properties/fault-prof
 import { reductions } from '../../properties/minimize.js';
 import { buildProperty } from '../../properties/property.js';
 import { search } from '../../properties/search.js';
-import { tokenFor } from '../../src/cli/check.js';
+import { replayToken } from '../../properties/replay-token.js';
 import { stepsOf } from '../../src/cli/steps.js';
 import { decodeToken } from '../../src/run/token.js';
 
@@ -47,7 +47,7 @@ describe('#6705 under memory-1.8: found, shrunk, replayed', () => {
   });
 
   it('its replay token decodes to the same case and replays to the same trace hash', () => {
-    const token = tokenFor(outcome.case, 'progress-never-lost', outcome.result.traceHash);
+    const token = replayToken(outcome.case, 'progress-never-lost', outcome.result.traceHash);
     const payload = decodeTokenPayload(decodeToken(token));
     expect(payload.case).toEqual(outcome.case);
     expect(runCase(payload.case).traceHash).toBe(payload.traceHash);
