@@ -6,54 +6,14 @@ import { KvService } from '../../../models/stores/kv.js';
 import { redisBlobStore } from '../../../models/stores/redis-blob.js';
 import { redisHashStore } from '../../../models/stores/redis-hash.js';
 import { SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
-import { HttpError, type Task } from '../../../src/effects.js';
-import { TestClock } from '../helpers.js';
-
-const KV_NODE = 4;
-const HOUR = 60 * 60 * 1000;
-
-/** helpers.ts's drive/interleave, which are typed for a SynapseDatabase, against a KvService:
- * a task stepped by hand, `step()` running its pending command on `kv` (one round trip, one
- * atomic step), so a test can interleave two tasks; `ops` lists what it ran so far. */
-function stepper<R>(task: Task<R>, kv: KvService, clock: TestClock) {
-  let pending = task.next();
-  const ops: string[] = [];
-  return {
-    get done(): boolean {
-      return pending.done === true;
-    },
-    get value(): R {
-      if (pending.done !== true) throw new Error('task still running');
-      return pending.value;
-    },
-    ops,
-    step(): void {
-      if (pending.done === true) throw new Error('task already done');
-      const effect = pending.value;
-      if (effect.kind !== 'call' || effect.to !== KV_NODE) throw new Error(`unexpected effect ${JSON.stringify(effect)}`);
-      const command = effect.command as { op: string; name?: string };
-      ops.push(command.name ?? command.op);
-      pending = task.next(kv.execute(effect.command, clock.ms));
-    },
-  };
-}
-
-function drive<R>(task: Task<R>, kv: KvService, clock: TestClock): { value: R; ops: readonly string[] } {
-  const s = stepper(task, kv, clock);
-  while (!s.done) s.step();
-  return { value: s.value, ops: s.ops };
-}
+import { HttpError } from '../../../src/effects.js';
+import { HOUR, kvSetup } from './kv-harness.js';
 
 function setup(ids: readonly string[] = ['s1', 's2', 's3'], definition = redisHashStore) {
-  const clock = new TestClock();
-  const kv = new KvService();
-  let next = 0;
-  const newSessionId = (): string => ids[Math.min(next++, ids.length - 1)] ?? 'none';
-  const store = definition.connect({ newSessionId, nowMs: clock.now, serviceNode: KV_NODE });
-  const run = <R>(task: Task<R>) => drive(task, kv, clock);
+  const base = kvSetup(definition, ids);
+  const { kv, clock } = base;
   const fields = (id: string) => kv.run({ op: 'hgetall', key: `uia:${id}` }, clock.ms);
-  const pttl = (id: string) => kv.run({ op: 'pttl', key: `uia:${id}` }, clock.ms);
-  return { clock, kv, store, run, fields, pttl, drawn: () => next, step: <R>(task: Task<R>) => stepper(task, kv, clock) };
+  return { ...base, fields };
 }
 
 describe('redisHashStore', () => {
