@@ -74,7 +74,6 @@ export class RouterNode implements SimNode {
   private readonly pending = new Map<number, RequestMessage>();
   /** Client requests whose response must set the sticky cookie. */
   private readonly stickyCookies = new Set<number>();
-  private readonly cookieBalanced: boolean;
 
   constructor(
     private readonly sim: Sim,
@@ -102,12 +101,14 @@ export class RouterNode implements SimNode {
       }
       return { regex: compiled(rule.path), method: rule.method, pool };
     });
-    this.cookieBalanced = this.rules.some((rule) => rule.pool.balancer === 'cookie');
   }
 
   /** The process a request goes to (advances round-robin counters and consumes choices). */
   route(request: HttpRequest, owner: number): number {
-    const rule = this.matchingRule(request);
+    return this.routeBy(this.matchingRule(request), request, owner);
+  }
+
+  private routeBy(rule: CompiledRule | undefined, request: HttpRequest, owner: number): number {
     if (rule !== undefined) {
       const pool = rule.pool;
       const n = pool.upstreams.length;
@@ -136,11 +137,6 @@ export class RouterNode implements SimNode {
     return this.defaultUpstream;
   }
 
-  private usesCookiePool(request: HttpRequest): boolean {
-    const rule = this.matchingRule(request);
-    return rule !== undefined && rule.pool.balancer === 'cookie';
-  }
-
   private matchingRule(request: HttpRequest): CompiledRule | undefined {
     for (const rule of this.rules) {
       if (rule.method !== undefined && rule.method !== request.method) continue;
@@ -152,11 +148,10 @@ export class RouterNode implements SimNode {
   receive(message: Message): void {
     switch (message.kind) {
       case 'request': {
-        const upstream = this.route(message.payload, message.owner);
+        const rule = this.matchingRule(message.payload);
+        const upstream = this.routeBy(rule, message.payload, message.owner);
         // A request balanced by cookie without one gets the cookie on its response.
-        if (this.cookieBalanced && cookieValue(message.payload.cookie, STICKY_COOKIE) === undefined && this.usesCookiePool(message.payload)) {
-          this.stickyCookies.add(message.id);
-        }
+        if (rule?.pool.balancer === 'cookie' && cookieValue(message.payload.cookie, STICKY_COOKIE) === undefined) this.stickyCookies.add(message.id);
         const target = this.sim.node(upstream);
         const forwarded = this.sim.send('request', this.id, upstream, message.owner, -1, target.incarnation, message.payload);
         this.pending.set(forwarded.id, message);
@@ -167,10 +162,10 @@ export class RouterNode implements SimNode {
         if (original === undefined) return; // the connection was already answered (a reset won)
         this.pending.delete(message.replyTo);
         const response = message.payload;
-        const forwarded = this.stickyCookies.has(original.id)
+        const sticky = this.stickyCookies.size > 0 && this.stickyCookies.delete(original.id);
+        const forwarded = sticky
           ? { ...httpResponse(response.status, response.body, message.from), setCookie: `${STICKY_COOKIE}=${this.sim.node(message.from).name}` }
           : httpResponse(response.status, response.body, message.from);
-        this.stickyCookies.delete(original.id);
         this.sim.send('response', this.id, original.from, original.owner, original.id, -1, forwarded);
         return;
       }

@@ -197,3 +197,7 @@ export class KvService implements StoreService {
 export function appendOnly(definition: StoreDefinition): StoreDefinition {
   return { ...definition, name: `${definition.name}-aof`, durable: true };
 }
+
+/** Redis without persistence as a store's own node: a restart loses everything (see
+ * appendOnly for the durable variant). */
+export const REDIS_SERVICE = { name: 'redis', create: (): StoreService => new KvService() } as const;

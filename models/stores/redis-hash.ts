@@ -1,7 +1,7 @@
 import { call, HttpError, type Task } from '../../src/effects.js';
 import { SESSION_EXPIRE_MS } from '../synapse/profile.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
-import { KvService, type KvCommand } from './kv.js';
+import { REDIS_SERVICE, type KvCommand } from './kv.js';
 
 /** ref 2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
 const CREATE_ATTEMPTS = 5;
@@ -122,6 +122,6 @@ export const redisHashStore: StoreDefinition = {
   placement: 'service',
   // Redis without persistence: a restart loses every session (see appendOnly in kv.ts).
   durable: false,
-  service: { name: 'redis', create: () => new KvService() },
+  service: REDIS_SERVICE,
   connect: (context) => new RedisHashSessionStore(context),
 };

@@ -1,4 +1,4 @@
-import type { RoutingMap } from '../../src/router.js';
+import type { Pool, RoutingMap } from '../../src/router.js';
 import { FALLBACK_PATTERN, REGISTER_PATTERN } from '../matrix/protocol.js';
 
 /** The processes of the simulated deployment: main and two client_readers (ref 3.1, 3.2). */
@@ -49,37 +49,33 @@ export const ROUTING_1_12_PINNED: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
+/** Every UIA path (registration and its fallback) to one pool over every process, which must
+ * then mount everything. */
+function everyUiaPathTo(pool: Pool): RoutingMap {
+  return {
+    rules: [
+      { path: REGISTER_PATTERN, pool: 'uia' },
+      { path: FALLBACK_PATTERN, pool: 'uia' },
+    ],
+    pools: { uia: pool },
+    defaultUpstream: MAIN,
+  };
+}
+
 const ALL_PROCESSES = [MAIN, ...WORKERS];
 
-/** Every UIA path to any process, sticky by client address (nginx ip_hash). */
-export const ROUTING_STICKY_IP: RoutingMap = {
-  rules: [
-    { path: REGISTER_PATTERN, pool: 'uia' },
-    { path: FALLBACK_PATTERN, pool: 'uia' },
-  ],
-  pools: { uia: { balancer: 'ip_hash', upstreams: ALL_PROCESSES } },
-  defaultUpstream: MAIN,
-};
+/** Sticky by client address (nginx ip_hash). */
+export const ROUTING_STICKY_IP = everyUiaPathTo({ balancer: 'ip_hash', upstreams: ALL_PROCESSES });
 
-/** Every UIA path to any process, sticky by a cookie the router sets (the app keeps it; the
- * browser opened on the fallback page has its own cookie jar). */
-export const ROUTING_STICKY_COOKIE: RoutingMap = {
-  rules: [
-    { path: REGISTER_PATTERN, pool: 'uia' },
-    { path: FALLBACK_PATTERN, pool: 'uia' },
-  ],
-  pools: { uia: { balancer: 'cookie', upstreams: ALL_PROCESSES } },
-  defaultUpstream: MAIN,
-};
+/** Sticky by a cookie the router sets (the app keeps it; the browser opened on the fallback page
+ * has its own cookie jar). */
+export const ROUTING_STICKY_COOKIE = everyUiaPathTo({ balancer: 'cookie', upstreams: ALL_PROCESSES });
 
 /** Session IDs carry the owning process ("reader2.abc..."); the router sends every request
  * carrying one to that process, the first request of a session round-robin. */
-export const ROUTING_SESSION_HASH: RoutingMap = {
-  rules: [
-    { path: REGISTER_PATTERN, pool: 'uia' },
-    { path: FALLBACK_PATTERN, pool: 'uia' },
-  ],
-  pools: { uia: { balancer: 'affinity', upstreams: ALL_PROCESSES, affinity: { query: 'session', bodyPath: ['auth', 'session'], separator: '.' } } },
-  defaultUpstream: MAIN,
-};
+export const ROUTING_SESSION_HASH = everyUiaPathTo({
+  balancer: 'affinity',
+  upstreams: ALL_PROCESSES,
+  affinity: { query: 'session', bodyPath: ['auth', 'session'], separator: '.' },
+});
 
