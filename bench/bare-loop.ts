@@ -51,6 +51,7 @@ export function runBareLoop(c: Case): number {
       rng: processRng,
       serverName: 'test',
       nowMs: () => 0,
+      fact: () => undefined,
     };
     return { ctx, config };
   });

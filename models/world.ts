@@ -6,7 +6,7 @@ import { ProcessNode } from '../src/process.js';
 import { Rng } from '../src/rng.js';
 import { RouterNode, type RoutingMap } from '../src/router.js';
 import { Sim } from '../src/sim.js';
-import type { LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
+import type { FactEvent, LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
 import { RegistrationClient } from './clients/registration-client.js';
 import type { Workload } from './clients/workload.js';
 import { findStrategy, type Strategy } from './strategies.js';
@@ -44,6 +44,8 @@ export interface RunResult {
   readonly traceHash: string;
   readonly observations: readonly ObserveEvent[];
   readonly lifecycle: readonly LifecycleEvent[];
+  /** Server-side facts (models/synapse/facts.ts). */
+  readonly facts: readonly FactEvent[];
   readonly events: readonly TraceEvent[] | null;
   readonly nodeNames: readonly string[];
   readonly profile: Profile;
@@ -155,6 +157,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     traceHash: sim.trace.hash,
     observations: sim.trace.observations,
     lifecycle: sim.trace.lifecycleEvents,
+    facts: sim.trace.facts,
     events: sim.trace.events,
     nodeNames: sim.nodes.map((n) => n.name),
     profile,

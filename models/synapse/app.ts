@@ -5,6 +5,7 @@ import { FALLBACK_PATTERN, matrixError, REGISTER_PATTERN } from '../matrix/proto
 import type { StoreDefinition } from '../stores/contract.js';
 import { serveStoreCall } from '../stores/main-rpc.js';
 import type { SynapseContext } from './context.js';
+import { FACTS } from './facts.js';
 import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
 import { handleRegister } from './register.js';
@@ -33,6 +34,7 @@ export interface SynapseProcessConfig {
 }
 
 const SWEEP = 'expire-old-sessions';
+const NO_TAGS: readonly string[] = [];
 const registerPath = new RegExp(REGISTER_PATTERN);
 const fallbackPath = new RegExp(FALLBACK_PATTERN);
 
@@ -58,6 +60,7 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       rng,
       serverName: config.serverName,
       nowMs: () => sim.nowMs,
+      fact: (name, key, detail, tags = NO_TAGS) => sim.trace.fact(sim.nowMs, node.id, name, key, detail, tags),
     };
     const expiry = config.profile.expiry;
     // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
@@ -90,5 +93,7 @@ export function* route(ctx: SynapseContext, config: SynapseProcessConfig, reques
 }
 
 function* sweep(ctx: SynapseContext): Task<void> {
-  yield* ctx.store.deleteOldSessions(ctx.nowMs() - ctx.profile.expiry.expiryMs);
+  const thresholdMs = ctx.nowMs() - ctx.profile.expiry.expiryMs;
+  const deleted = yield* ctx.store.deleteOldSessions(thresholdMs);
+  ctx.fact(FACTS.sweep, '', String(thresholdMs), [String(deleted)]);
 }

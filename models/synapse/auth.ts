@@ -3,6 +3,7 @@ import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/htt
 import { matrixError, type AuthDict, type Flow, type UiaChallenge } from '../matrix/protocol.js';
 import { checkStage, stageOf } from './checkers.js';
 import type { SynapseContext } from './context.js';
+import { FACTS, resultTag } from './facts.js';
 
 export type UiAuthOutcome =
   | { readonly kind: 'complete'; readonly sessionId: string; readonly clientdict: Readonly<Record<string, unknown>>; readonly creds: ReadonlyMap<string, unknown> }
@@ -37,7 +38,7 @@ export function* checkUiAuth(
     hasClientdict = true;
   }
   const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
-  const uri = request.query === '' ? request.path : `${request.path}?${request.query}`;
+  const uri = requestUri(request);
   // ref 2.4 step 2: Synapse tests `if not sid`, so an empty session ID starts a new session too.
   const givenId = typeof auth.session === 'string' && auth.session !== '' ? auth.session : undefined;
 
@@ -47,6 +48,7 @@ export function* checkUiAuth(
   if (givenId === undefined) {
     // Step 2: no session -> a new one.
     sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+    ctx.fact(FACTS.sessionCreated, sessionId, `${request.method} ${uri}`);
   } else {
     const session = yield* store.getSession(givenId);
     if (session === undefined) {
@@ -56,6 +58,7 @@ export function* checkUiAuth(
       }
       // ref 2.2: 1.8's _get_session_info silently starts a fresh session under a new ID.
       sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+      ctx.fact(FACTS.sessionCreated, sessionId, `${request.method} ${uri}`);
     } else {
       sessionId = givenId;
       if (!hasClientdict) effectiveClientdict = session.clientdict;
@@ -92,7 +95,10 @@ export function* checkUiAuth(
       return { kind: 'respond', response: httpResponse(400, matrixError('M_UNKNOWN', `Unknown login type ${auth.type}`)), sessionId };
     }
     const verdict = checkStage(stage, auth);
-    if (verdict.ok) yield* store.markStageComplete(sessionId, stage, verdict.result);
+    if (verdict.ok) {
+      ctx.fact(FACTS.stagePassed, sessionId, stage, [resultTag(verdict.result)]);
+      yield* store.markStageComplete(sessionId, stage, verdict.result);
+    }
     else failure = { errcode: verdict.errcode, error: verdict.error };
   }
 
@@ -104,6 +110,11 @@ export function* checkUiAuth(
     }
   }
   return { kind: 'respond', response: challenge(sessionId, flows, [...creds.keys()], failure), sessionId };
+}
+
+/** ref 2.4 step 1: the raw request URI, query string included (what a session is bound to). */
+export function requestUri(request: HttpRequest): string {
+  return request.query === '' ? request.path : `${request.path}?${request.query}`;
 }
 
 function isEmpty(o: object): boolean {

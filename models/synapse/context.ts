@@ -1,5 +1,6 @@
 import type { Rng } from '../../src/rng.js';
 import type { SessionStore } from '../stores/contract.js';
+import type { FactWriter } from './facts.js';
 import type { Profile } from './profile.js';
 
 /** What a servlet running in one process incarnation can use. */
@@ -13,4 +14,6 @@ export interface SynapseContext {
   readonly rng: Rng;
   readonly serverName: string;
   nowMs(): number;
+  /** Writes a server-side fact to the trace (see facts.ts). */
+  readonly fact: FactWriter;
 }

@@ -3,6 +3,7 @@ import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/htt
 import { FALLBACK_STAGES, matrixError, type FallbackPage, type FallbackStage } from '../matrix/protocol.js';
 import { checkStage } from './checkers.js';
 import type { SynapseContext } from './context.js';
+import { FACTS, resultTag } from './facts.js';
 
 function isFallbackStage(stage: string): stage is FallbackStage {
   return (FALLBACK_STAGES as readonly string[]).includes(stage);
@@ -42,6 +43,7 @@ export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage
   if (!verdict.ok) return page('form', stage, session, verdict.error);
 
   if (ctx.profile.unknownSession === 'reject-400') {
+    ctx.fact(FACTS.stagePassed, session, stage, [resultTag(verdict.result)]);
     // ref 2.6: add_oob_auth goes straight to mark_ui_auth_stage_complete; for an unknown session
     // the FK constraint fails -> 400 Unknown session ID (test_complete_operation_unknown_session).
     if (!(yield* ctx.store.markStageComplete(session, stage, verdict.result))) {
@@ -52,6 +54,8 @@ export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage
     // lands in a throwaway session, and the page still says it succeeded (#6705).
     const known = (yield* ctx.store.getSession(session)) !== undefined;
     const target = known ? session : yield* ctx.store.createSession({}, request.path, request.method, '', ctx.nowMs());
+    if (!known) ctx.fact(FACTS.sessionCreated, target, `${request.method} ${request.path}`);
+    ctx.fact(FACTS.stagePassed, target, stage, [resultTag(verdict.result)]);
     yield* ctx.store.markStageComplete(target, stage, verdict.result);
   }
   return page('success', stage, session);

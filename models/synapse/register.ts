@@ -1,9 +1,10 @@
 import { call, type Task } from '../../src/effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import { matrixError, type Flow, type RegisterSuccess } from '../matrix/protocol.js';
-import { checkUiAuth } from './auth.js';
+import { checkUiAuth, requestUri } from './auth.js';
 import type { SynapseContext } from './context.js';
 import type { DatabaseCommand } from './database.js';
+import { FACTS } from './facts.js';
 
 /** The flows the foundation issue asks for: captcha + terms before dummy, or dummy alone. */
 export const REGISTRATION_FLOWS: readonly Flow[] = [
@@ -52,9 +53,12 @@ export function* handleRegister(ctx: SynapseContext, request: HttpRequest): Task
     if (!(yield* db<boolean>(ctx, { op: 'users.register', userId }))) {
       return httpResponse(400, matrixError('M_USER_IN_USE', 'User ID already taken.'));
     }
+    ctx.fact(FACTS.accountCreated, outcome.sessionId, userId);
     // Step 8.
     yield* ctx.store.setSessionData(outcome.sessionId, REGISTERED_USER_ID, userId);
   }
+  // Registration has no requester: the account it creates is the user (ref 2.11).
+  ctx.fact(FACTS.operation, outcome.sessionId, `${request.method} ${requestUri(request)}`, ['', userId]);
   const success: RegisterSuccess = { user_id: userId, access_token: `syt_${ctx.rng.letters(20)}`, device_id: ctx.rng.letters(10).toUpperCase() };
   return httpResponse(200, success);
 }

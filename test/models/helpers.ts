@@ -1,3 +1,4 @@
+import type { FactEvent } from '../../src/trace.js';
 // Shared helpers for the model tests: drive a servlet or store generator by hand against a
 // SynapseDatabase, build a SynapseContext for one process, and write small Cases for runCase.
 import type { Effect, Task } from '../../src/effects.js';
@@ -79,6 +80,8 @@ export interface Process {
   readonly store: SessionStore;
   readonly db: SynapseDatabase;
   readonly clock: TestClock;
+  /** The server-side facts this process wrote (models/synapse/facts.ts). */
+  readonly facts: FactEvent[];
   /** Runs a task of this process against the shared database. */
   run<R>(task: Task<R>): Driven<R>;
 }
@@ -93,6 +96,7 @@ export function processFor(
 ): Process {
   const db = options.db ?? new SynapseDatabase();
   const clock = options.clock ?? new TestClock();
+  const facts: FactEvent[] = [];
   const rng = new Rng(7, options.label ?? 'reader1#1');
   const definition = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
   const store = definition.connect({
@@ -108,8 +112,9 @@ export function processFor(
     rng,
     serverName: 'test',
     nowMs: clock.now,
+    fact: (name, key, detail, tags = []) => facts.push({ kind: 'fact', atMs: clock.ms, node: 2, name, key, detail, tags }),
   };
-  return { ctx, store, db, clock, run: (task) => drive(task, db, clock.now) };
+  return { ctx, store, db, clock, facts, run: (task) => drive(task, db, clock.now) };
 }
 
 export const CLIENT_IP = '198.51.100.10';

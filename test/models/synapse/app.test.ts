@@ -1,3 +1,4 @@
+import { Trace } from '../../../src/trace.js';
 // One Synapse process (models/synapse/app.ts): which servlets each role mounts (ref 3.1) and the
 // expiry looping call (ref 2.2, 2.8). The app is built from its factory with a hand-made process
 // context and its tasks are driven against a database by hand.
@@ -27,7 +28,8 @@ interface Booted {
 
 function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
   const timers: { delayMs: number; payload: unknown }[] = [];
-  const sim = { get nowMs(): number { return clock.ms; } } as unknown as Sim;
+  const trace = new Trace(false);
+  const sim = { get nowMs(): number { return clock.ms; }, trace } as unknown as Sim;
   const node = { id: 9, name, setAppTimer: (delayMs: number, payload: unknown) => timers.push({ delayMs, payload }) } as unknown as ProcessNode;
   const store = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
   const factory = synapseProcess({
