@@ -66,3 +66,78 @@ export const FALLBACK_PATTERN = '^/_matrix/client/(r0|v3|unstable)/auth/([\\w.]*
 export function matrixError(errcode: string, error: string): MatrixErrorBody {
   return { errcode, error };
 }
+
+// ---- Endpoint paths (issue 3 contract; ref 3.1). Clients send these; the patterns below are
+// what processes mount and routers match (any version prefix Synapse registers).
+
+export const CLIENT_V1_PREFIX = '/_matrix/client/v1';
+export const ACCOUNT_PASSWORD_PATH = `${CLIENT_PREFIX}/account/password`;
+export const DEACTIVATE_PATH = `${CLIENT_PREFIX}/account/deactivate`;
+export const THREEPID_ADD_PATH = `${CLIENT_PREFIX}/account/3pid/add`;
+/** ref 3.1: in v1.8 `/account/3pid/add` was served under the unstable prefix only. */
+export const THREEPID_ADD_UNSTABLE_PATH = '/_matrix/client/unstable/account/3pid/add';
+export const DELETE_DEVICES_PATH = `${CLIENT_PREFIX}/delete_devices`;
+export const DEVICE_SIGNING_UPLOAD_PATH = `${CLIENT_PREFIX}/keys/device_signing/upload`;
+/** ref 3.1: MSC3882, stable `/v1/login/get_token` since v1.86. */
+export const LOGIN_GET_TOKEN_PATH = `${CLIENT_V1_PREFIX}/login/get_token`;
+export const REGISTER_EMAIL_REQUEST_TOKEN_PATH = `${CLIENT_PREFIX}/register/email/requestToken`;
+export const ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH = `${CLIENT_PREFIX}/account/3pid/email/requestToken`;
+/** The out-of-band link of the validation email (`?sid=..&client_secret=..&token=..`). */
+export const EMAIL_VALIDATE_PATH = '/_synapse/client/email/validate';
+/** SSO callbacks (ref 2.6): any process may get them. */
+export const OIDC_CALLBACK_PATH = '/_synapse/client/oidc/callback';
+export const SAML_CALLBACK_PATH = '/_synapse/client/saml2/authn_response';
+
+/** `DELETE /devices/{deviceId}`: the device ID is part of the URI, so of the binding (ref 2.9). */
+export function devicePath(deviceId: string): string {
+  return `${CLIENT_PREFIX}/devices/${encodeURIComponent(deviceId)}`;
+}
+
+export const ACCOUNT_PASSWORD_PATTERN = '^/_matrix/client/(r0|v3|unstable)/account/password$';
+export const DEACTIVATE_PATTERN = '^/_matrix/client/(r0|v3|unstable)/account/deactivate$';
+export const THREEPID_ADD_PATTERN = '^/_matrix/client/(r0|v3|unstable)/account/3pid/add$';
+export const DELETE_DEVICES_PATTERN = '^/_matrix/client/(r0|v3|unstable)/delete_devices$';
+/** Group 2 is the device ID (URL-encoded). */
+export const DEVICE_PATTERN = '^/_matrix/client/(api/v1|r0|v3|unstable)/devices/([^/]+)$';
+export const DEVICE_SIGNING_UPLOAD_PATTERN = '^/_matrix/client/(r0|v3|unstable)/keys/device_signing/upload$';
+export const LOGIN_GET_TOKEN_PATTERN = '^/_matrix/client/(v1|unstable/org\\.matrix\\.msc3882)/login/get_token$';
+export const REGISTER_EMAIL_REQUEST_TOKEN_PATTERN = '^/_matrix/client/(r0|v3|unstable)/register/email/requestToken$';
+export const ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATTERN = '^/_matrix/client/(r0|v3|unstable)/account/3pid/email/requestToken$';
+export const EMAIL_VALIDATE_PATTERN = '^/_synapse/client/email/validate$';
+export const OIDC_CALLBACK_PATTERN = '^/_synapse/client/oidc/callback$';
+export const SAML_CALLBACK_PATTERN = '^/_synapse/client/saml2/authn_response$';
+
+/** ref 2.13 / Synapse's auth: a request without a token, or with one nobody issued. */
+export const MISSING_TOKEN = { status: 401, errcode: 'M_MISSING_TOKEN', error: 'Missing access token.' } as const;
+export const UNKNOWN_TOKEN = { status: 401, errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.' } as const;
+
+/** Bodies of the account endpoints (the spec's x-yaml files; `auth` added per ref 1.3). */
+export interface AccountPasswordBody {
+  readonly new_password?: string;
+  readonly logout_devices?: boolean;
+  readonly auth?: AuthDict;
+}
+export interface DeactivateBody {
+  readonly erase?: boolean;
+  readonly auth?: AuthDict;
+}
+export interface ThreepidAddBody {
+  readonly client_secret?: string;
+  readonly sid?: string;
+  readonly auth?: AuthDict;
+}
+export interface DeleteDevicesBody {
+  readonly devices?: readonly string[];
+  readonly auth?: AuthDict;
+}
+export interface DeviceSigningUploadBody {
+  readonly master_key?: unknown;
+  readonly self_signing_key?: unknown;
+  readonly user_signing_key?: unknown;
+  readonly auth?: AuthDict;
+}
+/** `POST /login/get_token` success (MSC3882). */
+export interface LoginTokenSuccess {
+  readonly login_token: string;
+  readonly expires_in_ms: number;
+}
