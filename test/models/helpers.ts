@@ -23,6 +23,8 @@ export interface Driven<R> {
   readonly value: R;
   /** The backend commands the task issued, in order. */
   readonly commands: readonly unknown[];
+  /** CPU time the task's `cpu` effects claimed (password hashing), in ms. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -31,11 +33,17 @@ export interface Driven<R> {
  */
 export function drive<R>(task: Task<R>, db: SynapseDatabase, nowMs: () => number = () => 0): Driven<R> {
   const commands: unknown[] = [];
+  let cpuMs = 0;
   let input: unknown = undefined;
   for (;;) {
     const step = task.next(input);
-    if (step.done === true) return { value: step.value, commands };
+    if (step.done === true) return { value: step.value, commands, cpuMs };
     const effect: Effect = step.value;
+    if (effect.kind === 'cpu') {
+      cpuMs += effect.ms;
+      input = undefined;
+      continue;
+    }
     if (effect.kind !== 'call') throw new Error(`drive: unexpected ${effect.kind} effect`);
     if (effect.to !== DB_NODE) throw new Error(`drive: a call to node ${effect.to}, not the database`);
     commands.push(effect.command);
