@@ -7,8 +7,10 @@ import { Rng } from '../src/rng.js';
 import { RouterNode, type RoutingMap } from '../src/router.js';
 import { Sim } from '../src/sim.js';
 import type { FactEvent, LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
-import { RegistrationClient } from './clients/registration-client.js';
-import type { Workload } from './clients/workload.js';
+import { Client } from './clients/client-node.js';
+import { clientIp, clientLabel, operationOf, type Workload } from './clients/workload.js';
+import { identityOf } from './clients/operations.js';
+import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
 import { SynapseDatabase } from './synapse/database.js';
@@ -88,6 +90,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
 
   // The database is durable: every incarnation of its node serves the same state.
   const database = new SynapseDatabase();
+  seedClientAccounts(database, c.workload);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
   let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
   const service = strategy.store.service;
@@ -129,7 +132,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   let running = c.workload.clients.length;
   const clients = c.workload.clients.map(
     (spec, index) =>
-      new RegistrationClient(sim, index, spec, router.id, () => {
+      new Client(sim, index, spec, router.id, () => {
         if (--running === 0) sim.stop();
       }),
   );
@@ -165,4 +168,15 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     endMs: sim.nowMs,
     canonicalTapes: tapeChooser.canonical(),
   };
+}
+
+/** Every client of an account operation has its account before the run (issue 3 contract:
+ * `@user<a>:test`, `correct horse`, devices `DEV<A>1`, `DEV<A>2`, `syt_user<a>_token`), with an
+ * external ID at the OIDC provider so `m.login.sso` is offered too (ref 2.5). */
+function seedClientAccounts(database: SynapseDatabase, workload: Workload): void {
+  workload.clients.forEach((spec, index) => {
+    if (operationOf(spec) === 'register') return;
+    const id = identityOf(`user${clientLabel(index).toLowerCase()}`, clientIp(index));
+    seedAccount(database, { userId: id.userId, password: id.password, devices: id.devices, accessToken: id.accessToken, externalIds: [id.externalId] });
+  });
 }
