@@ -1,6 +1,15 @@
 /** The Matrix client-server shapes the simulator exchanges (ref 1.2-1.5). */
 
-export const STAGES = ['m.login.dummy', 'm.login.recaptcha', 'm.login.terms'] as const;
+/** The stage types the model knows (ref 1.5; issue 3 contract). */
+export const STAGES = [
+  'm.login.dummy',
+  'm.login.recaptcha',
+  'm.login.terms',
+  'm.login.password',
+  'm.login.email.identity',
+  'm.login.registration_token',
+  'm.login.sso',
+] as const;
 export type StageType = (typeof STAGES)[number];
 
 export function isStageType(value: unknown): value is StageType {
@@ -11,6 +20,13 @@ export function isStageType(value: unknown): value is StageType {
 export const FALLBACK_STAGES = ['m.login.recaptcha', 'm.login.terms'] as const satisfies readonly StageType[];
 export type FallbackStage = (typeof FALLBACK_STAGES)[number];
 
+/** Every stage the fallback servlet renders a page for (ref 2.6 GET): the forms it also takes
+ * a POST for (recaptcha, terms, registration token), and sso (GET only: start_sso_ui_auth). */
+export const FALLBACK_FORM_STAGES = ['m.login.recaptcha', 'm.login.terms', 'm.login.registration_token'] as const satisfies readonly StageType[];
+export type FallbackFormStage = (typeof FALLBACK_FORM_STAGES)[number];
+export const FALLBACK_PAGE_STAGES = [...FALLBACK_FORM_STAGES, 'm.login.sso'] as const satisfies readonly StageType[];
+export type FallbackPageStage = (typeof FALLBACK_PAGE_STAGES)[number];
+
 export interface Flow {
   readonly stages: readonly StageType[];
 }
@@ -19,7 +35,36 @@ export interface Flow {
 export interface AuthDict {
   readonly type?: string;
   readonly session?: string;
+  /** m.login.recaptcha (ref 1.5). */
   readonly response?: string;
+  /** m.login.password (ref 1.5): `identifier` + `password`, or the legacy top-level `user`
+   * (test_grandfathered_identifier, ref 4.1). Client-supplied, so typed loosely. */
+  readonly identifier?: UserIdentifier;
+  readonly password?: unknown;
+  readonly user?: unknown;
+  /** m.login.registration_token (ref 1.5, 2.10): any JSON (a non-string is M_INVALID_PARAM). */
+  readonly token?: unknown;
+  /** m.login.email.identity (ref 1.5). */
+  readonly threepid_creds?: ThreepidCreds;
+}
+
+/** ref 1.5: `m.id.user` {user}, `m.id.thirdparty` {medium, address}, `m.id.phone`
+ * {country, phone}. */
+export interface UserIdentifier {
+  readonly type?: unknown;
+  readonly user?: unknown;
+  readonly medium?: unknown;
+  readonly address?: unknown;
+  readonly country?: unknown;
+  readonly phone?: unknown;
+}
+
+/** ref 1.5: what `/requestToken` returned plus the client's own secret. */
+export interface ThreepidCreds {
+  readonly sid?: unknown;
+  readonly client_secret?: unknown;
+  readonly id_server?: unknown;
+  readonly id_access_token?: unknown;
 }
 
 /** The 401 body (ref 1.2, 2.4 step 5 and 7). `completed` appears once an auth dict was sent. */
@@ -46,10 +91,20 @@ export interface RegisterSuccess {
 /** A fallback page (ref 1.4, 2.6): the stage's form, or the success page whose script calls
  * `window.onAuthDone()`. */
 export interface FallbackPage {
-  readonly page: 'form' | 'success';
+  /** `form`: the stage's form (with `error` after a LoginError, #10561); `success`: the stage is
+   * complete (also the SSO callback's page); `sso-confirm`: start_sso_ui_auth's page with the
+   * IdP `redirect` and the session's `description`; `sso-wrong-user`: "We were unable to
+   * validate..." (the stage is stored as ""); `email-validated` / `email-failed`: the page the
+   * emailed link opens (no UIA session, no stage: ref 5 #7512); `sso-error`: a callback that
+   * could not be matched to a request (bad state, #7530's other process). */
+  readonly page: 'form' | 'success' | 'sso-confirm' | 'sso-wrong-user' | 'sso-error' | 'email-validated' | 'email-failed';
   readonly stage: string;
   readonly session: string;
   readonly error?: string;
+  /** sso-confirm: where the browser goes next (the IdP's authorization URL). */
+  readonly redirect?: string;
+  /** sso-confirm: the operation the session was created for (ref 2.7 `description`). */
+  readonly description?: string;
 }
 
 export const CLIENT_PREFIX = '/_matrix/client/r0';
