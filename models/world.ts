@@ -13,6 +13,7 @@ import { identityOf } from './clients/operations.js';
 import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
 import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
@@ -40,6 +41,8 @@ export interface RunOptions {
   /** Drive choices with a seeded random chooser instead of the tapes. */
   readonly randomChoices?: boolean;
   readonly stepBudget?: number;
+  /** The homeserver config every process gets (DEFAULT_CONFIG when absent). */
+  readonly config?: SynapseConfig;
 }
 
 export interface RunResult {
@@ -118,6 +121,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       database: db.id,
       storeNode,
       serverName: 'test',
+      config: options.config ?? DEFAULT_CONFIG,
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,

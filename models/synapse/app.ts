@@ -4,7 +4,9 @@ import type { App, AppFactory } from '../../src/process.js';
 import { FALLBACK_PATTERN, matrixError, REGISTER_PATTERN } from '../matrix/protocol.js';
 import type { StoreDefinition } from '../stores/contract.js';
 import { serveStoreCall } from '../stores/main-rpc.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from './config.js';
 import type { SynapseContext } from './context.js';
+import { Ratelimiter } from './ratelimiter.js';
 import { FACTS } from './facts.js';
 import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
@@ -22,6 +24,8 @@ export interface SynapseProcessConfig {
   /** Node id of the store's service node, or -1 for a process-local store. */
   readonly storeNode: number;
   readonly serverName: string;
+  /** The homeserver config (DEFAULT_CONFIG when absent). */
+  readonly config?: SynapseConfig;
   /** Every process mounts every UIA endpoint (sticky and session-hash strategies), instead of
    * the profile's worker mounts (ref 3.1). */
   readonly mountsEverything?: boolean;
@@ -45,8 +49,10 @@ const fallbackPath = new RegExp(FALLBACK_PATTERN);
  */
 export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   return ({ sim, node, rng }) => {
+    const synapseConfig = config.config ?? DEFAULT_CONFIG;
     const ctx: SynapseContext = {
       profile: config.profile,
+      config: synapseConfig,
       store: config.store.connect({
         newSessionId: config.sessionIdsNameOwner === true ? () => `${node.name}.${rng.letters(24)}` : () => rng.letters(24),
         nowMs: () => sim.nowMs,
@@ -61,6 +67,8 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       serverName: config.serverName,
       nowMs: () => sim.nowMs,
       fact: (name, key, detail, tags = NO_TAGS) => sim.trace.fact(sim.nowMs, node.id, name, key, detail, tags),
+      // In memory: a restart forgets the counts (ref 3.4).
+      failedUiaAttempts: new Ratelimiter(synapseConfig.rcLoginFailedAttempts),
     };
     const expiry = config.profile.expiry;
     // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
@@ -86,7 +94,7 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
 export function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
   if (registerPath.test(request.path)) return yield* handleRegister(ctx, request);
   const fallback = fallbackPath.exec(request.path);
-  if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers || config.mountsEverything === true)) {
+  if (fallback !== null && (config.role === 'main' || config.profile.endpoints.fallback === 'main-and-workers' || config.mountsEverything === true)) {
     return yield* handleFallback(ctx, request, fallback[2] ?? '');
   }
   return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));

@@ -1,11 +1,15 @@
 import type { Rng } from '../../src/rng.js';
 import type { SessionStore } from '../stores/contract.js';
+import type { SynapseConfig } from './config.js';
 import type { FactWriter } from './facts.js';
 import type { Profile } from './profile.js';
+import type { Ratelimiter } from './ratelimiter.js';
 
 /** What a servlet running in one process incarnation can use. */
 export interface SynapseContext {
   readonly profile: Profile;
+  /** The homeserver config (same for every process of the deployment). */
+  readonly config: SynapseConfig;
   readonly store: SessionStore;
   /** Node id of the database service. */
   readonly database: number;
@@ -16,4 +20,6 @@ export interface SynapseContext {
   nowMs(): number;
   /** Writes a server-side fact to the trace (see facts.ts). */
   readonly fact: FactWriter;
+  /** ref 2.5: `rc_login.failed_attempts`, in this process's memory (lost on restart, ref 3.4). */
+  readonly failedUiaAttempts: Ratelimiter;
 }

@@ -12,6 +12,8 @@ import { memoryStore } from '../../models/stores/memory.js';
 import { sqlStore } from '../../models/stores/sql.js';
 import type { SynapseContext } from '../../models/synapse/context.js';
 import { SynapseDatabase } from '../../models/synapse/database.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from '../../models/synapse/config.js';
+import { Ratelimiter } from '../../models/synapse/ratelimiter.js';
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
 import type { Case, RunResult } from '../../models/world.js';
 import type { ObserveEvent } from '../../src/trace.js';
@@ -100,8 +102,16 @@ export interface Process {
  */
 export function processFor(
   profile: ProfileName,
-  options: { readonly db?: SynapseDatabase; readonly clock?: TestClock; readonly label?: string; readonly newSessionId?: () => string } = {},
+  options: {
+    readonly db?: SynapseDatabase;
+    readonly clock?: TestClock;
+    readonly label?: string;
+    readonly newSessionId?: () => string;
+    /** The homeserver config (DEFAULT_CONFIG when absent). */
+    readonly config?: SynapseConfig;
+  } = {},
 ): Process {
+  const config = options.config ?? DEFAULT_CONFIG;
   const db = options.db ?? new SynapseDatabase();
   const clock = options.clock ?? new TestClock();
   const facts: FactEvent[] = [];
@@ -121,6 +131,8 @@ export function processFor(
     serverName: 'test',
     nowMs: clock.now,
     fact: (name, key, detail, tags = []) => facts.push({ kind: 'fact', atMs: clock.ms, node: 2, name, key, detail, tags }),
+    config,
+    failedUiaAttempts: new Ratelimiter(config.rcLoginFailedAttempts),
   };
   return { ctx, store, db, clock, facts, run: (task) => drive(task, db, clock.now) };
 }
