@@ -13,6 +13,7 @@ import { identityOf } from './clients/operations.js';
 import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
+import { CAPTCHA_SERVICE, captchaApp, HEALTHY_CAPTCHA, type CaptchaBehaviour } from './synapse/captcha-service.js';
 import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
@@ -29,6 +30,9 @@ export interface Case {
   readonly tapes: { readonly actors: readonly (readonly number[])[]; readonly shared: readonly number[] };
   /** Seeds the data streams (session IDs, tokens). */
   readonly seed: number;
+  /** When the captcha service is slow or failing (the fault profile's hook; healthy when
+   * absent). A crash or partition of the `captcha` node works through the fault plan. */
+  readonly captcha?: CaptchaBehaviour;
 }
 
 export interface RunOptions {
@@ -95,6 +99,8 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const database = new SynapseDatabase();
   seedClientAccounts(database, c.workload);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
+  // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
+  const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));
   let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
   const service = strategy.store.service;
   if (service !== undefined) {
@@ -122,6 +128,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       storeNode,
       serverName: 'test',
       config: options.config ?? DEFAULT_CONFIG,
+      captchaNode: captcha.id,
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,

@@ -11,6 +11,7 @@ import { FACTS } from './facts.js';
 import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
 import { handleRegister } from './register.js';
+import { stageServletFor } from './stage-servlets.js';
 
 /** ref 3.1: main, or a worker (1.8's client_reader, later generic_worker). */
 export type ProcessRole = 'main' | 'worker';
@@ -26,6 +27,8 @@ export interface SynapseProcessConfig {
   readonly serverName: string;
   /** The homeserver config (DEFAULT_CONFIG when absent). */
   readonly config?: SynapseConfig;
+  /** Node id of the captcha service (recaptcha's siteverify, ref 1.5); absent: none. */
+  readonly captchaNode?: number;
   /** Every process mounts every UIA endpoint (sticky and session-hash strategies), instead of
    * the profile's worker mounts (ref 3.1). */
   readonly mountsEverything?: boolean;
@@ -69,6 +72,9 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       fact: (name, key, detail, tags = NO_TAGS) => sim.trace.fact(sim.nowMs, node.id, name, key, detail, tags),
       // In memory: a restart forgets the counts (ref 3.4).
       failedUiaAttempts: new Ratelimiter(synapseConfig.rcLoginFailedAttempts),
+      // In memory too: SAML's outstanding requests (#7530, ref 2.6).
+      samlOutstanding: new Map(),
+      ...(config.captchaNode === undefined ? {} : { captchaNode: config.captchaNode }),
     };
     const expiry = config.profile.expiry;
     // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
@@ -97,6 +103,9 @@ export function* route(ctx: SynapseContext, config: SynapseProcessConfig, reques
   if (fallback !== null && (config.role === 'main' || config.profile.endpoints.fallback === 'main-and-workers' || config.mountsEverything === true)) {
     return yield* handleFallback(ctx, request, fallback[2] ?? '');
   }
+  // The stages' own servlets: email requestToken and link, SSO callbacks.
+  const stageServlet = stageServletFor(request, config.role, config.mountsEverything === true);
+  if (stageServlet !== undefined) return yield* stageServlet(ctx, request);
   return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
 }
 

@@ -1,3 +1,5 @@
+import type { App } from '../../src/process.js';
+import type { Sim } from '../../src/sim.js';
 import type { StoreService } from '../stores/contract.js';
 
 /** The node that stands for Google's reCAPTCHA `siteverify` API in the topology. */
@@ -64,4 +66,10 @@ export function siteverify(behaviour: CaptchaBehaviour, c: SiteverifyCommand, no
   if (failing) return { success: false, delayMs, errorCodes: ['timeout-or-duplicate'] };
   if (c.response === '') return { success: false, delayMs, errorCodes: ['missing-input-response'] };
   return { success: true, delayMs, errorCodes: [] };
+}
+
+/** The captcha node's app (one service per incarnation: it keeps nothing that matters). */
+export function captchaApp(sim: Sim, behaviour: CaptchaBehaviour): App {
+  const service = new CaptchaService(behaviour);
+  return { handleCommand: (command) => service.execute(command, sim.nowMs) };
 }
