@@ -1,4 +1,5 @@
-/** The UIA endpoints of ref 3.1 (and the fallback of ref 2.6), by the name profiles mount them. */
+/** The UIA endpoints of ref 3.1 and the fallback of ref 2.6, by the name profiles mount them
+ * (the stages' own servlets, email and SSO callbacks, are mounted by stage-servlets.ts). */
 export const ENDPOINT_NAMES = [
   'register',
   'fallback',
