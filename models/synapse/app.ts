@@ -30,6 +30,7 @@ import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
 import { Ratelimiter } from './ratelimiter.js';
 import { handleRegister } from './register.js';
+import { stageServletFor } from './stage-servlets.js';
 
 /** ref 3.1: main, or a worker (1.8's client_reader, later generic_worker). */
 export type ProcessRole = 'main' | 'worker';
@@ -148,6 +149,9 @@ export function* route(ctx: SynapseContext, config: SynapseProcessConfig, reques
     if (unstableOnly && match[1] !== 'unstable') return unrecognized();
     return yield* servlet.handle(ctx, request, match);
   }
+  // The stages' own servlets: email requestToken and link, SSO callbacks.
+  const stageServlet = stageServletFor(request, config.role, config.mountsEverything === true);
+  if (stageServlet !== undefined) return yield* stageServlet(ctx, request);
   return unrecognized();
 }
 
