@@ -14,6 +14,7 @@ import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
 import { CAPTCHA_SERVICE, captchaApp, HEALTHY_CAPTCHA, type CaptchaBehaviour } from './synapse/captcha-service.js';
+import { seedRegistrationTokens } from './synapse/stages/registration-token.js';
 import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
@@ -98,6 +99,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   // The database is durable: every incarnation of its node serves the same state.
   const database = new SynapseDatabase();
   seedClientAccounts(database, c.workload);
+  seedRegistrationTokens(database, options.config ?? DEFAULT_CONFIG);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
   // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
   const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));

@@ -1,7 +1,9 @@
 import { call, type Task } from '../../../src/effects.js';
 import type { AuthDict } from '../../matrix/protocol.js';
 import type { RegistrationTokenCommand } from '../../stores/registration-tokens-table.js';
+import type { SynapseConfig } from '../config.js';
 import type { SynapseContext } from '../context.js';
+import type { SynapseDatabase } from '../database.js';
 import { loginError, passed, synapseError, type StageVerdict } from './types.js';
 
 export const REGISTRATION_TOKEN_STAGE = 'm.login.registration_token';
@@ -52,4 +54,13 @@ export function* completeRegistrationToken(ctx: SynapseContext, sessionId: strin
   if (typeof token !== 'string' || token === '') return;
   yield* tokens<boolean>(ctx, { op: 'tokens.use', token });
   yield* ctx.store.markStageComplete(sessionId, REGISTRATION_TOKEN_STAGE, true);
+}
+
+/** The tokens an admin created before the run (`registration_tokens` rows, ref 2.10), straight
+ * into the database (no effects). */
+export function seedRegistrationTokens(db: SynapseDatabase, config: SynapseConfig): void {
+  for (const t of config.registration.registrationTokens) {
+    const command: RegistrationTokenCommand = { op: 'tokens.create', token: t.token, usesAllowed: t.usesAllowed, expiryTimeMs: t.expiryTimeMs };
+    db.execute(command, 0);
+  }
 }
