@@ -11,11 +11,14 @@ import type { FactEvent } from '../../src/trace.js';
 import type { SessionRecord, StoreDefinition } from '../../models/stores/contract.js';
 import { memoryStore } from '../../models/stores/memory.js';
 import { sqlStore } from '../../models/stores/sql.js';
+import { seedAccount, type AccountSeed } from '../../models/synapse/accounts.js';
+import { CAPTCHA_SERVICE, CaptchaService } from '../../models/synapse/captcha-service.js';
 import { synapseProcess, type SynapseProcessConfig } from '../../models/synapse/app.js';
 import { DEFAULT_CONFIG, type SynapseConfig } from '../../models/synapse/config.js';
 import { SynapseDatabase } from '../../models/synapse/database.js';
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
-import { FALLBACK_PATTERN, REGISTER_PATTERN } from '../../models/matrix/protocol.js';
+import { FALLBACK_PATTERN, fallbackPath as fallbackPathOf, REGISTER_PATTERN } from '../../models/matrix/protocol.js';
+import { idpCallback } from '../../models/synapse/sso/idp.js';
 
 /** The client address and user agent every scenario request carries. */
 export const CLIENT_IP = '203.0.113.7';
@@ -96,6 +99,9 @@ export class Deployment {
   readonly sim: Sim;
   readonly database = new SynapseDatabase();
   readonly config: SynapseConfig;
+  /** Google's siteverify as a node; `captcha.attempts` lists every response it was asked to
+   * verify (test_auth.py's DummyRecaptchaChecker.recaptcha_attempts). */
+  readonly captcha = new CaptchaService();
   private readonly client: ScenarioNode;
   private readonly router: RouterNode;
 
@@ -107,11 +113,13 @@ export class Deployment {
     const sim = this.sim;
     const database = this.database;
     const db = sim.addNode((id) => new ProcessNode(sim, id, 'db', () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
+    const captcha = this.captcha;
+    const captchaNode = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => ({ handleCommand: (command) => captcha.execute(command, sim.nowMs) })));
     const store = options.store ?? (profile.sessionStorage === 'database' ? sqlStore : memoryStore);
     const names = ['main', ...workers];
     const processIds = names.map((_, i) => sim.nodes.length + i);
     for (const name of names) {
-      const processConfig: SynapseProcessConfig & { readonly config: SynapseConfig } = {
+      const processConfig: SynapseProcessConfig = {
         role: name === 'main' ? 'main' : 'worker',
         profile,
         store,
@@ -120,6 +128,7 @@ export class Deployment {
         serverName: 'test',
         deployment: { main: processIds[0] as number, processes: processIds },
         config: this.config,
+        captchaNode: captchaNode.id,
       };
       sim.addNode((id) => new ProcessNode(sim, id, name, synapseProcess(processConfig)));
     }
@@ -174,6 +183,12 @@ export class Deployment {
 
   get nowMs(): number {
     return this.sim.nowMs;
+  }
+
+  /** Seeds an account straight into the database (the unit tests' register_user + login: the
+   * token's last_validated is the seed's `lastValidatedMs`, by default now). */
+  seed(account: AccountSeed): void {
+    seedAccount(this.database, { lastValidatedMs: this.nowMs, ...account });
   }
 
   crash(name: string): void {
@@ -267,4 +282,15 @@ export function at(reply: Reply, ...path: string[]): unknown {
   let value: unknown = reply.body;
   for (const step of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[step] : undefined;
   return value;
+}
+
+/** The SSO fallback page's IdP redirect followed by a user who logs in at the IdP as
+ * `subject`, as the tests' fake OIDC server does (`auth_via_oidc`): returns the fallback page
+ * and the page Synapse's callback renders. */
+export function authViaOidc(hs: Deployment, session: string, subject: string, query = ''): { readonly confirm: Reply; readonly callback: Reply | undefined } {
+  const confirm = hs.send('main', { method: 'GET', path: fallbackPathOf('m.login.sso'), query: `session=${encodeURIComponent(session)}${query}` });
+  const redirect = confirm.body['redirect'];
+  const back = typeof redirect === 'string' ? idpCallback(redirect, subject) : undefined;
+  if (back === undefined) return { confirm, callback: undefined };
+  return { confirm, callback: hs.send('main', { method: back.method, path: back.path, query: back.query, body: back.body }) };
 }
