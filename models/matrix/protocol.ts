@@ -196,3 +196,8 @@ export interface LoginTokenSuccess {
   readonly login_token: string;
   readonly expires_in_ms: number;
 }
+
+/** `PasswordResetRequestTokenRestServlet`: the email of a password reset without an access token
+ * (the address must be bound to a user, unlike the register and 3PID variants). */
+export const ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH = `${CLIENT_PREFIX}/account/password/email/requestToken`;
+export const ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATTERN = '^/_matrix/client/(r0|v3|unstable)/account/password/email/requestToken$';
