@@ -1,9 +1,9 @@
-import type { Task } from '../../src/effects.js';
+import { isHttpError, type Task } from '../../src/effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import { matrixError, type AuthDict, type FallbackPage } from '../matrix/protocol.js';
 import type { SynapseContext } from './context.js';
 import { FACTS, resultTag } from './facts.js';
-import { checkAuthDict, enabledCheckers, type CheckerStage } from './stages/index.js';
+import { checkAuthDict, enabledCheckers, type CheckerStage, type StageVerdict } from './stages/index.js';
 import { startSsoUiAuth } from './sso/start.js';
 
 /** A query parameter, URL-decoded; undefined when absent. */
@@ -80,7 +80,14 @@ function* postForm(ctx: SynapseContext, request: HttpRequest, stage: CheckerStag
  */
 function* addOobAuth(ctx: SynapseContext, request: HttpRequest, stage: CheckerStage, auth: AuthDict, session: string): Task<HttpResponse> {
   if (!enabledCheckers(ctx).has(stage)) return page('form', stage, session, `Unknown UIA stage type: ${stage}`);
-  const verdict = yield* checkAuthDict(ctx, ctx.captchaNode ?? -1, { ...auth, type: stage }, request.ip);
+  let verdict: StageVerdict;
+  try {
+    verdict = yield* checkAuthDict(ctx, ctx.captchaNode ?? -1, { ...auth, type: stage }, request.ip);
+  } catch (error) {
+    // A plain SynapseError (the token checker's unknown session): the page is that error.
+    if (isHttpError(error)) return httpResponse(error.status, error.body);
+    throw error;
+  }
   if (!verdict.ok) return page('form', stage, session, verdict.loginError.error);
 
   if (ctx.profile.unknownSession === 'reject-400') {
