@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { WORKLOAD_NAMES, type ClientSpec, type WorkloadName } from '../models/clients/workload.js';
-import type { ProfileName } from '../models/synapse/profile.js';
+import { operationsFor, WORKLOAD_NAMES, type ClientSpec, type WorkloadName } from '../models/clients/workload.js';
+import { PROFILES, type ProfileName } from '../models/synapse/profile.js';
 import type { Case } from '../models/world.js';
 import type { FaultProfile } from './fault-profiles.js';
 import { clientSpecFor, tape } from './workload-arbitraries.js';
@@ -29,7 +29,9 @@ interface GeneratedClient {
 export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
   const workload = WORKLOAD_NAMES.find((w) => w === settings.workload);
   if (workload === undefined) throw new Error(`unknown workload ${settings.workload}; one of ${WORKLOAD_NAMES.join(', ')}`);
-  const base = settings.faultProfile.clients?.(workload) ?? clientSpecFor(workload);
+  // Only the operations this Synapse version has (no login/get_token before v1.69, ref 3.1).
+  const operations = operationsFor(workload, PROFILES[settings.profile].endpoints);
+  const base = settings.faultProfile.clients?.(workload, operations) ?? clientSpecFor(workload, operations);
   const specs = settings.property === 'liveness' ? base.map((spec) => ({ ...spec, persistent: true })) : base;
   const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: specs, appTape: tape, browserTape: tape });
   return fc

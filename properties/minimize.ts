@@ -124,7 +124,7 @@ function* simplerActions(action: ClientAction): Generator<ClientAction> {
   if (action.kind === 'fallback' && action.loadsPage) yield { ...action, loadsPage: false };
   if (action.kind === 'fallback' && action.concurrent === true) yield { ...action, concurrent: false };
   if (action.kind === 'resubmit' && action.concurrent === true) yield { kind: 'resubmit' };
-  if (action.kind === 'direct' && action.legacyUser !== undefined) yield { kind: 'direct', stage: action.stage };
+  if (action.kind === 'direct' && action.legacyUser === true) yield { kind: 'direct', stage: action.stage };
   if (action.kind === 'pause' && action.ms > 200) yield { ...action, ms: Math.max(200, Math.floor(action.ms / 2)) };
 }
 

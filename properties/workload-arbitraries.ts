@@ -75,10 +75,10 @@ function specFor(operation: Operation, action: fc.Arbitrary<ClientAction>, maxLe
 
 const thinkMs = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 500, max: 20_000 }) });
 
-/** The clients of a workload: one operation each, drawn from the workload's (shrinking towards
- * the first), with the behaviours mixed. */
-export function clientSpecFor(workload: string): fc.Arbitrary<ClientSpec> {
-  return fc.constantFrom(...operationsOf(workload)).chain((operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
+/** The clients of a workload: one operation each, drawn from `operations` (the workload's, or
+ * those of it the profile has; shrinking towards the first), with the behaviours mixed. */
+export function clientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
+  return fc.constantFrom(...operations).chain((operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
 }
 
 /** The registration workload's clients (the foundation's `clientSpec`). */
@@ -91,8 +91,8 @@ export const tape = fc.array(fc.nat({ max: 15 }), { size: 'medium' });
  * sliding or absolute, decides what survives. */
 const slowPauseMs = fc.oneof(fc.integer({ min: 60_000, max: 6 * 3_600_000 }), fc.integer({ min: 6 * 3_600_000, max: 3 * 86_400_000 }));
 
-export function slowClientSpecFor(workload: string): fc.Arbitrary<ClientSpec> {
-  return fc.constantFrom(...operationsOf(workload)).chain((operation) =>
+export function slowClientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
+  return fc.constantFrom(...operations).chain((operation) =>
     specFor(
       operation,
       fc.oneof({ weight: 3, arbitrary: clientActionFor(operation) }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }),

@@ -174,7 +174,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     if (stage === 'm.login.sso') {
       const page = yield* send('browser', fallbackRequest('GET', stage, session, id, null), session, `GET ${what}`, NO_TAGS);
       const callback = page.status === 200 ? ssoCallback(page.body, id) : null;
-      if (callback !== null) yield* send('browser', callback, session, `GET sso callback`, [stage]);
+      if (callback !== null) yield* send('browser', callback, session, `${callback.method} sso callback`, [stage]);
       return;
     }
     if (loadsPage) yield* send('browser', fallbackRequest('GET', stage, session, id, null), session, `GET ${what}`, NO_TAGS);
@@ -199,7 +199,9 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     if (!flow.every((stage) => state.completed.has(stage) || !PERSISTENT_FALLBACK.includes(stage))) continue;
     for (const stage of flow) {
       if (state.completed.has(stage) || PERSISTENT_FALLBACK.includes(stage)) continue;
-      if (yield* perform({ kind: 'direct', stage: stage as Exclude<ClientStage, 'm.login.sso'> })) return;
+      // The password stage with the legacy `user`, which every version accepts (ref 1.5; 1.8
+      // knows no identifier dicts), as the clients of that time sent it.
+      if (yield* perform({ kind: 'direct', stage: stage as Exclude<ClientStage, 'm.login.sso'>, legacyUser: true })) return;
     }
   }
 }

@@ -10,7 +10,7 @@ import {
   LOGIN_GET_TOKEN_PATH,
   REGISTER_EMAIL_REQUEST_TOKEN_PATH,
   REGISTER_PATH,
-  THREEPID_ADD_PATH,
+  THREEPID_ADD_UNSTABLE_PATH,
 } from '../matrix/protocol.js';
 import type { Operation } from './workload.js';
 
@@ -72,13 +72,14 @@ function target(operation: Operation, id: ClientIdentity): { readonly method: 'P
     case 'deactivate':
       return { method: 'POST', path: DEACTIVATE_PATH };
     case '3pid-add':
-      return { method: 'POST', path: THREEPID_ADD_PATH };
+      // ref 3.1: unstable-only in v1.8; the unstable prefix answers in every version.
+      return { method: 'POST', path: THREEPID_ADD_UNSTABLE_PATH };
     case 'delete-devices':
       return { method: 'POST', path: DELETE_DEVICES_PATH };
     case 'delete-device':
       return { method: 'DELETE', path: devicePath(id.doomedDevice) };
     case 'cross-signing':
-      return { method: 'POST', path: DEVICE_SIGNING_UPLOAD_PATH };
+      return { method: 'POST', path: CROSS_SIGNING_UPLOAD_PATH };
     case 'login-token':
       return { method: 'POST', path: LOGIN_GET_TOKEN_PATH };
     default: {
@@ -132,10 +133,15 @@ export function operationRequest(operation: Operation, id: ClientIdentity, auth:
   return operation === 'register' ? request : { ...request, accessToken: id.accessToken };
 }
 
+/** ref 3.1: unstable-only in v1.8 (and, in the model, until after 1.13); the unstable prefix
+ * answers in every version, as the clients of that time used it. */
+const UNSTABLE_PREFIX = '/_matrix/client/unstable';
+const CROSS_SIGNING_UPLOAD_PATH = DEVICE_SIGNING_UPLOAD_PATH.replace(/^\/_matrix\/client\/[^/]+/, UNSTABLE_PREFIX);
+
 /** The first upload of cross-signing keys: exempt from UIA (ref 1.5, MSC3967), so the reset
  * that follows is the one that needs it. */
 export function firstKeyUpload(id: ClientIdentity): HttpRequest {
-  return { method: 'POST', path: DEVICE_SIGNING_UPLOAD_PATH, query: '', body: crossSigningKeys(id, 'K0'), ip: id.ip, userAgent: APP_AGENT, accessToken: id.accessToken };
+  return { method: 'POST', path: CROSS_SIGNING_UPLOAD_PATH, query: '', body: crossSigningKeys(id, 'K0'), ip: id.ip, userAgent: APP_AGENT, accessToken: id.accessToken };
 }
 
 /** `requestToken` for the email of the client (ref 1.5): registration's, or the account's. */

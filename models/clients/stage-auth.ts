@@ -1,5 +1,6 @@
 import type { HttpRequest } from '../../src/http.js';
-import { fallbackPath, OIDC_CALLBACK_PATH } from '../matrix/protocol.js';
+import { fallbackPath } from '../matrix/protocol.js';
+import { idpCallback } from '../synapse/sso/idp.js';
 import { DEFAULT_CONFIG } from '../synapse/config.js';
 import { BROWSER_AGENT, type ClientIdentity, type ThreepidCreds } from './operations.js';
 import type { DirectStage, FallbackClientStage } from './workload.js';
@@ -53,19 +54,14 @@ export function fallbackRequest(method: 'GET' | 'POST', stage: FallbackClientSta
   return { method, path: fallbackPath(stage), query: `session=${encodeURIComponent(session ?? '')}`, body, ip: id.ip, userAgent: BROWSER_AGENT };
 }
 
-/** Where the IdP sends the browser back after the user logged in there as `id` (ref 1.4 SSO):
- * the SSO fallback page's answer names the callback (`callback: {path, query}`), or the IdP
- * URL (`location`) or `state` to come back with; the fake IdP's code is the user's subject. */
+/** Where the IdP sends the browser back once the user logged in there as themselves (ref 1.4
+ * SSO): the SSO fallback page (`sso_auth_confirm.html`) carries the IdP `redirect`; the simulated
+ * IdP (models/synapse/sso/idp.ts) answers with the callback for the client's subject. */
 export function ssoCallback(body: unknown, id: ClientIdentity): HttpRequest | null {
   if (body === null || typeof body !== 'object') return null;
-  const b = body as { callback?: { path?: unknown; query?: unknown }; location?: unknown; state?: unknown };
-  const get = (path: string, query: string): HttpRequest => ({ method: 'GET', path, query, body: null, ip: id.ip, userAgent: BROWSER_AGENT });
-  if (b.callback !== undefined && typeof b.callback.path === 'string') return get(b.callback.path, typeof b.callback.query === 'string' ? b.callback.query : '');
-  let state = typeof b.state === 'string' ? b.state : undefined;
-  if (state === undefined && typeof b.location === 'string') {
-    const match = /[?&]state=([^&]*)/.exec(b.location);
-    state = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
-  }
-  if (state === undefined) return null;
-  return get(OIDC_CALLBACK_PATH, `state=${encodeURIComponent(state)}&code=${encodeURIComponent(id.externalId)}`);
+  const redirect = (body as { redirect?: unknown }).redirect;
+  if (typeof redirect !== 'string') return null;
+  const callback = idpCallback(redirect, id.externalId);
+  if (callback === undefined) return null;
+  return { method: callback.method, path: callback.path, query: callback.query, body: callback.body, ip: id.ip, userAgent: BROWSER_AGENT };
 }

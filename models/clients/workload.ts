@@ -1,3 +1,5 @@
+import type { EndpointName } from '../synapse/endpoint-names.js';
+
 /**
  * What the clients of a case do (DESIGN.md "Clients"): each client runs one UIA operation of
  * ref 3.1, follows a flow, completes stages directly or in a browser on the fallback page, and
@@ -133,6 +135,26 @@ export const WORKLOADS = [
 export const WORKLOAD_NAMES = WORKLOADS.map((w) => w.name);
 export type WorkloadName = (typeof WORKLOADS)[number]['name'];
 export const DEFAULT_WORKLOAD: WorkloadName = 'mix';
+
+/** The servlet (models/synapse/endpoint-names.ts) each operation needs. */
+export const OPERATION_ENDPOINTS: Readonly<Record<Operation, EndpointName>> = {
+  register: 'register',
+  password: 'account-password',
+  deactivate: 'deactivate',
+  '3pid-add': 'threepid-add',
+  'delete-devices': 'delete-devices',
+  'delete-device': 'device-delete',
+  'cross-signing': 'cross-signing',
+  'login-token': 'login-token',
+};
+
+/** The workload's operations that a Synapse version has at all (login/get_token came in
+ * v1.69, ref 3.1); all of them when it has none (the user asked for exactly that). */
+export function operationsFor(workload: string, endpoints: Readonly<Record<EndpointName, string>>): readonly Operation[] {
+  const all = operationsOf(workload);
+  const present = all.filter((o) => endpoints[OPERATION_ENDPOINTS[o]] !== 'absent');
+  return present.length > 0 ? present : all;
+}
 
 export function operationsOf(workload: string): readonly Operation[] {
   const found = WORKLOADS.find((w) => w.name === workload);

@@ -80,8 +80,8 @@ describe('account operations (ref 3.1): the request each sends, with the access 
     expect(steps.map(line)).toEqual([
       'app POST /_matrix/client/r0/account/3pid/email/requestToken',
       'browser GET /_synapse/client/email/validate?sid=sid1&client_secret=secret-usera&token=tok1',
-      'app POST /_matrix/client/r0/account/3pid/add',
-      'app POST /_matrix/client/r0/account/3pid/add',
+      'app POST /_matrix/client/unstable/account/3pid/add',
+      'app POST /_matrix/client/unstable/account/3pid/add',
     ]);
     expect(steps[0]?.request.body).toEqual({ client_secret: 'secret-usera', email: 'usera@example.org', send_attempt: 1 });
     // Neither email request is about a UIA session (ref 5 #7512: the page shows nothing).
@@ -115,7 +115,7 @@ describe('registration stages (ref 1.5, 2.6)', () => {
   });
 
   it('SSO on the fallback page: the page, then the IdP\'s callback with its state, logged in as the client\'s own subject', () => {
-    const page = httpResponse(200, { page: 'sso-redirect', session: 'S', location: 'https://idp.example/authorize?client_id=x&state=ST%201' });
+    const page = httpResponse(200, { page: 'sso-confirm', stage: 'm.login.sso', session: 'S', redirect: 'https://idp.example/oauth2/authorize?client_id=x&state=ST%201' });
     const steps = http(drive(of('password', [START, { kind: 'fallback', stage: 'm.login.sso', loadsPage: false }, RESUBMIT]), (_s, i) => (i === 1 ? page : challenge('S'))));
     expect(steps.map((s) => [line(s), s.session, s.tags, s.request.userAgent])).toEqual([
       ['app POST /_matrix/client/r0/account/password', '', [], 'nheko/0.7'],
