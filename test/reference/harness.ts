@@ -17,7 +17,7 @@ import { synapseProcess, type SynapseProcessConfig } from '../../models/synapse/
 import { DEFAULT_CONFIG, type SynapseConfig } from '../../models/synapse/config.js';
 import { SynapseDatabase } from '../../models/synapse/database.js';
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
-import { FALLBACK_PATTERN, fallbackPath as fallbackPathOf, REGISTER_PATTERN } from '../../models/matrix/protocol.js';
+import { fallbackPath as fallbackPathOf, REGISTER_PATTERN } from '../../models/matrix/protocol.js';
 import { idpCallback } from '../../models/synapse/sso/idp.js';
 
 /** The client address and user agent every scenario request carries. */
@@ -242,19 +242,6 @@ export class Deployment {
       (sim as unknown as { stopped: boolean }).stopped = false;
     }
   }
-}
-
-/** `/register` and the fallback on the deployment's workers round-robin (the v1.12 docs pinned
- * both to one worker, ref 3.2). */
-export function registerAndFallbackTo(workers: readonly string[]): RoutingMap {
-  return {
-    rules: [
-      { path: REGISTER_PATTERN, pool: 'uia' },
-      { path: FALLBACK_PATTERN, pool: 'uia' },
-    ],
-    pools: { uia: { balancer: 'round-robin', upstreams: [...workers] } },
-    defaultUpstream: 'main',
-  };
 }
 
 export function deployment(options: DeploymentOptions): Deployment {
