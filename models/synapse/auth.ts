@@ -3,7 +3,6 @@ import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/htt
 import { matrixError, type AuthDict, type Flow, type UiaChallenge } from '../matrix/protocol.js';
 import type { SynapseContext } from './context.js';
 import { FACTS, resultTag } from './facts.js';
-import { EMAIL_LOGIN_ERROR_RERAISED } from './stages/email-identity.js';
 import { checkAuthDict, paramsFor, type StageVerdict } from './stages/index.js';
 
 export type UiAuthOutcome =
@@ -112,7 +111,7 @@ export function* checkUiAuth(
         ctx.fact(FACTS.stagePassed, sessionId, stage, [resultTag(verdict.result)]);
         yield* store.markStageComplete(sessionId, stage, verdict.result);
       }
-    } else if (stage === RERAISED_STAGE && EMAIL_LOGIN_ERROR_RERAISED[ctx.profile.name]) {
+    } else if (stage === RERAISED_STAGE && ctx.profile.emailLoginErrorReraised) {
       const { status, errcode, error } = verdict.loginError;
       return { kind: 'respond', response: httpResponse(status, matrixError(errcode, error)), sessionId, loginErrorEscaped: true };
     } else {

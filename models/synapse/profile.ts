@@ -60,6 +60,9 @@ export interface Profile {
   readonly requestUserId: boolean;
   /** ref 2.3 (#10142 v1.42), 2.10, 2.8: `m.login.registration_token` and its accounting. */
   readonly registrationTokens: boolean;
+  /** ref 2.2 step 4, 2.3 (#9265 v1.27), 2.10 (#9263): `check_auth` re-raised the email stage's
+   * LoginError (a bare 401, no flows) instead of merging it into the 401 (an old Riot workaround). */
+  readonly emailLoginErrorReraised: boolean;
   /** ref 2.3 (#15077 v1.79), 1.5, 3.1: MSC3967: no UIA for the first cross-signing upload or an
    * identical re-upload. */
   readonly crossSigningFirstUploadExempt: boolean;
@@ -113,6 +116,7 @@ const PROFILE_1_8: Profile = {
   onlyUsableTypes: false,
   requestUserId: false,
   registrationTokens: false,
+  emailLoginErrorReraised: true,
   crossSigningFirstUploadExempt: false,
   registeredUserId: 'idempotent-racy',
   bodyValidation: 'assert-params',
@@ -164,6 +168,7 @@ const PROFILE_HEAD: Profile = {
   onlyUsableTypes: true,
   requestUserId: true,
   registrationTokens: true,
+  emailLoginErrorReraised: false,
   crossSigningFirstUploadExempt: true,
   bodyValidation: 'pydantic',
 };
@@ -203,6 +208,7 @@ export const SWITCHES: readonly { readonly key: Exclude<keyof Profile, 'name' | 
   { key: 'onlyUsableTypes', ref: '2.3 v1.25, 2.5' },
   { key: 'requestUserId', ref: '2.3 #9081, 2.10' },
   { key: 'registrationTokens', ref: '2.3 #10142, 2.8, 2.10' },
+  { key: 'emailLoginErrorReraised', ref: '2.2 step 4, 2.3 #9265, 2.10 #9263' },
   { key: 'crossSigningFirstUploadExempt', ref: '2.3 #15077, 1.5, 3.1' },
   { key: 'registeredUserId', ref: '2.10 #649 #5450' },
   { key: 'bodyValidation', ref: '3.1 servlets [code-reading, not in ref]' },

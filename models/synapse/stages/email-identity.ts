@@ -3,7 +3,6 @@ import type { AuthDict } from '../../matrix/protocol.js';
 import type { ThreepidValidationCommand, ThreepidValidationRow } from '../../stores/threepid-validation-table.js';
 import type { SynapseConfig } from '../config.js';
 import type { SynapseContext } from '../context.js';
-import type { ProfileName } from '../profile.js';
 import { loginError, passed, synapseError, type StageVerdict } from './types.js';
 
 /** What the stage stores (ref 1.5). */
@@ -42,11 +41,3 @@ export function* checkEmailIdentity(ctx: SynapseContext, config: SynapseConfig, 
   const result: ValidatedThreepid = { medium: row.medium, address: row.address, validated_at: row.validatedAtMs, threepid_creds: creds };
   return passed(result);
 }
-
-/**
- * ref 2.2 step 4, 2.3 (#9265, v1.27): before v1.27 `check_auth` re-raised the email stage's
- * LoginError instead of merging it into the 401 (an old Riot workaround), so the 401 had no
- * flows and registration's hash-storing handler never ran (#9263). Per profile: 1.8 to 1.13 have
- * it, head does not.
- */
-export const EMAIL_LOGIN_ERROR_RERAISED: Readonly<Record<ProfileName, boolean>> = { '1.8': true, '1.12': true, '1.13': true, head: false };
