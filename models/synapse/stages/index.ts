@@ -23,13 +23,22 @@ export type CheckerStage = 'm.login.dummy' | 'm.login.terms' | 'm.login.recaptch
  */
 export function enabledCheckers(ctx: Pick<SynapseContext, 'config' | 'profile'>): ReadonlySet<CheckerStage> {
   const { config, profile } = ctx;
+  let known = enabledCache.get(config);
+  if (known === undefined) enabledCache.set(config, (known = {}));
+  const key = profile.registrationTokens ? 'tokens' : 'noTokens';
+  const cached = known[key];
+  if (cached !== undefined) return cached;
   const enabled = new Set<CheckerStage>(['m.login.dummy', 'm.login.terms']);
   if (config.captcha.privateKeySet) enabled.add('m.login.recaptcha');
   if (config.email.enabled) enabled.add('m.login.email.identity');
   const tokens = config.registration.registrationRequiresToken || config.registration.enableRegistrationToken3pidBypass;
   if (tokens && profile.registrationTokens) enabled.add('m.login.registration_token');
+  known[key] = enabled;
   return enabled;
 }
+
+/** Per config object (the hot loop asks on every stage check). */
+const enabledCache = new WeakMap<SynapseConfig, { tokens?: ReadonlySet<CheckerStage>; noTokens?: ReadonlySet<CheckerStage> }>();
 
 /**
  * `_check_auth_dict` (ref 2.4 step 6): the enabled checker for `auth.type`, otherwise the login
