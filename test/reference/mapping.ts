@@ -9,7 +9,15 @@ export type MappingEntry =
    * model does not (yet) do what the source asserts: the scenario is an `it.fails(...)` (it turns
    * red the day the model is fixed, to be flipped back to `it`), and `deviation` says what
    * differs (the finding, also in /work/brief/notes-for-<owner>.md). */
-  | { readonly kind: 'scenario'; readonly file: string; readonly test: string; readonly profile: ProfileName; readonly deviation?: string }
+  | {
+      readonly kind: 'scenario';
+      readonly file: string;
+      readonly test: string;
+      readonly profile: ProfileName;
+      readonly deviation?: string;
+      /** What the scenario replays differently from its source, and why (e.g. no /login). */
+      readonly note?: string;
+    }
   /** `test` is an `it.todo(...)` in `file` until the model has `missing`. */
   | { readonly kind: 'pending'; readonly file: string; readonly test: string; readonly profile: ProfileName; readonly missing: string }
   | { readonly kind: 'exclusion'; readonly reason: string };
@@ -26,6 +34,7 @@ const SYTEST_UIA = 'tests/10apidoc/13ui-auth.pl';
 const SYTEST_REGISTER = 'tests/11register.pl';
 
 const scenario = (file: string, test: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'scenario', file, test, profile });
+const adapted = (file: string, test: string, note: string): MappingEntry => ({ kind: 'scenario', file, test, profile: 'head', note });
 const deviating = (file: string, test: string, deviation: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'scenario', file, test, profile, deviation });
 const pending = (file: string, test: string, missing: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'pending', file, test, profile, missing });
 const exclusion = (reason: string): MappingEntry => ({ kind: 'exclusion', reason });
@@ -33,7 +42,11 @@ const exclusion = (reason: string): MappingEntry => ({ kind: 'exclusion', reason
 // Known deviations of the model from the source's assertions (findings, see deviating()).
 const NO_HOME_SERVER = 'the /register success body has no `home_server` key (SyTest assert_json_keys user_id home_server access_token; the det_data of test_POST_user_valid)';
 const TERMS_POLICY_KEY =
-  'the m.login.terms params key the policy by `user_consent.policy_name` ("My Cool Privacy Policy"); Synapse always keys it `privacy_policy` and shows policy_name only as `en.name` (ref 1.5)';
+  'the model keys the m.login.terms policy by `user_consent.policy_name` ("My Cool Privacy Policy"); Synapse always keys it `privacy_policy` and shows policy_name only as `en.name` (ref 1.5)';
+
+const NO_REPLICATION_SECRET = 'the replication secret the test varies is not simulated; the two-step registration on a worker is replayed';
+const NO_LOGIN = 'POST /login is not simulated: logging in afterwards is checked on the account row (password hash, deactivated)';
+const OVER_OIDC = 'replayed over OIDC: CAS is not simulated (the UIA steps are the same: fallback page, IdP, callback carrying the session)';
 
 const CLASS = 'a test class: its UIA tests are mapped one by one';
 const PROVIDER_MODULES =
@@ -75,12 +88,12 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${SHARD}::test_register_single_worker`]: scenario('test_client_reader_shard.test.ts', 'test_register_single_worker'),
   [`${SHARD}::test_register_multi_worker`]: scenario('test_client_reader_shard.test.ts', 'test_register_multi_worker'),
   [`${REPLICATION}::WorkerAuthenticationTestCase`]: exclusion(CLASS),
-  [`${REPLICATION}::test_no_auth`]: scenario('replication_test_auth.test.ts', 'test_no_auth'),
+  [`${REPLICATION}::test_no_auth`]: adapted('replication_test_auth.test.ts', 'test_no_auth', NO_REPLICATION_SECRET),
   [`${REPLICATION}::test_missing_auth`]: exclusion(
     "the replication HTTP secret between a worker and main (500 when the worker lacks it) is not simulated: the model's workers write the UI-auth tables and users directly (ref 2.7), with no replication HTTP call",
   ),
   [`${REPLICATION}::test_unauthorized`]: exclusion('the replication HTTP secret (500 on a wrong one) is not simulated (see test_missing_auth)'),
-  [`${REPLICATION}::test_authorized`]: scenario('replication_test_auth.test.ts', 'test_authorized'),
+  [`${REPLICATION}::test_authorized`]: adapted('replication_test_auth.test.ts', 'test_authorized', NO_REPLICATION_SECRET),
 
   // ---- ref 4.3, tests/rest/client/test_register.py ----
   [`${REGISTER}::test_POST_user_valid`]: deviating('test_register.test.ts', 'test_POST_user_valid', NO_HOME_SERVER),
@@ -94,7 +107,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${REGISTER}::test_POST_registration_token_expiry`]: scenario('test_register.test.ts', 'test_POST_registration_token_expiry'),
   [`${REGISTER}::test_POST_registration_token_session_expiry`]: scenario('test_register.test.ts', 'test_POST_registration_token_session_expiry'),
   [`${REGISTER}::test_POST_registration_token_session_expiry_deleted_token`]: scenario('test_register.test.ts', 'test_POST_registration_token_session_expiry_deleted_token'),
-  [`${REGISTER}::test_advertised_flows*`]: scenario('test_register.test.ts', 'test_advertised_flows*'),
+  [`${REGISTER}::test_advertised_flows*`]: adapted('test_register.test.ts', 'test_advertised_flows*', 'the msisdn flows of test_advertised_flows_captcha_and_terms_and_3pids are left out: msisdn is not simulated'),
 
   // ---- ref 4.4 ----
   ['tests/test_terms_auth.py::test_ui_auth']: deviating('test_terms_auth.test.ts', 'test_ui_auth', TERMS_POLICY_KEY),
@@ -108,18 +121,18 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
     'asserts that a module callback (get_username_for_registration) runs only once UIA completes; module callbacks are not simulated. Its UIA steps (401, then dummy + session -> 200) are test_register_single_worker',
   ),
   [`${PROVIDERS}::test_displayname_uia`]: exclusion('a module callback (get_displayname_for_registration), not simulated; see test_username_uia'),
-  [`${ACCOUNT}::test_basic_password_reset`]: scenario('test_account.test.ts', 'test_basic_password_reset'),
+  [`${ACCOUNT}::test_basic_password_reset`]: adapted('test_account.test.ts', 'test_basic_password_reset', 'the validated threepid session that requestToken and the link leave behind is written into the database (no password-reset requestToken handler yet); logging in is checked on the password hash'),
   [`${ACCOUNT}::test_cant_add_email_without_clicking_link`]: scenario('test_account.test.ts', 'test_cant_add_email_without_clicking_link'),
   ['tests/rest/client/test_keys.py::test_device_signing_with_uia']: scenario('test_keys.test.ts', 'test_device_signing_with_uia'),
   [`${LOGIN_TOKEN}::test_require_auth`]: scenario('test_login_token_request.test.ts', 'test_require_auth'),
-  [`${LOGIN_TOKEN}::test_uia_on`]: scenario('test_login_token_request.test.ts', 'test_uia_on'),
-  [`${LOGIN_TOKEN}::test_uia_off`]: scenario('test_login_token_request.test.ts', 'test_uia_off'),
+  [`${LOGIN_TOKEN}::test_uia_on`]: adapted('test_login_token_request.test.ts', 'test_uia_on', 'stops at the issued login token: POST /login m.login.token is not simulated'),
+  [`${LOGIN_TOKEN}::test_uia_off`]: adapted('test_login_token_request.test.ts', 'test_uia_off', 'stops at the issued login token: POST /login m.login.token is not simulated'),
 
   // ---- ref 4.5, Complement ----
-  ['tests/csapi/apidoc_device_management_test.go::DELETE /device/{deviceId}']: scenario('complement_apidoc_device_management.test.ts', 'DELETE /device/{deviceId}'),
+  ['tests/csapi/apidoc_device_management_test.go::DELETE /device/{deviceId}']: adapted('complement_apidoc_device_management.test.ts', 'DELETE /device/{deviceId}', 'the deleted token is tried on GET /devices/{id} instead of /sync (not simulated); both authenticate the same way'),
   ['tests/csapi/apidoc_device_management_test.go::…requires UI auth user to match device owner']: scenario('complement_apidoc_device_management.test.ts', '…requires UI auth user to match device owner'),
-  ['tests/csapi/account_deactivate_test.go::*']: scenario('complement_account_deactivate.test.ts', 'account_deactivate_test.go'),
-  ['tests/csapi/account_change_password_test.go::*']: scenario('complement_account_change_password.test.ts', 'account_change_password_test.go'),
+  ['tests/csapi/account_deactivate_test.go::*']: adapted('complement_account_deactivate.test.ts', 'account_deactivate_test.go', NO_LOGIN),
+  ['tests/csapi/account_change_password_test.go::*']: adapted('complement_account_change_password.test.ts', 'account_change_password_test.go', NO_LOGIN),
   ['tests/csapi/apidoc_register_test.go::*']: scenario('complement_apidoc_register.test.ts', 'POST {} returns 401 with flows; one-shot dummy registrations'),
   ['tests/csapi/apidoc_register_test.go::Registration accepts non-ascii passwords']: scenario('complement_apidoc_register.test.ts', 'Registration accepts non-ascii passwords'),
   ['tests/msc3967/msc3967_test.go::*']: scenario('complement_msc3967.test.ts', 'msc3967_test.go'),
@@ -131,9 +144,9 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   ),
 
   // ---- ref 4.6, SyTest ----
-  [`${SYTEST_UIA}::Interactive authentication types include SSO`]: scenario('sytest_13ui-auth.test.ts', 'Interactive authentication types include SSO'),
-  [`${SYTEST_UIA}::Can perform interactive authentication with SSO`]: scenario('sytest_13ui-auth.test.ts', 'Can perform interactive authentication with SSO'),
-  [`${SYTEST_UIA}::The user must be consistent through an interactive authentication session with SSO`]: scenario('sytest_13ui-auth.test.ts', 'The user must be consistent through an interactive authentication session with SSO'),
+  [`${SYTEST_UIA}::Interactive authentication types include SSO`]: adapted('sytest_13ui-auth.test.ts', 'Interactive authentication types include SSO', OVER_OIDC),
+  [`${SYTEST_UIA}::Can perform interactive authentication with SSO`]: adapted('sytest_13ui-auth.test.ts', 'Can perform interactive authentication with SSO', OVER_OIDC),
+  [`${SYTEST_UIA}::The user must be consistent through an interactive authentication session with SSO`]: adapted('sytest_13ui-auth.test.ts', 'The user must be consistent through an interactive authentication session with SSO', OVER_OIDC),
   [`${SYTEST_UIA}::The operation must be consistent through an interactive authentication session`]: scenario('sytest_13ui-auth.test.ts', 'The operation must be consistent through an interactive authentication session'),
   [`${SYTEST_REGISTER}::registration is idempotent, without/with username specified`]: deviating('sytest_11register.test.ts', 'registration is idempotent, without/with username specified', NO_HOME_SERVER),
   [`${SYTEST_REGISTER}::registration remembers parameters`]: deviating('sytest_11register.test.ts', 'registration remembers parameters', NO_HOME_SERVER),
