@@ -56,6 +56,10 @@ export interface Profile {
   /** ref 2.3 (0bac276890 v1.25), 2.5: offer only the types this user can use (password if it
    * has a hash, sso if it has an external ID); before, every supported type to every user. */
   readonly onlyUsableTypes: boolean;
+  /** ref 1.5, 2.6: `m.login.sso` in `validate_user_via_ui_auth` and its fallback. Added by
+   * #7102 (SAML) in v1.13.0 as part of #5667 [not in the ref's tables: Synapse changelog]; 1.8 and
+   * 1.12 offer only the password. */
+  readonly ssoUiAuth: boolean;
   /** ref 2.3 (#9081 v1.26), 2.10: `request_user_id` stored in new validate-user sessions. */
   readonly requestUserId: boolean;
   /** ref 2.3 (#10142 v1.42), 2.10, 2.8: `m.login.registration_token` and its accounting. */
@@ -114,6 +118,7 @@ const PROFILE_1_8: Profile = {
   sessionTimeout: 'unsupported',
   identifierDicts: false,
   onlyUsableTypes: false,
+  ssoUiAuth: false,
   requestUserId: false,
   registrationTokens: false,
   emailLoginErrorReraised: true,
@@ -139,6 +144,7 @@ const PROFILE_1_13: Profile = {
   // work with every profile.
   unstableOnly: ['cross-signing'],
   registrationPasswordHash: 'hash-clientdict',
+  ssoUiAuth: true,
 };
 
 const PROFILE_HEAD: Profile = {
@@ -206,6 +212,7 @@ export const SWITCHES: readonly { readonly key: Exclude<keyof Profile, 'name' | 
   { key: 'sessionTimeout', ref: '2.5, 2.12 #8970 #10184' },
   { key: 'identifierDicts', ref: '2.3 #8848' },
   { key: 'onlyUsableTypes', ref: '2.3 v1.25, 2.5' },
+  { key: 'ssoUiAuth', ref: '1.5, 2.6; #7102 v1.13 [not in ref tables]' },
   { key: 'requestUserId', ref: '2.3 #9081, 2.10' },
   { key: 'registrationTokens', ref: '2.3 #10142, 2.8, 2.10' },
   { key: 'emailLoginErrorReraised', ref: '2.2 step 4, 2.3 #9265, 2.10 #9263' },

@@ -114,12 +114,13 @@ export function* validateUserViaUiAuth(
  * One single-stage flow per type the user may use (ref 2.5 `_get_available_ui_auth_types`):
  * from v1.25 password only if local password re-auth is on and the user has a hash, sso only if
  * it has an external ID; before, every supported type for everyone (password when enabled, sso
- * when an IdP is configured). Synapse builds a set (order not guaranteed); here password first.
+ * when an IdP is configured and the version has SSO UIA, v1.13+). Synapse builds a set (order not
+ * guaranteed); here password first.
  */
 export function* availableFlows(ctx: SynapseContext, userId: string): Task<readonly Flow[]> {
   const { passwordConfig, sso } = ctx.config;
   const passwordForReauth = passwordConfig.enabled !== false && passwordConfig.localdbEnabled;
-  const ssoConfigured = sso.oidcProviders.length > 0 || sso.samlEnabled;
+  const ssoConfigured = ctx.profile.ssoUiAuth && (sso.oidcProviders.length > 0 || sso.samlEnabled);
   let password = passwordForReauth;
   let ssoOffered = ssoConfigured;
   if (ctx.profile.onlyUsableTypes) {

@@ -93,6 +93,10 @@ describe('profiles', () => {
     });
   });
 
+  it('#7102 (v1.13): SSO UIA from 1.13', () => {
+    expect(PROFILE_NAMES.map((p) => PROFILES[p].ssoUiAuth)).toEqual([false, false, true, true]);
+  });
+
   it('ref 2.3 #7689: 1.13 compares the URI only; head the URI and the method', () => {
     expect(PROFILES['1.13'].bindingComparesMethod).toBe(false);
     expect(PROFILES.head.bindingComparesMethod).toBe(true);

@@ -19,10 +19,11 @@ describe('validate_user_via_ui_auth', () => {
     expect(both).toContainEqual({ stages: ['m.login.sso'] });
   });
 
-  it('ref 2.3: before v1.25 every supported type for everyone (an SSO-only user is offered password too)', () => {
-    for (const profile of ['1.8', '1.13'] as const) {
-      const flows = body(accountsProcess(profile, { seeds: [SSO_ONLY] }).serve(del({})))['flows'];
-      expect(flows).toEqual([{ stages: ['m.login.password'] }, { stages: ['m.login.sso'] }]);
+  it('ref 2.3: before v1.25 every supported type for everyone (an SSO-only user is offered password too); no SSO UIA before v1.13', () => {
+    const flows = body(accountsProcess('1.13', { seeds: [SSO_ONLY] }).serve(del({})))['flows'];
+    expect(flows).toEqual([{ stages: ['m.login.password'] }, { stages: ['m.login.sso'] }]);
+    for (const profile of ['1.8', '1.12'] as const) {
+      expect(body(accountsProcess(profile, { seeds: [SSO_ONLY] }).serve(del({})))['flows']).toEqual([{ stages: ['m.login.password'] }]);
     }
   });
 
