@@ -13,8 +13,8 @@ const KEY_TYPES = ['master_key', 'self_signing_key', 'user_signing_key'] as cons
 
 /**
  * `POST /keys/device_signing/upload` (`SigningKeyUploadServlet`, ref 3.1): always prompts, except
- * (MSC3967, v1.79, ref 1.5, 4.5) when the user has no master key yet or re-uploads exactly the
- * keys it has; replacing a key or adding one needs UIA.
+ * (MSC3967, v1.79, ref 1.5, 4.5) when the user has no master key yet, and an identical re-upload
+ * is a 200 no-op; replacing a key or adding one needs UIA.
  */
 export function* handleCrossSigningUpload(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowed();
@@ -28,8 +28,11 @@ export function* handleCrossSigningUpload(ctx: SynapseContext, request: HttpRequ
   let exempt = false;
   if (ctx.profile.crossSigningFirstUploadExempt) {
     const existing = yield* accountsCall<Readonly<Record<string, string>>>(ctx, { op: 'accounts.crossSigningKeys', userId: requester.userId });
-    const identical = Object.keys(uploaded).every((type) => existing[type] === uploaded[type]);
-    exempt = existing['master_key'] === undefined || identical;
+    // "Resending exactly the same keys should just 200 OK without doing a UIA prompt": a no-op,
+    // no operation runs.
+    if (Object.keys(uploaded).every((type) => existing[type] === uploaded[type])) return httpResponse(200, {});
+    // First-time setup (no master key yet) needs no UIA (MSC3967).
+    exempt = existing['master_key'] === undefined;
   }
   let sessionId: string | undefined;
   let authenticated = requester.userId;
