@@ -84,6 +84,8 @@ export interface MatrixErrorBody {
 
 export interface RegisterSuccess {
   readonly user_id: string;
+  /** The server name (deprecated in the spec, still sent by Synapse; SyTest asserts it). */
+  readonly home_server: string;
   readonly access_token: string;
   readonly device_id: string;
 }

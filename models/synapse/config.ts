@@ -93,7 +93,7 @@ export const DEFAULT_CONFIG: SynapseConfig = {
   // The public key of test_auth.py's FallbackAuthTests (ref 4.1).
   captcha: { enableRegistrationCaptcha: true, publicKey: 'brokencake', privateKeySet: true },
   // test_terms_auth.py's policy (ref 4.4).
-  consent: { requireAtRegistration: true, policyName: 'privacy_policy', policyVersion: '1.0', policyUrl: 'https://example.org/_matrix/consent?v=1.0' },
+  consent: { requireAtRegistration: true, policyName: 'Privacy Policy', policyVersion: '1.0', policyUrl: 'https://example.org/_matrix/consent?v=1.0' },
   email: { enabled: true, validationTokenLifetimeMs: 60 * 60 * 1000 },
   uiAuth: { sessionTimeoutMs: 0 },
   passwordConfig: { enabled: true, localdbEnabled: true },

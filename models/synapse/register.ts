@@ -99,6 +99,6 @@ export function* handleRegister(ctx: SynapseContext, request: HttpRequest): Task
   const deviceId = typeof requested === 'string' && requested !== '' ? requested : ctx.rng.letters(10).toUpperCase();
   const accessToken = `syt_${ctx.rng.letters(20)}`;
   yield* db<boolean>(ctx, { op: 'accounts.issueToken', userId, deviceId, accessToken, nowMs: ctx.nowMs() });
-  const success: RegisterSuccess = { user_id: userId, access_token: accessToken, device_id: deviceId };
+  const success: RegisterSuccess = { user_id: userId, home_server: ctx.serverName, access_token: accessToken, device_id: deviceId };
   return httpResponse(200, success);
 }

@@ -40,10 +40,6 @@ const pending = (file: string, test: string, missing: string, profile: ProfileNa
 const exclusion = (reason: string): MappingEntry => ({ kind: 'exclusion', reason });
 
 // Known deviations of the model from the source's assertions (findings, see deviating()).
-const NO_HOME_SERVER = 'the /register success body has no `home_server` key (SyTest assert_json_keys user_id home_server access_token; the det_data of test_POST_user_valid)';
-const TERMS_POLICY_KEY =
-  'the model keys the m.login.terms policy by `user_consent.policy_name` ("My Cool Privacy Policy"); Synapse always keys it `privacy_policy` and shows policy_name only as `en.name` (ref 1.5)';
-
 const NO_REPLICATION_SECRET = 'the replication secret the test varies is not simulated; the two-step registration on a worker is replayed';
 const NO_LOGIN = 'POST /login is not simulated: logging in afterwards is checked on the account row (password hash, deactivated)';
 const OVER_OIDC = 'replayed over OIDC: CAS is not simulated (the UIA steps are the same: fallback page, IdP, callback carrying the session)';
@@ -96,12 +92,12 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${REPLICATION}::test_authorized`]: adapted('replication_test_auth.test.ts', 'test_authorized', NO_REPLICATION_SECRET),
 
   // ---- ref 4.3, tests/rest/client/test_register.py ----
-  [`${REGISTER}::test_POST_user_valid`]: deviating('test_register.test.ts', 'test_POST_user_valid', NO_HOME_SERVER),
+  [`${REGISTER}::test_POST_user_valid`]: scenario('test_register.test.ts', 'test_POST_user_valid'),
   [`${REGISTER}::test_POST_disabled_registration`]: scenario('test_register.test.ts', 'test_POST_disabled_registration'),
   [`${REGISTER}::test_POST_ratelimiting`]: exclusion(
     'the registration ratelimiter (rc_registration, checked before UIA, ref 2.11 step 1) is not simulated; it limits requests, not UIA sessions',
   ),
-  [`${REGISTER}::test_POST_registration_requires_token`]: deviating('test_register.test.ts', 'test_POST_registration_requires_token', NO_HOME_SERVER),
+  [`${REGISTER}::test_POST_registration_requires_token`]: scenario('test_register.test.ts', 'test_POST_registration_requires_token'),
   [`${REGISTER}::test_POST_registration_token_invalid`]: scenario('test_register.test.ts', 'test_POST_registration_token_invalid'),
   [`${REGISTER}::test_POST_registration_token_limit_uses`]: scenario('test_register.test.ts', 'test_POST_registration_token_limit_uses'),
   [`${REGISTER}::test_POST_registration_token_expiry`]: scenario('test_register.test.ts', 'test_POST_registration_token_expiry'),
@@ -110,7 +106,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${REGISTER}::test_advertised_flows*`]: adapted('test_register.test.ts', 'test_advertised_flows*', 'the msisdn flows of test_advertised_flows_captcha_and_terms_and_3pids are left out: msisdn is not simulated'),
 
   // ---- ref 4.4 ----
-  ['tests/test_terms_auth.py::test_ui_auth']: deviating('test_terms_auth.test.ts', 'test_ui_auth', TERMS_POLICY_KEY),
+  ['tests/test_terms_auth.py::test_ui_auth']: scenario('test_terms_auth.test.ts', 'test_ui_auth'),
   [`${PROVIDERS}::test_password_only_auth_provider_ui_auth`]: exclusion(PROVIDER_MODULES),
   [`${PROVIDERS}::test_password_only_auth_provider_ui_auth_legacy`]: exclusion(PROVIDER_MODULES),
   [`${PROVIDERS}::test_local_user_fallback_ui_auth`]: exclusion(PROVIDER_MODULES),
@@ -148,8 +144,8 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${SYTEST_UIA}::Can perform interactive authentication with SSO`]: adapted('sytest_13ui-auth.test.ts', 'Can perform interactive authentication with SSO', OVER_OIDC),
   [`${SYTEST_UIA}::The user must be consistent through an interactive authentication session with SSO`]: adapted('sytest_13ui-auth.test.ts', 'The user must be consistent through an interactive authentication session with SSO', OVER_OIDC),
   [`${SYTEST_UIA}::The operation must be consistent through an interactive authentication session`]: scenario('sytest_13ui-auth.test.ts', 'The operation must be consistent through an interactive authentication session'),
-  [`${SYTEST_REGISTER}::registration is idempotent, without/with username specified`]: deviating('sytest_11register.test.ts', 'registration is idempotent, without/with username specified', NO_HOME_SERVER),
-  [`${SYTEST_REGISTER}::registration remembers parameters`]: deviating('sytest_11register.test.ts', 'registration remembers parameters', NO_HOME_SERVER),
+  [`${SYTEST_REGISTER}::registration is idempotent, without/with username specified`]: scenario('sytest_11register.test.ts', 'registration is idempotent, without/with username specified'),
+  [`${SYTEST_REGISTER}::registration remembers parameters`]: scenario('sytest_11register.test.ts', 'registration remembers parameters'),
   [`${SYTEST_REGISTER}::Register with a recaptcha`]: scenario('sytest_11register.test.ts', 'Register with a recaptcha'),
-  [`${SYTEST_REGISTER}::Can register using an email address`]: deviating('sytest_11register.test.ts', 'Can register using an email address', NO_HOME_SERVER),
+  [`${SYTEST_REGISTER}::Can register using an email address`]: scenario('sytest_11register.test.ts', 'Can register using an email address'),
 };

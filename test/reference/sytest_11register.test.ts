@@ -30,7 +30,7 @@ describe('11register.pl', () => {
   });
 
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('registration is idempotent, without/with username specified', () => {
+  it('registration is idempotent, without/with username specified', () => {
     for (const username of [undefined, 'idempotent-user']) {
       const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
       const params = username === undefined ? { password: 's3kr1t' } : { username, password: 's3kr1t' };
@@ -53,7 +53,7 @@ describe('11register.pl', () => {
   });
 
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('registration remembers parameters', () => {
+  it('registration remembers parameters', () => {
     const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
     const first = hs.send('main', post(REGISTER_PATH, { username: 'remembers', password: 's3kr1t', device_id: 'xyzzy', initial_device_display_name: 'display_name' }));
     expect(first.status).toBe(401);
@@ -70,7 +70,7 @@ describe('11register.pl', () => {
   });
 
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('Can register using an email address', () => {
+  it('Can register using an email address', () => {
     const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
     const params = { username: 'email-user', password: 'noobers3kr1t', device_id: 'xyzzy' };
     const first = hs.send('main', post(REGISTER_PATH, params));

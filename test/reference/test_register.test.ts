@@ -41,7 +41,7 @@ function expectFlows(reply: Reply, expected: readonly (readonly string[])[]): vo
 
 describe('RegisterRestServletTestCase', () => {
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('test_POST_user_valid', () => {
+  it('test_POST_user_valid', () => {
     const hs = hsWith(SYNAPSE_TEST_CONFIG);
     // One request, `auth: {type: m.login.dummy}` and no session (ref 2.11: creates and finishes
     // a session at once).
@@ -61,7 +61,7 @@ describe('RegisterRestServletTestCase', () => {
   });
 
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('test_POST_registration_requires_token', () => {
+  it('test_POST_registration_requires_token', () => {
     const hs = hsWith(REQUIRES_TOKEN);
     insertToken(hs, null, null);
     const params: Record<string, unknown> = { username: 'kermit', password: 'monkey', device_id: 'frogfone' };

@@ -12,7 +12,7 @@ const TERMS_CONFIG = withConfig(
 
 describe('TermsTestCase', () => {
   // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
-  it.fails('test_ui_auth', () => {
+  it('test_ui_auth', () => {
     const hs = deployment({ profile: 'head', config: TERMS_CONFIG });
     const requestData = { username: 'kermit', password: 'monkey' };
     const channel = hs.send('main', post(REGISTER_PATH, requestData));
