@@ -5,8 +5,7 @@ import { EMAIL_VALIDATE_PATH, REGISTER_EMAIL_REQUEST_TOKEN_PATH, REGISTER_PATH }
 import { SYTEST_CONFIG } from './configs.js';
 import { deployment, flowsOf, get, post, sessionOf, type Reply } from './harness.js';
 
-/** The `home_server` key assert_json_keys asks for in every 200 of /register, checked last so
- * that a test's other assertions run even while the model lacks it (a known deviation). */
+/** The `home_server` key assert_json_keys asks for in every 200 of /register. */
 function expectHomeServer(...replies: Reply[]): void {
   for (const reply of replies) expect(reply.body['home_server'], `home_server in ${JSON.stringify(reply.body)}`).toBe('test');
 }
@@ -29,7 +28,6 @@ describe('11register.pl', () => {
     expect(reply.body['completed']).toEqual(['m.login.recaptcha']);
   });
 
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('registration is idempotent, without/with username specified', () => {
     for (const username of [undefined, 'idempotent-user']) {
       const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
@@ -52,7 +50,6 @@ describe('11register.pl', () => {
     }
   });
 
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('registration remembers parameters', () => {
     const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
     const first = hs.send('main', post(REGISTER_PATH, { username: 'remembers', password: 's3kr1t', device_id: 'xyzzy', initial_device_display_name: 'display_name' }));
@@ -69,7 +66,6 @@ describe('11register.pl', () => {
     expectHomeServer(done);
   });
 
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('Can register using an email address', () => {
     const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
     const params = { username: 'email-user', password: 'noobers3kr1t', device_id: 'xyzzy' };

@@ -40,14 +40,13 @@ function expectFlows(reply: Reply, expected: readonly (readonly string[])[]): vo
 }
 
 describe('RegisterRestServletTestCase', () => {
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('test_POST_user_valid', () => {
     const hs = hsWith(SYNAPSE_TEST_CONFIG);
     // One request, `auth: {type: m.login.dummy}` and no session (ref 2.11: creates and finishes
     // a session at once).
     const channel = registerOn(hs, { username: 'kermit', password: 'monkey', device_id: 'frogfone', auth: { type: 'm.login.dummy' } });
     expect(channel.status).toBe(200);
-    // det_data.items() <= channel.json_body.items() (home_server last: a known deviation)
+    // det_data.items() <= channel.json_body.items() (home_server included)
     expect(channel.body).toMatchObject({ user_id: '@kermit:test', device_id: 'frogfone' });
     expect(channel.body).toMatchObject({ home_server: 'test' });
   });
@@ -60,7 +59,6 @@ describe('RegisterRestServletTestCase', () => {
     expect(channel.body['errcode']).toBe('M_FORBIDDEN');
   });
 
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('test_POST_registration_requires_token', () => {
     const hs = hsWith(REQUIRES_TOKEN);
     insertToken(hs, null, null);

@@ -11,7 +11,6 @@ const TERMS_CONFIG = withConfig(
 );
 
 describe('TermsTestCase', () => {
-  // Known deviation (mapping.ts): the model fails this today; flip back to it() once fixed.
   it('test_ui_auth', () => {
     const hs = deployment({ profile: 'head', config: TERMS_CONFIG });
     const requestData = { username: 'kermit', password: 'monkey' };
