@@ -77,7 +77,7 @@ describe('RegisterRestServletTestCase', () => {
     // "Check the `completed` counter has been incremented and pending is 0"
     expect(tokenRow(hs).completed).toBe(1);
     expect(tokenRow(hs).pending).toBe(0);
-    // det_data.items() <= channel.json_body.items() (checked last: home_server is a known deviation)
+    // det_data.items() <= channel.json_body.items()
     expect(done.body).toMatchObject({ user_id: '@kermit:test', device_id: 'frogfone' });
     expect(done.body).toMatchObject({ home_server: 'test' });
   });

@@ -32,7 +32,7 @@ describe('TermsTestCase', () => {
     expect(typeof done.body['user_id']).toBe('string');
     expect(typeof done.body['access_token']).toBe('string');
     expect(typeof done.body['device_id']).toBe('string');
-    // params.items() <= expected_params.items() (checked last: the policy key is a known deviation)
+    // params.items() <= expected_params.items()
     expect(channel.body['params']).toEqual({
       'm.login.terms': {
         policies: { privacy_policy: { en: { name: 'My Cool Privacy Policy', url: 'https://example.org/_matrix/consent?v=1.0' }, version: '1.0' } },
