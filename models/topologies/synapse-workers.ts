@@ -7,7 +7,9 @@ import {
   DEVICE_SIGNING_UPLOAD_PATTERN,
   FALLBACK_PATTERN,
   LOGIN_GET_TOKEN_PATTERN,
+  OIDC_CALLBACK_PATTERN,
   REGISTER_PATTERN,
+  SAML_CALLBACK_PATTERN,
   THREEPID_ADD_PATTERN,
 } from '../matrix/protocol.js';
 
@@ -83,10 +85,15 @@ export const UIA_PATTERNS: readonly string[] = [
   LOGIN_GET_TOKEN_PATTERN,
 ];
 
-/** Every UIA path to one pool over every process, which must then mount everything. */
+/** The SSO callbacks complete a UIA stage (ref 2.6): a deployment that pins UIA to a process
+ * pins them too (the same browser comes back from the IdP). */
+export const SSO_CALLBACK_PATTERNS: readonly string[] = [OIDC_CALLBACK_PATTERN, SAML_CALLBACK_PATTERN];
+
+/** Every UIA path (and the SSO callbacks) to one pool over every process, which must then mount
+ * everything. */
 function everyUiaPathTo(pool: Pool): RoutingMap {
   return {
-    rules: UIA_PATTERNS.map((path) => ({ path, pool: 'uia' })),
+    rules: [...UIA_PATTERNS, ...SSO_CALLBACK_PATTERNS].map((path) => ({ path, pool: 'uia' })),
     pools: { uia: pool },
     defaultUpstream: MAIN,
   };
