@@ -2,6 +2,7 @@ import type { Task } from '../../src/effects.js';
 import type { HttpRequest, HttpResponse } from '../../src/http.js';
 import {
   ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATTERN,
+  ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATTERN,
   EMAIL_VALIDATE_PATTERN,
   OIDC_CALLBACK_PATTERN,
   REGISTER_EMAIL_REQUEST_TOKEN_PATTERN,
@@ -23,8 +24,9 @@ interface StageServlet {
 }
 
 const SERVLETS: readonly StageServlet[] = [
-  { pattern: new RegExp(REGISTER_EMAIL_REQUEST_TOKEN_PATTERN), on: 'main', handle: handleEmailRequestToken },
-  { pattern: new RegExp(ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATTERN), on: 'main', handle: handleEmailRequestToken },
+  { pattern: new RegExp(REGISTER_EMAIL_REQUEST_TOKEN_PATTERN), on: 'main', handle: (ctx, request) => handleEmailRequestToken(ctx, request) },
+  { pattern: new RegExp(ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATTERN), on: 'main', handle: (ctx, request) => handleEmailRequestToken(ctx, request) },
+  { pattern: new RegExp(ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATTERN), on: 'main', handle: (ctx, request) => handleEmailRequestToken(ctx, request, 'password-reset') },
   { pattern: new RegExp(EMAIL_VALIDATE_PATTERN), on: 'main', handle: handleEmailValidate },
   { pattern: new RegExp(OIDC_CALLBACK_PATTERN), on: 'any', handle: handleOidcCallback },
   { pattern: new RegExp(SAML_CALLBACK_PATTERN), on: 'any', handle: handleSamlCallback },

@@ -1,7 +1,7 @@
 // Email: requestToken, the emailed link, and m.login.email.identity (models/synapse/email/,
 // stages/email-identity.ts; ref 1.5, 2.2 step 4, 2.3 #9265, ref 5 #7512).
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH, EMAIL_VALIDATE_PATH, REGISTER_EMAIL_REQUEST_TOKEN_PATH } from '../../../models/matrix/protocol.js';
+import { ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, EMAIL_VALIDATE_PATH, REGISTER_EMAIL_REQUEST_TOKEN_PATH } from '../../../models/matrix/protocol.js';
 import { seedAccount } from '../../../models/synapse/accounts.js';
 import { withConfig } from '../../../models/synapse/config.js';
 import { handleEmailRequestToken, type RequestTokenSuccess } from '../../../models/synapse/email/request-token.js';
@@ -77,6 +77,21 @@ describe('email requestToken and the emailed link', () => {
     }
     expect(bodyOf(requestToken(p, { email: 'x@example.org', send_attempt: 1 }))['errcode']).toBe('M_MISSING_PARAM');
     expect(bodyOf(requestToken(p, { client_secret: 'bad secret!', email: 'x@example.org', send_attempt: 1 }))['errcode']).toBe('M_INVALID_PARAM');
+  });
+});
+
+describe('password-reset requestToken (ref 4.4 test_basic_password_reset)', () => {
+  it('needs an address an account has: else 400 M_THREEPID_NOT_FOUND; with one, a validation session like the others', () => {
+    const p = emailProcess();
+    seedAccount(p.db, { userId: '@alice:test', password: 'pw', devices: ['D'], accessToken: 't', threepids: [{ medium: 'email', address: 'alice@example.org' }] });
+    const reset = (email: string): HttpResponse =>
+      p.run(handleEmailRequestToken(p.ctx, request('POST', ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, { client_secret: 'secret', email, send_attempt: 1 }), 'password-reset')).value;
+    expect(reset('nobody@example.org').body).toEqual({ errcode: 'M_THREEPID_NOT_FOUND', error: 'Email not found' });
+    const ok = reset('alice@example.org');
+    expect(ok.status).toBe(200);
+    const { sid, 'x-email-token': token } = ok.body as RequestTokenSuccess;
+    expect(follow(p, sid, token).status).toBe(200);
+    expect(p.run(checkEmailIdentity(p.ctx, p.ctx.config, { threepid_creds: { sid, client_secret: 'secret' } })).value).toMatchObject({ ok: true, result: { address: 'alice@example.org' } });
   });
 });
 
