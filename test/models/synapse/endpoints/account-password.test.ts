@@ -1,7 +1,7 @@
 // POST /account/password (models/synapse/endpoints/account-password.ts), ref 3.1, 2.3, 2.10, 2.12, 4.4.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_PASSWORD_PATH } from '../../../../models/matrix/protocol.js';
-import { PASSWORD_HASH_CPU_MS, passwordHashOf, type UserRow } from '../../../../models/synapse/accounts.js';
+import { ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_PATH, EMAIL_VALIDATE_PATH } from '../../../../models/matrix/protocol.js';
+import { PASSWORD_HASH_CPU_MS, passwordHashOf, standardAccount, type UserRow } from '../../../../models/synapse/accounts.js';
 import { withConfig } from '../../../../models/synapse/config.js';
 import { accountsProcess, authed, body, operations, passwordAuth, session, USER_A, type AccountsProcess } from './harness.js';
 
@@ -80,6 +80,30 @@ describe('POST /account/password', () => {
     const first = accountsProcess('head').serve(post({ new_password: 'x' }, null));
     expect(first.status).toBe(401);
     expect(body(first)['flows']).toEqual([{ stages: ['m.login.email.identity'] }]);
+  });
+
+  it('ref 4.4 test_basic_password_reset (no access token): requestToken, the emailed link, then one email.identity request -> 200; every device logged out; no new_password stored', () => {
+    const p = accountsProcess('head', { seeds: [{ ...standardAccount('A'), threepids: [{ medium: 'email', address: 'a@example.org' }] }] });
+    const asked = p.serve(authed('POST', ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, { client_secret: 'secret', email: 'a@example.org', send_attempt: 1 }, null));
+    expect(asked.status).toBe(200);
+    const { sid, 'x-email-token': token } = body(asked) as { sid: string; 'x-email-token': string };
+    expect(p.serve(authed('GET', EMAIL_VALIDATE_PATH, undefined, null, `sid=${sid}&client_secret=secret&token=${token}`)).status).toBe(200);
+    const reset = p.serve(post({ new_password: 'new pw', auth: { type: 'm.login.email.identity', threepid_creds: { sid, client_secret: 'secret' } } }, null));
+    expect(reset).toMatchObject({ status: 200, body: {} });
+    expect(hashOf(p)).toBe(passwordHashOf('new pw'));
+    expect(p.db.execute({ op: 'accounts.listDevices', userId: USER_A }, 0)).toEqual([]);
+    expect(operations(p)).toEqual([['', USER_A]]);
+    const created = p.facts.find((f) => f.name === 'session-created');
+    const row = p.db.execute({ op: 'ui.get', id: created?.key ?? '' }, 0) as { clientdict: Record<string, unknown> };
+    expect(row.clientdict).not.toHaveProperty('new_password');
+  });
+
+  it('ref 3.1: a reset for an address nobody owns: UIA passes, then 404 M_NOT_FOUND', () => {
+    const p = accountsProcess('head');
+    p.db.execute({ op: 'threepid.start', medium: 'email', address: 'x@example.org', clientSecret: 's', sendAttempt: 1, newSid: 'sid9', newToken: 't9', expiresAtMs: 3_600_000 }, 0);
+    p.db.execute({ op: 'threepid.validate', sid: 'sid9', clientSecret: 's', token: 't9', nowMs: 0 }, 0);
+    const reset = p.serve(post({ new_password: 'x', auth: { type: 'm.login.email.identity', threepid_creds: { sid: 'sid9', client_secret: 's' } } }, null));
+    expect(reset).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
   });
 
   it('ref 2.12 (#10184): never skipped by session_timeout; main only (ref 3.1)', () => {
