@@ -76,7 +76,7 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
     // the token is gone, M_UNKNOWN_TOKEN after a deactivation in another tab).
     const status = last.event.status;
     if (status >= 400 && status < 500 && status !== 401 && status !== 404) continue;
-    if (status === 401 && last.event.key === '') continue;
+    if (status === 401 && last.event.key === '' && /^M_(UNKNOWN|MISSING)_TOKEN/.test(last.event.detail)) continue;
     const served = last.event.servedBy >= 0 ? (result.nodeNames[last.event.servedBy] ?? `node ${last.event.servedBy}`) : 'the router';
     const answer = `${last.event.status}${last.event.detail === '' ? '' : ` ${last.event.detail}`}`;
     let obstacle = '';

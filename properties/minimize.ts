@@ -133,11 +133,11 @@ function without<T>(list: readonly T[], index: number): T[] {
 }
 
 function withClients(c: Case, clients: ClientSpec[], actors: (readonly number[])[]): Case {
-  return { ...c, workload: { clients }, tapes: { actors, shared: c.tapes.shared } };
+  return { ...c, workload: { ...c.workload, clients }, tapes: { actors, shared: c.tapes.shared } };
 }
 
 function withClient(c: Case, index: number, spec: ClientSpec): Case {
-  return { ...c, workload: { clients: c.workload.clients.map((s, at) => (at === index ? spec : s)) } };
+  return { ...c, workload: { ...c.workload, clients: c.workload.clients.map((s, at) => (at === index ? spec : s)) } };
 }
 
 function withTape(c: Case, index: number, tape: readonly number[]): Case {

@@ -1,5 +1,5 @@
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
-import { emailLink, emailTokenRequest, firstKeyUpload, identityOf, operationLine, operationRequest, type ClientIdentity, type ThreepidCreds } from './operations.js';
+import { emailLink, emailTokenRequest, firstKeyUpload, identityOf, NEW_PASSWORD, operationLine, operationRequest, type ClientIdentity, type ThreepidCreds } from './operations.js';
 import { authDict, fallbackForm, fallbackRequest, ssoCallback } from './stage-auth.js';
 import { MAX_REQUESTS_PER_CLIENT, operationOf, type ClientAction, type ClientSpec, type ClientStage, type FallbackClientStage, type Operation } from './workload.js';
 
@@ -50,6 +50,9 @@ interface State {
   creds: ThreepidCreds | undefined;
   emailAttempts: number;
   keysUploaded: boolean;
+  /** The password the user types: after a password change whose answer was lost, the old one
+   * is refused and the user tries the new one (and back). */
+  password: string;
   requestsLeft: number;
   /** Nothing more to do: gave up, out of requests, or its token is gone. */
   stopped: boolean;
@@ -67,7 +70,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
   const id = identityOf(username, ip);
   const operation = operationOf(spec);
   const line = operationLine(operation, id);
-  const state: State = { session: undefined, completed: new Set(), flows: [], creds: undefined, emailAttempts: 0, keysUploaded: false, requestsLeft: MAX_REQUESTS_PER_CLIENT, stopped: false };
+  const state: State = { session: undefined, completed: new Set(), flows: [], creds: undefined, emailAttempts: 0, keysUploaded: false, password: id.password, requestsLeft: MAX_REQUESTS_PER_CLIENT, stopped: false };
   // No thinking before the first action, nor right after handing work to another tab.
   let thinks = false;
 
@@ -107,6 +110,8 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     if (operation === '3pid-add' && state.creds === undefined) yield* validateEmail();
     if (state.stopped) return false;
     const response = yield* send('app', operationRequest(operation, id, auth, state.creds), state.session, line, tags);
+    const refused = response.status === 401 && (response.body as { errcode?: unknown } | null)?.errcode === 'M_FORBIDDEN';
+    if (operation === 'password' && tags.includes('m.login.password') && refused) state.password = state.password === id.password ? NEW_PASSWORD : id.password;
     return react(state, spec, response);
   }
 
@@ -132,7 +137,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
         return yield* operate(undefined, NO_TAGS);
       case 'direct': {
         if (action.stage === 'm.login.email.identity' && state.creds === undefined) yield* validateEmail();
-        const options = { ...(action.legacyUser === undefined ? {} : { legacyUser: action.legacyUser }), ...(state.creds === undefined ? {} : { creds: state.creds }) };
+        const options = { password: state.password, ...(action.legacyUser === undefined ? {} : { legacyUser: action.legacyUser }), ...(state.creds === undefined ? {} : { creds: state.creds }) };
         return yield* operate(authDict(action.stage, state.session, id, options), [action.stage]);
       }
       case 'resubmit': {
@@ -206,6 +211,13 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
   }
 }
 
+/** A 401 about the access token, not the UIA session (ref 2.13): the client cannot go on. A
+ * bare 401 of another kind (1.8-1.26 re-raised the email stage's LoginError, ref 2.2 step 4)
+ * leaves the session as it was. */
+export function isTokenRefused(body: { errcode?: string }): boolean {
+  return body.errcode === 'M_UNKNOWN_TOKEN' || body.errcode === 'M_MISSING_TOKEN';
+}
+
 /** The app's reaction to its operation's answer; true once the operation succeeded. */
 function react(state: State, spec: ClientSpec, response: HttpResponse): boolean {
   if (response.status >= 200 && response.status < 300) return true;
@@ -216,8 +228,8 @@ function react(state: State, spec: ClientSpec, response: HttpResponse): boolean 
       state.completed = new Set(Array.isArray(body.completed) ? (body.completed as string[]) : []);
       if (Array.isArray(body.flows)) state.flows = (body.flows as { stages?: unknown }[]).map((f) => (Array.isArray(f.stages) ? (f.stages as string[]) : []));
     }
-  } else if (response.status === 401) {
-    // Not a UIA answer: the access token is gone (M_UNKNOWN_TOKEN, a deactivated account).
+  } else if (response.status === 401 && isTokenRefused(body)) {
+    // Not a UIA answer: the access token is gone (a deactivated account, a logout).
     state.stopped = true;
   } else if ((response.status === 400 && isUnknownSession(body)) || response.status === 403) {
     // ref 2.4 step 3: unknown session; 403 operation changed (ref 2.9) or Invalid auth (2.5).

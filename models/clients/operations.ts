@@ -31,6 +31,8 @@ export interface ClientIdentity {
 }
 
 export const CLIENT_PASSWORD = 'correct horse';
+/** The password the password-change operation sets. */
+export const NEW_PASSWORD = 'new horse';
 export const APP_AGENT = 'nheko/0.7';
 export const BROWSER_AGENT = 'Mozilla/5.0';
 
@@ -98,7 +100,7 @@ function parameters(operation: Operation, id: ClientIdentity, creds: ThreepidCre
       return { username: id.username, password: id.password };
     case 'password':
       // logout_devices false: the app's own token stays valid for its retries.
-      return { new_password: 'new horse', logout_devices: false };
+      return { new_password: NEW_PASSWORD, logout_devices: false };
     case 'deactivate':
       return { erase: false };
     case '3pid-add':

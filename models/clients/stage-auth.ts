@@ -9,7 +9,7 @@ import type { DirectStage, FallbackClientStage } from './workload.js';
 export const CLIENT_REGISTRATION_TOKEN = DEFAULT_CONFIG.registration.registrationTokens[0]?.token ?? 'letmein';
 
 /** The auth dict that completes a stage directly (ref 1.5): what each type carries. */
-export function authDict(stage: DirectStage, session: string | undefined, id: ClientIdentity, options: { readonly legacyUser?: boolean; readonly creds?: ThreepidCreds }): Record<string, unknown> {
+export function authDict(stage: DirectStage, session: string | undefined, id: ClientIdentity, options: { readonly legacyUser?: boolean; readonly creds?: ThreepidCreds; readonly password?: string }): Record<string, unknown> {
   const base = { type: stage, session };
   switch (stage) {
     case 'm.login.dummy':
@@ -20,8 +20,8 @@ export function authDict(stage: DirectStage, session: string | undefined, id: Cl
     case 'm.login.password':
       // ref 1.5: an identifier, or Synapse's legacy top-level `user`.
       return options.legacyUser === true
-        ? { ...base, user: id.userId, password: id.password }
-        : { ...base, identifier: { type: 'm.id.user', user: id.username }, password: id.password };
+        ? { ...base, user: id.userId, password: options.password ?? id.password }
+        : { ...base, identifier: { type: 'm.id.user', user: id.username }, password: options.password ?? id.password };
     case 'm.login.email.identity':
       return { ...base, threepid_creds: options.creds ?? { sid: '', client_secret: id.clientSecret } };
     case 'm.login.registration_token':

@@ -56,6 +56,16 @@ describe('liveness', () => {
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { lifecycle: [restart], startMs: 3_000 }))).not.toBeNull();
   });
 
+  it('a 401 about the token (M_UNKNOWN_TOKEN: the account was deactivated in another tab) ends the attempt; a bare 401 of another kind does not', () => {
+    const bare = (detail: string): RunResult => {
+      const r = run(ROUND_REQUESTS, 401, '');
+      const observations = r.observations.map((o, i) => (i === r.observations.length - 1 ? { ...o, key: '', detail } : o));
+      return { ...r, observations };
+    };
+    expect(checkLiveness(caseWith(true), bare('M_UNKNOWN_TOKEN: Invalid access token passed.'))).toBeNull();
+    expect(checkLiveness(caseWith(true), bare('M_UNAUTHORIZED: Unable to get validated threepid'))).not.toBeNull();
+  });
+
   it('a spec-allowed terminal error (a 4xx but 401 and 404) ends the attempt legitimately', () => {
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 400, 'M_USER_IN_USE: User ID already taken.'))).toBeNull();
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 502, ''))).not.toBeNull();

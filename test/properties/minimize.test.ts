@@ -166,6 +166,11 @@ describe('reductions', () => {
     );
   });
 
+  it('keeps the workload\'s name in every reduction (tokens show it)', () => {
+    const named: Case = { ...NOISY, workload: { ...NOISY.workload, name: 'password' } };
+    for (const candidate of reductions(named)) expect(candidate.workload.name).toBe('password');
+  });
+
   it('yields nothing for the empty case', () => {
     const empty: Case = { ...NOISY, workload: { clients: [client([], { adoptsNewSession: false })] }, faultPlan: { faults: [] }, tapes: { actors: [[], []], shared: [] }, seed: 0 };
     expect([...reductions(empty)]).toEqual([]);

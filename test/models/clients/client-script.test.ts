@@ -145,6 +145,23 @@ describe('reactions and limits (DESIGN.md "Clients")', () => {
     expect(steps).toHaveLength(1);
   });
 
+  it('a bare 401 that is not about the token (1.8-1.26 re-raised the email stage\'s LoginError, ref 2.2 step 4) keeps the session', () => {
+    const answers = [challenge('S'), httpResponse(401, { errcode: 'M_UNAUTHORIZED', error: 'Unable to get validated threepid' })];
+    const steps = http(drive(of('password', [START, RESUBMIT, RESUBMIT]), (_s, i) => answers[i] ?? challenge('S')));
+    expect(steps.map((s) => s.session)).toEqual(['', 'S', 'S']);
+  });
+
+  it('after a password change whose answer was lost, the user whose old password is refused (M_FORBIDDEN) types the new one', () => {
+    const password = { kind: 'direct', stage: 'm.login.password' } as const;
+    const answers = [challenge('S'), TIMED_OUT, challenge('T'), httpResponse(401, { session: 'T', flows: [], params: {}, completed: [], errcode: 'M_FORBIDDEN', error: 'Invalid password' })];
+    const steps = http(drive(of('password', [START, password, START, password, password]), (_s, i) => answers[i] ?? ok));
+    const typed = steps.flatMap((s) => {
+      const auth = (s.request.body as { auth?: { password?: string } }).auth;
+      return auth?.password === undefined ? [] : [auth.password];
+    });
+    expect(typed).toEqual(['correct horse', 'correct horse', 'new horse']);
+  });
+
   it('a 403 (ref 2.4 step 3 operation changed, ref 2.5 Invalid auth) forgets the session: the next stage is skipped until a start', () => {
     const answers = [challenge('S'), httpResponse(403, { errcode: 'M_UNKNOWN', error: 'Invalid auth' })];
     const steps = http(drive(of('password', [START, RESUBMIT, { kind: 'direct', stage: 'm.login.password' }, START]), (_s, i) => answers[i] ?? challenge('T')));
