@@ -4,7 +4,7 @@ import type { SynapseContext } from '../context.js';
 import { completeSsoUiAuth, ssoError } from './complete.js';
 import { OIDC_AUTHORIZE_URL } from './idp.js';
 
-/** The `oidc_session` macaroon lives 1 hour (Synapse's `_session_lifetime`... a cookie max-age). */
+/** How long the `oidc_session` cookie (and its macaroon) is accepted: 1 hour in Synapse. */
 export const OIDC_SESSION_LIFETIME_MS = 60 * 60 * 1000;
 /** `macaroon_secret_key`: the same in every process's config, so any process can verify. */
 const MACAROON_SECRET = 'uiasim-macaroon-secret';

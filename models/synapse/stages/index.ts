@@ -1,5 +1,5 @@
 import type { Task } from '../../../src/effects.js';
-import { isStageType, type AuthDict, type Flow, type StageType } from '../../matrix/protocol.js';
+import { isStageType, type AuthDict, type Flow } from '../../matrix/protocol.js';
 import type { SynapseConfig } from '../config.js';
 import type { SynapseContext } from '../context.js';
 import { checkDummy } from './dummy.js';
@@ -91,8 +91,4 @@ export function paramsFor(config: SynapseConfig, flows: readonly Flow[]): Readon
     }
   }
   return params;
-}
-
-export function isCheckerStage(stage: StageType): stage is CheckerStage {
-  return stage !== 'm.login.password' && stage !== 'm.login.sso';
 }
