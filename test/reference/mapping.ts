@@ -39,7 +39,7 @@ const deviating = (file: string, test: string, deviation: string, profile: Profi
 const pending = (file: string, test: string, missing: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'pending', file, test, profile, missing });
 const exclusion = (reason: string): MappingEntry => ({ kind: 'exclusion', reason });
 
-// Known deviations of the model from the source's assertions (findings, see deviating()).
+// What some scenarios replay differently from their source (see adapted()).
 const NO_REPLICATION_SECRET = 'the replication secret the test varies is not simulated; the two-step registration on a worker is replayed';
 const NO_LOGIN = 'POST /login is not simulated: logging in afterwards is checked on the account row (password hash, deactivated)';
 const OVER_OIDC = 'replayed over OIDC: CAS is not simulated (the UIA steps are the same: fallback page, IdP, callback carrying the session)';
@@ -117,7 +117,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
     'asserts that a module callback (get_username_for_registration) runs only once UIA completes; module callbacks are not simulated. Its UIA steps (401, then dummy + session -> 200) are test_register_single_worker',
   ),
   [`${PROVIDERS}::test_displayname_uia`]: exclusion('a module callback (get_displayname_for_registration), not simulated; see test_username_uia'),
-  [`${ACCOUNT}::test_basic_password_reset`]: adapted('test_account.test.ts', 'test_basic_password_reset', 'the validated threepid session that requestToken and the link leave behind is written into the database (no password-reset requestToken handler yet); logging in is checked on the password hash'),
+  [`${ACCOUNT}::test_basic_password_reset`]: adapted('test_account.test.ts', 'test_basic_password_reset', 'POST /login is not simulated: logging in with the new password (and not the old) is checked on the password hash'),
   [`${ACCOUNT}::test_cant_add_email_without_clicking_link`]: scenario('test_account.test.ts', 'test_cant_add_email_without_clicking_link'),
   ['tests/rest/client/test_keys.py::test_device_signing_with_uia']: scenario('test_keys.test.ts', 'test_device_signing_with_uia'),
   [`${LOGIN_TOKEN}::test_require_auth`]: scenario('test_login_token_request.test.ts', 'test_require_auth'),

@@ -1,10 +1,9 @@
 // ref 4.4: tests/rest/client/test_account.py's UIA tests, profile `head`, main alone, email on.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_PASSWORD_PATH } from '../../models/matrix/protocol.js';
-import type { ThreepidStartResult } from '../../models/stores/threepid-validation-table.js';
+import { ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_PATH, EMAIL_VALIDATE_PATH } from '../../models/matrix/protocol.js';
 import { passwordHashOf, type Threepid, type UserRow } from '../../models/synapse/accounts.js';
 import { SYNAPSE_TEST_CONFIG, withConfig } from './configs.js';
-import { deployment, post } from './harness.js';
+import { deployment, get, post } from './harness.js';
 
 const EMAIL_CONFIG = withConfig({ email: { enabled: true } }, SYNAPSE_TEST_CONFIG);
 const EMAIL = 'test@example.com';
@@ -16,19 +15,18 @@ describe('PasswordResetTestCase', () => {
     const userId = '@kermit:test';
     const hs = deployment({ profile: 'head', config: EMAIL_CONFIG });
     hs.seed({ userId, password: oldPassword, devices: ['KERMITDEV'], accessToken: 'syt_kermit', threepids: [{ medium: 'email', address: EMAIL }] });
-    // _request_token + _validate_token: the model has no /account/password/email/requestToken
-    // (see /work/brief/notes-for-endpoints.md), so the validated threepid session the link click
-    // leaves behind is written straight into the database, as requestToken and the link would.
+    // _request_token: the password-reset requestToken (the address must belong to an account)...
     const clientSecret = 'foobar';
-    const started = hs.database.execute(
-      { op: 'threepid.start', medium: 'email', address: EMAIL, clientSecret, sendAttempt: 1, newSid: 'passwordresetsid', newToken: 'emailedtoken', expiresAtMs: hs.nowMs + 3_600_000 },
-      hs.nowMs,
-    ) as ThreepidStartResult;
-    hs.database.execute({ op: 'threepid.validate', sid: started.sid, clientSecret, token: started.token, nowMs: hs.nowMs }, hs.nowMs);
+    const requested = hs.send('main', post(ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, { client_secret: clientSecret, email: EMAIL, send_attempt: 1 }));
+    expect(requested.status).toBe(200);
+    const sid = String(requested.body['sid']);
+    // ...and _validate_token: following the emailed link (its token is the model's x-email-token).
+    const link = `sid=${encodeURIComponent(sid)}&client_secret=${clientSecret}&token=${encodeURIComponent(String(requested.body['x-email-token']))}`;
+    expect(hs.send('main', get(EMAIL_VALIDATE_PATH, link)).status).toBe(200);
     // _reset_password: no access token, a one-shot email stage.
     const reset = hs.send(
       'main',
-      post(ACCOUNT_PASSWORD_PATH, { new_password: newPassword, auth: { type: 'm.login.email.identity', threepid_creds: { client_secret: clientSecret, sid: started.sid } } }),
+      post(ACCOUNT_PASSWORD_PATH, { new_password: newPassword, auth: { type: 'm.login.email.identity', threepid_creds: { client_secret: clientSecret, sid } } }),
     );
     expect(reset.status).toBe(200);
     // "Assert we can log in with the new password" / "... can't log in with the old password"
