@@ -104,30 +104,37 @@ describe('UIAuthTests (user test, device dev1)', () => {
   it('test_can_change_body', () => {
     // "The client dict can be modified during the user interactive authentication session."
     const hs = uiAuthHs();
-    const session = sessionOf(deleteDevices(hs, 401, { devices: ['dev1'] }));
+    const channel = deleteDevices(hs, 401, { devices: ['dev1'] });
+    const session = sessionOf(channel);
+    expect(flowsOf(channel)).toContainEqual(['m.login.password']);
+    // "... but try to delete the second device."
     deleteDevices(hs, 200, { devices: ['dev2'], auth: passwordAuth(session) });
   });
 
   it('test_cannot_change_uri', () => {
     // "The initial requested URI cannot be modified during the user interactive authentication session."
     const hs = uiAuthHs();
-    const session = sessionOf(deleteDevice(hs, 'dev1', 401));
+    const channel = deleteDevice(hs, 'dev1', 401);
+    const session = sessionOf(channel);
+    expect(flowsOf(channel)).toContainEqual(['m.login.password']);
     deleteDevice(hs, 'dev2', 403, { auth: passwordAuth(session) });
   });
 
   it('test_can_reuse_session', () => {
     // ui_auth.session_timeout: 5s. "The session can be reused if configured."
-    const hs = uiAuthHs(['dev1', 'dev2', 'dev3', 'dev4'], withConfig({ uiAuth: { sessionTimeoutMs: 5_000 } }, SYNAPSE_TEST_CONFIG));
+    const hs = uiAuthHs(['dev1', 'dev2', 'dev3'], withConfig({ uiAuth: { sessionTimeoutMs: 5_000 } }, SYNAPSE_TEST_CONFIG));
     // "Attempt to delete a device. This works since the user just logged in."
     deleteDevice(hs, 'dev2', 200);
     // "Move the clock forward past the validation timeout."
     hs.advance(6_000);
     // "Deleting another devices throws the user into UI auth."
-    const session = sessionOf(deleteDevice(hs, 'dev3', 401));
-    // "Doing the UI auth should work."
+    const channel = deleteDevice(hs, 'dev3', 401);
+    const session = sessionOf(channel);
+    expect(flowsOf(channel)).toContainEqual(['m.login.password']);
     deleteDevice(hs, 'dev3', 200, { auth: passwordAuth(session) });
-    // "The session can now be reused for another device deletion without auth."
-    deleteDevice(hs, 'dev4', 200);
+    // "Make another request, but try to delete the first device. This works due to re-using the
+    // previous session. Note that *no auth* information is provided, not even a session iD!"
+    deleteDevice(hs, 'dev1', 200);
   });
 
   describe('with OIDC configured', () => {
