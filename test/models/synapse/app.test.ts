@@ -26,7 +26,7 @@ interface Booted {
   sweep(): void;
 }
 
-function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
+function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string, mountsEverything = false): Booted {
   const timers: { delayMs: number; payload: unknown }[] = [];
   const trace = new Trace(false);
   const sim = { get nowMs(): number { return clock.ms; }, trace } as unknown as Sim;
@@ -39,6 +39,7 @@ function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, cloc
     database: DB_NODE,
     storeNode: store.placement === 'process' ? -1 : DB_NODE,
     serverName: 'test',
+    mountsEverything,
   });
   const app = factory({ sim, node, rng: new Rng(3, `${name}#1`) });
   return {
@@ -124,6 +125,17 @@ describe('servlet mounts (ref 3.1)', () => {
     for (const path of ['/_matrix/client/v3/account/password', '/_matrix/client/v3/account/3pid/add', '/_matrix/client/v1/login/get_token']) {
       expect(worker.handle(request('POST', path, {})).status).toBe(404);
     }
+  });
+});
+
+describe('mountsEverything (sticky and session-hash strategies)', () => {
+  it('a 1.8 worker mounts every servlet the version has (fallback, password, devices, ...), but not login/get_token, which 1.8 lacks', () => {
+    const worker = boot('worker', '1.8', new SynapseDatabase(), new TestClock(), 'reader1', true);
+    expect(worker.handle(request('GET', fallbackPath('m.login.terms'), null, 'session=x')).status).toBe(200);
+    for (const path of ['/_matrix/client/r0/account/deactivate', '/_matrix/client/r0/delete_devices', '/_matrix/client/unstable/account/3pid/add']) {
+      expect(worker.handle(request('POST', path, {})).status).toBe(401);
+    }
+    expect(worker.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
   });
 });
 
