@@ -45,6 +45,8 @@ export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage
       if (!ctx.profile.registrationTokens) break;
       return get ? page('form', stage, session) : yield* postForm(ctx, request, stage, session);
     case 'm.login.sso':
+      // SSO in UIA arrived with v1.13 (#7102, ref 5 #5667); before, no such fallback page.
+      if (!ctx.profile.ssoUiAuth) break;
       if (get) return yield* startSsoUiAuth(ctx, session);
       return httpResponse(404, matrixError('M_UNKNOWN', 'Fallback SSO auth does not support POST requests.'));
     default:

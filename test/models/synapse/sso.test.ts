@@ -154,3 +154,11 @@ describe('SSO over SAML: per-process outstanding requests (#7530)', () => {
     expect(callback(main, redirect, 'alice-sub').status).toBe(400);
   });
 });
+
+describe('SSO before v1.13 (ref 5 #5667)', () => {
+  it('1.8 has no SSO in UIA: the sso fallback page is 404', () => {
+    const p = stageProcess('1.8');
+    const response = p.run(handleFallback(p.ctx, request('GET', fallbackPath(SSO), null, 'session=x'), SSO)).value;
+    expect([response.status, bodyOf(response)['error']]).toEqual([404, 'Unknown auth stage type']);
+  });
+});
