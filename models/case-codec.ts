@@ -1,4 +1,5 @@
 import type { Fault } from '../src/faults.js';
+import type { CaptchaBehaviour, CaptchaWindow } from './synapse/captcha-service.js';
 import { DIRECT_STAGES, FALLBACK_CLIENT_STAGES, OPERATIONS, WORKLOAD_NAMES, type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 import { isProfileName } from './synapse/profile.js';
 import type { Case } from './world.js';
@@ -117,6 +118,16 @@ function anchor(value: unknown, path: string): { actor: string; nthResponse: num
   return { actor: str(after['actor'], `${path}.actor`), nthResponse: int(after['nthResponse'], `${path}.nthResponse`, 1) };
 }
 
+function captcha(value: unknown, path: string): CaptchaBehaviour {
+  const windows = arr(obj(value, path)['windows'], `${path}.windows`).map((w, i): CaptchaWindow => {
+    const at = `${path}.windows[${i}]`;
+    const window = obj(w, at);
+    const base = { fromMs: int(window['fromMs'], `${at}.fromMs`), untilMs: int(window['untilMs'], `${at}.untilMs`), mode: oneOf(window['mode'], `${at}.mode`, ['slow', 'failing'] as const) };
+    return window['delayMs'] === undefined ? base : { ...base, delayMs: int(window['delayMs'], `${at}.delayMs`) };
+  });
+  return { windows };
+}
+
 function tape(value: unknown, path: string): number[] {
   return arr(value, path).map((v, i) => int(v, `${path}[${i}]`));
 }
@@ -145,6 +156,7 @@ export function decodeCase(value: unknown, path = 'case'): Case {
       shared: tape(tapes['shared'], `${path}.tapes.shared`),
     },
     seed: int(c['seed'], `${path}.seed`),
+    ...(c['captcha'] === undefined ? {} : { captcha: captcha(c['captcha'], `${path}.captcha`) }),
   };
 }
 

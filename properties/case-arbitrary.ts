@@ -38,10 +38,11 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
     .record({
       clients: fc.array(client, { minLength: 1, maxLength: settings.maxClients ?? 4 }),
       faultPlan: settings.faultProfile.plans,
+      captcha: settings.faultProfile.captcha ?? fc.constant(undefined),
       shared: tape,
       seed: fc.nat(),
     })
-    .map(({ clients, faultPlan, shared, seed }) => ({
+    .map(({ clients, faultPlan, captcha, shared, seed }) => ({
       strategy: settings.strategy,
       profile: settings.profile,
       faultProfile: settings.faultProfile.name,
@@ -49,5 +50,6 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
       faultPlan,
       tapes: { actors: clients.flatMap((c) => [c.appTape, c.browserTape]), shared },
       seed,
+      ...(captcha === undefined ? {} : { captcha }),
     }));
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Fault, FaultPlan } from '../src/faults.js';
 import type { ClientSpec, Operation } from '../models/clients/workload.js';
 import { MAIN, STORE, WORKERS } from '../models/topologies/synapse-workers.js';
+import { CAPTCHA_SERVICE, type CaptchaBehaviour, type CaptchaWindow } from '../models/synapse/captcha-service.js';
 import { clientSpecFor, slowClientSpecFor } from './workload-arbitraries.js';
 
 /** A fault profile is a generator of fault plans: a column of the comparison. Some also change
@@ -10,6 +11,8 @@ export interface FaultProfile {
   readonly name: string;
   readonly summary: string;
   readonly plans: fc.Arbitrary<FaultPlan>;
+  /** How the captcha service behaves (slow or failing windows); healthy otherwise. */
+  readonly captcha?: fc.Arbitrary<CaptchaBehaviour>;
   /** The clients this column runs for a workload; the workload's own otherwise. */
   readonly clients?: (workload: string, operations: readonly Operation[]) => fc.Arbitrary<ClientSpec>;
 }
@@ -87,6 +90,32 @@ const addressChanges: fc.Arbitrary<FaultPlan> = fc
 
 const NO_FAULTS: fc.Arbitrary<FaultPlan> = fc.constant({ faults: [] });
 
+/** Google's siteverify slow (seconds to a minute: the checker waits, the request hangs, the
+ * client may time out and retry) or failing (`timeout-or-duplicate`) for a while (ref 1.5), and
+ * sometimes the captcha node down: what the recaptcha stage meets in the wild. */
+const captchaTrouble: fc.Arbitrary<CaptchaBehaviour> = fc
+  .array(
+    fc
+      .record({
+        fromMs: fc.integer({ min: 0, max: 60_000 }),
+        lengthMs: fc.integer({ min: 100, max: 60_000 }),
+        mode: fc.constantFrom('slow' as const, 'failing' as const),
+        delayMs: fc.integer({ min: 500, max: 60_000 }),
+      })
+      .map(({ fromMs, lengthMs, mode, delayMs }): CaptchaWindow => (mode === 'slow' ? { fromMs, untilMs: fromMs + lengthMs, mode, delayMs } : { fromMs, untilMs: fromMs + lengthMs, mode })),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((windows) => ({ windows }));
+
+/** A case's captcha trouble, one line per window, as check and replay print faults. */
+export function describeCaptcha(behaviour: CaptchaBehaviour | undefined): string[] {
+  return (behaviour?.windows ?? []).map((w) =>
+    w.mode === 'slow' ? `the captcha service answers ${w.delayMs ?? 0} ms late from ${w.fromMs} to ${w.untilMs} ms` : `the captcha service fails every verification from ${w.fromMs} to ${w.untilMs} ms`,
+  );
+}
+
+const captchaCrashes: fc.Arbitrary<FaultPlan> = fc.array(crash([CAPTCHA_SERVICE]), { maxLength: 1 }).map((faults) => ({ faults }));
+
 /** The columns of the comparison (DESIGN.md "Fault profiles"), then `any-restart`, check's default. */
 export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'steady', summary: 'no faults; concurrency within and across sessions', plans: NO_FAULTS },
@@ -98,11 +127,18 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lost-responses', summary: 'responses lost on the way to an app; clients time out and retry', plans: lostResponses, clients: (w, operations) => clientSpecFor(w, operations).map((c) => ({ ...c, retries: Math.max(1, c.retries) })) },
   { name: 'ip-change', summary: 'the app or the browser moves to another network mid-session', plans: addressChanges },
   { name: 'slow-user', summary: 'users pausing for hours to days between steps; expiry matters', plans: NO_FAULTS, clients: slowClientSpecFor },
+  {
+    name: 'captcha-trouble',
+    summary: 'the captcha service slow or failing for a while (ref 1.5), or down; not a column of compare',
+    plans: captchaCrashes,
+    captcha: captchaTrouble,
+  },
   { name: 'any-restart', summary: 'restarts of any process, the database included, at generated times', plans: crashes([MAIN, ...WORKERS, STORE], 4) },
 ];
 
-/** The nine columns of `compare`. */
-export const COMPARISON_FAULT_PROFILES = FAULT_PROFILES.filter((f) => f.name !== 'any-restart');
+/** The nine columns of `compare` (`any-restart` is check's default, `captcha-trouble` a column
+ * `--faults` can add). */
+export const COMPARISON_FAULT_PROFILES = FAULT_PROFILES.filter((f) => f.name !== 'any-restart' && f.name !== 'captcha-trouble');
 export const FAULT_PROFILE_NAMES = FAULT_PROFILES.map((f) => f.name);
 export const DEFAULT_FAULT_PROFILE = 'any-restart';
 

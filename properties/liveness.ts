@@ -35,6 +35,8 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
   // A process still down when the run ended never healed: nothing to judge.
   if (down.size > 0) return null;
   for (const fault of c.faultPlan.faults) if (fault.kind === 'partition') healedAtMs = Math.max(healedAtMs, fault.untilMs);
+  // A slow or failing captcha service heals when its last window ends.
+  for (const window of c.captcha?.windows ?? []) healedAtMs = Math.max(healedAtMs, window.untilMs);
 
   for (let client = 0; client < c.workload.clients.length; client++) {
     const spec = c.workload.clients[client];

@@ -36,8 +36,17 @@ export function* reductions(c: Case): Generator<Case> {
       yield { ...smaller, faultPlan: { faults: faultsWithoutClient(c.faultPlan.faults, i) } };
     }
   }
-  // Remove a fault.
+  // Remove a fault, or a window of captcha trouble (the last one leaves a healthy captcha).
   for (let i = 0; i < c.faultPlan.faults.length; i++) yield { ...c, faultPlan: { faults: without(c.faultPlan.faults, i) } };
+  const windows = c.captcha?.windows ?? [];
+  for (let i = 0; i < windows.length; i++) {
+    const rest = without(windows, i);
+    if (rest.length > 0) yield { ...c, captcha: { windows: rest } };
+    else {
+      const { captcha: _healthy, ...healthy } = c;
+      yield healthy;
+    }
+  }
   // Remove an action.
   for (let i = 0; i < clients.length; i++) {
     const spec = clients[i] as ClientSpec;

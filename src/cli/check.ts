@@ -5,7 +5,7 @@ import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
-import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
+import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
@@ -78,7 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     .with({ verdict: 'violated' }, (violated): CommandOutput => {
       const token = replayToken(violated.case, property, violated.result.traceHash, plugins);
       const steps = stepsOf(violated.result, violated.violation);
-      const faults = violated.case.faultPlan.faults.map(describeFault);
+      const faults = [...violated.case.faultPlan.faults.map(describeFault), ...describeCaptcha(violated.case.captcha)];
       if (format === 'json') {
         const violation = {
           property,

@@ -9,6 +9,7 @@ import { stepsOf } from './steps.js';
 import { checkUnchanged, loadRouting, loadStore } from './plugins.js';
 import { choose, formatOf } from './usage.js';
 import { describeFault } from '../faults.js';
+import { describeCaptcha } from '../../properties/fault-profiles.js';
 
 export interface ReplayOptions {
   strategy?: string;
@@ -78,7 +79,7 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
     };
     return { stdout: JSON.stringify(json) + '\n', exitCode, stderr };
   }
-  const faults = c.faultPlan.faults.map(describeFault);
+  const faults = [...c.faultPlan.faults.map(describeFault), ...describeCaptcha(c.captcha)];
   const text = [
     ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration'),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,

@@ -13,8 +13,9 @@ function uiasim(...args: string[]): { status: number | null; stdout: string; std
 }
 
 describe('uiasim check / replay: the #6705 acceptance path', () => {
-  const check = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1');
-  const json = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json');
+  // The registration workload: #6705 itself (the default, mix, finds other losses first).
+  const check = uiasim('check', '--strategy', 'memory-1.8', '--workload', 'registration', '--seed', '1');
+  const json = uiasim('check', '--strategy', 'memory-1.8', '--workload', 'registration', '--seed', '1', '--json');
   const report = JSON.parse(json.stdout) as {
     schemaVersion: number;
     verdict: string;
@@ -41,7 +42,7 @@ describe('uiasim check / replay: the #6705 acceptance path', () => {
   });
 
   it('stdout is identical when run twice', () => {
-    expect(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1').stdout).toBe(check.stdout);
+    expect(uiasim('check', '--strategy', 'memory-1.8', '--workload', 'registration', '--seed', '1').stdout).toBe(check.stdout);
   });
 
   it('replay exits 1 with the same trace hash, twice identically', () => {
@@ -110,14 +111,16 @@ describe('uiasim check sql and list', () => {
     expect(run.stdout).toContain('progress-never-lost: not found in 2000 runs.');
   });
 
-  it('list names every strategy, profile, fault profile, workload and property', () => {
+  it('list names every strategy, profile, fault profile, workload, stage type and property', () => {
     const run = uiasim('list');
     expect(run.status).toBe(0);
-    for (const name of ['memory-1.8', 'sql', '1.8', '1.13', 'steady', 'any-restart', 'registration', 'progress-never-lost']) {
+    const workloads = ['registration', 'password', 'deactivate', '3pid-add', 'delete-devices', 'cross-signing', 'login-token', 'mix'];
+    const stages = ['m.login.dummy', 'm.login.password', 'm.login.recaptcha', 'm.login.terms', 'm.login.email.identity', 'm.login.registration_token', 'm.login.sso'];
+    for (const name of ['memory-1.8', 'sql', '1.8', '1.12', '1.13', 'head', 'steady', 'any-restart', 'captcha-trouble', ...workloads, ...stages, 'progress-never-lost', 'liveness']) {
       expect(run.stdout).toMatch(new RegExp(`\\s${name.replace('.', '\\.')}\\s`));
     }
     const json = JSON.parse(uiasim('list', '--json').stdout) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'strategies', 'workloads']);
+    expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'stageTypes', 'strategies', 'workloads']);
   });
 });
 

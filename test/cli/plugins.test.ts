@@ -35,7 +35,7 @@ describe('plug-in stores (--store), from README alone', () => {
   });
 
   it('a whole-session read-modify-write store is caught with a minimal counterexample, and its token replays it', () => {
-    const run = uiasim('check', '--store', 'test/fixtures/plugins/whole-session-store.ts', '--runs', '300', '--json');
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/whole-session-store.ts', '--workload', 'registration', '--runs', '300', '--json');
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { strategy: string; violation: { requests: number; token: string; traceHash: string; why: string } };
     expect(report.strategy).toBe('whole-session');
@@ -49,7 +49,7 @@ describe('plug-in stores (--store), from README alone', () => {
   it('a token whose store file changed is refused with exit 2', () => {
     const file = `${out}changing-store.ts`;
     writeFileSync(file, readFileSync(`${root}test/fixtures/plugins/whole-session-store.ts`, 'utf8').replace("'../../../models", "'uia-sim/models"));
-    const run = uiasim('check', '--store', 'test-output/plugins/changing-store.ts', '--runs', '300', '--json');
+    const run = uiasim('check', '--store', 'test-output/plugins/changing-store.ts', '--workload', 'registration', '--runs', '300', '--json');
     const token = (JSON.parse(run.stdout) as { violation: { token: string } }).violation.token;
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n// changed\n`);
     const replay = uiasim('replay', token);
@@ -78,7 +78,7 @@ describe('routing files (--routing), from README alone', () => {
 
   it("README's map pins registration and the fallback to one worker: memory-1.8 holds", () => {
     writeFileSync(`${out}routing.ts`, routing);
-    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing.ts', '--faults', 'steady', '--runs', '300');
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing.ts', '--faults', 'steady', '--workload', 'registration', '--runs', '300');
     expect(run.status).toBe(0);
   });
 
@@ -88,7 +88,7 @@ describe('routing files (--routing), from README alone', () => {
       .replace("upstreams: ['reader1'] } },", () => "upstreams: ['reader1'] }, fallback: { balancer: 'round-robin', upstreams: ['reader2'] } },");
     expect(changed).not.toBe(routing);
     writeFileSync(`${out}routing-changed.ts`, changed);
-    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing-changed.ts', '--faults', 'steady', '--runs', '300');
+    const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing-changed.ts', '--faults', 'steady', '--workload', 'registration', '--runs', '300');
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/-> reader2 +200 success page/);
   });

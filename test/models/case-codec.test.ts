@@ -21,6 +21,14 @@ describe('case codec', () => {
     expect(new Set(cases.map((c) => c.workload.name))).toEqual(new Set(['mix']));
   });
 
+  it('carries the captcha trouble of a case (slow or failing windows) through a token', () => {
+    const trouble = findFaultProfile('captcha-trouble') as FaultProfile;
+    const cases = fc.sample(caseArbitrary({ strategy: 'sql', profile: 'head', faultProfile: trouble, workload: 'registration' }), { numRuns: 30, seed: 4 });
+    expect(cases.every((c) => (c.captcha?.windows.length ?? 0) > 0)).toBe(true);
+    for (const c of cases) expect(decodeTokenPayload(decodeToken(replayToken(c, 'liveness', ''))).case).toEqual(JSON.parse(JSON.stringify(c)));
+    expect(() => decodeCase({ ...cases[0], captcha: { windows: [{ fromMs: 0, untilMs: 1, mode: 'down' }] } })).toThrow('field case.captcha.windows[0].mode:');
+  });
+
   it('a version-1 token (no operation, no workload name) still decodes: its clients register', () => {
     const v1 = {
       format: 1,

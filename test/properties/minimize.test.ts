@@ -51,7 +51,7 @@ function measure(c: Case): number[] {
   const crashes = c.faultPlan.faults.flatMap((f) => (f.kind === 'crash' ? [f] : []));
   return [
     clients.length,
-    c.faultPlan.faults.length,
+    c.faultPlan.faults.length + (c.captcha?.windows.length ?? 0),
     actions.length,
     tapes.reduce((n, t) => n + t.length, 0),
     tapes.reduce((n, t) => n + t.filter((v) => v !== 0).length, 0),
@@ -164,6 +164,13 @@ describe('reductions', () => {
       }),
       { numRuns: 60, seed: 7 },
     );
+  });
+
+  it('removes captcha trouble window by window, the last one leaving a healthy captcha', () => {
+    const troubled: Case = { ...NOISY, captcha: { windows: [{ fromMs: 0, untilMs: 10, mode: 'failing' }] } };
+    const healthy = [...reductions(troubled)].filter((c) => c.captcha === undefined);
+    expect(healthy).toHaveLength(1);
+    expect(healthy[0]).toEqual(NOISY);
   });
 
   it('keeps the workload\'s name in every reduction (tokens show it)', () => {
