@@ -9,6 +9,7 @@ import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-pr
 import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { PROPERTY_LABELS } from './property-labels.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -115,7 +116,7 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
 }
 
 /** What the violating step is marked with, per property. */
-const MARKERS: Readonly<Record<PropertyName, string>> = { 'progress-never-lost': 'progress lost', liveness: 'never finished' };
+const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [

@@ -1,7 +1,7 @@
-import { actorName, appActor, browserActor } from '../models/clients/workload.js';
-import type { Case, RunResult } from '../models/world.js';
-import type { ObserveEvent } from '../src/trace.js';
-import type { Violation } from './violation.js';
+import { actorName, appActor, browserActor } from '../../models/clients/workload.js';
+import type { Case, RunResult } from '../../models/world.js';
+import type { ObserveEvent } from '../../src/trace.js';
+import type { Violation } from '../violation.js';
 
 /** A full protocol round of a persistent client: the captcha page (GET, POST), a resubmit, the
  * terms page (GET, POST), a resubmit, the dummy stage. */

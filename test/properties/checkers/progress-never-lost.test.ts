@@ -1,10 +1,10 @@
 // progress-never-lost (DESIGN.md "Properties") on hand-built observation lists: no simulation.
 import { describe, expect, it } from 'vitest';
-import { PROFILES, SESSION_EXPIRE_MS } from '../../models/synapse/profile.js';
-import { checkProgressNeverLost } from '../../properties/progress-never-lost.js';
-import type { ObserveEvent } from '../../src/trace.js';
-import { runCase } from '../../models/world.js';
-import { caseOf, client, direct, pause, RESUBMIT, START } from '../models/helpers.js';
+import { PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
+import { checkProgressNeverLost } from '../../../properties/checkers/progress-never-lost.js';
+import type { ObserveEvent } from '../../../src/trace.js';
+import { runCase } from '../../../models/world.js';
+import { caseOf, client, direct, pause, RESUBMIT, START } from '../../models/helpers.js';
 
 const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A', 'app B', 'browser B'];
 const MAIN = 1;
