@@ -2,7 +2,9 @@ import { match } from 'ts-pattern';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
-import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { actorName, WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import type { Case } from '../../models/world.js';
+import type { CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
@@ -25,6 +27,10 @@ export interface CheckOptions {
   seed: number;
   format?: string;
   json?: boolean;
+  /** Print the coverage shares of the runs (`--stats`). */
+  stats?: boolean;
+  /** Wall-clock cap on shrinking; an unfinished shrink is reported as partial. */
+  maxShrinkMs?: number;
 }
 
 export interface CommandOutput {
@@ -52,7 +58,16 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const workload = choose('workload', options.workload ?? 'registration', WORKLOAD_NAMES, (w) => w);
   const format = formatOf(options);
 
-  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed);
+  // The wall clock stays here, in the CLI: search only asks whether to stop (properties/ is deterministic).
+  const maxShrinkMs = options.maxShrinkMs;
+  const startShrinkBudget =
+    maxShrinkMs === undefined
+      ? undefined
+      : () => {
+          const deadline = Date.now() + maxShrinkMs;
+          return () => Date.now() > deadline;
+        };
+  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed, startShrinkBudget === undefined ? {} : { startShrinkBudget });
   const header = {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
@@ -65,8 +80,12 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   };
   return match(outcome)
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
-      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds' }) + '\n', exitCode: 0 };
-      const text = [...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed), `${property}: not found in ${holds.runs} runs.`];
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
+      const text = [
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        notFoundLine(property, holds.runs, holds.coverage.distinctInterleavings),
+        ...(options.stats === true ? coverageLines(holds.coverage) : []),
+      ];
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
     })
     .with({ verdict: 'error' }, (thrown): CommandOutput => {
@@ -91,14 +110,19 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           traceHash: violated.result.traceHash,
           steps,
         };
-        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1 };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: violated.shrinkComplete }, coverage: violated.coverage }) + '\n', exitCode: 1 };
       }
+      const shrunk = violated.shrinkComplete
+        ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
+        : `shrink PARTIAL: stopped by --max-shrink-ms after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
         ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
-        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`,
+        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
+        ...(options.stats === true ? coverageLines(violated.coverage) : []),
         '',
-        `Minimal counterexample: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
+        ...tapeLines(violated.case),
         ...renderSteps(steps, property),
         '',
         `Why: ${violated.violation.why}`,
@@ -129,6 +153,34 @@ export function renderSteps(steps: readonly Step[], property: PropertyName): str
     s.response + (s.violation ? `   <-- ${MARKERS[property]}` : ''),
   ]);
   return alignColumns(rows, '  ');
+}
+
+/** A clean result is never a bare "holds": what was searched, and what that rules out (the rule
+ * of three: no failure in N independent runs bounds the per-run failure rate by 3/N at 95%). */
+export function notFoundLine(property: string, runs: number, distinctInterleavings: number): string {
+  return `${property}: not found in ${runs} runs (${distinctInterleavings} distinct interleavings; 95% upper bound 3/${runs} per run).`;
+}
+
+/** `--stats`: what the runs reached (properties/coverage.ts). */
+export function coverageLines(coverage: CoverageStats): string[] {
+  const percent = (share: number): string => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+  const rows = [
+    ['sessions spanning 2+ processes', percent(coverage.sessionsSpanningProcesses), `of ${coverage.sessions} sessions`],
+    ['restart between a stage shown and the next request', percent(coverage.restartBetweenShownAndNext), 'of runs'],
+    ['two requests of one session in flight at once', percent(coverage.concurrentRequestsOfOneSession), 'of runs'],
+    ['a session crossing its expiry', percent(coverage.sessionCrossedExpiry), 'of runs'],
+    ['distinct interleavings (trace hashes)', String(coverage.distinctInterleavings), `of ${coverage.runs} runs`],
+  ];
+  return [`coverage of ${plural(coverage.runs, 'run')}:`, ...alignColumns(rows, '  ')];
+}
+
+/** The schedule of a counterexample: the non-natural choices of each actor's tape (entry mod the
+ * options it had; past the end, the natural order). Empty tapes mean the natural order. */
+export function tapeLines(c: Case): string[] {
+  const named = c.tapes.actors.map((tape, actor) => [actorName(actor), tape] as const).filter(([, tape]) => tape.length > 0);
+  if (c.tapes.shared.length > 0) named.push(['shared', c.tapes.shared]);
+  if (named.length === 0) return ['  schedule: the natural order (every tape empty)'];
+  return named.map(([who, tape]) => `  schedule: ${who} tape [${tape.join(', ')}]`);
 }
 
 function plural(n: number, word: string): string {

@@ -62,6 +62,8 @@ program
   .option('--workload <name>', 'client workload', 'registration')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
+  .option('--stats', 'print what the runs reached (coverage shares); the JSON always carries them')
+  .option('--max-shrink-ms <ms>', 'wall-clock cap on shrinking; a shrink cut short is marked partial', parseCount)
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((options) => guarded(() => runCheck(options)));
