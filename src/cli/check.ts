@@ -2,8 +2,7 @@ import { match } from 'ts-pattern';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
-import { actorName, WORKLOAD_NAMES } from '../../models/clients/workload.js';
-import type { Case } from '../../models/world.js';
+import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import type { CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -12,6 +11,7 @@ import { search } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 import { PROPERTY_LABELS } from './property-labels.js';
+import { scheduleLines } from './schedule.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -122,7 +122,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         '',
         `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
-        ...tapeLines(violated.case),
+        ...scheduleLines(violated.case, violated.result, violated.violation),
         ...renderSteps(steps, property),
         '',
         `Why: ${violated.violation.why}`,
@@ -172,15 +172,6 @@ export function coverageLines(coverage: CoverageStats): string[] {
     ['distinct interleavings (trace hashes)', String(coverage.distinctInterleavings), `of ${coverage.runs} runs`],
   ];
   return [`coverage of ${plural(coverage.runs, 'run')}:`, ...alignColumns(rows, '  ')];
-}
-
-/** The schedule of a counterexample: the non-natural choices of each actor's tape (entry mod the
- * options it had; past the end, the natural order). Empty tapes mean the natural order. */
-export function tapeLines(c: Case): string[] {
-  const named = c.tapes.actors.map((tape, actor) => [actorName(actor), tape] as const).filter(([, tape]) => tape.length > 0);
-  if (c.tapes.shared.length > 0) named.push(['shared', c.tapes.shared]);
-  if (named.length === 0) return ['  schedule: the natural order (every tape empty)'];
-  return named.map(([who, tape]) => `  schedule: ${who} tape [${tape.join(', ')}]`);
 }
 
 function plural(n: number, word: string): string {
