@@ -114,7 +114,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
       }
       const shrunk = violated.shrinkComplete
         ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
-        : `shrink PARTIAL: stopped by --max-shrink-ms after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
+        : `shrink PARTIAL: stopped ${maxShrinkMs === undefined ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
         ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
         `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
