@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageStats } from '../../properties/coverage.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { search } from '../../properties/search.js';
+import { runCheck } from '../../src/cli/check.js';
 
 function coverageOfSql(faults: string, runs: number, seed: number): CoverageStats {
   const faultProfile = findFaultProfile(faults);
@@ -49,5 +50,35 @@ describe('coverage floors where expiry matters (slow-user, 300 runs, seed 1)', (
   it('sessions still span processes, and runs are distinct interleavings', () => {
     expect(stats.sessionsSpanningProcesses).toBeGreaterThanOrEqual(0.4);
     expect(stats.distinctInterleavings).toBeGreaterThanOrEqual(0.95 * stats.runs);
+  });
+});
+
+describe('uiasim check --strategy sql --stats (issue 4 item 4 acceptance)', () => {
+  it('prints "not found in N runs (N distinct interleavings; 95% upper bound 3/N per run)", never a bare "holds", and the five shares', async () => {
+    const output = await runCheck({ strategy: 'sql', runs: 100, seed: 1, stats: true });
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toMatch(/^progress-never-lost: not found in 100 runs \((\d+) distinct interleavings; 95% upper bound 3\/100 per run\)\.$/m);
+    expect(output.stdout).not.toMatch(/\bholds\b/);
+    const lines = output.stdout.split('\n');
+    const at = lines.indexOf('coverage of 100 runs:');
+    expect(at).toBeGreaterThan(0);
+    const shares = lines.slice(at + 1, at + 6).map((line) => line.trim().split(/\s{2,}/));
+    expect(shares.map((row) => row[0])).toEqual([
+      'sessions spanning 2+ processes',
+      'restart between a stage shown and the next request',
+      'two requests of one session in flight at once',
+      'a session crossing its expiry',
+      'distinct interleavings (trace hashes)',
+    ]);
+    for (const row of shares.slice(0, 4)) expect(row[1]).toMatch(/^\d+\.\d%$/);
+  });
+
+  it('without --stats the text has no shares; the JSON always carries them, with the bound', async () => {
+    expect((await runCheck({ strategy: 'sql', runs: 20, seed: 1 })).stdout).not.toContain('coverage of');
+    const json = JSON.parse((await runCheck({ strategy: 'sql', runs: 20, seed: 1, format: 'json' })).stdout) as { verdict: string; upperBound95PerRun: number; coverage: CoverageStats };
+    expect(json.verdict).toBe('holds');
+    expect(json.upperBound95PerRun).toBeCloseTo(3 / 20);
+    expect(Object.keys(json.coverage).sort()).toEqual(['concurrentRequestsOfOneSession', 'distinctInterleavings', 'restartBetweenShownAndNext', 'runs', 'sessionCrossedExpiry', 'sessions', 'sessionsSpanningProcesses']);
+    expect(json.coverage.runs).toBe(20);
   });
 });
