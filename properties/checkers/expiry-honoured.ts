@@ -88,7 +88,7 @@ export function checkExpiryHonoured(trace: ExpiryTrace, partitions: readonly Blo
       return {
         ...at,
         fact: sweep,
-        why: `${answered}, although the sweep on ${nodeNames[sweep.node] ?? `node ${sweep.node}`} at ${sweep.atMs} ms (deleting sessions ${sliding ? 'last used' : 'created'} before ${thresholdMs} ms) had removed ${x}, created on ${owner} at ${creation.atMs} ms: a swept session must never come back (ref 2.8).`,
+        why: `${answered}, although the sweep on ${nodeNames[sweep.node] ?? `node ${sweep.node}`} at ${sweep.atMs} ms, which deletes every session ${sliding ? 'last used before' : 'created at or before'} ${thresholdMs} ms, had to remove ${x} (created on ${owner} at ${creation.atMs} ms${sliding ? ', and not used there since' : ''}): a swept session must never come back (ref 2.8).`,
       };
     }
 

@@ -11,6 +11,9 @@ import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { choose, formatOf } from './usage.js';
+import { compareEveryProperty } from './compare-all.js';
+import { PROPERTY_LABELS } from './property-labels.js';
+import { ALL_PROPERTIES } from '../../properties/violation.js';
 
 export interface CompareOptions {
   strategies?: string;
@@ -35,6 +38,7 @@ interface JudgedCell extends CellSummary {
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
+  if (options.property === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
@@ -116,10 +120,10 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       }
       if (cell.violations === 0) return `ok${mark}`;
       failures.push(
-        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs ${PROPERTY === 'liveness' ? 'never finish' : 'lose progress'} (first in run ${cell.firstFailingRun}); ` +
+        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs ${PROPERTY_LABELS[PROPERTY].failure} (first in run ${cell.firstFailingRun}); ` +
           `minimal counterexample: ${cell.requests} requests${cell.expected ? '' : ' -- UNEXPECTED'}\n    ${cell.why}\n    npm run uiasim -- replay ${cell.token}`,
       );
-      return `${PROPERTY === 'liveness' ? 'STUCK' : 'LOST'} ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
+      return `${PROPERTY_LABELS[PROPERTY].cell} ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
     }),
   ]);
   const surprises = unexpected.map(
@@ -135,7 +139,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; ${PROPERTY === 'liveness' ? '"STUCK n%": the share of runs in which a client following the protocol never registered' : '"LOST n%": the share of runs that lost a stage'}; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',

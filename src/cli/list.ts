@@ -3,6 +3,7 @@ import { STRATEGIES } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES } from '../../models/synapse/profile.js';
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
+import { PROPERTY_SUMMARIES } from '../../properties/checkers/index.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { formatOf } from './usage.js';
@@ -10,11 +11,6 @@ import { formatOf } from './usage.js';
 const WORKLOAD_SUMMARIES: Record<string, string> = {
   registration: 'POST /register with recaptcha and terms on the fallback page, or dummy; 1 to 4 clients',
 };
-const PROPERTY_SUMMARIES: Record<string, string> = {
-  'progress-never-lost': 'a stage shown to a client is never forgotten, except by legitimate expiry',
-  liveness: 'a client that follows the protocol registers once the last fault has healed',
-};
-
 export function runList(options: { json?: boolean; format?: string }): CommandOutput {
   const format = formatOf(options);
   const entries = {
@@ -22,7 +18,7 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
     profiles: PROFILE_NAMES.map((p) => ({ name: p, summary: PROFILES[p].summary })),
     faultProfiles: FAULT_PROFILES.map((f) => ({ name: f.name, summary: f.summary })),
     workloads: WORKLOAD_NAMES.map((w) => ({ name: w, summary: WORKLOAD_SUMMARIES[w] ?? '' })),
-    properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] ?? '' })),
+    properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] })),
   };
   if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
   const rows: string[][] = [];

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
 import { TokenError } from '../run/token.js';
-import { runCheck, type CommandOutput } from './check.js';
+import { type CommandOutput } from './check.js';
+import { runCheckProperties } from './check-all.js';
 import { runCompare } from './compare.js';
 import { runList } from './list.js';
 import { runReplay } from './replay.js';
@@ -58,7 +59,7 @@ program
   .option('--routing <file>', 'a routing plug-in: your own worker map (README "Routing files")')
   .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
   .option('--faults <profile>', 'fault profile', 'any-restart')
-  .option('--property <name>', 'property to check', 'progress-never-lost')
+  .option('--property <name>', 'property to check (see `uiasim list`), or all: each in turn until one is violated', 'progress-never-lost')
   .option('--workload <name>', 'client workload', 'registration')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
@@ -66,7 +67,7 @@ program
   .option('--max-shrink-ms <ms>', 'wall-clock cap on shrinking; a shrink cut short is marked partial', parseCount)
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
-  .action((options) => guarded(() => runCheck(options)));
+  .action((options) => guarded(() => runCheckProperties(options)));
 
 program
   .command('replay')
@@ -74,6 +75,7 @@ program
   .argument('<token>', 'a uiasim1. replay token')
   .option('--strategy <name>', 'replay the same case under another strategy')
   .option('--profile <version>', 'replay under another Synapse profile')
+  .option('--property <name>', "judge the run by this property (default: the token's), or all: the first violated")
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((token, options) => guarded(() => runReplay(token, options)));
@@ -90,7 +92,7 @@ program
   .option('--out <file>', 'write the report to this file instead of stdout')
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
-  .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
+  .option('--property <name>', 'the property of the matrix (default progress-never-lost; see `uiasim list`), or all: one matrix per property')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));

@@ -2,8 +2,8 @@ import { decodeToken } from '../run/token.js';
 import { decodeTokenPayload, MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
-import { checkCase } from '../../properties/check-case.js';
-import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { checkCaseAll } from '../../properties/check-case.js';
+import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { renderSteps, SCHEMA_VERSION, settingsLines, type CommandOutput } from './check.js';
 import { stepsOf } from './steps.js';
 import { checkUnchanged, loadRouting, loadStore } from './plugins.js';
@@ -13,6 +13,8 @@ import { describeFault } from '../faults.js';
 export interface ReplayOptions {
   strategy?: string;
   profile?: string;
+  /** Judge the run by another property than the token's, or by `all` (the first violated). */
+  property?: string;
   format?: string;
   json?: boolean;
 }
@@ -37,15 +39,18 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
   const payload = decodeTokenPayload(decodeToken(token));
   const notes: string[] = [];
   if (payload.model !== MODEL_VERSION) notes.push(`warning: this token was made by model version ${payload.model}; this is version ${MODEL_VERSION}`);
-  const property = choose<PropertyName>('property', payload.property, PROPERTY_NAMES, (p) => p);
+  const requested = options.property ?? payload.property;
+  const properties: readonly PropertyName[] = requested === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', requested, PROPERTY_NAMES, (p) => p)];
   const strategy = options.strategy === undefined ? await tokenStrategy(payload) : choose<Strategy>('strategy', options.strategy, STRATEGIES, (s) => s.name);
   const switched = strategy.name !== payload.case.strategy;
   const defaultProfile = switched ? strategy.profile : payload.case.profile;
   const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);
   const c = { ...payload.case, strategy: strategy.name, profile };
-  let verdictOfRun: ReturnType<typeof checkCase>;
+  let verdictOfRun: ReturnType<typeof checkCaseAll>;
+  // The property named in reports: the one violated, else the one asked for (or `all`).
+  let property: PropertyName | typeof ALL_PROPERTIES = properties.length === 1 ? (properties[0] as PropertyName) : ALL_PROPERTIES;
   try {
-    verdictOfRun = checkCase(c, property, { capture: true, strategy });
+    verdictOfRun = checkCaseAll(c, properties, { capture: true, strategy });
   } catch (error) {
     // The case makes the model or a plug-in throw: a finding (exit 3), shown with its message.
     const message = error instanceof Error ? error.message : String(error);
@@ -53,6 +58,7 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
     return { stdout: `the case makes the run throw: ${message}\n`, exitCode: 3, stderr: error instanceof Error ? `${error.stack ?? ''}\n` : '' };
   }
   const { result, violation } = verdictOfRun;
+  if (violation !== null) property = violation.property;
 
   const sameCase = !switched && profile === payload.case.profile;
   if (sameCase && payload.traceHash !== '' && payload.traceHash !== result.traceHash) {
@@ -82,7 +88,7 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
     ...settingsLines(strategy.name, profile, c.faultProfile, 'registration'),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
-    ...renderSteps(steps, property),
+    ...renderSteps(steps, violation?.property ?? (properties[0] as PropertyName)),
     '',
     violation === null ? `${property}: holds in this run.` : `${property}: VIOLATED. Why: ${violation.why}`,
     `trace hash  ${result.traceHash}`,
