@@ -297,6 +297,20 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check13(story)).toBeNull();
   });
 
+  it('an email-validation page (the link clicked in the mail) shows nothing and is not a loss (ref 5 #7512)', () => {
+    // The page answers a request about X with a 200, but it is a page, not X's operation: later
+    // 401s for X that do not list the email stage lose nothing.
+    const story = Story.shown();
+    story.recv(105, story.send(100, X, { actor: BROWSER, what: 'GET email validation link' }), 200, { servedBy: MAIN, key: X, detail: 'page:email-validated' });
+    story.recv(205, story.send(200, X), 401, { key: X, tags: [S] });
+    expect(check13(story)).toBeNull();
+    // A 2xx that is not a page is X's operation: the same story with it is a loss.
+    const operation = Story.shown();
+    operation.recv(105, operation.send(100, X), 200, { detail: '@usera:test' });
+    operation.recv(205, operation.send(200, X), 401, { key: X, tags: [S] });
+    expect(check13(operation)).not.toBeNull();
+  });
+
   it('a form page (page:form) shows nothing and is not a loss', () => {
     const story = Story.opening();
     story.recv(15, story.send(10, X, { actor: BROWSER, what: `GET fallback ${S}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
