@@ -1,5 +1,6 @@
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
+import { propertyOption } from './property-labels.js';
 import { formatOf } from './usage.js';
 
 /**
@@ -10,7 +11,7 @@ import { formatOf } from './usage.js';
  * `--property` is plain `check`.
  */
 export async function runCheckProperties(options: CheckOptions): Promise<CommandOutput> {
-  if (options.property !== ALL_PROPERTIES) return runCheck(options);
+  if (propertyOption(options.property) !== ALL_PROPERTIES) return runCheck(options);
   const format = formatOf(options);
   const outputs: { readonly property: PropertyName; readonly output: CommandOutput }[] = [];
   for (const property of PROPERTY_NAMES) {

@@ -12,7 +12,7 @@ import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { choose, formatOf } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
-import { PROPERTY_LABELS } from './property-labels.js';
+import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
 
 export interface CompareOptions {
@@ -38,7 +38,7 @@ interface JudgedCell extends CellSummary {
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
-  if (options.property === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
+  if (propertyOption(options.property) === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };

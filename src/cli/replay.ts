@@ -8,6 +8,7 @@ import { renderSteps, SCHEMA_VERSION, settingsLines, type CommandOutput } from '
 import { stepsOf } from './steps.js';
 import { checkUnchanged, loadRouting, loadStore } from './plugins.js';
 import { choose, formatOf } from './usage.js';
+import { propertyOption } from './property-labels.js';
 import { describeFault } from '../faults.js';
 
 export interface ReplayOptions {
@@ -39,7 +40,7 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
   const payload = decodeTokenPayload(decodeToken(token));
   const notes: string[] = [];
   if (payload.model !== MODEL_VERSION) notes.push(`warning: this token was made by model version ${payload.model}; this is version ${MODEL_VERSION}`);
-  const requested = options.property ?? payload.property;
+  const requested = options.property === undefined ? payload.property : propertyOption(options.property);
   const properties: readonly PropertyName[] = requested === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', requested, PROPERTY_NAMES, (p) => p)];
   const strategy = options.strategy === undefined ? await tokenStrategy(payload) : choose<Strategy>('strategy', options.strategy, STRATEGIES, (s) => s.name);
   const switched = strategy.name !== payload.case.strategy;
