@@ -7,6 +7,12 @@ const RACE_5450 =
 const RESTART_RETRY =
   'a restart after the account was created but before the answer: the retry reaches a process without the session, 1.8 silently starts a fresh one (ref 2.2) and registers another user';
 
+/** Found by compare (redis-blob, rolling-deploy, seed 7): the process serving the final request
+ * crashes after register_user and before registered_user_id is written (ref 2.10: two separate
+ * steps); the retry passes UIA again and the name is taken. */
+const CRASH_BETWEEN =
+  'a crash of the process serving the final /register after register_user and before registered_user_id is written (ref 2.10, steps 7-8 are separate): the retry registers again and gets "User ID already taken" (found on redis-blob under rolling-deploy)';
+
 /** exactly-once: one account per session; a session's successes name one user; a retry never
  * gets M_USER_IN_USE for the session's own account. */
 export const EXACTLY_ONCE: ExpectationTable = {
@@ -38,6 +44,8 @@ export const EXACTLY_ONCE: ExpectationTable = {
   ...rows(
     ['main-rpc', 'redis-blob', 'redis-hash'],
     row(holds('registered_user_id (ref 2.10) answers a retried final request with the same account, whichever process serves it; a store that loses the session answers the retry 400 unknown session, not a second account'), {
+      'worker-restart': either(CRASH_BETWEEN),
+      'rolling-deploy': either(CRASH_BETWEEN),
       partition: either(RACE_5450),
     }),
   ),
@@ -47,6 +55,8 @@ export const EXACTLY_ONCE: ExpectationTable = {
       'store-restart': either(
         'the database restarts between register_user and the separate write of registered_user_id (ref 2.10, steps 7-8 are not one transaction): the retry registers again and gets "User ID already taken" (found on sql, 1 run in 200)',
       ),
+      'worker-restart': either(CRASH_BETWEEN),
+      'rolling-deploy': either(CRASH_BETWEEN),
       partition: either(RACE_5450),
     }),
   ),

@@ -80,6 +80,8 @@ export async function runReplay(token: string, options: ReplayOptions): Promise<
       profile,
       requests: violation?.requests ?? steps.length,
       ...(violation === null ? {} : { why: violation.why }),
+      // The server-side fact that is the violation itself, when it is one (models/synapse/facts.ts).
+      ...(violation?.fact === undefined ? {} : { fact: violation.fact }),
       steps,
     };
     return { stdout: JSON.stringify(json) + '\n', exitCode, stderr };

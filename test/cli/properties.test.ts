@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Case } from '../../models/world.js';
+import { replayToken } from '../../properties/replay-token.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
 
 // `--property` on check, compare and replay, and `list`, as users run them (the built CLI).
@@ -96,4 +98,42 @@ describe('uiasim replay --property', () => {
     const onSql = JSON.parse(uiasim('replay', token, '--strategy', 'sql', '--property', 'all', '--json').stdout) as { verdict: string; property: string };
     expect(onSql).toMatchObject({ verdict: 'holds', property: 'all' });
   });
+
+  // exactly-once's first violating event is a fact (the account the session created): the JSON
+  // names it beside the response that showed it.
+  it('--json carries the server-side fact a violation is about', () => {
+    const c: Case = {
+      strategy: 'sql',
+      profile: 'head',
+      faultProfile: 'store-restart',
+      workload: { clients: [{ actions: [{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30000, thinkMs: 0 }] },
+      faultPlan: { faults: [] },
+      tapes: { actors: [[], []], shared: [] },
+      seed: 0,
+    };
+    // A run that holds names no fact.
+    const holds = JSON.parse(uiasim('replay', replayToken(c, 'exactly-once', ''), '--json').stdout) as Record<string, unknown>;
+    expect(holds['verdict']).toBe('holds');
+    expect(holds['fact']).toBeUndefined();
+    const expiry = JSON.parse(
+      uiasim('replay', replayToken({ ...c, strategy: 'main-rpc', faultProfile: 'slow-user', workload: { clients: [{ ...MAIN_RPC_SLOW }] } }, 'expiry-honoured', ''), '--json').stdout,
+    ) as { verdict: string; fact?: { name: string; node: number } };
+    expect(expiry.verdict).toBe('violated');
+    expect(expiry.fact?.name).toBe('sweep');
+  });
 });
+
+/** The slow user of test/properties/checkers/expiry-honoured.test.ts's main-rpc run. */
+const MAIN_RPC_SLOW = {
+  actions: [
+    { kind: 'start' as const },
+    { kind: 'pause' as const, ms: 19872929 },
+    { kind: 'fallback' as const, stage: 'm.login.terms' as const, loadsPage: false, concurrent: false },
+    { kind: 'pause' as const, ms: 162256358 },
+    { kind: 'fallback' as const, stage: 'm.login.terms' as const, loadsPage: false, concurrent: false },
+  ],
+  adoptsNewSession: false,
+  retries: 0,
+  requestTimeoutMs: 30000,
+  thinkMs: 0,
+};

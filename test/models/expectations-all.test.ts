@@ -33,7 +33,8 @@ describe('models/expectations.ts: every property', () => {
     ['expiry-honoured', 'main-rpc', 'slow-user', 'violated'],
     ['expiry-honoured', 'sql-cached', 'slow-user', 'violated'],
     ...PROPERTY_NAMES.flatMap((p) => COLUMNS.map((column): [string, string, string, 'holds'] => [p, 'sql', column, 'holds'])).filter(
-      ([p, , column]) => !(p === 'exactly-once' && (column === 'store-restart' || column === 'partition')),
+      // exactly-once has known rare defects on sql: see the last test.
+      ([p, , column]) => !(p === 'exactly-once' && ['store-restart', 'partition', 'worker-restart', 'rolling-deploy'].includes(column)),
     ),
   ];
   for (const [property, strategy, column, verdict] of fixed) {
@@ -43,7 +44,8 @@ describe('models/expectations.ts: every property', () => {
   }
 
   it('exactly-once on sql: the non-atomic registered_user_id write (ref 2.10) and #5450 are known rare defects', () => {
-    expect(expectationFor('exactly-once', 'sql', 'store-restart')?.verdict).toBe('either');
+    for (const column of ['store-restart', 'worker-restart', 'rolling-deploy', 'partition']) expect(expectationFor('exactly-once', 'sql', column)?.verdict).toBe('either');
+    expect(expectationFor('exactly-once', 'sql', 'worker-restart')?.reason).toContain('registered_user_id');
     expect(expectationFor('exactly-once', 'sql', 'partition')?.reason).toContain('#5450');
   });
 });
