@@ -50,11 +50,9 @@ export function search(settings: PropertySettings, runs: number, seed: number, o
   const tally = new CoverageTally();
   const property = buildProperty({
     ...settings,
-    skip: () => {
-      if (!violationSeen || stopped) return stopped;
-      stopped = shouldStop();
-      return stopped;
-    },
+    // Once the budget is spent, every further shrink candidate "passes": fast-check keeps the
+    // last failing one.
+    skip: () => violationSeen && (stopped || (stopped = shouldStop())),
     onRun: (c, violated, result) => {
       if (!violationSeen) {
         runsDone++;
