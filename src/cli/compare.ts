@@ -14,6 +14,7 @@ import { choose, formatOf } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
 import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
+import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 
 export interface CompareOptions {
   strategies?: string;
@@ -27,6 +28,7 @@ export interface CompareOptions {
   store?: string;
   routing?: string;
   property?: string;
+  workload?: string;
 }
 
 
@@ -41,6 +43,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   if (propertyOption(options.property) === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
+  const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
   // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
   const row = await loadPluginRow(plugins);
@@ -50,7 +53,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   // Costs are per strategy, on the first runs of its steady cell, whichever columns are asked for.
   const costsRuns = Math.min(options.runs, COSTS_RUNS);
   const specs: CellSpec[] = [
-    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, plugins }))),
+    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, workload, plugins }))),
     ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
   ];
   // The os module only sizes the thread pool; results do not depend on it.
@@ -74,6 +77,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     const json = {
       schemaVersion: SCHEMA_VERSION,
       property: PROPERTY,
+      workload,
       runs: options.runs,
       seed: options.seed,
       strategies: strategies.map((s) => s.name),
@@ -139,7 +143,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, workload ${workload}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',

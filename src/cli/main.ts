@@ -60,7 +60,7 @@ program
   .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
   .option('--faults <profile>', 'fault profile', 'any-restart')
   .option('--property <name>', 'property to check (see `uiasim list`), or all: each in turn until one is violated', 'progress-never-lost')
-  .option('--workload <name>', 'client workload', 'registration')
+  .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token or mix (see `uiasim list`)', 'mix')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
   .option('--stats', 'print what the runs reached (coverage shares); the JSON always carries them')
@@ -93,13 +93,14 @@ program
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
   .option('--property <name>', 'the property of the matrix (default progress-never-lost; see `uiasim list`), or all: one matrix per property')
+  .option('--workload <name>', 'client workload of every cell (see `uiasim list`; default mix)')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 
 program
   .command('list')
-  .description('strategies, profiles, fault profiles, workloads and properties, one line each')
+  .description('strategies, profiles, fault profiles, workloads, stage types and properties, one line each')
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((options) => guarded(() => runList(options)));

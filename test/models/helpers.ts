@@ -12,6 +12,8 @@ import { memoryStore } from '../../models/stores/memory.js';
 import { sqlStore } from '../../models/stores/sql.js';
 import type { SynapseContext } from '../../models/synapse/context.js';
 import { SynapseDatabase } from '../../models/synapse/database.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from '../../models/synapse/config.js';
+import { Ratelimiter } from '../../models/synapse/ratelimiter.js';
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
 import type { Case, RunResult } from '../../models/world.js';
 import type { ObserveEvent } from '../../src/trace.js';
@@ -23,6 +25,8 @@ export interface Driven<R> {
   readonly value: R;
   /** The backend commands the task issued, in order. */
   readonly commands: readonly unknown[];
+  /** CPU time the task's `cpu` effects claimed (password hashing), in ms. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -31,11 +35,17 @@ export interface Driven<R> {
  */
 export function drive<R>(task: Task<R>, db: SynapseDatabase, nowMs: () => number = () => 0): Driven<R> {
   const commands: unknown[] = [];
+  let cpuMs = 0;
   let input: unknown = undefined;
   for (;;) {
     const step = task.next(input);
-    if (step.done === true) return { value: step.value, commands };
+    if (step.done === true) return { value: step.value, commands, cpuMs };
     const effect: Effect = step.value;
+    if (effect.kind === 'cpu') {
+      cpuMs += effect.ms;
+      input = undefined;
+      continue;
+    }
     if (effect.kind !== 'call') throw new Error(`drive: unexpected ${effect.kind} effect`);
     if (effect.to !== DB_NODE) throw new Error(`drive: a call to node ${effect.to}, not the database`);
     commands.push(effect.command);
@@ -92,8 +102,16 @@ export interface Process {
  */
 export function processFor(
   profile: ProfileName,
-  options: { readonly db?: SynapseDatabase; readonly clock?: TestClock; readonly label?: string; readonly newSessionId?: () => string } = {},
+  options: {
+    readonly db?: SynapseDatabase;
+    readonly clock?: TestClock;
+    readonly label?: string;
+    readonly newSessionId?: () => string;
+    /** The homeserver config (DEFAULT_CONFIG when absent). */
+    readonly config?: SynapseConfig;
+  } = {},
 ): Process {
+  const config = options.config ?? DEFAULT_CONFIG;
   const db = options.db ?? new SynapseDatabase();
   const clock = options.clock ?? new TestClock();
   const facts: FactEvent[] = [];
@@ -113,6 +131,8 @@ export function processFor(
     serverName: 'test',
     nowMs: clock.now,
     fact: (name, key, detail, tags = []) => facts.push({ kind: 'fact', atMs: clock.ms, node: 2, name, key, detail, tags }),
+    config,
+    failedUiaAttempts: new Ratelimiter(config.rcLoginFailedAttempts),
   };
   return { ctx, store, db, clock, facts, run: (task) => drive(task, db, clock.now) };
 }

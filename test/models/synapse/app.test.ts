@@ -26,7 +26,7 @@ interface Booted {
   sweep(): void;
 }
 
-function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
+function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string, mountsEverything = false): Booted {
   const timers: { delayMs: number; payload: unknown }[] = [];
   const trace = new Trace(false);
   const sim = { get nowMs(): number { return clock.ms; }, trace } as unknown as Sim;
@@ -39,6 +39,7 @@ function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, cloc
     database: DB_NODE,
     storeNode: store.placement === 'process' ? -1 : DB_NODE,
     serverName: 'test',
+    mountsEverything,
   });
   const app = factory({ sim, node, rng: new Rng(3, `${name}#1`) });
   return {
@@ -85,7 +86,56 @@ describe('servlet mounts (ref 3.1)', () => {
       expect(main.handle(request('GET', `/_matrix/client/${prefix}/auth/m.login.terms/fallback/web`, null, 'session=x')).status).toBe(200);
     }
     expect(main.handle(request('POST', '/_matrix/client/r0/register/available', {})).status).toBe(404);
-    expect(main.handle(request('POST', '/_matrix/client/r0/account/password', {})).status).toBe(404);
+    expect(main.handle(request('POST', '/_matrix/client/r0/account/whoami', {})).status).toBe(404);
+  });
+
+  it('ref 3.1, 3.4: every UIA endpoint answers on main (a 401 for a missing token); a 1.13 worker mounts only /register', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const main = boot('main', '1.13', db, clock, 'main');
+    const worker = boot('worker', '1.13', db, clock, 'reader1');
+    const paths: [HttpRequest['method'], string][] = [
+      ['POST', '/_matrix/client/r0/account/deactivate'],
+      ['POST', '/_matrix/client/r0/account/3pid/add'],
+      ['POST', '/_matrix/client/r0/delete_devices'],
+      ['DELETE', '/_matrix/client/r0/devices/DEV1'],
+      ['POST', '/_matrix/client/unstable/keys/device_signing/upload'],
+    ];
+    for (const [method, path] of paths) {
+      expect(main.handle(request(method, path, {}))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+      expect(worker.handle(request(method, path, {}))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+    }
+    // Password change without a token is the email reset flow: a UIA 401.
+    expect(bodyOf(main.handle(request('POST', '/_matrix/client/r0/account/password', {})))['flows']).toEqual([{ stages: ['m.login.email.identity'] }]);
+    // login/get_token exists from v1.69 only.
+    expect(main.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
+  });
+
+  it('ref 3.1 (v1.135): a head worker mounts deactivate and the device endpoints, not password, 3PID add or login tokens', () => {
+    const clock = new TestClock();
+    const worker = boot('worker', 'head', new SynapseDatabase(), clock, 'reader1');
+    for (const [method, path] of [
+      ['POST', '/_matrix/client/v3/account/deactivate'],
+      ['POST', '/_matrix/client/v3/delete_devices'],
+      ['DELETE', '/_matrix/client/v3/devices/DEV1'],
+      ['POST', '/_matrix/client/v3/keys/device_signing/upload'],
+    ] as const) {
+      expect(worker.handle(request(method, path, {})).status).toBe(401);
+    }
+    for (const path of ['/_matrix/client/v3/account/password', '/_matrix/client/v3/account/3pid/add', '/_matrix/client/v1/login/get_token']) {
+      expect(worker.handle(request('POST', path, {})).status).toBe(404);
+    }
+  });
+});
+
+describe('mountsEverything (sticky and session-hash strategies)', () => {
+  it('a 1.8 worker mounts every servlet the version has (fallback, password, devices, ...), but not login/get_token, which 1.8 lacks', () => {
+    const worker = boot('worker', '1.8', new SynapseDatabase(), new TestClock(), 'reader1', true);
+    expect(worker.handle(request('GET', fallbackPath('m.login.terms'), null, 'session=x')).status).toBe(200);
+    for (const path of ['/_matrix/client/r0/account/deactivate', '/_matrix/client/r0/delete_devices', '/_matrix/client/unstable/account/3pid/add']) {
+      expect(worker.handle(request('POST', path, {})).status).toBe(401);
+    }
+    expect(worker.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
   });
 });
 

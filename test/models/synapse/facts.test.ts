@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { handleRegister } from '../../../models/synapse/register.js';
 import { handleFallback } from '../../../models/synapse/fallback.js';
 import { fallbackPath } from '../../../models/matrix/protocol.js';
+import { withConfig } from '../../../models/synapse/config.js';
 import { processFor, register, request, sessionOf } from '../helpers.js';
+
+/** Registration flows `[[m.login.dummy]]` (ref 2.11): dummy alone finishes it. */
+const DUMMY_ONLY = withConfig({ captcha: { enableRegistrationCaptcha: false }, consent: { requireAtRegistration: false }, email: { enabled: false }, registration: { enableRegistrationToken3pidBypass: false } });
 
 /** The server-side facts the checkers read (models/synapse/facts.ts), written where Synapse
  * does the thing they name. */
 describe('server-side facts', () => {
   it('a whole registration writes session-created, stage-passed per checker, account-created and operation', () => {
-    const p = processFor('head');
+    const p = processFor('head', { config: DUMMY_ONLY });
     const first = p.run(handleRegister(p.ctx, register({ username: 'alice', password: 'pw' }))).value;
     const sid = sessionOf(first);
     p.run(handleRegister(p.ctx, register({ auth: { type: 'm.login.dummy', session: sid } })));
@@ -21,7 +25,7 @@ describe('server-side facts', () => {
   });
 
   it('a replayed final request runs the operation again but creates no second account (ref 2.10)', () => {
-    const p = processFor('head');
+    const p = processFor('head', { config: DUMMY_ONLY });
     const sid = sessionOf(p.run(handleRegister(p.ctx, register({ username: 'bob', password: 'pw' }))).value);
     p.run(handleRegister(p.ctx, register({ auth: { type: 'm.login.dummy', session: sid } })));
     p.run(handleRegister(p.ctx, register({ auth: { session: sid } })));
