@@ -115,7 +115,7 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
 }
 
 /** What the violating step is marked with, per property. */
-const MARKERS: Readonly<Record<PropertyName, string>> = { 'progress-never-lost': 'progress lost', liveness: 'never finished' };
+export const MARKERS: Readonly<Record<PropertyName, string>> = { 'progress-never-lost': 'progress lost', liveness: 'never finished' };
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [

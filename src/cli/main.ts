@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
+import { FailureFileError } from '../run/failure-file.js';
 import { TokenError } from '../run/token.js';
 import { runCheck, type CommandOutput } from './check.js';
 import { runCompare } from './compare.js';
@@ -38,7 +39,7 @@ async function guarded(run: () => CommandOutput | Promise<CommandOutput>): Promi
   try {
     output = await run();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError) usageFailure(error.message);
+    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError || error instanceof FailureFileError) usageFailure(error.message);
     throw error;
   }
   emit(output);
@@ -69,10 +70,11 @@ program
 program
   .command('replay')
   .description('re-run the case of a replay token bit for bit (exit 1 when the property is violated)')
-  .argument('<token>', 'a uiasim1. replay token')
+  .argument('<token|file>', 'a uiasim1. replay token, or a failure file written by --save-failures')
   .option('--strategy <name>', 'replay the same case under another strategy')
   .option('--profile <version>', 'replay under another Synapse profile')
-  .option('--format <format>', 'text or json', 'text')
+  .option('--format <format>', 'text (a timeline), mermaid (a sequence diagram) or json', 'text')
+  .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
   .option('--json', 'same as --format json')
   .action((token, options) => guarded(() => runReplay(token, options)));
 

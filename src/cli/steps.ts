@@ -42,7 +42,7 @@ export function stepsOf(result: RunResult, violation: Violation | null): Step[] 
   return steps;
 }
 
-function describeRequest(sent: ObserveEvent): string {
+export function describeRequest(sent: ObserveEvent): string {
   if (sent.detail === 'POST /register') {
     if (sent.key === '') return 'POST /register (no session)';
     const stage = sent.tags[0];

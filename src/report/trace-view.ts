@@ -1,0 +1,88 @@
+import type { ObserveEvent, TraceEvent } from '../trace.js';
+
+/**
+ * What the timeline and the sequence diagram draw, as plain data handed over by the CLI (the
+ * composition root): the captured events and the words for them. Renderers know nothing of the
+ * model, so everything model-specific (actor names, what a response means) arrives here.
+ */
+export interface TraceView {
+  readonly events: readonly TraceEvent[];
+  /** Node id -> name ("router", "reader1", "app A"). */
+  readonly nodeNames: readonly string[];
+  /** The nodes to draw, in order, with what they are. Nodes not listed (the fault injector) are not drawn. */
+  readonly participants: readonly Participant[];
+  /** Actor index of an `observe` event -> the person's name ("app A", "browser A"). */
+  readonly actorNames: readonly string[];
+  /** What a client-side actor sent or received, in words. */
+  readonly describe: (event: ObserveEvent) => Described;
+  /** Index in `events` of the first violating event, or null when the property holds. */
+  readonly violationIndex: number | null;
+  /** What the violating event is marked with ("progress lost"). */
+  readonly marker: string;
+  /** Faults the trace has no event for (a partition starts and heals), at virtual times. */
+  readonly notes: readonly TimedNote[];
+  /** A quiet stretch at least this long is shown as time passing; null: never. */
+  readonly quietGapMs: number;
+  /** Sessions may expire after this long (shown when a pause is longer); null: no expiry. */
+  readonly sessionLifetimeMs: number | null;
+}
+
+export interface Participant {
+  readonly name: string;
+  readonly role: 'client' | 'router' | 'process' | 'store';
+}
+
+export interface Described {
+  /** "POST /register (no session)", "401", "success page (200)". */
+  readonly what: string;
+  readonly session: string | null;
+  /** The stages the response lists as completed or shown, or null when it lists none. */
+  readonly completed: readonly string[] | null;
+}
+
+export interface TimedNote {
+  readonly atMs: number;
+  /** The nodes it is about (drawn over them in a diagram). */
+  readonly over: readonly string[];
+  readonly text: string;
+}
+
+/** "6 ms", "12.5 s", "3 min 2 s", "2 d 4 h 1 min": virtual time, compact and unambiguous. */
+export function formatMs(ms: number): string {
+  if (ms < 10_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalMinutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  if (days > 0) return `${days} d ${hours} h ${minutes} min`;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return `${minutes} min ${seconds} s`;
+}
+
+/** Why a message was dropped, in words. */
+export function dropReasonText(reason: 'partition' | 'fault' | 'stale' | 'down'): string {
+  switch (reason) {
+    case 'partition':
+      return 'the link is partitioned';
+    case 'fault':
+      return 'the fault plan loses it';
+    case 'stale':
+      return 'it was meant for an earlier incarnation of its target';
+    case 'down':
+      return 'its target is down';
+    default: {
+      const unreachable: never = reason;
+      throw new Error(`unknown drop reason ${String(unreachable)}`);
+    }
+  }
+}
+
+/** The time-passes note for a quiet stretch, or null when it is short. */
+export function pauseText(view: TraceView, fromMs: number, toMs: number): string | null {
+  const gap = toMs - fromMs;
+  if (gap < view.quietGapMs) return null;
+  const past = view.sessionLifetimeMs !== null && gap >= view.sessionLifetimeMs ? `, longer than the ${formatMs(view.sessionLifetimeMs)} a session may live` : '';
+  return `${formatMs(gap)} pass${past}`;
+}
