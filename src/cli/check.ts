@@ -6,9 +6,11 @@ import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
-import { search } from '../../properties/search.js';
+import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { DeterminismWatch } from './determinism-watch.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -24,6 +26,10 @@ export interface CheckOptions {
   seed: number;
   format?: string;
   json?: boolean;
+  /** --save-failures DIR: the minimal counterexample as a failure file. */
+  saveFailures?: string;
+  /** --check-determinism: every case runs twice; a divergence is exit 1. */
+  checkDeterminism?: boolean;
 }
 
 export interface CommandOutput {
@@ -51,7 +57,15 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const workload = choose('workload', options.workload ?? 'registration', WORKLOAD_NAMES, (w) => w);
   const format = formatOf(options);
 
-  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed);
+  const watch = options.checkDeterminism === true ? new DeterminismWatch(property, strategy) : null;
+  let outcome: SearchOutcome;
+  try {
+    outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) }, options.runs, options.seed);
+  } catch (error) {
+    // A nondeterministic run can break shrinking itself; the divergence is the finding.
+    if (watch?.found == null) throw error;
+    outcome = { verdict: 'holds', runs: watch.cases };
+  }
   const header = {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
@@ -62,6 +76,8 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     runs: outcome.runs,
     seed: options.seed,
   };
+  if (watch?.found != null) return watch.output(format, header);
+  const saved = options.saveFailures === undefined || outcome.verdict !== 'violated' ? '' : savedNote(await saveFailures(options.saveFailures, [replayToken(outcome.case, property, outcome.result.traceHash, plugins)]));
   return match(outcome)
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds' }) + '\n', exitCode: 0 };
@@ -90,7 +106,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           traceHash: violated.result.traceHash,
           steps,
         };
-        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1 };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1, stderr: saved };
       }
       const text = [
         ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
@@ -105,7 +121,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         `trace hash  ${violated.result.traceHash}`,
         `replay      npm run uiasim -- replay ${token}`,
       ];
-      return { stdout: text.join('\n') + '\n', exitCode: 1 };
+      return { stdout: text.join('\n') + '\n', exitCode: 1, stderr: saved };
     })
     .exhaustive();
 }

@@ -65,6 +65,8 @@ program
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
+  .option('--save-failures <dir>', 'write the minimal counterexample as a failure file (JSON) into this directory')
+  .option('--check-determinism', 'run every case twice; exit 1 naming the first differing event if two runs differ')
   .action((options) => guarded(() => runCheck(options)));
 
 program
@@ -93,6 +95,7 @@ program
   .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
+  .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 
 program

@@ -1,4 +1,5 @@
-import { MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
+import { decodeTokenPayload, MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
+import { decodeToken } from '../run/token.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import type { Case } from '../../models/world.js';
@@ -57,6 +58,13 @@ export function timelineOf(captured: CapturedCase): string[] {
 export function mermaidOf(captured: CapturedCase): string {
   const { result, violation } = captured.verdict;
   return renderMermaid(traceViewOf(captured.case, captured.strategy, result, violation, captured.property));
+}
+
+/** A token's own case, captured under the strategy it ran under. */
+export async function capturedFromToken(token: string): Promise<CapturedCase> {
+  const payload = decodeTokenPayload(decodeToken(token));
+  const property = choose<PropertyName>('property', payload.property, PROPERTY_NAMES, (p) => p);
+  return captureCase(payload.case, property, await tokenStrategy(payload));
 }
 
 /** Runs a captured case a second time and compares the two event by event. */

@@ -1,0 +1,122 @@
+/**
+ * The HTML report as a person sees it: opened from disk in a real headless Chromium (Debian's,
+ * driven by playwright-core; never a downloaded browser, see ../shared/reference/browser.md).
+ * Screenshots land in test-output/ for a person to look at.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(root, 'dist/src/cli/main.js');
+const out = join(root, 'test-output');
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Few runs per cell: this tests the page, not the verdicts (compare's own tests do).
+const RUNS = '20';
+
+function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Report {
+  strategies: string[];
+  faultProfiles: string[];
+  cells: { strategy: string; faults: string; verdict: string }[];
+}
+
+describe('compare --format html in headless Chromium', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let profileDir: string;
+  const errors: string[] = [];
+  const requests: string[] = [];
+  let report: Report;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+    mkdirSync(out, { recursive: true });
+    const html = uiasim('compare', '--runs', RUNS, '--format', 'html', '--out', join(out, 'report.html'));
+    expect(html.status, html.stderr).toBe(0);
+    report = JSON.parse(uiasim('compare', '--runs', RUNS, '--format', 'json').stdout) as Report;
+    profileDir = mkdtempSync(join(tmpdir(), 'uiasim-chromium-'));
+    // launchPersistentContext: the one way to give Chromium a fresh, empty --user-data-dir.
+    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(join(out, 'report.html')).href);
+    await page.waitForSelector('body[data-diagrams]', { timeout: 60_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  it('draws every diagram without a console error and without the network', async () => {
+    expect(await page.getAttribute('body', 'data-diagrams')).toBe('done');
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    await page.screenshot({ path: join(out, 'report-top.png') });
+  });
+
+  it('has one matrix cell per strategy x fault profile', async () => {
+    const cells = await page.$$eval('#matrix td[data-strategy]', (tds) => tds.map((td) => `${td.getAttribute('data-strategy')}|${td.getAttribute('data-faults')}`));
+    const expected = report.strategies.flatMap((s) => report.faultProfiles.map((f) => `${s}|${f}`));
+    expect(report.strategies.length).toBe(11);
+    expect(report.faultProfiles.length).toBe(9);
+    expect(cells.sort()).toEqual(expected.sort());
+  });
+
+  it('shows the costs as one bar per strategy in each chart', async () => {
+    const bars = await page.$$eval('#chart-hops rect.bar', (rects) => rects.map((r) => r.getAttribute('data-strategy')));
+    expect(bars).toEqual(report.strategies);
+  });
+
+  it("draws each failing cell's diagram with its participants", async () => {
+    const failing = report.cells.filter((c) => c.verdict === 'violated');
+    expect(failing.length).toBeGreaterThan(10);
+    for (const cell of failing) {
+      const item = page.locator(`li.failure[data-strategy="${cell.strategy}"][data-faults="${cell.faults}"]`);
+      const svgText = (await item.locator('.diagram svg').textContent()) ?? '';
+      const participants = ((await item.getAttribute('data-participants')) ?? '').split(',');
+      // Every deployment has these; the store nodes and other processes come from the attribute.
+      expect(participants).toEqual(expect.arrayContaining(['app A', 'browser A', 'router', 'main']));
+      for (const p of participants) expect(svgText, `${cell.strategy} x ${cell.faults}: ${p}`).toContain(p);
+      expect(svgText, `${cell.strategy} x ${cell.faults}`).toMatch(/PROGRESS LOST/);
+    }
+    await page.locator('li.failure').first().screenshot({ path: join(out, 'report-first-failure.png') });
+  });
+
+  it("renders replay --format mermaid of the memory-1.8 counterexample with mermaid's own bundle", async () => {
+    const check = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json').stdout) as { violation: { token: string } };
+    const text = uiasim('replay', check.violation.token, '--format', 'mermaid').stdout;
+    const blank = await context.newPage();
+    const blankErrors: string[] = [];
+    blank.on('console', (m) => {
+      if (m.type() === 'error') blankErrors.push(m.text());
+    });
+    await blank.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
+    await blank.addScriptTag({ path: join(root, 'node_modules/mermaid/dist/mermaid.min.js') });
+    const svg = await blank.evaluate(async (source) => {
+      const m = (window as unknown as { mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+      m.initialize({ startOnLoad: false, securityLevel: 'strict' });
+      const { svg } = await m.render('memory18', source);
+      (document.getElementById('out') as HTMLElement).innerHTML = svg;
+      return svg;
+    }, text);
+    for (const p of ['app A', 'browser A', 'router', 'main', 'reader1', 'reader2', 'db', 'PROGRESS LOST', '401 from reader1']) expect(svg).toContain(p);
+    expect(blankErrors).toEqual([]);
+    await blank.locator('#out svg').screenshot({ path: join(out, 'memory-1.8-sequence.png') });
+    await blank.close();
+  });
+});
