@@ -7,6 +7,7 @@ import { TokenError } from '../run/token.js';
 import { runCheck, type CommandOutput } from './check.js';
 import { runCompare } from './compare.js';
 import { runList } from './list.js';
+import { runRegress } from './regress.js';
 import { runReplay } from './replay.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
 
@@ -97,6 +98,14 @@ program
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
+
+program
+  .command('regress')
+  .description('write a vitest test that replays a saved failure (passes once the strategy keeps the property)')
+  .argument('<file>', 'a failure file written by --save-failures (or a replay token)')
+  .option('--out <path>', 'write the test to this file instead of stdout')
+  .option('--import <specifier>', "where the test imports checkToken from (default 'uia-sim/properties')")
+  .action((file, options) => guarded(async () => toFile(await runRegress(file, options), options.out)));
 
 program
   .command('list')

@@ -108,10 +108,14 @@ describe('compare --format html in headless Chromium', () => {
     await blank.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
     await blank.addScriptTag({ path: join(root, 'node_modules/mermaid/dist/mermaid.min.js') });
     const svg = await blank.evaluate(async (source) => {
-      const m = (window as unknown as { mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
-      m.initialize({ startOnLoad: false, securityLevel: 'strict' });
-      const { svg } = await m.render('memory18', source);
-      (document.getElementById('out') as HTMLElement).innerHTML = svg;
+      // Runs in the page (this project compiles without the DOM types).
+      const page = globalThis as unknown as {
+        mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> };
+        document: { getElementById(id: string): { innerHTML: string } };
+      };
+      page.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+      const { svg } = await page.mermaid.render('memory18', source);
+      page.document.getElementById('out').innerHTML = svg;
       return svg;
     }, text);
     for (const p of ['app A', 'browser A', 'router', 'main', 'reader1', 'reader2', 'db', 'PROGRESS LOST', '401 from reader1']) expect(svg).toContain(p);
