@@ -3,7 +3,7 @@
  * driven by playwright-core; never a downloaded browser, see ../shared/reference/browser.md).
  * Screenshots land in test-output/ for a person to look at.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +19,14 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 // Few runs per cell: this tests the page, not the verdicts (compare's own tests do).
 const RUNS = '20';
 
-function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Asynchronous, so the HTML and the JSON comparison run side by side. */
+function uiasim(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 interface Report {
@@ -41,9 +46,12 @@ describe('compare --format html in headless Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
     mkdirSync(out, { recursive: true });
-    const html = uiasim('compare', '--runs', RUNS, '--format', 'html', '--out', join(out, 'report.html'));
+    const [html, json] = await Promise.all([
+      uiasim('compare', '--runs', RUNS, '--jobs', '1', '--format', 'html', '--out', join(out, 'report.html')),
+      uiasim('compare', '--runs', RUNS, '--jobs', '1', '--format', 'json'),
+    ]);
     expect(html.status, html.stderr).toBe(0);
-    report = JSON.parse(uiasim('compare', '--runs', RUNS, '--format', 'json').stdout) as Report;
+    report = JSON.parse(json.stdout) as Report;
     profileDir = mkdtempSync(join(tmpdir(), 'uiasim-chromium-'));
     // launchPersistentContext: the one way to give Chromium a fresh, empty --user-data-dir.
     context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
@@ -98,8 +106,8 @@ describe('compare --format html in headless Chromium', () => {
   });
 
   it("renders replay --format mermaid of the memory-1.8 counterexample with mermaid's own bundle", async () => {
-    const check = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json').stdout) as { violation: { token: string } };
-    const text = uiasim('replay', check.violation.token, '--format', 'mermaid').stdout;
+    const check = JSON.parse((await uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json')).stdout) as { violation: { token: string } };
+    const text = (await uiasim('replay', check.violation.token, '--format', 'mermaid')).stdout;
     const blank = await context.newPage();
     const blankErrors: string[] = [];
     blank.on('console', (m) => {
