@@ -76,6 +76,11 @@ export function determinismOf(captured: CapturedCase): Divergence | null {
   return firstDivergence(first.events, second.events, first.nodeNames);
 }
 
+/** What a newcomer needs to read the timeline without the code. */
+const LEGEND =
+  "'app A' is a user's Matrix client and 'browser A' the browser it opens the fallback page in (one user, two user agents); " +
+  "the router sends each request on to a Synapse process (main or a worker); 'completed' lists the stages a response says are done.";
+
 /** Re-runs the case of a token or a failure file bit for bit, optionally under another
  * strategy or profile; shows it as a timeline, a Mermaid sequence diagram or JSON. */
 export async function runReplay(input: string, options: ReplayOptions): Promise<CommandOutput> {
@@ -140,6 +145,8 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
     ...settingsLines(strategy.name, profile, c.faultProfile, 'registration'),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
+    '',
+    ...wrapParagraph(`Read it top down, one event per line in virtual time. ${LEGEND}`),
     '',
     ...timelineOf(captured),
     '',

@@ -54,7 +54,7 @@ export function renderTimeline(view: TraceView): string[] {
         // A client's own request and the response it receives are the observe lines.
         if (clients.has(from) && sentIds.has(e.msgId)) return null;
         if (clients.has(to) && e.msgKind === 'response') return null;
-        return [from, `${HOP_WORDS[e.msgKind]} -> ${to}`];
+        return [from, hopWords(e.msgKind, from, to)];
       }
       case 'drop':
         return sentIds.has(e.msgId) ? ['network', `loses that request: ${dropReasonText(e.reason)}`] : ['network', `loses a message (no. ${e.msgId}): ${dropReasonText(e.reason)}`];
@@ -85,14 +85,27 @@ export function renderTimeline(view: TraceView): string[] {
   return alignColumns(table, '  ');
 }
 
-const HOP_WORDS: Readonly<Record<Exclude<MessageKind, 'timer'>, string>> = {
-  request: 'request',
-  response: 'response',
-  command: 'store command',
-  result: 'store result',
-  reset: 'connection refused',
-  notify: 'notification',
-};
+/** A hop between two nodes, in words, as the sender's action. */
+function hopWords(kind: Exclude<MessageKind, 'timer'>, from: string, to: string): string {
+  switch (kind) {
+    case 'request':
+      return from === 'router' ? `passes the request on to ${to}` : `sends a request to ${to}`;
+    case 'response':
+      return `answers ${to}`;
+    case 'command':
+      return `queries ${to}`;
+    case 'result':
+      return `answers ${to}`;
+    case 'reset':
+      return `refuses ${to}'s connection (it is down)`;
+    case 'notify':
+      return `notifies ${to}`;
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`timeline: unknown hop ${String(unreachable)}`);
+    }
+  }
+}
 
 /** Wraps a paragraph at `width` columns (words are never split). */
 export function wrapParagraph(text: string, width = 100): string[] {

@@ -32,7 +32,8 @@ describe('replay --format text: the timeline', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\s+time\s+actor\s+event\s+session\s+completed$/));
     expect(replay.stdout).toMatch(/0 ms\s+app A\s+sends POST \/register \(no session\)/);
     expect(replay.stdout).toMatch(/browser A\s+sends POST fallback page for m\.login\.recaptcha\s+\w{24}/);
-    expect(replay.stdout).toMatch(/router\s+request -> reader1/);
+    expect(replay.stdout).toMatch(/router\s+passes the request on to reader1/);
+    expect(replay.stdout).toMatch(/reader1\s+answers router/);
     expect(replay.stdout).toMatch(/browser A\s+gets the success page \(200\) from main\s+\w{24}\s+\[m\.login\.recaptcha\]/);
   });
 

@@ -21,10 +21,12 @@ describe('renderTimeline', () => {
 
   it('names actors for people and folds the client hops into send and receive lines', () => {
     expect(text).toMatch(/0 ms\s+app A\s+sends POST \/register \(no session\)/);
-    expect(text).toMatch(/2 ms\s+router\s+request -> reader1/);
-    expect(text).toMatch(/3 ms\s+reader1\s+store command -> db/);
+    expect(text).toMatch(/2 ms\s+router\s+passes the request on to reader1/);
+    expect(text).toMatch(/3 ms\s+reader1\s+queries db/);
+    expect(text).toMatch(/4 ms\s+db\s+answers reader1/);
+    expect(text).toMatch(/5 ms\s+reader1\s+answers router/);
     expect(text).toMatch(/6 ms\s+app A\s+gets 401 from reader1\s+S1\s+\[m\.login\.terms\]/);
-    expect(text).not.toMatch(/app A\s+request -> router/);
+    expect(text).not.toMatch(/app A\s+sends a request to router/);
     expect(text).not.toMatch(/timer/);
   });
 
