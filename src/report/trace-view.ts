@@ -47,18 +47,27 @@ export interface TimedNote {
   readonly text: string;
 }
 
-/** "6 ms", "12.5 s", "3 min 2 s", "2 d 4 h 1 min": virtual time, compact and unambiguous. */
+/** A point in virtual time, exact to the millisecond: "6 ms", "12.345 s", "00:03:02.010",
+ * "3 d 00:21:05.123" (a run can last days when users pause). */
 export function formatMs(ms: number): string {
   if (ms < 10_000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const totalMinutes = Math.floor(ms / 60_000);
-  const seconds = Math.floor((ms % 60_000) / 1000);
-  const days = Math.floor(totalMinutes / 1440);
-  const hours = Math.floor((totalMinutes % 1440) / 60);
-  const minutes = totalMinutes % 60;
-  if (days > 0) return `${days} d ${hours} h ${minutes} min`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  return `${minutes} min ${seconds} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(3)} s`;
+  const days = Math.floor(ms / 86_400_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const clock = `${two(Math.floor(ms / 3_600_000) % 24)}:${two(Math.floor(ms / 60_000) % 60)}:${two(Math.floor(ms / 1000) % 60)}.${String(ms % 1000).padStart(3, '0')}`;
+  return days > 0 ? `${days} d ${clock}` : clock;
+}
+
+/** A length of time, coarse, for pauses and lifetimes: "2 d", "3 d 21 min", "5 min 3 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return formatMs(ms);
+  const parts: [number, string][] = [
+    [Math.floor(ms / 86_400_000), 'd'],
+    [Math.floor(ms / 3_600_000) % 24, 'h'],
+    [Math.floor(ms / 60_000) % 60, 'min'],
+    [ms < 3_600_000 ? Math.floor(ms / 1000) % 60 : 0, 's'],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
 }
 
 /** Why a message was dropped, in words. */
@@ -83,6 +92,6 @@ export function dropReasonText(reason: 'partition' | 'fault' | 'stale' | 'down')
 export function pauseText(view: TraceView, fromMs: number, toMs: number): string | null {
   const gap = toMs - fromMs;
   if (gap < view.quietGapMs) return null;
-  const past = view.sessionLifetimeMs !== null && gap >= view.sessionLifetimeMs ? `, longer than the ${formatMs(view.sessionLifetimeMs)} a session may live` : '';
-  return `${formatMs(gap)} pass${past}`;
+  const past = view.sessionLifetimeMs !== null && gap >= view.sessionLifetimeMs ? `, longer than the ${formatDuration(view.sessionLifetimeMs)} a session may live` : '';
+  return `${formatDuration(gap)} pass${past}`;
 }

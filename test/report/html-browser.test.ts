@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMermaid } from '../../src/report/mermaid.js';
+import { view } from './view-fixture.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/src/cli/main.js');
@@ -129,6 +131,18 @@ describe('compare --format html in headless Chromium', () => {
     for (const p of ['app A', 'browser A', 'router', 'main', 'reader1', 'reader2', 'db', 'PROGRESS LOST', '401 from reader1']) expect(svg).toContain(p);
     expect(blankErrors).toEqual([]);
     await blank.locator('#out svg').screenshot({ path: join(out, 'memory-1.8-sequence.png') });
+
+    // Every construct the renderer emits (crash and restart notes, a lost request's crossed
+    // arrow, partition notes, a pause of days, timestamps with colons, the red band) parses.
+    const everything = await blank.evaluate(async (source) => {
+      const page = globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> }; document: { getElementById(id: string): { innerHTML: string } } };
+      const { svg } = await page.mermaid.render('everything', source);
+      page.document.getElementById('out').innerHTML = svg;
+      return svg;
+    }, renderMermaid(view()));
+    for (const p of ['CRASHES', 'restarts, incarnation 2', 'is lost, the fault plan loses it', 'PARTITION', '2 d 1 min pass', '2 d 00:01:40.004 401 from main', 'PROGRESS LOST']) expect(everything).toContain(p);
+    expect(blankErrors).toEqual([]);
+    await blank.locator('#out svg').screenshot({ path: join(out, 'every-construct-sequence.png') });
     await blank.close();
   });
 });

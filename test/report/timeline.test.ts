@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTimeline, wrapParagraph } from '../../src/report/timeline.js';
-import { formatMs } from '../../src/report/trace-view.js';
+import { formatDuration, formatMs } from '../../src/report/trace-view.js';
 import { view } from './view-fixture.js';
 
 describe('renderTimeline', () => {
@@ -37,7 +37,8 @@ describe('renderTimeline', () => {
     expect(text).toMatch(/network\s+loses a message \(no\. 77\): its target is down/);
     expect(text).toMatch(/20 ms\s+network\s+PARTITION: reader1 and db are cut off until 900 ms/);
     expect(text).toMatch(/900 ms\s+network\s+partition healed/);
-    expect(text).toMatch(/\.\.\. 2 d 0 h 1 min pass, longer than the 2 d 0 h 0 min a session may live \.\.\./);
+    expect(text).toMatch(/\.\.\. 2 d 1 min pass, longer than the 2 d a session may live \.\.\./);
+    expect(text).toMatch(/2 d 00:01:40\.000\s+app A\s+sends POST/);
   });
 
   it('marks the first violating event, and only it', () => {
@@ -48,8 +49,9 @@ describe('renderTimeline', () => {
 });
 
 describe('formatMs and wrapParagraph', () => {
-  it('formats virtual time compactly', () => {
-    expect([0, 9999, 12_500, 125_000, 3_725_000, 172_800_000].map(formatMs)).toEqual(['0 ms', '9999 ms', '12.5 s', '2 min 5 s', '1 h 2 min', '2 d 0 h 0 min']);
+  it('formats points in virtual time exactly, durations coarsely', () => {
+    expect([0, 9999, 12_500, 125_010, 3_725_001, 172_800_000, 172_900_004].map(formatMs)).toEqual(['0 ms', '9999 ms', '12.500 s', '00:02:05.010', '01:02:05.001', '2 d 00:00:00.000', '2 d 00:01:40.004']);
+    expect([500, 125_000, 3_725_000, 172_800_000, 259_260_000].map(formatDuration)).toEqual(['500 ms', '2 min 5 s', '1 h 2 min', '2 d', '3 d 1 min']);
   });
 
   it('wraps at the width without splitting words', () => {
