@@ -63,7 +63,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) }, options.runs, options.seed);
   } catch (error) {
     // A nondeterministic run can break shrinking itself; the divergence is the finding.
-    if (watch?.found == null) throw error;
+    if (watch === null || watch.found === null) throw error;
     outcome = { verdict: 'holds', runs: watch.cases };
   }
   const header = {
@@ -76,7 +76,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     runs: outcome.runs,
     seed: options.seed,
   };
-  if (watch?.found != null) return watch.output(format, header);
+  if (watch !== null && watch.found !== null) return watch.output(format, header);
   const saved = options.saveFailures === undefined || outcome.verdict !== 'violated' ? '' : savedNote(await saveFailures(options.saveFailures, [replayToken(outcome.case, property, outcome.result.traceHash, plugins)]));
   return match(outcome)
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
