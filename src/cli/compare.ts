@@ -105,7 +105,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
         latencyP99Ms: c.latencyP99Ms,
       })),
     };
-    return { stdout: format === 'html' ? renderHtml(json, await htmlAssets(cells)) : JSON.stringify(json) + '\n', exitCode, stderr };
+    return { stdout: format === 'html' ? renderHtml(json, await htmlAssets(cells, JSON.stringify(json))) : JSON.stringify(json) + '\n', exitCode, stderr };
   }
 
   const markdown = format === 'markdown';

@@ -13,7 +13,7 @@ export function mermaidBundle(): string {
 
 /** The HTML report's diagrams: each failing cell's minimal counterexample, re-run captured from
  * its token (determinism makes it the very run the cell found). */
-export async function htmlAssets(cells: readonly { strategy: string; faults: string; error: string | null; token: string | null }[]): Promise<HtmlAssets> {
+export async function htmlAssets(cells: readonly { strategy: string; faults: string; error: string | null; token: string | null }[], reportJson: string): Promise<HtmlAssets> {
   const diagrams = new Map<string, HtmlDiagram>();
   for (const cell of cells) {
     if (cell.error !== null || cell.token === null) continue;
@@ -21,5 +21,5 @@ export async function htmlAssets(cells: readonly { strategy: string; faults: str
     const view = traceViewOf(captured.case, captured.strategy, captured.verdict.result, captured.verdict.violation, captured.property);
     diagrams.set(diagramKey(cell.strategy, cell.faults), { mermaid: mermaidOf(captured), participants: view.participants.map((p) => p.name) });
   }
-  return { diagrams, mermaidScript: mermaidBundle() };
+  return { diagrams, mermaidScript: mermaidBundle(), reportJson };
 }

@@ -49,6 +49,8 @@ export interface HtmlAssets {
   readonly diagrams: ReadonlyMap<string, HtmlDiagram>;
   /** Mermaid's browser bundle (mermaid.min.js), inlined so the page needs no network. */
   readonly mermaidScript: string;
+  /** The comparison's JSON report (as `compare --json` prints it), embedded for programs. */
+  readonly reportJson: string;
 }
 
 export function diagramKey(strategy: string, faults: string): string {
@@ -122,6 +124,7 @@ export function renderHtml(report: HtmlReport, assets: HtmlAssets): string {
 <h2>Failures</h2>
 <p>Each failure's minimal counterexample as a sequence diagram: the losing response is in the red band. Replay one with <code>uiasim replay TOKEN</code> (a timeline) or <code>--format mermaid</code>.</p>
 <ol id="failures">${items.join('')}</ol>
+<script type="application/json" id="report-data">${assets.reportJson.replace(/</g, '\\u003c')}</script>
 <script>${assets.mermaidScript}</script>
 <script>${SCRIPT}</script>
 </body></html>

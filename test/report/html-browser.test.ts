@@ -31,6 +31,11 @@ function uiasim(...args: string[]): Promise<{ status: number | null; stdout: str
   });
 }
 
+interface Known {
+  strategies: { name: string }[];
+  faultProfiles: { name: string }[];
+}
+
 interface Report {
   strategies: string[];
   faultProfiles: string[];
@@ -44,16 +49,14 @@ describe('compare --format html in headless Chromium', () => {
   const errors: string[] = [];
   const requests: string[] = [];
   let report: Report;
+  let known: Known;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
     mkdirSync(out, { recursive: true });
-    const [html, json] = await Promise.all([
-      uiasim('compare', '--runs', RUNS, '--jobs', '1', '--format', 'html', '--out', join(out, 'report.html')),
-      uiasim('compare', '--runs', RUNS, '--jobs', '1', '--format', 'json'),
-    ]);
+    const [html, list] = await Promise.all([uiasim('compare', '--runs', RUNS, '--format', 'html', '--out', join(out, 'report.html')), uiasim('list', '--json')]);
     expect(html.status, html.stderr).toBe(0);
-    report = JSON.parse(json.stdout) as Report;
+    known = JSON.parse(list.stdout) as Known;
     profileDir = mkdtempSync(join(tmpdir(), 'uiasim-chromium-'));
     // launchPersistentContext: the one way to give Chromium a fresh, empty --user-data-dir.
     context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
@@ -65,6 +68,8 @@ describe('compare --format html in headless Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
     await page.waitForSelector('body[data-diagrams]', { timeout: 60_000 });
+    // The page embeds the comparison's JSON report (what `compare --json` prints).
+    report = JSON.parse((await page.textContent('#report-data')) ?? 'null') as Report;
   }, 120_000);
 
   afterAll(async () => {
@@ -81,10 +86,12 @@ describe('compare --format html in headless Chromium', () => {
 
   it('has one matrix cell per strategy x fault profile', async () => {
     const cells = await page.$$eval('#matrix td[data-strategy]', (tds) => tds.map((td) => `${td.getAttribute('data-strategy')}|${td.getAttribute('data-faults')}`));
-    const expected = report.strategies.flatMap((s) => report.faultProfiles.map((f) => `${s}|${f}`));
-    expect(report.strategies.length).toBe(11);
-    expect(report.faultProfiles.length).toBe(9);
-    expect(cells.sort()).toEqual(expected.sort());
+    // Every built-in strategy, every fault profile but check's default any-restart (not a column).
+    const strategies = known.strategies.map((s) => s.name);
+    const faultProfiles = known.faultProfiles.map((f) => f.name).filter((f) => f !== 'any-restart');
+    expect([strategies.length, faultProfiles.length]).toEqual([11, 9]);
+    expect(cells.sort()).toEqual(strategies.flatMap((s) => faultProfiles.map((f) => `${s}|${f}`)).sort());
+    expect(report.strategies).toEqual(strategies);
   });
 
   it('shows the costs as one bar per strategy in each chart', async () => {
