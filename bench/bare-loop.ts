@@ -8,6 +8,8 @@ import { SynapseDatabase } from '../models/synapse/database.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { findStrategy } from '../models/strategies.js';
 import type { Case } from '../models/world.js';
+import { DEFAULT_CONFIG } from '../models/synapse/config.js';
+import { Ratelimiter } from '../models/synapse/ratelimiter.js';
 
 /** The steady workload of the benchmark: 4 clients, each the whole registration with the
  * captcha on the fallback page, no pauses, no faults. */
@@ -51,6 +53,9 @@ export function runBareLoop(c: Case): number {
       rng: processRng,
       serverName: 'test',
       nowMs: () => 0,
+      fact: () => undefined,
+      config: DEFAULT_CONFIG,
+      failedUiaAttempts: new Ratelimiter(DEFAULT_CONFIG.rcLoginFailedAttempts),
     };
     return { ctx, config };
   });

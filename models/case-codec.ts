@@ -1,11 +1,12 @@
 import type { Fault } from '../src/faults.js';
-import type { ClientAction, ClientSpec } from './clients/workload.js';
-import { FALLBACK_STAGES, STAGES } from './matrix/protocol.js';
+import { DIRECT_STAGES, FALLBACK_CLIENT_STAGES, OPERATIONS, WORKLOAD_NAMES, type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 import { isProfileName } from './synapse/profile.js';
 import type { Case } from './world.js';
 
-/** The model version in tokens: a token from another version replays with a warning. */
-export const MODEL_VERSION = 1;
+/** The model version in tokens: a token from another version replays with a warning.
+ * 2: issue 3 (every UIA endpoint and stage, operations and workloads in the case); version-1
+ * tokens still decode (a client without an operation registers). */
+export const MODEL_VERSION = 2;
 export const TOKEN_FORMAT = 1;
 
 /** A decoded token or saved case with a field of the wrong shape. */
@@ -47,21 +48,31 @@ function oneOf<T extends string>(value: unknown, path: string, choices: readonly
   return value as T;
 }
 
+function optionalBool(value: unknown, path: string): { readonly present: false } | { readonly present: true; readonly value: boolean } {
+  return value === undefined ? { present: false } : { present: true, value: bool(value, path) };
+}
+
 function action(value: unknown, path: string): ClientAction {
   const a = obj(value, path);
-  const kind = oneOf(a['kind'], `${path}.kind`, ['start', 'direct', 'fallback', 'resubmit', 'pause'] as const);
+  const kind = oneOf(a['kind'], `${path}.kind`, ['start', 'direct', 'fallback', 'email', 'resubmit', 'pause', 'abandon'] as const);
   switch (kind) {
     case 'start':
-    case 'resubmit':
+    case 'email':
+    case 'abandon':
       return { kind };
-    case 'direct':
-      return { kind, stage: oneOf(a['stage'], `${path}.stage`, STAGES) };
+    case 'resubmit': {
+      const concurrent = optionalBool(a['concurrent'], `${path}.concurrent`);
+      return concurrent.present ? { kind, concurrent: concurrent.value } : { kind };
+    }
+    case 'direct': {
+      const stage = oneOf(a['stage'], `${path}.stage`, DIRECT_STAGES);
+      const legacyUser = optionalBool(a['legacyUser'], `${path}.legacyUser`);
+      return legacyUser.present ? { kind, stage, legacyUser: legacyUser.value } : { kind, stage };
+    }
     case 'fallback': {
-      if (typeof a['loadsPage'] !== 'boolean') fail(`${path}.loadsPage`, 'a boolean');
-      const base = { kind, stage: oneOf(a['stage'], `${path}.stage`, FALLBACK_STAGES), loadsPage: a['loadsPage'] };
-      if (a['concurrent'] === undefined) return base;
-      if (typeof a['concurrent'] !== 'boolean') fail(`${path}.concurrent`, 'a boolean');
-      return { ...base, concurrent: a['concurrent'] };
+      const base = { kind, stage: oneOf(a['stage'], `${path}.stage`, FALLBACK_CLIENT_STAGES), loadsPage: bool(a['loadsPage'], `${path}.loadsPage`) };
+      const concurrent = optionalBool(a['concurrent'], `${path}.concurrent`);
+      return concurrent.present ? { ...base, concurrent: concurrent.value } : base;
     }
     case 'pause':
       return { kind, ms: int(a['ms'], `${path}.ms`) };
@@ -72,6 +83,7 @@ function client(value: unknown, path: string): ClientSpec {
   const c = obj(value, path);
   if (typeof c['adoptsNewSession'] !== 'boolean') fail(`${path}.adoptsNewSession`, 'a boolean');
   return {
+    ...(c['operation'] === undefined ? {} : { operation: oneOf(c['operation'], `${path}.operation`, OPERATIONS) }),
     actions: arr(c['actions'], `${path}.actions`).map((a, i) => action(a, `${path}.actions[${i}]`)),
     adoptsNewSession: c['adoptsNewSession'],
     retries: int(c['retries'], `${path}.retries`),
@@ -109,6 +121,11 @@ function tape(value: unknown, path: string): number[] {
   return arr(value, path).map((v, i) => int(v, `${path}[${i}]`));
 }
 
+function decodeWorkload(workload: Json, path: string): Workload {
+  const clients = arr(workload['clients'], `${path}.clients`).map((x, i) => client(x, `${path}.clients[${i}]`));
+  return workload['name'] === undefined ? { clients } : { name: oneOf(workload['name'], `${path}.name`, WORKLOAD_NAMES), clients };
+}
+
 /** Checks every field of a decoded case; throws CaseFormatError naming the first bad one. */
 export function decodeCase(value: unknown, path = 'case'): Case {
   const c = obj(value, path);
@@ -121,7 +138,7 @@ export function decodeCase(value: unknown, path = 'case'): Case {
     strategy: str(c['strategy'], `${path}.strategy`),
     profile,
     faultProfile: str(c['faultProfile'], `${path}.faultProfile`),
-    workload: { clients: arr(workload['clients'], `${path}.workload.clients`).map((x, i) => client(x, `${path}.workload.clients[${i}]`)) },
+    workload: decodeWorkload(workload, `${path}.workload`),
     faultPlan: { faults: arr(plan['faults'], `${path}.faultPlan.faults`).map((x, i) => fault(x, `${path}.faultPlan.faults[${i}]`)) },
     tapes: {
       actors: arr(tapes['actors'], `${path}.tapes.actors`).map((t, i) => tape(t, `${path}.tapes.actors[${i}]`)),

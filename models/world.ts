@@ -6,11 +6,16 @@ import { ProcessNode } from '../src/process.js';
 import { Rng } from '../src/rng.js';
 import { RouterNode, type RoutingMap } from '../src/router.js';
 import { Sim } from '../src/sim.js';
-import type { LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
-import { RegistrationClient } from './clients/registration-client.js';
-import type { Workload } from './clients/workload.js';
+import type { FactEvent, LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
+import { Client } from './clients/client-node.js';
+import { clientIp, clientLabel, operationOf, type Workload } from './clients/workload.js';
+import { identityOf } from './clients/operations.js';
+import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
 import { synapseProcess } from './synapse/app.js';
+import { CAPTCHA_SERVICE, captchaApp, HEALTHY_CAPTCHA, type CaptchaBehaviour } from './synapse/captcha-service.js';
+import { seedRegistrationTokens } from './synapse/stages/registration-token.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
 import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
@@ -26,6 +31,9 @@ export interface Case {
   readonly tapes: { readonly actors: readonly (readonly number[])[]; readonly shared: readonly number[] };
   /** Seeds the data streams (session IDs, tokens). */
   readonly seed: number;
+  /** When the captcha service is slow or failing (the fault profile's hook; healthy when
+   * absent). A crash or partition of the `captcha` node works through the fault plan. */
+  readonly captcha?: CaptchaBehaviour;
 }
 
 export interface RunOptions {
@@ -38,12 +46,16 @@ export interface RunOptions {
   /** Drive choices with a seeded random chooser instead of the tapes. */
   readonly randomChoices?: boolean;
   readonly stepBudget?: number;
+  /** The homeserver config every process gets (DEFAULT_CONFIG when absent). */
+  readonly config?: SynapseConfig;
 }
 
 export interface RunResult {
   readonly traceHash: string;
   readonly observations: readonly ObserveEvent[];
   readonly lifecycle: readonly LifecycleEvent[];
+  /** Server-side facts (models/synapse/facts.ts). */
+  readonly facts: readonly FactEvent[];
   readonly events: readonly TraceEvent[] | null;
   readonly nodeNames: readonly string[];
   readonly profile: Profile;
@@ -86,7 +98,11 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
 
   // The database is durable: every incarnation of its node serves the same state.
   const database = new SynapseDatabase();
+  seedClientAccounts(database, c.workload);
+  seedRegistrationTokens(database, options.config ?? DEFAULT_CONFIG);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
+  // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
+  const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));
   let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
   const service = strategy.store.service;
   if (service !== undefined) {
@@ -113,6 +129,8 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       database: db.id,
       storeNode,
       serverName: 'test',
+      config: options.config ?? DEFAULT_CONFIG,
+      captchaNode: captcha.id,
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
@@ -127,7 +145,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   let running = c.workload.clients.length;
   const clients = c.workload.clients.map(
     (spec, index) =>
-      new RegistrationClient(sim, index, spec, router.id, () => {
+      new Client(sim, index, spec, router.id, () => {
         if (--running === 0) sim.stop();
       }),
   );
@@ -155,6 +173,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     traceHash: sim.trace.hash,
     observations: sim.trace.observations,
     lifecycle: sim.trace.lifecycleEvents,
+    facts: sim.trace.facts,
     events: sim.trace.events,
     nodeNames: sim.nodes.map((n) => n.name),
     profile,
@@ -162,4 +181,15 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     endMs: sim.nowMs,
     canonicalTapes: tapeChooser.canonical(),
   };
+}
+
+/** Every client of an account operation has its account before the run (issue 3 contract:
+ * `@user<a>:test`, `correct horse`, devices `DEV<A>1`, `DEV<A>2`, `syt_user<a>_token`), with an
+ * external ID at the OIDC provider so `m.login.sso` is offered too (ref 2.5). */
+function seedClientAccounts(database: SynapseDatabase, workload: Workload): void {
+  workload.clients.forEach((spec, index) => {
+    if (operationOf(spec) === 'register') return;
+    const id = identityOf(`user${clientLabel(index).toLowerCase()}`, clientIp(index));
+    seedAccount(database, { userId: id.userId, password: id.password, devices: id.devices, accessToken: id.accessToken, externalIds: [id.externalId] });
+  });
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import type { ClientSpec } from '../models/clients/workload.js';
-import type { ProfileName } from '../models/synapse/profile.js';
+import { operationsFor, WORKLOAD_NAMES, type ClientSpec, type WorkloadName } from '../models/clients/workload.js';
+import { PROFILES, type ProfileName } from '../models/synapse/profile.js';
 import type { Case } from '../models/world.js';
 import type { FaultProfile } from './fault-profiles.js';
-import { clientSpec, tape } from './workload-arbitraries.js';
+import { clientSpecFor, tape } from './workload-arbitraries.js';
 
 export interface CaseSettings {
   readonly strategy: string;
@@ -27,7 +27,11 @@ interface GeneratedClient {
  * from the profile; a shared tape; a data seed. Everything shrinks independently.
  */
 export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
-  const base = settings.faultProfile.clients ?? clientSpec;
+  const workload = WORKLOAD_NAMES.find((w) => w === settings.workload);
+  if (workload === undefined) throw new Error(`unknown workload ${settings.workload}; one of ${WORKLOAD_NAMES.join(', ')}`);
+  // Only the operations this Synapse version has (no login/get_token before v1.69, ref 3.1).
+  const operations = operationsFor(workload, PROFILES[settings.profile].endpoints);
+  const base = settings.faultProfile.clients?.(workload, operations) ?? clientSpecFor(workload, operations);
   const specs = settings.property === 'liveness' ? base.map((spec) => ({ ...spec, persistent: true })) : base;
   const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: specs, appTape: tape, browserTape: tape });
   return fc
@@ -41,7 +45,7 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
       strategy: settings.strategy,
       profile: settings.profile,
       faultProfile: settings.faultProfile.name,
-      workload: { clients: clients.map((c) => c.spec) },
+      workload: { name: workload as WorkloadName, clients: clients.map((c) => c.spec) },
       faultPlan,
       tapes: { actors: clients.flatMap((c) => [c.appTape, c.browserTape]), shared },
       seed,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
 import type { MessageKind } from '../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../src/trace.js';
 import { runCase, type RunOptions, type RunResult } from '../models/world.js';
@@ -77,14 +78,15 @@ export interface StrategyCosts {
 }
 
 /** The counts of one run, from its captured events and its observations. */
-export function countRun(run: Pick<RunResult, 'events' | 'observations'>): RunCounts {
+export function countRun(run: Pick<RunResult, 'events' | 'observations'> & { readonly nodeNames?: readonly string[] }): RunCounts {
   if (run.events === null) throw new Error('costs: the run was not captured (run it with `capture: true`)');
   let networkDeliveries = 0;
   let storeCommands = 0;
   for (const event of run.events) {
     if (event.kind !== 'deliver') continue;
     if (NETWORK_MESSAGE_KINDS.has(event.msgKind)) networkDeliveries++;
-    if (event.msgKind === 'command') storeCommands++;
+    // The captcha's siteverify (ref 1.5) is an outbound call, not a store round trip.
+    if (event.msgKind === 'command' && run.nodeNames?.[event.to] !== CAPTCHA_SERVICE) storeCommands++;
   }
   return { requests: countRequests(run.observations), networkDeliveries, storeCommands, operations: countOperations(run.observations), latenciesMs: latencies(run.observations) };
 }

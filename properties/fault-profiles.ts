@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Fault, FaultPlan } from '../src/faults.js';
-import type { ClientSpec } from '../models/clients/workload.js';
+import type { ClientSpec, Operation } from '../models/clients/workload.js';
 import { MAIN, STORE, WORKERS } from '../models/topologies/synapse-workers.js';
-import { clientSpec, slowClientSpec } from './workload-arbitraries.js';
+import { clientSpecFor, slowClientSpecFor } from './workload-arbitraries.js';
 
 /** A fault profile is a generator of fault plans: a column of the comparison. Some also change
  * how clients behave (slow users, clients that retry). */
@@ -10,8 +10,8 @@ export interface FaultProfile {
   readonly name: string;
   readonly summary: string;
   readonly plans: fc.Arbitrary<FaultPlan>;
-  /** The clients this column runs; the default workload's otherwise. */
-  readonly clients?: fc.Arbitrary<ClientSpec>;
+  /** The clients this column runs for a workload; the workload's own otherwise. */
+  readonly clients?: (workload: string, operations: readonly Operation[]) => fc.Arbitrary<ClientSpec>;
 }
 
 /** The client-side actors a case can have (see models/clients/workload.ts). */
@@ -95,9 +95,9 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'rolling-deploy', summary: 'every Synapse process restarted in turn, main last', plans: rollingDeploy },
   { name: 'store-restart', summary: "restarts of the session store's node (the database, or the strategy's own service)", plans: crashes([STORE], 2) },
   { name: 'partition', summary: 'a worker cut off from the session store or from main for a while', plans: partitions },
-  { name: 'lost-responses', summary: 'responses lost on the way to an app; clients time out and retry', plans: lostResponses, clients: clientSpec.map((c) => ({ ...c, retries: Math.max(1, c.retries) })) },
+  { name: 'lost-responses', summary: 'responses lost on the way to an app; clients time out and retry', plans: lostResponses, clients: (w, operations) => clientSpecFor(w, operations).map((c) => ({ ...c, retries: Math.max(1, c.retries) })) },
   { name: 'ip-change', summary: 'the app or the browser moves to another network mid-session', plans: addressChanges },
-  { name: 'slow-user', summary: 'users pausing for hours to days between steps; expiry matters', plans: NO_FAULTS, clients: slowClientSpec },
+  { name: 'slow-user', summary: 'users pausing for hours to days between steps; expiry matters', plans: NO_FAULTS, clients: slowClientSpecFor },
   { name: 'any-restart', summary: 'restarts of any process, the database included, at generated times', plans: crashes([MAIN, ...WORKERS, STORE], 4) },
 ];
 

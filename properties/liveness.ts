@@ -1,18 +1,22 @@
-import { actorName, appActor, browserActor } from '../models/clients/workload.js';
+import { roundRequests } from '../models/clients/client-script.js';
+import { identityOf, operationLine } from '../models/clients/operations.js';
+import { actorName, appActor, browserActor, clientIp, clientLabel, operationOf } from '../models/clients/workload.js';
 import type { Case, RunResult } from '../models/world.js';
 import type { ObserveEvent } from '../src/trace.js';
 import type { Violation } from './violation.js';
 
-/** A full protocol round of a persistent client: the captcha page (GET, POST), a resubmit, the
- * terms page (GET, POST), a resubmit, the dummy stage. */
-export const ROUND_REQUESTS = 7;
+/** A full registration round of a persistent client: the captcha page (GET, POST), a resubmit,
+ * the terms page (GET, POST), a resubmit, the dummy stage. Other operations' rounds are shorter
+ * (models/clients/client-script.ts roundRequests). */
+export const ROUND_REQUESTS = roundRequests('register');
 
 /**
  * liveness (DESIGN.md "Properties"): after the last fault heals, every client that follows the
  * protocol finishes. The clients that follow it are the case's persistent ones: after their own
  * steps they complete the first flow the server offers, starting over when their session is
- * gone, for a bounded number of rounds (models/clients/registration-client.ts). A persistent
- * client that never registered although it sent at least a whole round of requests after the
+ * gone, for a bounded number of rounds (models/clients/client-script.ts). A persistent client
+ * whose operation never succeeded (no 2xx to the operation's own request: registration, password
+ * change, ...) although it sent at least a whole round of that operation's requests after the
  * last fault healed (the last restart, the end of the last partition) violates liveness; one
  * with less than a round after the heal is inconclusive, and one whose last answer is a
  * spec-allowed terminal error (a 4xx but 401 and 404) has finished, not a violation.
@@ -33,9 +37,14 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
   for (const fault of c.faultPlan.faults) if (fault.kind === 'partition') healedAtMs = Math.max(healedAtMs, fault.untilMs);
 
   for (let client = 0; client < c.workload.clients.length; client++) {
-    if (c.workload.clients[client]?.persistent !== true) continue;
+    const spec = c.workload.clients[client];
+    if (spec?.persistent !== true) continue;
+    const operation = operationOf(spec);
+    const line = operationLine(operation, identityOf(`user${clientLabel(client).toLowerCase()}`, clientIp(client)));
+    const round = roundRequests(operation);
+    const operationRequests = new Set<number>();
     const actors = new Set([appActor(client), browserActor(client)]);
-    let registered = false;
+    let succeeded = false;
     let sentAfterHeal = 0;
     let requests = 0;
     let lastAnswer: { readonly event: ObserveEvent; readonly index: number; readonly requests: number } | null = null;
@@ -47,10 +56,11 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
         requests++;
         requestNumber.set(event.msgId, requests);
         if (actors.has(event.actor) && event.atMs >= healedAtMs) sentAfterHeal++;
+        if (actors.has(event.actor) && event.detail === line) operationRequests.add(event.msgId);
         return;
       }
       if (!actors.has(event.actor)) return;
-      if (event.status === 200 && event.detail.startsWith('@')) registered = true;
+      if (event.status >= 200 && event.status < 300 && operationRequests.has(event.msgId)) succeeded = true;
       if (event.status !== 401 && event.status !== 200) {
         const served = event.servedBy >= 0 ? (result.nodeNames[event.servedBy] ?? `node ${event.servedBy}`) : 'the router';
         const answer = `${event.status}${event.detail === '' ? '' : ` ${event.detail}`} from ${served}`;
@@ -58,13 +68,15 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
       }
       lastAnswer = { event, index, requests: requestNumber.get(event.msgId) ?? requests };
     });
-    if (registered || sentAfterHeal < ROUND_REQUESTS || lastAnswer === null) continue;
+    if (succeeded || sentAfterHeal < round || lastAnswer === null) continue;
     const last = lastAnswer as { readonly event: ObserveEvent; readonly index: number; readonly requests: number };
     // A spec-allowed terminal error ends the client's attempt legitimately: a 4xx other than the
     // 401 of an ongoing UIA and the 404 of an endpoint the process does not mount (M_USER_IN_USE
-    // after a registration whose answer was lost, say).
+    // after a registration whose answer was lost, say), and a 401 that is not UIA's (no session:
+    // the token is gone, M_UNKNOWN_TOKEN after a deactivation in another tab).
     const status = last.event.status;
     if (status >= 400 && status < 500 && status !== 401 && status !== 404) continue;
+    if (status === 401 && last.event.key === '' && /^M_(UNKNOWN|MISSING)_TOKEN/.test(last.event.detail)) continue;
     const served = last.event.servedBy >= 0 ? (result.nodeNames[last.event.servedBy] ?? `node ${last.event.servedBy}`) : 'the router';
     const answer = `${last.event.status}${last.event.detail === '' ? '' : ` ${last.event.detail}`}`;
     let obstacle = '';
@@ -76,7 +88,7 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
       event: last.event,
       requests: last.requests,
       why:
-        `${actorName(appActor(client))} followed the protocol but never registered: it sent ${sentAfterHeal} requests after the last fault healed (at ${healedAtMs} ms), ` +
+        `${actorName(appActor(client))} followed the protocol but never ${operation === 'register' ? 'registered' : `completed its ${operation} (${line})`}: it sent ${sentAfterHeal} requests after the last fault healed (at ${healedAtMs} ms), ` +
         `and the last answer was ${answer} from ${served}` +
         (most === 0 ? '.' : `; the answer in its way: ${obstacle} (${most} times).`),
     };

@@ -123,6 +123,8 @@ function* simplerFaults(fault: Fault): Generator<Fault> {
 function* simplerActions(action: ClientAction): Generator<ClientAction> {
   if (action.kind === 'fallback' && action.loadsPage) yield { ...action, loadsPage: false };
   if (action.kind === 'fallback' && action.concurrent === true) yield { ...action, concurrent: false };
+  if (action.kind === 'resubmit' && action.concurrent === true) yield { kind: 'resubmit' };
+  if (action.kind === 'direct' && action.legacyUser === true) yield { kind: 'direct', stage: action.stage };
   if (action.kind === 'pause' && action.ms > 200) yield { ...action, ms: Math.max(200, Math.floor(action.ms / 2)) };
 }
 
@@ -131,11 +133,11 @@ function without<T>(list: readonly T[], index: number): T[] {
 }
 
 function withClients(c: Case, clients: ClientSpec[], actors: (readonly number[])[]): Case {
-  return { ...c, workload: { clients }, tapes: { actors, shared: c.tapes.shared } };
+  return { ...c, workload: { ...c.workload, clients }, tapes: { actors, shared: c.tapes.shared } };
 }
 
 function withClient(c: Case, index: number, spec: ClientSpec): Case {
-  return { ...c, workload: { clients: c.workload.clients.map((s, at) => (at === index ? spec : s)) } };
+  return { ...c, workload: { ...c.workload, clients: c.workload.clients.map((s, at) => (at === index ? spec : s)) } };
 }
 
 function withTape(c: Case, index: number, tape: readonly number[]): Case {

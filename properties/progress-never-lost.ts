@@ -1,5 +1,5 @@
 import type { ObserveEvent } from '../src/trace.js';
-import { UNKNOWN_SESSION_DETAIL } from '../models/clients/registration-client.js';
+import { UNKNOWN_SESSION_DETAIL } from '../models/clients/client-script.js';
 import { actorName } from '../models/clients/workload.js';
 import type { Profile } from '../models/synapse/profile.js';
 import type { Violation } from './violation.js';
@@ -16,7 +16,7 @@ interface Shown {
 /**
  * progress-never-lost (DESIGN.md "Properties"). A stage S is shown for session X when a
  * client-side actor receives a 401 for X listing S, a fallback success page for X, or a 2xx for
- * X's operation. Every response to a request about X sent after S was shown must list S or
+ * X's operation (not the email-validation page, which shows nothing, ref 5 #7512). Every response to a request about X sent after S was shown must list S or
  * succeed; the losses are exactly a 400 unknown session, a 401 without S, and a 401 naming
  * another session. A loss is forgiven only as a legitimate expiry judged from the client's own
  * times: 1.13+ when the response arrives 48 h or more after X's creating request was sent; 1.8
@@ -81,7 +81,9 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
     // What this response shows.
     if (event.status === 401 && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `in the 401 answering request ${request.requestNumber}`);
     else if (event.detail === 'page:success' && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `by the fallback success page answering request ${request.requestNumber}`);
-    else if (event.status >= 200 && event.status < 300 && x !== '' && event.detail !== 'page:form') show(shown, x, OPERATION, i, `by the ${event.status} answering request ${request.requestNumber}`);
+    // A 2xx of the operation itself (not a page: a form, an SSO redirect, an email validation)
+    // shows the completed operation for the session it was about.
+    else if (event.status >= 200 && event.status < 300 && x !== '' && !event.detail.startsWith('page:')) show(shown, x, OPERATION, i, `by the ${event.status} answering request ${request.requestNumber}`);
   }
   return null;
 }
@@ -109,7 +111,9 @@ function lossOf(
   if (earliest === null) return null;
   const [firstStage, firstShown] = earliest;
   if (event.status === 400 && event.detail.startsWith(UNKNOWN_SESSION_DETAIL)) return { answer: '400 Unknown session ID', stage: firstStage, shown: firstShown };
-  if (event.status !== 401) return null;
+  // A 401 naming no session is not a UIA answer (M_UNKNOWN_TOKEN: the token is gone, e.g. the
+  // account was deactivated in another tab): the session's progress is not what it refuses.
+  if (event.status !== 401 || event.key === '') return null;
   if (event.key !== x) return { answer: `a 401 naming another session (${event.key})`, stage: firstStage, shown: firstShown };
   for (const [stage, when] of stages) {
     if (when.index >= requestIndex) continue;

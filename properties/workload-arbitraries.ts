@@ -1,6 +1,14 @@
 import fc from 'fast-check';
-import type { ClientAction, ClientSpec } from '../models/clients/workload.js';
-import { FALLBACK_STAGES, STAGES } from '../models/matrix/protocol.js';
+import {
+  DIRECT_STAGES,
+  FALLBACK_CLIENT_STAGES,
+  operationsOf,
+  type ClientAction,
+  type ClientSpec,
+  type DirectStage,
+  type FallbackClientStage,
+  type Operation,
+} from '../models/clients/workload.js';
 
 /** A user's pause: mostly seconds (solving a captcha, reading terms), sometimes minutes.
  * Pauses of hours to days, where expiry matters, belong to the slow-user fault profile: under
@@ -11,31 +19,70 @@ const pauseMs = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 60_000, max: 30 * 60_000 }) },
 );
 
+/** The stages an operation's flows use most (ref 2.11 for registration; ref 2.5 password and SSO
+ * for the account endpoints): drawn more often, while every stage stays possible (clients that
+ * try a stage nobody offered exist too). */
+function favourite(operation: Operation): { readonly direct: readonly DirectStage[]; readonly fallback: readonly FallbackClientStage[] } {
+  return operation === 'register'
+    ? { direct: ['m.login.dummy', 'm.login.terms', 'm.login.recaptcha', 'm.login.email.identity', 'm.login.registration_token'], fallback: ['m.login.recaptcha', 'm.login.terms', 'm.login.registration_token'] }
+    : { direct: ['m.login.password'], fallback: ['m.login.sso'] };
+}
+
+function stageOf<T extends string>(favoured: readonly T[], all: readonly T[]): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...favoured) }, { weight: 1, arbitrary: fc.constantFrom(...all) });
+}
+
 /** Earlier alternatives are simpler: fast-check shrinks towards them. */
-export const clientAction: fc.Arbitrary<ClientAction> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ kind: 'start' as const }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('resubmit' as const) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('direct' as const), stage: fc.constantFrom(...STAGES) }) },
-  {
-    weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('fallback' as const), stage: fc.constantFrom(...FALLBACK_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() }),
-  },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
-);
+export function clientActionFor(operation: Operation): fc.Arbitrary<ClientAction> {
+  const stages = favourite(operation);
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant({ kind: 'start' as const }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('resubmit' as const), concurrent: fc.boolean() }, { requiredKeys: ['kind'] }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({ kind: fc.constant('direct' as const), stage: stageOf(stages.direct, DIRECT_STAGES), legacyUser: fc.boolean() }, { requiredKeys: ['kind', 'stage'] }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record(
+        { kind: fc.constant('fallback' as const), stage: stageOf(stages.fallback, FALLBACK_CLIENT_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() },
+        { requiredKeys: ['kind', 'stage', 'loadsPage'] },
+      ),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'email' as const }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'abandon' as const }) },
+  );
+}
 
-/** Every client begins by starting a registration: an action list that starts with steps
+/** The foundation's registration actions, for callers that name no operation. */
+export const clientAction: fc.Arbitrary<ClientAction> = clientActionFor('register');
+
+const START: ClientAction = { kind: 'start' };
+
+/** Every client begins by starting its operation: an action list that starts with steps
  * needing a session would only skip them. */
-const actions = fc
-  .array(clientAction, { minLength: 0, maxLength: 15, size: 'medium' })
-  .map((rest): ClientAction[] => [{ kind: 'start' }, ...rest]);
+function specFor(operation: Operation, action: fc.Arbitrary<ClientAction>, maxLength: number, thinkMs: fc.Arbitrary<number>): fc.Arbitrary<ClientSpec> {
+  return fc.record({
+    operation: fc.constant(operation),
+    actions: fc.array(action, { minLength: 0, maxLength, size: 'medium' }).map((rest): ClientAction[] => [START, ...rest]),
+    adoptsNewSession: fc.boolean(),
+    retries: fc.integer({ min: 0, max: 2 }),
+    requestTimeoutMs: fc.constantFrom(30_000, 10_000, 90_000),
+    thinkMs,
+  });
+}
 
-export const clientSpec: fc.Arbitrary<ClientSpec> = fc.record({
-  actions,
-  adoptsNewSession: fc.boolean(),
-  retries: fc.integer({ min: 0, max: 2 }),
-  requestTimeoutMs: fc.constantFrom(30_000, 10_000, 90_000),
-  thinkMs: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 500, max: 20_000 }) }),
-});
+const thinkMs = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 500, max: 20_000 }) });
+
+/** The clients of a workload: one operation each, drawn from `operations` (the workload's, or
+ * those of it the profile has; shrinking towards the first), with the behaviours mixed. */
+export function clientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
+  return fc.constantFrom(...operations).chain((operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
+}
+
+/** The registration workload's clients (the foundation's `clientSpec`). */
+export const clientSpec: fc.Arbitrary<ClientSpec> = clientSpecFor('registration');
 
 /** A decision tape: entries are reduced mod the number of options at each choice. */
 export const tape = fc.array(fc.nat({ max: 15 }), { size: 'medium' });
@@ -44,12 +91,15 @@ export const tape = fc.array(fc.nat({ max: 15 }), { size: 'medium' });
  * sliding or absolute, decides what survives. */
 const slowPauseMs = fc.oneof(fc.integer({ min: 60_000, max: 6 * 3_600_000 }), fc.integer({ min: 6 * 3_600_000, max: 3 * 86_400_000 }));
 
-export const slowClientSpec: fc.Arbitrary<ClientSpec> = fc.record({
-  actions: fc
-    .array(fc.oneof({ weight: 3, arbitrary: clientAction }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }), { maxLength: 10 })
-    .map((rest): ClientAction[] => [{ kind: 'start' }, ...rest]),
-  adoptsNewSession: fc.boolean(),
-  retries: fc.integer({ min: 0, max: 2 }),
-  requestTimeoutMs: fc.constantFrom(30_000, 10_000, 90_000),
-  thinkMs: fc.integer({ min: 1_000, max: 60_000 }),
-});
+export function slowClientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
+  return fc.constantFrom(...operations).chain((operation) =>
+    specFor(
+      operation,
+      fc.oneof({ weight: 3, arbitrary: clientActionFor(operation) }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }),
+      10,
+      fc.integer({ min: 1_000, max: 60_000 }),
+    ),
+  );
+}
+
+export const slowClientSpec: fc.Arbitrary<ClientSpec> = slowClientSpecFor('registration');

@@ -13,6 +13,8 @@ export interface HttpRequest {
   readonly userAgent: string;
   /** The Cookie header the client sends, if any (sticky-cookie balancing). */
   readonly cookie?: string;
+  /** The `Authorization: Bearer` access token, if any (the account endpoints, ref 2.5). */
+  readonly accessToken?: string;
 }
 
 export interface HttpResponse {

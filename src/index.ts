@@ -27,5 +27,5 @@ export { type App, type AppFactory, type ProcessContext, ProcessNode } from './p
 export { type Balancer, type RouteRule, type Pool, type RoutingMap, RouterNode, ipHash } from './router.js';
 export { type Fault, type CrashFault, type PartitionFault, type DropFault, type FaultPlan, NO_FAULTS, describeFault } from './faults.js';
 export { FaultInjector } from './fault-injector.js';
-export { type TraceEvent, type ObserveEvent, type LifecycleEvent, type DropReason, type ObservePhase, Trace, hashEvents } from './trace.js';
+export { type TraceEvent, type ObserveEvent, type LifecycleEvent, type FactEvent, type DropReason, type ObservePhase, Trace, hashEvents } from './trace.js';
 export { TOKEN_PREFIX, TokenError, canonicalJson, encodeToken, decodeToken } from './run/token.js';

@@ -25,12 +25,25 @@ export type TraceEvent =
       readonly key: string;
       readonly detail: string;
       readonly tags: readonly string[];
+    }
+  /** What a model's server did that no client sees (a stage's checker passed, an account was
+   * created, sessions were swept): the checkers that judge the server, not the client's view,
+   * read these. `name` says what happened, `key` about what (for UIA, the session). */
+  | {
+      readonly kind: 'fact';
+      readonly atMs: number;
+      readonly node: number;
+      readonly name: string;
+      readonly key: string;
+      readonly detail: string;
+      readonly tags: readonly string[];
     };
 
 export type ObserveEvent = Extract<TraceEvent, { kind: 'observe' }>;
 export type LifecycleEvent = Extract<TraceEvent, { kind: 'crash' | 'restart' }>;
+export type FactEvent = Extract<TraceEvent, { kind: 'fact' }>;
 
-const KIND_CODES = { deliver: 1, drop: 2, crash: 3, restart: 4, observe: 5 } as const;
+const KIND_CODES = { deliver: 1, drop: 2, crash: 3, restart: 4, observe: 5, fact: 6 } as const;
 
 /**
  * Hashes the trace incrementally (two independent 32-bit FNV-style lanes, 64 bits in all), so
@@ -46,6 +59,8 @@ export class Trace {
   /** Observations and lifecycle events are few and the checkers need them: always kept. */
   readonly observations: ObserveEvent[] = [];
   readonly lifecycleEvents: LifecycleEvent[] = [];
+  /** Facts are a few per request: always kept, like observations. */
+  readonly facts: FactEvent[] = [];
   private eventCount = 0;
   private readonly stringDigests = new Map<string, readonly [number, number]>();
 
@@ -121,6 +136,21 @@ export class Trace {
     if (this.events !== null) this.events.push(event);
   }
 
+  fact(atMs: number, node: number, name: string, key: string, detail: string, tags: readonly string[]): void {
+    this.eventCount++;
+    this.num(KIND_CODES.fact);
+    this.num(atMs);
+    this.num(node);
+    this.str(name);
+    this.str(key);
+    this.str(detail);
+    this.num(tags.length);
+    for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    const event: FactEvent = { kind: 'fact', atMs, node, name, key, detail, tags };
+    this.facts.push(event);
+    if (this.events !== null) this.events.push(event);
+  }
+
   /** Folds a whole event in; used to re-hash a list of events (it must agree with the hot path). */
   record(event: TraceEvent): void {
     switch (event.kind) {
@@ -133,6 +163,8 @@ export class Trace {
         return this.lifecycle(event.kind, event.atMs, event.node, event.incarnation);
       case 'observe':
         return this.observe(event.atMs, event.actor, event.msgId, event.phase, event.status, event.servedBy, event.key, event.detail, event.tags);
+      case 'fact':
+        return this.fact(event.atMs, event.node, event.name, event.key, event.detail, event.tags);
       default: {
         const unreachable: never = event;
         throw new Error(`trace: unknown event ${JSON.stringify(unreachable)}`);

@@ -1,11 +1,19 @@
 import type { SessionRecord } from './contract.js';
+import { RegistrationTokensTable, type RegistrationTokenCommand } from './registration-tokens-table.js';
+import { ThreepidValidationTable, type ThreepidValidationCommand } from './threepid-validation-table.js';
 
 /**
  * The UI-auth tables of schema delta 58 (ref 2.7), one row object per table row, and the store
  * statements of `UIAuthWorkerStore`, each one transaction. The database node runs a command
- * atomically, so a statement sequence inside one command is one transaction.
+ * atomically, so a statement sequence inside one command is one transaction. The tables the
+ * stages read live here too: `registration_tokens` (its pending uses go back in the sweep's own
+ * transaction, ref 2.8) and `threepid_validation_session` (`m.login.email.identity`, ref 1.5);
+ * their commands are prefixed `tokens.` and `threepid.`.
  */
-export type UiAuthCommand =
+export type UiAuthCommand = UiAuthSessionCommand | RegistrationTokenCommand | ThreepidValidationCommand;
+
+/** The statements of `UIAuthWorkerStore` proper. */
+export type UiAuthSessionCommand =
   | { readonly op: 'ui.create'; readonly id: string; readonly clientdict: Record<string, unknown>; readonly uri: string; readonly method: string; readonly description: string; readonly nowMs: number }
   | { readonly op: 'ui.get'; readonly id: string }
   | { readonly op: 'ui.markStage'; readonly id: string; readonly stage: string; readonly result: unknown }
@@ -15,6 +23,8 @@ export type UiAuthCommand =
   | { readonly op: 'ui.getData'; readonly id: string; readonly key: string }
   | { readonly op: 'ui.addIp'; readonly id: string; readonly userAgent: string; readonly ip: string }
   | { readonly op: 'ui.deleteOld'; readonly expiryTimeMs: number };
+
+const REGISTRATION_TOKEN_STAGE = 'm.login.registration_token';
 
 interface SessionRow {
   readonly record: SessionRecord;
@@ -29,9 +39,17 @@ export class UiAuthTables {
   private readonly credentials = new Map<string, Map<string, unknown>>();
   /** ui_auth_sessions_ips: UNIQUE(session_id, ip, user_agent). */
   private readonly ips = new Map<string, Set<string>>();
+  readonly registrationTokens = new RegistrationTokensTable();
+  readonly threepidValidation = new ThreepidValidationTable();
 
   /** Returns the statement's result; `false`/`undefined` stand for a unique or FK violation. */
   execute(command: UiAuthCommand): unknown {
+    if (command.op.startsWith('tokens.')) return this.registrationTokens.execute(command as RegistrationTokenCommand);
+    if (command.op.startsWith('threepid.')) return this.threepidValidation.execute(command as ThreepidValidationCommand);
+    return this.executeSession(command as UiAuthSessionCommand);
+  }
+
+  private executeSession(command: UiAuthSessionCommand): unknown {
     switch (command.op) {
       case 'ui.create': {
         if (this.sessions.has(command.id)) return false; // unique violation: the caller retries
@@ -87,17 +105,21 @@ export class UiAuthTables {
         return null;
       }
       case 'ui.deleteOld': {
-        // ref 2.8: creation_time <= now - 48h, absolute; ips, credentials, then sessions.
-        let deleted = 0;
-        for (const [id, row] of this.sessions) {
-          if (row.record.creationTimeMs <= command.expiryTimeMs) {
-            this.ips.delete(id);
-            this.credentials.delete(id);
-            this.sessions.delete(id);
-            deleted++;
-          }
+        // ref 2.8: creation_time <= now - 48h, absolute. In one transaction: (1) ips rows;
+        // (2) for each registration-token credential whose result is still the token string
+        // (token used, registration unfinished), give the pending use back; (3) credentials;
+        // (4) the sessions.
+        const expired = [...this.sessions].filter(([, row]) => row.record.creationTimeMs <= command.expiryTimeMs).map(([id]) => id);
+        for (const id of expired) this.ips.delete(id);
+        const pendingByToken = new Map<string, number>();
+        for (const id of expired) {
+          const result = this.credentials.get(id)?.get(REGISTRATION_TOKEN_STAGE);
+          if (typeof result === 'string') pendingByToken.set(result, (pendingByToken.get(result) ?? 0) + 1);
         }
-        return deleted;
+        for (const [token, count] of pendingByToken) this.registrationTokens.returnPending(token, count);
+        for (const id of expired) this.credentials.delete(id);
+        for (const id of expired) this.sessions.delete(id);
+        return expired.length;
       }
       default: {
         const unreachable: never = command;

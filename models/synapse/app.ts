@@ -1,13 +1,36 @@
 import type { Task } from '../../src/effects.js';
-import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
+import type { HttpRequest, HttpResponse } from '../../src/http.js';
 import type { App, AppFactory } from '../../src/process.js';
-import { FALLBACK_PATTERN, matrixError, REGISTER_PATTERN } from '../matrix/protocol.js';
+import {
+  ACCOUNT_PASSWORD_PATTERN,
+  DEACTIVATE_PATTERN,
+  DELETE_DEVICES_PATTERN,
+  DEVICE_PATTERN,
+  DEVICE_SIGNING_UPLOAD_PATTERN,
+  FALLBACK_PATTERN,
+  LOGIN_GET_TOKEN_PATTERN,
+  REGISTER_PATTERN,
+  THREEPID_ADD_PATTERN,
+} from '../matrix/protocol.js';
 import type { StoreDefinition } from '../stores/contract.js';
 import { serveStoreCall } from '../stores/main-rpc.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from './config.js';
 import type { SynapseContext } from './context.js';
+import { mounts, type EndpointName } from './endpoint-names.js';
+import { handleAccountPassword } from './endpoints/account-password.js';
+import { unrecognized } from './endpoints/common.js';
+import { handleCrossSigningUpload } from './endpoints/cross-signing.js';
+import { handleDeactivate } from './endpoints/deactivate.js';
+import { handleDeleteDevices } from './endpoints/delete-devices.js';
+import { handleDevice } from './endpoints/device-delete.js';
+import { handleLoginToken } from './endpoints/login-token.js';
+import { handleThreepidAdd } from './endpoints/threepid-add.js';
+import { FACTS } from './facts.js';
 import { handleFallback } from './fallback.js';
 import type { Profile } from './profile.js';
+import { Ratelimiter } from './ratelimiter.js';
 import { handleRegister } from './register.js';
+import { stageServletFor } from './stage-servlets.js';
 
 /** ref 3.1: main, or a worker (1.8's client_reader, later generic_worker). */
 export type ProcessRole = 'main' | 'worker';
@@ -21,6 +44,10 @@ export interface SynapseProcessConfig {
   /** Node id of the store's service node, or -1 for a process-local store. */
   readonly storeNode: number;
   readonly serverName: string;
+  /** The homeserver config (DEFAULT_CONFIG when absent). */
+  readonly config?: SynapseConfig;
+  /** Node id of the captcha service (recaptcha's siteverify, ref 1.5); absent: none. */
+  readonly captchaNode?: number;
   /** Every process mounts every UIA endpoint (sticky and session-hash strategies), instead of
    * the profile's worker mounts (ref 3.1). */
   readonly mountsEverything?: boolean;
@@ -33,8 +60,28 @@ export interface SynapseProcessConfig {
 }
 
 const SWEEP = 'expire-old-sessions';
-const registerPath = new RegExp(REGISTER_PATTERN);
-const fallbackPath = new RegExp(FALLBACK_PATTERN);
+const NO_TAGS: readonly string[] = [];
+
+/** A servlet: the endpoint it serves, its path pattern, and its handler (`match` is the
+ * pattern's match: group 1 the version prefix, group 2 a path parameter where there is one). */
+interface Servlet {
+  readonly endpoint: EndpointName;
+  readonly pattern: RegExp;
+  handle(ctx: SynapseContext, request: HttpRequest, match: RegExpExecArray): Task<HttpResponse>;
+}
+
+/** Every UIA servlet of ref 3.1 and the fallback (ref 2.6), in match order. */
+const SERVLETS: readonly Servlet[] = [
+  { endpoint: 'register', pattern: new RegExp(REGISTER_PATTERN), handle: (ctx, request) => handleRegister(ctx, request) },
+  { endpoint: 'fallback', pattern: new RegExp(FALLBACK_PATTERN), handle: (ctx, request, m) => handleFallback(ctx, request, m[2] ?? '') },
+  { endpoint: 'account-password', pattern: new RegExp(ACCOUNT_PASSWORD_PATTERN), handle: (ctx, request) => handleAccountPassword(ctx, request) },
+  { endpoint: 'deactivate', pattern: new RegExp(DEACTIVATE_PATTERN), handle: (ctx, request) => handleDeactivate(ctx, request) },
+  { endpoint: 'threepid-add', pattern: new RegExp(THREEPID_ADD_PATTERN), handle: (ctx, request) => handleThreepidAdd(ctx, request) },
+  { endpoint: 'delete-devices', pattern: new RegExp(DELETE_DEVICES_PATTERN), handle: (ctx, request) => handleDeleteDevices(ctx, request) },
+  { endpoint: 'device-delete', pattern: new RegExp(DEVICE_PATTERN), handle: (ctx, request, m) => handleDevice(ctx, request, decodeURIComponent(m[2] ?? '')) },
+  { endpoint: 'cross-signing', pattern: new RegExp(DEVICE_SIGNING_UPLOAD_PATTERN), handle: (ctx, request) => handleCrossSigningUpload(ctx, request) },
+  { endpoint: 'login-token', pattern: new RegExp(LOGIN_GET_TOKEN_PATTERN), handle: (ctx, request) => handleLoginToken(ctx, request) },
+];
 
 /**
  * One Synapse process. Which servlets it mounts depends on its role (ref 3.1: a worker mounts
@@ -43,8 +90,10 @@ const fallbackPath = new RegExp(FALLBACK_PATTERN);
  */
 export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   return ({ sim, node, rng }) => {
+    const synapseConfig = config.config ?? DEFAULT_CONFIG;
     const ctx: SynapseContext = {
       profile: config.profile,
+      config: synapseConfig,
       store: config.store.connect({
         newSessionId: config.sessionIdsNameOwner === true ? () => `${node.name}.${rng.letters(24)}` : () => rng.letters(24),
         nowMs: () => sim.nowMs,
@@ -58,6 +107,12 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       rng,
       serverName: config.serverName,
       nowMs: () => sim.nowMs,
+      fact: (name, key, detail, tags = NO_TAGS) => sim.trace.fact(sim.nowMs, node.id, name, key, detail, tags),
+      // In memory: a restart forgets the failed-attempt counts (ref 3.4).
+      failedUiaAttempts: new Ratelimiter(synapseConfig.rcLoginFailedAttempts),
+      // In memory too: SAML's outstanding requests (#7530, ref 2.6).
+      samlOutstanding: new Map(),
+      ...(config.captchaNode === undefined ? {} : { captchaNode: config.captchaNode }),
     };
     const expiry = config.profile.expiry;
     // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
@@ -79,16 +134,29 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   };
 }
 
-/** Dispatches a request to the servlet this process mounts (exported for the bare-loop benchmark). */
+/**
+ * Dispatches a request to the servlet this process mounts (exported for the bare-loop
+ * benchmark): per the profile's mounts (ref 3.1, 3.4), a worker lacks main-only servlets; an
+ * unmounted path, or a stable prefix of an unstable-only servlet (ref 3.1, v1.8), is 404
+ * M_UNRECOGNIZED, as Synapse answers for any path it has no servlet for.
+ */
 export function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
-  if (registerPath.test(request.path)) return yield* handleRegister(ctx, request);
-  const fallback = fallbackPath.exec(request.path);
-  if (fallback !== null && (config.role === 'main' || config.profile.fallbackOnWorkers || config.mountsEverything === true)) {
-    return yield* handleFallback(ctx, request, fallback[2] ?? '');
+  for (const servlet of SERVLETS) {
+    const match = servlet.pattern.exec(request.path);
+    if (match === null) continue;
+    if (!mounts(config.profile.endpoints[servlet.endpoint], config.role, config.mountsEverything === true)) return unrecognized();
+    const unstableOnly = (config.profile.unstableOnly as readonly string[]).includes(servlet.endpoint);
+    if (unstableOnly && match[1] !== 'unstable') return unrecognized();
+    return yield* servlet.handle(ctx, request, match);
   }
-  return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
+  // The stages' own servlets: email requestToken and link, SSO callbacks.
+  const stageServlet = stageServletFor(request, config.role, config.mountsEverything === true);
+  if (stageServlet !== undefined) return yield* stageServlet(ctx, request);
+  return unrecognized();
 }
 
 function* sweep(ctx: SynapseContext): Task<void> {
-  yield* ctx.store.deleteOldSessions(ctx.nowMs() - ctx.profile.expiry.expiryMs);
+  const thresholdMs = ctx.nowMs() - ctx.profile.expiry.expiryMs;
+  const deleted = yield* ctx.store.deleteOldSessions(thresholdMs);
+  ctx.fact(FACTS.sweep, '', String(thresholdMs), [String(deleted)]);
 }

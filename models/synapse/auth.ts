@@ -1,18 +1,25 @@
-import type { Task } from '../../src/effects.js';
+import { isHttpError, type Task } from '../../src/effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import { matrixError, type AuthDict, type Flow, type UiaChallenge } from '../matrix/protocol.js';
-import { checkStage, stageOf } from './checkers.js';
 import type { SynapseContext } from './context.js';
+import { FACTS, resultTag } from './facts.js';
+import { checkAuthDict, paramsFor, type StageVerdict } from './stages/index.js';
 
 export type UiAuthOutcome =
   | { readonly kind: 'complete'; readonly sessionId: string; readonly clientdict: Readonly<Record<string, unknown>>; readonly creds: ReadonlyMap<string, unknown> }
-  | { readonly kind: 'respond'; readonly response: HttpResponse; readonly sessionId: string | undefined };
+  | {
+      readonly kind: 'respond';
+      readonly response: HttpResponse;
+      readonly sessionId: string | undefined;
+      /** A LoginError escaped instead of a 401 with flows (1.8-1.26's email re-raise, ref 2.2
+       * step 4, #9263): callers that count failed attempts or store a password hash on a 401
+       * see no "incomplete" here. */
+      readonly loginErrorEscaped?: boolean;
+    };
 
-/** ref 1.2: `params` per stage; the recaptcha public key of test_auth.py's FallbackAuthTests. */
-const PARAMS: Readonly<Record<string, unknown>> = {
-  'm.login.recaptcha': { public_key: 'brokencake' },
-  'm.login.terms': { policies: { privacy_policy: { version: '1.0', en: { name: 'Privacy Policy', url: 'https://example.org/_matrix/consent?v=1.0' } } } },
-};
+/** Stages whose LoginError `check_auth` re-raised instead of merging it into the 401 before
+ * v1.27 (#9265, ref 2.2 step 4, 2.3): an old Riot workaround for email. */
+const RERAISED_STAGE = 'm.login.email.identity';
 
 /**
  * `AuthHandler.check_ui_auth` (ref 2.4; 1.8's `check_auth`, ref 2.2), profile by profile.
@@ -37,7 +44,7 @@ export function* checkUiAuth(
     hasClientdict = true;
   }
   const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
-  const uri = request.query === '' ? request.path : `${request.path}?${request.query}`;
+  const uri = requestUri(request);
   // ref 2.4 step 2: Synapse tests `if not sid`, so an empty session ID starts a new session too.
   const givenId = typeof auth.session === 'string' && auth.session !== '' ? auth.session : undefined;
 
@@ -47,6 +54,7 @@ export function* checkUiAuth(
   if (givenId === undefined) {
     // Step 2: no session -> a new one.
     sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+    ctx.fact(FACTS.sessionCreated, sessionId, `${request.method} ${uri}`);
   } else {
     const session = yield* store.getSession(givenId);
     if (session === undefined) {
@@ -56,6 +64,7 @@ export function* checkUiAuth(
       }
       // ref 2.2: 1.8's _get_session_info silently starts a fresh session under a new ID.
       sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
+      ctx.fact(FACTS.sessionCreated, sessionId, `${request.method} ${uri}`);
     } else {
       sessionId = givenId;
       if (!hasClientdict) effectiveClientdict = session.clientdict;
@@ -80,20 +89,34 @@ export function* checkUiAuth(
 
   // Step 5: no auth at all -> 401 without `completed`.
   if (rawAuth === undefined || isEmpty(auth)) {
-    return { kind: 'respond', response: challenge(sessionId, flows, undefined, undefined), sessionId };
+    return { kind: 'respond', response: challenge(ctx, sessionId, flows, undefined, undefined), sessionId };
   }
 
-  // Step 6: run the checker for auth.type and record a success (an upsert).
+  // Step 6: run the checker for auth.type (or the login path; a type nobody recognises is a
+  // plain 400 thrown from there) and record a truthy result (an upsert). A LoginError is merged
+  // into the 401.
   let failure: { errcode: string; error: string } | undefined;
   if (auth.type !== undefined) {
-    const stage = stageOf(auth.type);
-    if (stage === undefined) {
-      // ref 2.4 step 6: a login type nobody recognises is a plain 400, not a 401.
-      return { kind: 'respond', response: httpResponse(400, matrixError('M_UNKNOWN', `Unknown login type ${auth.type}`)), sessionId };
+    const stage = String(auth.type);
+    let verdict: StageVerdict;
+    try {
+      verdict = yield* checkAuthDict(ctx, ctx.captchaNode ?? -1, auth, request.ip);
+    } catch (error) {
+      // A plain SynapseError from the checker or the login path: a bare error, no UIA fields.
+      if (isHttpError(error)) return { kind: 'respond', response: httpResponse(error.status, error.body), sessionId };
+      throw error;
     }
-    const verdict = checkStage(stage, auth);
-    if (verdict.ok) yield* store.markStageComplete(sessionId, stage, verdict.result);
-    else failure = { errcode: verdict.errcode, error: verdict.error };
+    if (verdict.ok) {
+      if (isTruthy(verdict.result)) {
+        ctx.fact(FACTS.stagePassed, sessionId, stage, [resultTag(verdict.result)]);
+        yield* store.markStageComplete(sessionId, stage, verdict.result);
+      }
+    } else if (stage === RERAISED_STAGE && ctx.profile.emailLoginErrorReraised) {
+      const { status, errcode, error } = verdict.loginError;
+      return { kind: 'respond', response: httpResponse(status, matrixError(errcode, error)), sessionId, loginErrorEscaped: true };
+    } else {
+      failure = { errcode: verdict.loginError.errcode, error: verdict.loginError.error };
+    }
   }
 
   // Step 7: read the completed stages back; a flow that is a subset completes the operation.
@@ -103,28 +126,38 @@ export function* checkUiAuth(
       return { kind: 'complete', sessionId, clientdict: effectiveClientdict, creds };
     }
   }
-  return { kind: 'respond', response: challenge(sessionId, flows, [...creds.keys()], failure), sessionId };
+  return { kind: 'respond', response: challenge(ctx, sessionId, flows, [...creds.keys()], failure), sessionId };
+}
+
+/** ref 2.4 step 1: the raw request URI, query string included (what a session is bound to). */
+export function requestUri(request: HttpRequest): string {
+  return request.query === '' ? request.path : `${request.path}?${request.query}`;
 }
 
 function isEmpty(o: object): boolean {
   return Object.keys(o).length === 0;
 }
 
-/** `params` for a set of flows; built once per flows array (they are module constants). */
-const paramsCache = new Map<readonly Flow[], Readonly<Record<string, unknown>>>();
+/** Python truthiness of a stage result: `""` (an SSO mismatch) or `false` is not stored here. */
+function isTruthy(result: unknown): boolean {
+  return result !== '' && result !== false && result !== null && result !== undefined && result !== 0;
+}
 
-function paramsFor(flows: readonly Flow[]): Readonly<Record<string, unknown>> {
+/** `_auth_dict_for_flows`' params, built once per (flows, config) pair (flows are memoised per
+ * config by their callers). */
+const paramsCache = new WeakMap<readonly Flow[], Readonly<Record<string, unknown>>>();
+
+export function challengeParams(ctx: Pick<SynapseContext, 'config'>, flows: readonly Flow[]): Readonly<Record<string, unknown>> {
   let params = paramsCache.get(flows);
   if (params === undefined) {
-    const built: Record<string, unknown> = {};
-    for (const flow of flows) for (const stage of flow.stages) if (PARAMS[stage] !== undefined) built[stage] = PARAMS[stage];
-    params = built;
+    params = paramsFor(ctx.config, flows);
     paramsCache.set(flows, params);
   }
   return params;
 }
 
 function challenge(
+  ctx: SynapseContext,
   session: string,
   flows: readonly Flow[],
   completed: readonly string[] | undefined,
@@ -133,7 +166,7 @@ function challenge(
   const body: UiaChallenge = {
     session,
     flows,
-    params: paramsFor(flows),
+    params: challengeParams(ctx, flows),
     ...(completed === undefined ? {} : { completed }),
     ...(failure === undefined ? {} : failure),
   };

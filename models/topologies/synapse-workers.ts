@@ -1,5 +1,17 @@
 import type { Pool, RoutingMap } from '../../src/router.js';
-import { FALLBACK_PATTERN, REGISTER_PATTERN } from '../matrix/protocol.js';
+import {
+  ACCOUNT_PASSWORD_PATTERN,
+  DEACTIVATE_PATTERN,
+  DELETE_DEVICES_PATTERN,
+  DEVICE_PATTERN,
+  DEVICE_SIGNING_UPLOAD_PATTERN,
+  FALLBACK_PATTERN,
+  LOGIN_GET_TOKEN_PATTERN,
+  OIDC_CALLBACK_PATTERN,
+  REGISTER_PATTERN,
+  SAML_CALLBACK_PATTERN,
+  THREEPID_ADD_PATTERN,
+} from '../matrix/protocol.js';
 
 /** The processes of the simulated deployment: main and two client_readers (ref 3.1, 3.2). */
 export const MAIN = 'main';
@@ -28,9 +40,20 @@ export const ROUTING_1_8: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
-/** ref 2.3 (#7830, v1.18 docs): `/register` on any generic worker, round-robin. */
+/** ref 3.2, HEAD's generic_worker list: `/register` (since v1.18, #7830) and the UIA endpoints
+ * that run on workers since v1.135 (deactivate, delete_devices, devices, device_signing/upload),
+ * round-robin over the workers (one upstream block); password change, 3PID add, the fallback and
+ * login/get_token are not listed, so they fall through to main. Under a profile whose workers do
+ * not mount the v1.135 endpoints (1.8 to 1.13) those requests get 404 from the worker, as they
+ * would from a deployment routed by today's docs. */
 export const ROUTING_SHARDED: RoutingMap = {
-  rules: [{ path: REGISTER_PATTERN, pool: 'register' }],
+  rules: [
+    { path: REGISTER_PATTERN, pool: 'register' },
+    { path: DEACTIVATE_PATTERN, pool: 'register' },
+    { path: DELETE_DEVICES_PATTERN, pool: 'register' },
+    { path: DEVICE_PATTERN, pool: 'register' },
+    { path: DEVICE_SIGNING_UPLOAD_PATTERN, pool: 'register' },
+  ],
   pools: { register: { balancer: 'round-robin', upstreams: [...WORKERS] } },
   defaultUpstream: MAIN,
 };
@@ -49,14 +72,28 @@ export const ROUTING_1_12_PINNED: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
-/** Every UIA path (registration and its fallback) to one pool over every process, which must
- * then mount everything. */
+/** Every UIA endpoint of ref 3.1 (and the fallback), one pattern each. */
+export const UIA_PATTERNS: readonly string[] = [
+  REGISTER_PATTERN,
+  FALLBACK_PATTERN,
+  ACCOUNT_PASSWORD_PATTERN,
+  DEACTIVATE_PATTERN,
+  THREEPID_ADD_PATTERN,
+  DELETE_DEVICES_PATTERN,
+  DEVICE_PATTERN,
+  DEVICE_SIGNING_UPLOAD_PATTERN,
+  LOGIN_GET_TOKEN_PATTERN,
+];
+
+/** The SSO callbacks complete a UIA stage (ref 2.6): a deployment that pins UIA to a process
+ * pins them too (the same browser comes back from the IdP). */
+export const SSO_CALLBACK_PATTERNS: readonly string[] = [OIDC_CALLBACK_PATTERN, SAML_CALLBACK_PATTERN];
+
+/** Every UIA path (and the SSO callbacks) to one pool over every process, which must then mount
+ * everything. */
 function everyUiaPathTo(pool: Pool): RoutingMap {
   return {
-    rules: [
-      { path: REGISTER_PATTERN, pool: 'uia' },
-      { path: FALLBACK_PATTERN, pool: 'uia' },
-    ],
+    rules: [...UIA_PATTERNS, ...SSO_CALLBACK_PATTERNS].map((path) => ({ path, pool: 'uia' })),
     pools: { uia: pool },
     defaultUpstream: MAIN,
   };

@@ -2,7 +2,7 @@ import { match } from 'ts-pattern';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
-import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
@@ -54,7 +54,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
-  const workload = choose('workload', options.workload ?? 'registration', WORKLOAD_NAMES, (w) => w);
+  const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
   const format = formatOf(options);
 
   const watch = options.checkDeterminism === true ? new DeterminismWatch(property, strategy) : null;

@@ -8,6 +8,8 @@ import { loadRouting, loadStore, type Plugins } from './plugins.js';
 
 /** The fault profile whose runs the costs are measured on: no faults, only the workload. */
 export const COSTS_FAULT_PROFILE = 'steady';
+/** The workload the costs are measured on (they are per completed registration). */
+export const COSTS_WORKLOAD = 'registration';
 /** The costs sample: the first this-many runs of a strategy's steady cell (fewer if --runs is
  * smaller). Captured runs are slower than the hot path; 50 keeps the sample cheap and stable. */
 export const COSTS_RUNS = 50;
@@ -30,6 +32,8 @@ export interface VerdictSpec {
   readonly runs: number;
   readonly seed: number;
   readonly property: PropertyName;
+  /** The cell's workload (`--workload`). */
+  readonly workload: string;
   readonly plugins?: PluginPaths;
 }
 
@@ -91,7 +95,9 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const faultProfile = findFaultProfile(spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults);
   if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults}`);
   const property: PropertyName = spec.kind === 'verdict' ? spec.property : 'progress-never-lost';
-  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload: 'registration', property, runOptions: { strategy } };
+  // Costs are per completed registration: measured on the registration workload.
+  const workload = spec.kind === 'verdict' ? spec.workload : COSTS_WORKLOAD;
+  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload, property, runOptions: { strategy } };
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;

@@ -13,6 +13,7 @@ import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js
 import { htmlAssets } from './html-assets.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { choose, formatOf } from './usage.js';
+import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 
 export interface CompareOptions {
   strategies?: string;
@@ -28,6 +29,7 @@ export interface CompareOptions {
   property?: string;
   /** --save-failures DIR: every cell's minimal counterexample as a failure file. */
   saveFailures?: string;
+  workload?: string;
 }
 
 
@@ -41,6 +43,7 @@ interface JudgedCell extends CellSummary {
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
+  const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
   // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
   const row = await loadPluginRow(plugins);
@@ -50,7 +53,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   // Costs are per strategy, on the first runs of its steady cell, whichever columns are asked for.
   const costsRuns = Math.min(options.runs, COSTS_RUNS);
   const specs: CellSpec[] = [
-    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, plugins }))),
+    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, workload, plugins }))),
     ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
   ];
   // The os module only sizes the thread pool; results do not depend on it.
@@ -76,6 +79,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     const json = {
       schemaVersion: SCHEMA_VERSION,
       property: PROPERTY,
+      workload,
       runs: options.runs,
       seed: options.seed,
       strategies: strategies.map((s) => s.name),
@@ -141,7 +145,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; ${PROPERTY === 'liveness' ? '"STUCK n%": the share of runs in which a client following the protocol never registered' : '"LOST n%": the share of runs that lost a stage'}; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, workload ${workload}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; ${PROPERTY === 'liveness' ? '"STUCK n%": the share of runs in which a client following the protocol never registered' : '"LOST n%": the share of runs that lost a stage'}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',

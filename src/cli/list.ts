@@ -1,4 +1,5 @@
-import { WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { WORKLOADS } from '../../models/clients/workload.js';
+import { STAGES } from '../../models/matrix/protocol.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES } from '../../models/synapse/profile.js';
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
@@ -7,8 +8,15 @@ import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { formatOf } from './usage.js';
 
-const WORKLOAD_SUMMARIES: Record<string, string> = {
-  registration: 'POST /register with recaptcha and terms on the fallback page, or dummy; 1 to 4 clients',
+/** ref 1.5: what each stage type takes, and how the clients complete it. */
+const STAGE_SUMMARIES: Record<string, string> = {
+  'm.login.dummy': 'nothing to do; directly (registration)',
+  'm.login.password': 'identifier or legacy user + password; directly (the account endpoints, ref 2.5)',
+  'm.login.recaptcha': 'a captcha response, verified by the captcha service; directly or on the fallback page',
+  'm.login.terms': 'accepting the policy; directly or on the fallback page',
+  'm.login.email.identity': 'threepid_creds of an email validated through its link (out of band)',
+  'm.login.registration_token': 'a registration token; directly or on the fallback form',
+  'm.login.sso': 'the fallback page, the IdP, its callback (any process); users with an external ID',
 };
 const PROPERTY_SUMMARIES: Record<string, string> = {
   'progress-never-lost': 'a stage shown to a client is never forgotten, except by legitimate expiry',
@@ -21,7 +29,8 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
     strategies: STRATEGIES.map((s) => ({ name: s.name, profile: s.profile, summary: s.summary })),
     profiles: PROFILE_NAMES.map((p) => ({ name: p, summary: PROFILES[p].summary })),
     faultProfiles: FAULT_PROFILES.map((f) => ({ name: f.name, summary: f.summary })),
-    workloads: WORKLOAD_NAMES.map((w) => ({ name: w, summary: WORKLOAD_SUMMARIES[w] ?? '' })),
+    workloads: WORKLOADS.map((w) => ({ name: w.name, summary: w.summary })),
+    stageTypes: STAGES.map((s) => ({ name: s, summary: STAGE_SUMMARIES[s] ?? '' })),
     properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] ?? '' })),
   };
   if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
@@ -33,6 +42,7 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
   section('profile', entries.profiles);
   section('faults', entries.faultProfiles);
   section('workload', entries.workloads);
+  section('stage', entries.stageTypes);
   section('property', entries.properties);
   return { stdout: alignColumns(rows).join('\n') + '\n', exitCode: 0 };
 }

@@ -61,7 +61,7 @@ program
   .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
   .option('--faults <profile>', 'fault profile', 'any-restart')
   .option('--property <name>', 'property to check', 'progress-never-lost')
-  .option('--workload <name>', 'client workload', 'registration')
+  .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token or mix (see `uiasim list`)', 'mix')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
   .option('--format <format>', 'text or json', 'text')
@@ -94,6 +94,7 @@ program
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
   .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
+  .option('--workload <name>', 'client workload of every cell (see `uiasim list`; default mix)')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
@@ -109,7 +110,7 @@ program
 
 program
   .command('list')
-  .description('strategies, profiles, fault profiles, workloads and properties, one line each')
+  .description('strategies, profiles, fault profiles, workloads, stage types and properties, one line each')
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((options) => guarded(() => runList(options)));

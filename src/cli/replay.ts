@@ -133,6 +133,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
       property,
       strategy: strategy.name,
       profile,
+      workload: c.workload.name ?? 'registration',
       requests: violation?.requests ?? steps.length,
       ...(violation === null ? {} : { why: violation.why }),
       ...(options.checkDeterminism === true ? { deterministic: true } : {}),
@@ -142,7 +143,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   }
   const faults = c.faultPlan.faults.map(describeFault);
   const text = [
-    ...settingsLines(strategy.name, profile, c.faultProfile, 'registration'),
+    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration'),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
     '',

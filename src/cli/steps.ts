@@ -43,10 +43,11 @@ export function stepsOf(result: RunResult, violation: Violation | null): Step[] 
 }
 
 export function describeRequest(sent: ObserveEvent): string {
-  if (sent.detail === 'POST /register') {
-    if (sent.key === '') return 'POST /register (no session)';
+  // An operation's own request ("POST /register", "DELETE /devices/DEVA2", ...): what it carries.
+  if (/^(POST|DELETE|PUT) \/[^ ]*$/.test(sent.detail)) {
+    if (sent.key === '') return `${sent.detail} (no session)`;
     const stage = sent.tags[0];
-    return stage === undefined ? 'POST /register auth {session}' : `POST /register auth {type: ${stage}, session}`;
+    return stage === undefined ? `${sent.detail} auth {session}` : `${sent.detail} auth {type: ${stage}, session}`;
   }
   return sent.detail.replace(/^(GET|POST) fallback /, '$1 fallback page for ');
 }
@@ -54,8 +55,11 @@ export function describeRequest(sent: ObserveEvent): string {
 function describeResponse(e: ObserveEvent): string {
   if (e.detail === 'page:form') return '200 the stage\'s form';
   if (e.detail === 'page:success') return `200 success page for ${e.key}`;
-  if (e.status === 401) return `401 session ${e.key} completed [${e.tags.join(', ')}]${e.detail === '' ? '' : ` ${e.detail}`}`;
-  if (e.status === 200) return `200 registered ${e.detail}`;
+  if (e.detail === 'page:email-validated') return '200 email validated';
+  if (e.detail.startsWith('page:')) return `${e.status} ${e.detail.slice('page:'.length)} page${e.key === '' ? '' : ` for ${e.key}`}`;
+  if (e.status === 401 && e.key !== '') return `401 session ${e.key} completed [${e.tags.join(', ')}]${e.detail === '' ? '' : ` ${e.detail}`}`;
+  if (e.status === 200 && e.detail.startsWith('@')) return `200 registered ${e.detail}`;
+  if (e.status >= 200 && e.status < 300) return `${e.status} done`;
   if (e.status === 502) return '502 Bad Gateway';
   return `${e.status} ${e.detail}`.trimEnd();
 }

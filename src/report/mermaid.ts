@@ -1,5 +1,5 @@
 import type { ObserveEvent, TraceEvent } from '../trace.js';
-import { dropReasonText, formatMs, pauseText, type TraceView } from './trace-view.js';
+import { dropReasonText, factWords, formatMs, pauseText, type TraceView } from './trace-view.js';
 
 /**
  * `replay --format mermaid`: the run as a Mermaid sequence diagram. Only a conservative subset
@@ -107,6 +107,8 @@ export function renderMermaid(view: TraceView): string {
         // Drawn with the delivery it belongs to; one left here was answered by nobody we draw.
         if (e.phase === 'sent' || !drawn.has(actorOf(e))) return null;
         return [`Note over ${id(actorOf(e))}: ${formatMs(e.atMs)} gets ${text(view.describe(e).what)}`];
+      case 'fact':
+        return drawn.has(name(e.node)) ? [`Note over ${id(name(e.node))}: ${formatMs(e.atMs)} ${text(factWords(e))}`] : null;
       default: {
         const unreachable: never = e;
         throw new Error(`mermaid: unknown event ${JSON.stringify(unreachable)}`);

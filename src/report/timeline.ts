@@ -1,7 +1,7 @@
 import type { MessageKind } from '../message.js';
 import type { TraceEvent } from '../trace.js';
 import { alignColumns } from './table.js';
-import { dropReasonText, formatMs, pauseText, type TraceView } from './trace-view.js';
+import { dropReasonText, factWords, formatMs, pauseText, type TraceView } from './trace-view.js';
 
 /**
  * `replay --format text`: the run as a timeline a newcomer can read without the code, one event
@@ -70,6 +70,8 @@ export function renderTimeline(view: TraceView): string[] {
         const from = e.servedBy < 0 ? 'the router' : name(e.servedBy);
         return [actor, `gets ${d.what} from ${from}`, d.session ?? '', completed];
       }
+      case 'fact':
+        return drawn.has(name(e.node)) ? [name(e.node), factWords(e), e.key] : null;
       default: {
         const unreachable: never = e;
         throw new Error(`timeline: unknown event ${JSON.stringify(unreachable)}`);

@@ -15,6 +15,8 @@ export function traceToText(events: readonly TraceEvent[], nodeNames: readonly s
         return `${t} ${e.kind.padEnd(8)} ${name(e.node)} incarnation ${e.incarnation}`;
       case 'observe':
         return `${t} ${e.phase.padEnd(8)} #${e.msgId} actor ${e.actor} status ${e.status} served-by ${name(e.servedBy)} key '${e.key}' detail '${e.detail}' tags [${e.tags.join(', ')}]`;
+      case 'fact':
+        return `${t} fact     ${name(e.node)} ${e.name} key '${e.key}' detail '${e.detail}' tags [${e.tags.join(', ')}]`;
       default: {
         const unreachable: never = e;
         throw new Error(`trace text: unknown event ${JSON.stringify(unreachable)}`);

@@ -95,3 +95,23 @@ export function pauseText(view: TraceView, fromMs: number, toMs: number): string
   const past = view.sessionLifetimeMs !== null && gap >= view.sessionLifetimeMs ? `, longer than the ${formatDuration(view.sessionLifetimeMs)} a session may live` : '';
   return `${formatDuration(gap)} pass${past}`;
 }
+
+/** A server-side fact (a `fact` trace event: a stage's checker passed, a session was created or
+ * swept, an account created, an operation run) as the node's action, in words. The names are the
+ * model's; an unknown one is shown as it is. */
+export function factWords(e: Extract<TraceEvent, { kind: 'fact' }>): string {
+  switch (e.name) {
+    case 'session-created':
+      return `creates the session (for ${e.detail})`;
+    case 'stage-passed':
+      return `checks ${e.detail}: passed`;
+    case 'operation':
+      return `performs ${e.detail}${e.tags[1] ? ` for ${e.tags[1]}` : ''}`;
+    case 'account-created':
+      return `creates the account ${e.detail}`;
+    case 'sweep':
+      return `expiry sweep: deletes ${e.tags[0] ?? '?'} session(s) created at or before ${formatMs(Number(e.detail))}`;
+    default:
+      return `${e.name} ${e.detail}`.trim();
+  }
+}

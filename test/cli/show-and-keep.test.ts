@@ -19,8 +19,8 @@ function uiasim(...args: string[]): { status: number | null; stdout: string; std
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-const check = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--save-failures', join(work, 'failures'));
-const file = join(work, 'failures', 'memory-1.8.any-restart.progress-never-lost.json');
+const check = uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--faults', 'steady', '--workload', 'registration', '--save-failures', join(work, 'failures'));
+const file = join(work, 'failures', 'memory-1.8.steady.progress-never-lost.json');
 const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { token: string; traceHash: string; timeline: string[] };
 
 describe('replay --format text: the timeline', () => {
@@ -62,7 +62,7 @@ describe('--save-failures and replay FILE', () => {
   it('check writes one versioned failure file and says so on stderr', () => {
     expect(check.status).toBe(1);
     expect(check.stderr).toBe(`saved failure  ${file}\n`);
-    expect(readdirSync(join(work, 'failures'))).toEqual(['memory-1.8.any-restart.progress-never-lost.json']);
+    expect(readdirSync(join(work, 'failures'))).toEqual(['memory-1.8.steady.progress-never-lost.json']);
     expect(saved).toMatchObject({ schemaVersion: 1, kind: 'uiasim-failure', strategy: 'memory-1.8', profile: '1.8', property: 'progress-never-lost', requests: 3, clients: 1, faults: [] });
     expect(check.stdout).toContain(`trace hash  ${saved.traceHash}`);
     expect(saved.timeline.some((l) => l.endsWith('<-- progress lost'))).toBe(true);
@@ -101,7 +101,7 @@ describe('--save-failures and replay FILE', () => {
 
   it('compare --save-failures writes one file per failing cell', () => {
     const dir = join(work, 'compare-failures');
-    const compare = uiasim('compare', '--strategies', 'memory-1.8,sql', '--faults', 'steady,partition', '--runs', '30', '--save-failures', dir);
+    const compare = uiasim('compare', '--strategies', 'memory-1.8,sql', '--faults', 'steady,partition', '--runs', '30', '--workload', 'registration', '--save-failures', dir);
     expect(compare.status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['memory-1.8.partition.progress-never-lost.json', 'memory-1.8.steady.progress-never-lost.json']);
     const partition = JSON.parse(readFileSync(join(dir, 'memory-1.8.partition.progress-never-lost.json'), 'utf8')) as { token: string; traceHash: string };

@@ -60,7 +60,7 @@ describe('the trace hash covers every field of every event', () => {
 
   it('the captured events hash to the run hash', () => {
     expect(original).toBe(runCase(c).traceHash);
-    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['deliver', 'drop', 'crash', 'restart', 'observe']));
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['deliver', 'drop', 'crash', 'restart', 'observe', 'fact']));
   });
 
   it('changing any one field of any one event changes the hash', () => {

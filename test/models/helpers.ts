@@ -1,3 +1,4 @@
+import type { FactEvent } from '../../src/trace.js';
 // Shared helpers for the model tests: drive a servlet or store generator by hand against a
 // SynapseDatabase, build a SynapseContext for one process, and write small Cases for runCase.
 import type { Effect, Task } from '../../src/effects.js';
@@ -11,6 +12,8 @@ import { memoryStore } from '../../models/stores/memory.js';
 import { sqlStore } from '../../models/stores/sql.js';
 import type { SynapseContext } from '../../models/synapse/context.js';
 import { SynapseDatabase } from '../../models/synapse/database.js';
+import { DEFAULT_CONFIG, type SynapseConfig } from '../../models/synapse/config.js';
+import { Ratelimiter } from '../../models/synapse/ratelimiter.js';
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
 import type { Case, RunResult } from '../../models/world.js';
 import type { ObserveEvent } from '../../src/trace.js';
@@ -22,6 +25,8 @@ export interface Driven<R> {
   readonly value: R;
   /** The backend commands the task issued, in order. */
   readonly commands: readonly unknown[];
+  /** CPU time the task's `cpu` effects claimed (password hashing), in ms. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -30,11 +35,17 @@ export interface Driven<R> {
  */
 export function drive<R>(task: Task<R>, db: SynapseDatabase, nowMs: () => number = () => 0): Driven<R> {
   const commands: unknown[] = [];
+  let cpuMs = 0;
   let input: unknown = undefined;
   for (;;) {
     const step = task.next(input);
-    if (step.done === true) return { value: step.value, commands };
+    if (step.done === true) return { value: step.value, commands, cpuMs };
     const effect: Effect = step.value;
+    if (effect.kind === 'cpu') {
+      cpuMs += effect.ms;
+      input = undefined;
+      continue;
+    }
     if (effect.kind !== 'call') throw new Error(`drive: unexpected ${effect.kind} effect`);
     if (effect.to !== DB_NODE) throw new Error(`drive: a call to node ${effect.to}, not the database`);
     commands.push(effect.command);
@@ -79,6 +90,8 @@ export interface Process {
   readonly store: SessionStore;
   readonly db: SynapseDatabase;
   readonly clock: TestClock;
+  /** The server-side facts this process wrote (models/synapse/facts.ts). */
+  readonly facts: FactEvent[];
   /** Runs a task of this process against the shared database. */
   run<R>(task: Task<R>): Driven<R>;
 }
@@ -89,10 +102,19 @@ export interface Process {
  */
 export function processFor(
   profile: ProfileName,
-  options: { readonly db?: SynapseDatabase; readonly clock?: TestClock; readonly label?: string; readonly newSessionId?: () => string } = {},
+  options: {
+    readonly db?: SynapseDatabase;
+    readonly clock?: TestClock;
+    readonly label?: string;
+    readonly newSessionId?: () => string;
+    /** The homeserver config (DEFAULT_CONFIG when absent). */
+    readonly config?: SynapseConfig;
+  } = {},
 ): Process {
+  const config = options.config ?? DEFAULT_CONFIG;
   const db = options.db ?? new SynapseDatabase();
   const clock = options.clock ?? new TestClock();
+  const facts: FactEvent[] = [];
   const rng = new Rng(7, options.label ?? 'reader1#1');
   const definition = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
   const store = definition.connect({
@@ -108,8 +130,11 @@ export function processFor(
     rng,
     serverName: 'test',
     nowMs: clock.now,
+    fact: (name, key, detail, tags = []) => facts.push({ kind: 'fact', atMs: clock.ms, node: 2, name, key, detail, tags }),
+    config,
+    failedUiaAttempts: new Ratelimiter(config.rcLoginFailedAttempts),
   };
-  return { ctx, store, db, clock, run: (task) => drive(task, db, clock.now) };
+  return { ctx, store, db, clock, facts, run: (task) => drive(task, db, clock.now) };
 }
 
 export const CLIENT_IP = '198.51.100.10';

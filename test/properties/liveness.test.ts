@@ -26,9 +26,9 @@ function run(n: number, status: number, detail: string, options: { startMs?: num
     const atMs = (options.startMs ?? 0) + i * 1000;
     const last = options.registeredAt === i;
     observations.push({ kind: 'observe', atMs, actor: 0, msgId: i + 1, phase: 'sent', status: 0, servedBy: -1, key: 'X', detail: 'POST /register', tags: [] });
-    observations.push({ kind: 'observe', atMs: atMs + 5, actor: 0, msgId: i + 1, phase: 'received', status: last ? 200 : status, servedBy: READER1, key: '', detail: last ? '@usera:test' : detail, tags: [] });
+    observations.push({ kind: 'observe', atMs: atMs + 5, actor: 0, msgId: i + 1, phase: 'received', status: last ? 200 : status, servedBy: READER1, key: !last && status === 401 ? 'X' : '', detail: last ? '@usera:test' : detail, tags: [] });
   }
-  return { traceHash: '0', observations, lifecycle: options.lifecycle ?? [], events: null, nodeNames: NODES, profile: PROFILES.head, steps: 0, endMs: 0, canonicalTapes: { actors: [], shared: [] } };
+  return { traceHash: '0', observations, lifecycle: options.lifecycle ?? [], facts: [], events: null, nodeNames: NODES, profile: PROFILES.head, steps: 0, endMs: 0, canonicalTapes: { actors: [], shared: [] } };
 }
 
 describe('liveness', () => {
@@ -54,6 +54,16 @@ describe('liveness', () => {
     expect(checkLiveness(caseWith(true, [{ kind: 'partition', a: 'reader1', b: 'db', fromMs: 0, untilMs: 2_500 }]), run(ROUND_REQUESTS, 401, ''))).toBeNull();
     // Started after the heal: judged.
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { lifecycle: [restart], startMs: 3_000 }))).not.toBeNull();
+  });
+
+  it('a 401 about the token (M_UNKNOWN_TOKEN: the account was deactivated in another tab) ends the attempt; a bare 401 of another kind does not', () => {
+    const bare = (detail: string): RunResult => {
+      const r = run(ROUND_REQUESTS, 401, '');
+      const observations = r.observations.map((o, i) => (i === r.observations.length - 1 ? { ...o, key: '', detail } : o));
+      return { ...r, observations };
+    };
+    expect(checkLiveness(caseWith(true), bare('M_UNKNOWN_TOKEN: Invalid access token passed.'))).toBeNull();
+    expect(checkLiveness(caseWith(true), bare('M_UNAUTHORIZED: Unable to get validated threepid'))).not.toBeNull();
   });
 
   it('a spec-allowed terminal error (a 4xx but 401 and 404) ends the attempt legitimately', () => {

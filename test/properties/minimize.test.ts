@@ -60,6 +60,8 @@ function measure(c: Case): number[] {
     c.faultPlan.faults.reduce((n, f) => n + (f.kind === 'partition' ? f.untilMs - f.fromMs : f.kind === 'ip-change' ? f.atMs : 0), 0),
     actions.filter((a) => a.kind === 'fallback' && a.loadsPage).length,
     actions.filter((a) => a.kind === 'fallback' && a.concurrent === true).length,
+    actions.filter((a) => a.kind === 'resubmit' && a.concurrent === true).length,
+    actions.filter((a) => a.kind === 'direct' && a.legacyUser === true).length,
     actions.reduce((n, a) => n + (a.kind === 'pause' ? a.ms : 0), 0),
     clients.filter((s) => s.adoptsNewSession).length,
     clients.reduce((n, s) => n + s.retries, 0),
@@ -164,6 +166,11 @@ describe('reductions', () => {
     );
   });
 
+  it('keeps the workload\'s name in every reduction (tokens show it)', () => {
+    const named: Case = { ...NOISY, workload: { ...NOISY.workload, name: 'password' } };
+    for (const candidate of reductions(named)) expect(candidate.workload.name).toBe('password');
+  });
+
   it('yields nothing for the empty case', () => {
     const empty: Case = { ...NOISY, workload: { clients: [client([], { adoptsNewSession: false })] }, faultPlan: { faults: [] }, tapes: { actors: [[], []], shared: [] }, seed: 0 };
     expect([...reductions(empty)]).toEqual([]);
@@ -266,7 +273,9 @@ describe('minimizeCase on a real run: #6705 under memory-1.8', () => {
     const { case: min, complete } = minimizeCase(c, fails);
     expect(complete).toBe(true);
     expect(min.workload.clients).toHaveLength(1);
-    expect(min.workload.clients[0]?.actions).toEqual([START, FALLBACK_RECAPTCHA, RESUBMIT]);
+    // The third request shows the loss either way: a resubmit, or (since dummy alone no longer
+    // finishes DEFAULT_CONFIG's flows, ref 2.11) the dummy stage, whose 401 lists no captcha.
+    expect(min.workload.clients[0]?.actions).toEqual([START, FALLBACK_RECAPTCHA, direct('m.login.dummy')]);
     expect(min.faultPlan.faults).toEqual([]);
     expect(checkCase(min, 'progress-never-lost').violation?.requests).toBe(3);
   });

@@ -8,6 +8,7 @@ const BASE: readonly TraceEvent[] = [
   { kind: 'crash', atMs: 30, node: 3, incarnation: 1 },
   { kind: 'restart', atMs: 40, node: 3, incarnation: 2 },
   { kind: 'observe', atMs: 50, actor: 0, msgId: 4, phase: 'received', status: 200, servedBy: 3, key: 'abc', detail: 'POST /register', tags: ['m.login.dummy', 'm.login.recaptcha'] },
+  { kind: 'fact', atMs: 60, node: 3, name: 'stage-passed', key: 'abc', detail: 'm.login.dummy', tags: ['true'] },
 ];
 
 const MESSAGE_KINDS: readonly MessageKind[] = ['request', 'response', 'command', 'result', 'reset', 'timer'];
@@ -30,6 +31,9 @@ function writeAll(trace: Trace, events: readonly TraceEvent[]): void {
       case 'observe':
         trace.observe(e.atMs, e.actor, e.msgId, e.phase, e.status, e.servedBy, e.key, e.detail, e.tags);
         break;
+      case 'fact':
+        trace.fact(e.atMs, e.node, e.name, e.key, e.detail, e.tags);
+        break;
     }
   }
 }
@@ -40,7 +44,7 @@ function variants(event: TraceEvent): [string, TraceEvent][] {
   for (const [field, value] of Object.entries(event)) {
     if (typeof value === 'number') {
       for (const changed of [value + 1, value - 1, value + 2 ** 32, -value - 1]) out.push([`${field}=${changed}`, { ...event, [field]: changed } as TraceEvent]);
-    } else if (typeof value === 'string' && (field === 'key' || field === 'detail')) {
+    } else if (typeof value === 'string' && (field === 'key' || field === 'detail' || field === 'name')) {
       for (const changed of [`${value}x`, value.slice(1), value.toUpperCase() === value ? value.toLowerCase() : value.toUpperCase()]) {
         if (changed !== value) out.push([`${field}=${changed}`, { ...event, [field]: changed } as TraceEvent]);
       }
@@ -73,6 +77,12 @@ function variants(event: TraceEvent): [string, TraceEvent][] {
       out.push(['char moved from detail to a tag', { ...event, detail: event.detail.slice(0, -1), tags: [event.detail.slice(-1), ...event.tags] }]);
       break;
     }
+    case 'fact':
+      out.push(['tag added', { ...event, tags: [...event.tags, 'x'] }]);
+      out.push(['tags emptied', { ...event, tags: [] }]);
+      out.push(['name and key swapped', { ...event, name: event.key, key: event.name }]);
+      out.push(['char moved from key to detail', { ...event, key: event.key.slice(0, -1), detail: event.key.slice(-1) + event.detail }]);
+      break;
   }
   return out;
 }
@@ -104,6 +114,7 @@ describe('Trace', () => {
     expect(hot.length).toBe(BASE.length);
     expect(hot.observations).toEqual(BASE.filter((e) => e.kind === 'observe'));
     expect(hot.lifecycleEvents).toEqual(BASE.filter((e) => e.kind === 'crash' || e.kind === 'restart'));
+    expect(hot.facts).toEqual(BASE.filter((e) => e.kind === 'fact'));
   });
 
   it('changes hashEvents when any single field of any event changes', () => {

@@ -30,7 +30,8 @@ describe('RegistrationClient', () => {
   });
 
   it('records each response: status, the process, the session it names, errcode / page / user_id, and the stages it shows', () => {
-    const result = run('sql', [client([START, direct(RECAPTCHA), FALLBACK_RECAPTCHA, direct('m.login.dummy')])]);
+    // DEFAULT_CONFIG's first registration flow is [recaptcha, terms, dummy] (ref 2.11).
+    const result = run('sql', [client([START, direct(RECAPTCHA), FALLBACK_RECAPTCHA, direct('m.login.terms'), direct('m.login.dummy')])]);
     const r = responses(result);
     const sid = r[0]?.key ?? '';
     expect(sid).toMatch(/^[a-zA-Z]{24}$/);
@@ -38,12 +39,14 @@ describe('RegistrationClient', () => {
       [401, 'reader1', sid, '', []],
       [401, 'reader2', sid, '', [RECAPTCHA]],
       [200, 'main', sid, 'page:success', [RECAPTCHA]],
-      [200, 'reader1', '', '@usera:test', []],
+      [401, 'reader1', sid, '', [RECAPTCHA, 'm.login.terms']],
+      [200, 'reader2', '', '@usera:test', []],
     ]);
   });
 
   it('each client has its own username (usera, userb, ...)', () => {
-    const result = run('memory-1.8', [client([START, direct('m.login.dummy')]), client([START, direct('m.login.dummy')]), client([START, direct('m.login.dummy')])]);
+    const registers = client([START, direct(RECAPTCHA), direct('m.login.terms'), direct('m.login.dummy')]);
+    const result = run('memory-1.8', [registers, registers, registers]);
     expect(
       responses(result)
         .filter((o) => o.status === 200)
@@ -58,8 +61,8 @@ describe('RegistrationClient', () => {
   });
 
   it('stops once registered: later actions are never sent', () => {
-    const result = run('sql', [client([START, direct('m.login.dummy'), direct('m.login.terms'), RESUBMIT])]);
-    expect(sent(result)).toHaveLength(2);
+    const result = run('sql', [client([START, direct(RECAPTCHA), direct('m.login.terms'), direct('m.login.dummy'), direct('m.login.terms'), RESUBMIT])]);
+    expect(sent(result)).toHaveLength(4);
     expect(responses(result).at(-1)?.status).toBe(200);
   });
 
@@ -80,7 +83,8 @@ describe('RegistrationClient', () => {
     const result = run('sql', [client([START, direct(RECAPTCHA), pause(49 * HOUR), RESUBMIT, direct('m.login.dummy'), START, direct('m.login.dummy')])]);
     const s = sent(result);
     const r = responses(result);
-    expect(r.map((o) => o.status)).toEqual([401, 401, 400, 401, 200]);
+    expect(r.map((o) => o.status)).toEqual([401, 401, 400, 401, 401]);
+    expect(r[4]).toMatchObject({ key: r[3]?.key, tags: ['m.login.dummy'] });
     // The observation keeps the error message: `${errcode}: ${error}`.
     expect(r[2]?.detail).toBe(`M_UNKNOWN: Unknown session ID: ${r[0]?.key}`);
     expect(r[2]?.detail.startsWith(UNKNOWN_SESSION_DETAIL)).toBe(true);

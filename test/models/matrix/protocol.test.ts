@@ -22,7 +22,8 @@ describe('protocol', () => {
 
   it('isStageType', () => {
     expect(isStageType('m.login.dummy')).toBe(true);
-    expect(isStageType('m.login.sso')).toBe(false);
+    expect(isStageType('m.login.sso')).toBe(true);
+    expect(isStageType('m.login.msisdn')).toBe(false);
     expect(isStageType(3)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { Trace } from '../../../src/trace.js';
 // One Synapse process (models/synapse/app.ts): which servlets each role mounts (ref 3.1) and the
 // expiry looping call (ref 2.2, 2.8). The app is built from its factory with a hand-made process
 // context and its tasks are driven against a database by hand.
@@ -27,7 +28,8 @@ interface Booted {
 
 function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, clock: TestClock, name: string): Booted {
   const timers: { delayMs: number; payload: unknown }[] = [];
-  const sim = { get nowMs(): number { return clock.ms; } } as unknown as Sim;
+  const trace = new Trace(false);
+  const sim = { get nowMs(): number { return clock.ms; }, trace } as unknown as Sim;
   const node = { id: 9, name, setAppTimer: (delayMs: number, payload: unknown) => timers.push({ delayMs, payload }) } as unknown as ProcessNode;
   const store = PROFILES[profile].sessionStorage === 'database' ? sqlStore : memoryStore;
   const factory = synapseProcess({
@@ -83,7 +85,45 @@ describe('servlet mounts (ref 3.1)', () => {
       expect(main.handle(request('GET', `/_matrix/client/${prefix}/auth/m.login.terms/fallback/web`, null, 'session=x')).status).toBe(200);
     }
     expect(main.handle(request('POST', '/_matrix/client/r0/register/available', {})).status).toBe(404);
-    expect(main.handle(request('POST', '/_matrix/client/r0/account/password', {})).status).toBe(404);
+    expect(main.handle(request('POST', '/_matrix/client/r0/account/whoami', {})).status).toBe(404);
+  });
+
+  it('ref 3.1, 3.4: every UIA endpoint answers on main (a 401 for a missing token); a 1.13 worker mounts only /register', () => {
+    const clock = new TestClock();
+    const db = new SynapseDatabase();
+    const main = boot('main', '1.13', db, clock, 'main');
+    const worker = boot('worker', '1.13', db, clock, 'reader1');
+    const paths: [HttpRequest['method'], string][] = [
+      ['POST', '/_matrix/client/r0/account/deactivate'],
+      ['POST', '/_matrix/client/r0/account/3pid/add'],
+      ['POST', '/_matrix/client/r0/delete_devices'],
+      ['DELETE', '/_matrix/client/r0/devices/DEV1'],
+      ['POST', '/_matrix/client/unstable/keys/device_signing/upload'],
+    ];
+    for (const [method, path] of paths) {
+      expect(main.handle(request(method, path, {}))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+      expect(worker.handle(request(method, path, {}))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+    }
+    // Password change without a token is the email reset flow: a UIA 401.
+    expect(bodyOf(main.handle(request('POST', '/_matrix/client/r0/account/password', {})))['flows']).toEqual([{ stages: ['m.login.email.identity'] }]);
+    // login/get_token exists from v1.69 only.
+    expect(main.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
+  });
+
+  it('ref 3.1 (v1.135): a head worker mounts deactivate and the device endpoints, not password, 3PID add or login tokens', () => {
+    const clock = new TestClock();
+    const worker = boot('worker', 'head', new SynapseDatabase(), clock, 'reader1');
+    for (const [method, path] of [
+      ['POST', '/_matrix/client/v3/account/deactivate'],
+      ['POST', '/_matrix/client/v3/delete_devices'],
+      ['DELETE', '/_matrix/client/v3/devices/DEV1'],
+      ['POST', '/_matrix/client/v3/keys/device_signing/upload'],
+    ] as const) {
+      expect(worker.handle(request(method, path, {})).status).toBe(401);
+    }
+    for (const path of ['/_matrix/client/v3/account/password', '/_matrix/client/v3/account/3pid/add', '/_matrix/client/v1/login/get_token']) {
+      expect(worker.handle(request('POST', path, {})).status).toBe(404);
+    }
   });
 });
 

@@ -3,13 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Flow } from '../../../models/matrix/protocol.js';
 import { checkUiAuth, type UiAuthOutcome } from '../../../models/synapse/auth.js';
-import { REGISTRATION_FLOWS } from '../../../models/synapse/register.js';
 import type { ProfileName } from '../../../models/synapse/profile.js';
 import type { HttpRequest, HttpResponse } from '../../../src/http.js';
 import { bodyOf, ops, processFor, register, request, type Process } from '../helpers.js';
 
 const PROFILES_UNDER_TEST: readonly ProfileName[] = ['1.8', '1.13'];
 const DUMMY_ONLY: readonly Flow[] = [{ stages: ['m.login.dummy'] }];
+
+/** The foundation's registration flows: captcha + terms before dummy, or dummy alone. */
+const REGISTRATION_FLOWS: readonly Flow[] = [
+  { stages: ['m.login.recaptcha', 'm.login.terms', 'm.login.dummy'] },
+  { stages: ['m.login.dummy'] },
+];
 
 function check(p: Process, req: HttpRequest, flows: readonly Flow[] = REGISTRATION_FLOWS): UiAuthOutcome {
   return p.run(checkUiAuth(p.ctx, flows, req, req.body as Record<string, unknown>, 'register a new account')).value;
@@ -97,20 +102,21 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect([...creds.keys()]).toEqual(['m.login.terms']);
   });
 
-  it('ref 1.2: an empty recaptcha `response` fails like a missing one (401, M_CAPTCHA_NEEDED merged in)', () => {
+  it('ref 1.2, 2.13: an empty recaptcha `response` goes to siteverify, which refuses it (401, M_UNAUTHORIZED merged in)', () => {
     const p = processFor(profile);
     const sid = start(p);
     const response = responded(check(p, register({ auth: { type: 'm.login.recaptcha', session: sid, response: '' } })));
     expect(response.status).toBe(401);
-    expect(bodyOf(response)['errcode']).toBe('M_CAPTCHA_NEEDED');
-    expect(bodyOf(response)['error']).toBe('Captcha response is required');
+    expect(bodyOf(response)['errcode']).toBe('M_UNAUTHORIZED');
+    expect(bodyOf(response)['error']).toBe('Captcha authentication failed');
     expect(bodyOf(response)['completed']).toEqual([]);
   });
 
   it('ref 2.4 step 6: an auth type nobody recognises is a plain 400 M_UNKNOWN "Unknown login type <type>" with no UIA fields', () => {
     const p = processFor(profile);
     const sid = start(p);
-    const response = responded(check(p, register({ auth: { type: 'm.login.bogus', session: sid } })));
+    // With a legacy `user`, so the login path gets past the identifier to the type.
+    const response = responded(check(p, register({ auth: { type: 'm.login.bogus', session: sid, user: 'alice' } })));
     expect(response.status).toBe(400);
     const body = bodyOf(response);
     expect(body).toEqual({ errcode: 'M_UNKNOWN', error: 'Unknown login type m.login.bogus' });

@@ -1,6 +1,6 @@
 // Profiles (models/synapse/profile.ts): each switch against the reference section it cites.
 import { describe, expect, it } from 'vitest';
-import { isProfileName, PROFILE_NAMES, PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
+import { describeProfile, ENDPOINT_NAMES, isProfileName, PROFILE_NAMES, PROFILES, SESSION_EXPIRE_MS, SWITCHES } from '../../../models/synapse/profile.js';
 
 describe('profiles', () => {
   it('ref 2.1: SESSION_EXPIRE_MS is 48 h (172,800,000 ms)', () => {
@@ -13,7 +13,6 @@ describe('profiles', () => {
       bindsOperation: false,
       sessionStorage: 'process-memory',
       expiry: { kind: 'sliding', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: SESSION_EXPIRE_MS / 2, sweptBy: 'every-process' },
-      fallbackOnWorkers: false,
     });
   });
 
@@ -23,7 +22,6 @@ describe('profiles', () => {
       bindsOperation: true,
       sessionStorage: 'database',
       expiry: { kind: 'absolute', expiryMs: SESSION_EXPIRE_MS, sweepEveryMs: 5 * 60 * 1000, sweptBy: 'main' },
-      fallbackOnWorkers: false,
     });
   });
 
@@ -33,9 +31,84 @@ describe('profiles', () => {
     expect(switches).toEqual(switches18);
   });
 
-  it('ref 2.4 step 4: head is 1.13 plus the per-session user agent and IP rows (v1.20)', () => {
+  it('ref 2.4 step 4: the per-session user agent and IP rows (v1.20) in head only', () => {
     expect(PROFILES['1.13'].recordsUserAgentIps).toBe(false);
-    expect(PROFILES.head).toMatchObject({ ...PROFILES['1.13'], name: 'head', summary: PROFILES.head.summary, recordsUserAgentIps: true });
+    expect(PROFILES.head.recordsUserAgentIps).toBe(true);
+  });
+
+  it('ref 3.1, 3.4, 2.2: workers mount /register in every profile; the fallback never; head adds deactivate and device endpoints', () => {
+    for (const name of PROFILE_NAMES) {
+      expect(PROFILES[name].endpoints.register).toBe('main-and-workers');
+      expect(PROFILES[name].endpoints.fallback).toBe('main');
+      expect(PROFILES[name].endpoints['account-password']).toBe('main');
+      expect(PROFILES[name].endpoints['threepid-add']).toBe('main');
+    }
+    for (const name of ['1.8', '1.12', '1.13'] as const) {
+      const onWorkers = ENDPOINT_NAMES.filter((e) => PROFILES[name].endpoints[e] === 'main-and-workers');
+      expect(onWorkers).toEqual(['register']);
+      expect(PROFILES[name].endpoints['login-token']).toBe('absent');
+    }
+    expect(ENDPOINT_NAMES.filter((e) => PROFILES.head.endpoints[e] === 'main-and-workers')).toEqual([
+      'register',
+      'deactivate',
+      'delete-devices',
+      'device-delete',
+      'cross-signing',
+    ]);
+    expect(PROFILES.head.endpoints['login-token']).toBe('main');
+  });
+
+  it('ref 3.1: v1.8 serves 3PID add and cross-signing upload under unstable only', () => {
+    expect(PROFILES['1.8'].unstableOnly).toEqual(['threepid-add', 'cross-signing']);
+    expect(PROFILES['1.13'].unstableOnly).toEqual(['cross-signing']);
+    expect(PROFILES.head.unstableOnly).toEqual([]);
+  });
+
+  it('ref 2.3, 2.10: the registration password: plaintext clientdict (1.8), hash in clientdict (1.13rc3-1.18), serverdict (1.19+)', () => {
+    expect(PROFILE_NAMES.map((p) => PROFILES[p].registrationPasswordHash)).toEqual(['plaintext-clientdict', 'plaintext-clientdict', 'hash-clientdict', 'serverdict']);
+  });
+
+  it('ref 2.3, 2.12: head only: session_timeout for can-skip endpoints, identifier dicts, usable types, request_user_id, tokens, MSC3967, the password suspicion', () => {
+    for (const name of ['1.8', '1.12', '1.13'] as const) {
+      expect(PROFILES[name]).toMatchObject({
+        sessionTimeout: 'unsupported',
+        identifierDicts: false,
+        onlyUsableTypes: false,
+        requestUserId: false,
+        registrationTokens: false,
+        crossSigningFirstUploadExempt: false,
+        passwordChange: 'plaintext-params',
+        passwordChangeUnboundHash: false,
+      });
+    }
+    expect(PROFILES.head).toMatchObject({
+      sessionTimeout: 'can-skip-endpoints-only',
+      identifierDicts: true,
+      onlyUsableTypes: true,
+      requestUserId: true,
+      registrationTokens: true,
+      crossSigningFirstUploadExempt: true,
+      passwordChange: 'serverdict-hash',
+      passwordChangeUnboundHash: true,
+    });
+  });
+
+  it('#7102 (v1.13): SSO UIA from 1.13', () => {
+    expect(PROFILE_NAMES.map((p) => PROFILES[p].ssoUiAuth)).toEqual([false, false, true, true]);
+  });
+
+  it('ref 2.3 #7689: 1.13 compares the URI only; head the URI and the method', () => {
+    expect(PROFILES['1.13'].bindingComparesMethod).toBe(false);
+    expect(PROFILES.head.bindingComparesMethod).toBe(true);
+  });
+
+  it('every switch is documented with a ref section, and describeProfile prints one line per switch', () => {
+    const keys = Object.keys(PROFILES.head).filter((k) => k !== 'name' && k !== 'summary');
+    expect(SWITCHES.map((s) => s.key).sort()).toEqual(keys.sort());
+    for (const s of SWITCHES) expect(s.ref).toMatch(/\d/);
+    const lines = describeProfile(PROFILES['1.8']);
+    expect(lines).toHaveLength(SWITCHES.length);
+    expect(lines).toContain('unknownSession = fresh-session (ref 2.2, 2.3 #7268)');
   });
 
   it('names', () => {

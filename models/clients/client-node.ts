@@ -1,0 +1,174 @@
+import type { HttpResponse } from '../../src/http.js';
+import type { FallbackPage, UiaChallenge } from '../matrix/protocol.js';
+import type { Message } from '../../src/message.js';
+import type { Sim, SimNode } from '../../src/sim.js';
+import { clientScript, TIMED_OUT, type ClientStep } from './client-script.js';
+import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSpec } from './workload.js';
+
+/** One of a client's two network endpoints; both forward to the same client. */
+class Endpoint implements SimNode {
+  readonly up = true;
+  readonly incarnation = 1;
+  /** This endpoint's cookie jar (one cookie is all the router sets); the app and the browser
+   * share none. */
+  cookie: string | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly actor: number,
+    private readonly client: Client,
+  ) {}
+  receive(message: Message): void {
+    this.client.receive(this, message);
+  }
+}
+
+/**
+ * A client running one UIA operation: its script runs as a generator that yields HTTP requests
+ * and pauses; the client records what it sends and receives as `observe` trace events, which
+ * the properties check.
+ */
+export class Client {
+  readonly app: Endpoint;
+  readonly browser: Endpoint;
+  private readonly main: Lane;
+  /** Scripts running alongside the main one: a fallback the app left to the browser while it
+   * goes on, a second app tab. */
+  private readonly sideLanes = new Set<Lane>();
+  /** Request id -> the lane waiting for it and its timeout timer. */
+  private readonly inFlight = new Map<number, { readonly lane: Lane; readonly timer: Message }>();
+  finished = false;
+
+  constructor(
+    private readonly sim: Sim,
+    readonly index: number,
+    readonly spec: ClientSpec,
+    private readonly router: number,
+    private readonly onFinished: () => void,
+  ) {
+    const username = `user${clientLabel(index).toLowerCase()}`;
+    const ip = clientIp(index);
+    this.app = sim.addNode((id) => new Endpoint(id, actorName(appActor(index)), appActor(index), this));
+    this.browser = sim.addNode((id) => new Endpoint(id, actorName(browserActor(index)), browserActor(index), this));
+    this.main = { script: clientScript(spec, username, ip), done: false };
+  }
+
+  start(): void {
+    this.advance(this.main, TIMED_OUT);
+  }
+
+  receive(endpoint: Endpoint, message: Message): void {
+    if (message.kind === 'timer') {
+      const payload = message.payload as TimerPayload;
+      if (payload.kind === 'pause') {
+        this.advance(payload.lane, TIMED_OUT);
+        return;
+      }
+      const waiting = this.inFlight.get(payload.requestId);
+      if (waiting === undefined) return;
+      this.inFlight.delete(payload.requestId);
+      this.advance(waiting.lane, TIMED_OUT);
+      return;
+    }
+    if (message.kind !== 'response' && message.kind !== 'reset') {
+      throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses, resets and timers`);
+    }
+    // A late response to a request the client already gave up on is never seen by it.
+    const waiting = this.inFlight.get(message.replyTo);
+    if (waiting === undefined) return;
+    this.inFlight.delete(message.replyTo);
+    this.sim.cancel(waiting.timer);
+    if (message.kind === 'reset') {
+      // Connection refused or cut (a partition between the client and the router): to the
+      // client it is a failed attempt, like a timeout.
+      this.advance(waiting.lane, TIMED_OUT);
+      return;
+    }
+    const setCookie = message.payload.setCookie;
+    if (setCookie !== undefined) endpoint.cookie = setCookie.split(';')[0];
+    observeResponse(this.sim, endpoint.actor, message.replyTo, message.payload);
+    this.advance(waiting.lane, message.payload);
+  }
+
+  private advance(lane: Lane, input: HttpResponse): void {
+    const next = lane.script.next(input);
+    if (next.done === true) {
+      lane.done = true;
+      this.sideLanes.delete(lane);
+      if (this.main.done && this.sideLanes.size === 0 && !this.finished) {
+        this.finished = true;
+        this.onFinished();
+      }
+      return;
+    }
+    const step = next.value;
+    switch (step.kind) {
+      case 'pause':
+        this.sim.setTimer(this.app, step.ms, this.app.actor, { kind: 'pause', lane } satisfies TimerPayload);
+        return;
+      case 'spawn':
+        this.startSideLane(step.script);
+        this.advance(lane, TIMED_OUT);
+        return;
+      case 'http': {
+        const endpoint = step.via === 'app' ? this.app : this.browser;
+        const payload = endpoint.cookie === undefined ? step.request : { ...step.request, cookie: endpoint.cookie };
+        const request = this.sim.send('request', endpoint.id, this.router, endpoint.actor, -1, -1, payload);
+        this.sim.trace.observe(this.sim.nowMs, endpoint.actor, request.id, 'sent', 0, -1, step.session, step.what, step.tags);
+        const timer = this.sim.setTimer(endpoint, this.spec.requestTimeoutMs, endpoint.actor, { kind: 'timeout', requestId: request.id } satisfies TimerPayload);
+        this.inFlight.set(request.id, { lane, timer });
+        return;
+      }
+      default: {
+        const unreachable: never = step;
+        throw new Error(`client: unknown step ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Starts a script alongside the others (its own tab). */
+  private startSideLane(script: LaneScript): void {
+    const lane: Lane = { script, done: false };
+    this.sideLanes.add(lane);
+    this.advance(lane, TIMED_OUT);
+  }
+}
+
+type LaneScript = Generator<ClientStep, void, HttpResponse>;
+
+/** A sequence of requests the client runs one after the other. */
+interface Lane {
+  readonly script: LaneScript;
+  done: boolean;
+}
+
+type TimerPayload = { readonly kind: 'pause'; readonly lane: Lane } | { readonly kind: 'timeout'; readonly requestId: number };
+
+/** Records a response as the generic observation the properties read: `key` is the session the
+ * response names, `detail` its errcode or page, `tags` the stages it shows. */
+function observeResponse(sim: Sim, actor: number, requestId: number, response: HttpResponse): void {
+  const body = response.body as Partial<UiaChallenge & FallbackPage & { errcode: string; error: string; user_id: string }> | null;
+  let key = '';
+  let detail = '';
+  let tags: readonly string[] = NO_TAGS;
+  if (body !== null && typeof body === 'object') {
+    if (typeof body.page === 'string') {
+      // The email-validation page is about no UIA session and shows no stage (ref 5 #7512).
+      key = (body.page as string) === 'email-validated' ? '' : (body.session ?? '');
+      detail = `page:${body.page}`;
+      tags = body.page === 'success' && typeof body.stage === 'string' ? [body.stage] : NO_TAGS;
+    } else if (response.status === 401 && typeof body.session === 'string') {
+      key = body.session;
+      detail = body.errcode ?? '';
+      tags = body.completed ?? NO_TAGS;
+    } else if (typeof body.user_id === 'string') {
+      detail = body.user_id;
+    } else if (typeof body.errcode === 'string') {
+      // Errors keep their message: M_UNKNOWN alone does not say "unknown session".
+      detail = `${body.errcode}: ${body.error ?? ''}`;
+    }
+  }
+  sim.trace.observe(sim.nowMs, actor, requestId, 'received', response.status, response.servedBy, key, detail, tags);
+}
+
+const NO_TAGS: readonly string[] = [];

@@ -1,0 +1,242 @@
+import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
+import { emailLink, emailTokenRequest, firstKeyUpload, identityOf, NEW_PASSWORD, operationLine, operationRequest, type ClientIdentity, type ThreepidCreds } from './operations.js';
+import { authDict, fallbackForm, fallbackRequest, ssoCallback } from './stage-auth.js';
+import { MAX_REQUESTS_PER_CLIENT, operationOf, type ClientAction, type ClientSpec, type ClientStage, type FallbackClientStage, type Operation } from './workload.js';
+
+type Via = 'app' | 'browser';
+export type ClientStep =
+  | { readonly kind: 'http'; readonly via: Via; readonly request: HttpRequest; readonly session: string; readonly what: string; readonly tags: readonly string[] }
+  | { readonly kind: 'pause'; readonly ms: number }
+  /** Starts a script alongside the main one (a browser tab, a second app tab). */
+  | { readonly kind: 'spawn'; readonly script: Generator<ClientStep, void, HttpResponse> };
+
+type Script<T> = Generator<ClientStep, T, HttpResponse>;
+
+/** What the script gets back for a request that timed out. */
+export const TIMED_OUT = httpResponse(0, null);
+const RETRY_BACKOFF_MS = 1_000;
+const NO_TAGS: readonly string[] = [];
+
+/** ref 2.4 step 3: 400 "Unknown session ID: <sid>" (errcode M_UNKNOWN, shared with other 400s). */
+export const UNKNOWN_SESSION_DETAIL = 'M_UNKNOWN: Unknown session ID';
+
+function isUnknownSession(body: { errcode?: string; error?: string }): boolean {
+  return body.errcode === 'M_UNKNOWN' && typeof body.error === 'string' && body.error.startsWith('Unknown session ID');
+}
+
+/** How a persistent client finishes: its rounds, and the pause before each (longer than any
+ * generated downtime, so a round after the last fault heals is a fair test of liveness). */
+export const PERSISTENT_ROUNDS = 3;
+export const PERSISTENT_PAUSE_MS = 20_000;
+
+/** Stages a persistent client completes on the fallback page, as nheko does; the others it
+ * completes directly once every fallback stage of its flow is listed. */
+const PERSISTENT_FALLBACK: readonly string[] = ['m.login.recaptcha', 'm.login.terms', 'm.login.sso'];
+
+/** A full round of a persistent client, in requests (after a `start`): registration's first
+ * flow [recaptcha, terms, dummy] (page GET and POST and a resubmit each, then dummy); the account
+ * endpoints' SSO (page, callback, resubmit), or an email validation and a password. */
+export function roundRequests(operation: Operation): number {
+  return operation === 'register' ? 7 : operation === '3pid-add' ? 5 : 3;
+}
+
+/** What a client knows, shared by its lanes. */
+interface State {
+  session: string | undefined;
+  /** The stages the last 401 about the current session listed. */
+  completed: ReadonlySet<string>;
+  /** The flows the last 401 offered (ref 1.2). */
+  flows: readonly (readonly string[])[];
+  creds: ThreepidCreds | undefined;
+  emailAttempts: number;
+  keysUploaded: boolean;
+  /** The password the user types: after a password change whose answer was lost, the old one
+   * is refused and the user tries the new one (and back). */
+  password: string;
+  requestsLeft: number;
+  /** Nothing more to do: gave up, out of requests, or its token is gone. */
+  stopped: boolean;
+}
+
+/**
+ * The client's behaviour (DESIGN.md "Clients"): runs its actions against its current session.
+ * Actions that need a session are skipped while it has none. It adopts the session a 401 names
+ * when it has none (or always, when `adoptsNewSession`, as nheko does), forgets a session the
+ * server calls unknown or refuses (403), retries timeouts and 5xx answers, and stops once its
+ * operation succeeded, when it abandons, when its token is refused, or after a bounded number
+ * of requests.
+ */
+export function* clientScript(spec: ClientSpec, username: string, ip: string): Script<void> {
+  const id = identityOf(username, ip);
+  const operation = operationOf(spec);
+  const line = operationLine(operation, id);
+  const state: State = { session: undefined, completed: new Set(), flows: [], creds: undefined, emailAttempts: 0, keysUploaded: false, password: id.password, requestsLeft: MAX_REQUESTS_PER_CLIENT, stopped: false };
+  // No thinking before the first action, nor right after handing work to another tab.
+  let thinks = false;
+
+  /** Sends one request, retrying timeouts and 5xx answers (the router never retries a POST). */
+  function* send(via: Via, request: HttpRequest, session: string | undefined, what: string, tags: readonly string[]): Script<HttpResponse> {
+    let response = TIMED_OUT;
+    for (let attempt = 0; attempt <= spec.retries; attempt++) {
+      if (state.requestsLeft <= 0) {
+        state.stopped = true;
+        return TIMED_OUT;
+      }
+      if (attempt > 0) yield { kind: 'pause', ms: RETRY_BACKOFF_MS };
+      state.requestsLeft--;
+      response = yield { kind: 'http', via, request, session: session ?? '', what, tags };
+      if (response !== TIMED_OUT && response.status < 500) return response;
+    }
+    return response;
+  }
+
+  /** Asks for a validation email and clicks its link in the browser (ref 1.5); neither is
+   * about a UIA session, and the page shows no stage (ref 5 #7512). */
+  function* validateEmail(): Script<void> {
+    state.emailAttempts++;
+    const answer = yield* send('app', emailTokenRequest(operation, id, state.emailAttempts), undefined, 'POST email requestToken', NO_TAGS);
+    const body = answer.body as { sid?: unknown; 'x-email-token'?: unknown } | null;
+    if (answer.status !== 200 || body === null || typeof body.sid !== 'string' || typeof body['x-email-token'] !== 'string') return;
+    const page = yield* send('browser', emailLink(id, body.sid, body['x-email-token']), undefined, 'GET email validate', NO_TAGS);
+    if (page.status === 200) state.creds = { sid: body.sid, client_secret: id.clientSecret };
+  }
+
+  /** The operation's request, and the app's reaction to its answer; true once it succeeded. */
+  function* operate(auth: Record<string, unknown> | undefined, tags: readonly string[]): Script<boolean> {
+    if (operation === 'cross-signing' && !state.keysUploaded) {
+      const first = yield* send('app', firstKeyUpload(id), undefined, 'POST /keys/device_signing/upload (first keys)', NO_TAGS);
+      if (first.status === 200) state.keysUploaded = true;
+    }
+    if (operation === '3pid-add' && state.creds === undefined) yield* validateEmail();
+    if (state.stopped) return false;
+    const response = yield* send('app', operationRequest(operation, id, auth, state.creds), state.session, line, tags);
+    const refused = response.status === 401 && (response.body as { errcode?: unknown } | null)?.errcode === 'M_FORBIDDEN';
+    if (operation === 'password' && tags.includes('m.login.password') && refused) state.password = state.password === id.password ? NEW_PASSWORD : id.password;
+    return react(state, spec, response);
+  }
+
+  /** Performs one action; true once the operation succeeded. */
+  function* perform(action: ClientAction): Script<boolean> {
+    if (state.stopped) return false;
+    if (action.kind !== 'start' && action.kind !== 'pause' && action.kind !== 'email' && action.kind !== 'abandon' && state.session === undefined) return false;
+    if (thinks && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
+    thinks = true;
+    switch (action.kind) {
+      case 'pause':
+        yield action;
+        return false;
+      case 'abandon':
+        if (spec.persistent !== true) state.stopped = true;
+        return false;
+      case 'email':
+        yield* validateEmail();
+        return false;
+      case 'start':
+        state.session = undefined;
+        state.completed = new Set();
+        return yield* operate(undefined, NO_TAGS);
+      case 'direct': {
+        if (action.stage === 'm.login.email.identity' && state.creds === undefined) yield* validateEmail();
+        const options = { password: state.password, ...(action.legacyUser === undefined ? {} : { legacyUser: action.legacyUser }), ...(state.creds === undefined ? {} : { creds: state.creds }) };
+        return yield* operate(authDict(action.stage, state.session, id, options), [action.stage]);
+      }
+      case 'resubmit': {
+        if (action.concurrent === true) {
+          // A second tab of the app resubmits while this one goes on: two requests of one
+          // session in flight at once; the other tab's answer does not change this one.
+          yield { kind: 'spawn', script: sendOnly('app', operationRequest(operation, id, { session: state.session }, state.creds), state.session, line) };
+          thinks = false;
+          return false;
+        }
+        return yield* operate({ session: state.session }, NO_TAGS);
+      }
+      case 'fallback': {
+        const script = fallbackScript(action.stage, action.loadsPage, state.session);
+        if (action.concurrent === true) {
+          // The app goes on while the browser works on the stage (a user who does not wait).
+          yield { kind: 'spawn', script };
+          thinks = false;
+          return false;
+        }
+        yield* script;
+        return false;
+      }
+      default: {
+        const unreachable: never = action;
+        throw new Error(`client: unknown action ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  function* sendOnly(via: Via, request: HttpRequest, session: string | undefined, what: string): Script<void> {
+    yield* send(via, request, session, what, NO_TAGS);
+  }
+
+  /** A stage on the fallback page in the browser (ref 1.4, 2.6): load the page, post the form;
+   * for SSO, load the page and come back through the IdP's callback. */
+  function* fallbackScript(stage: FallbackClientStage, loadsPage: boolean, session: string | undefined): Script<void> {
+    const what = `fallback ${stage}`;
+    if (stage === 'm.login.sso') {
+      const page = yield* send('browser', fallbackRequest('GET', stage, session, id, null), session, `GET ${what}`, NO_TAGS);
+      const callback = page.status === 200 ? ssoCallback(page.body, id) : null;
+      if (callback !== null) yield* send('browser', callback, session, `${callback.method} sso callback`, [stage]);
+      return;
+    }
+    if (loadsPage) yield* send('browser', fallbackRequest('GET', stage, session, id, null), session, `GET ${what}`, NO_TAGS);
+    yield* send('browser', fallbackRequest('POST', stage, session, id, fallbackForm(stage)), session, `POST ${what}`, [stage]);
+  }
+
+  for (const action of spec.actions) if (yield* perform(action)) return;
+  if (spec.persistent !== true) return;
+  // A client that follows the protocol to the end: after its own steps it completes the first
+  // flow the server offers (ref 1.1): captcha, terms and SSO on the fallback page, as nheko
+  // does, each followed by a resubmit that shows what is completed, and the direct stages once
+  // those are listed. It starts over when its session is gone, for a bounded number of rounds.
+  for (let round = 0; round < PERSISTENT_ROUNDS && !state.stopped; round++) {
+    yield { kind: 'pause', ms: PERSISTENT_PAUSE_MS };
+    if (state.session === undefined && (yield* perform({ kind: 'start' }))) return;
+    const flow = state.flows[0] ?? [];
+    for (const stage of flow) {
+      if (state.completed.has(stage) || !PERSISTENT_FALLBACK.includes(stage)) continue;
+      if (yield* perform({ kind: 'fallback', stage: stage as FallbackClientStage, loadsPage: true })) return;
+      if (yield* perform({ kind: 'resubmit' })) return;
+    }
+    if (!flow.every((stage) => state.completed.has(stage) || !PERSISTENT_FALLBACK.includes(stage))) continue;
+    for (const stage of flow) {
+      if (state.completed.has(stage) || PERSISTENT_FALLBACK.includes(stage)) continue;
+      // The password stage with the legacy `user`, which every version accepts (ref 1.5; 1.8
+      // knows no identifier dicts), as the clients of that time sent it.
+      if (yield* perform({ kind: 'direct', stage: stage as Exclude<ClientStage, 'm.login.sso'>, legacyUser: true })) return;
+    }
+  }
+}
+
+/** A 401 about the access token, not the UIA session (ref 2.13): the client cannot go on. A
+ * bare 401 of another kind (1.8-1.26 re-raised the email stage's LoginError, ref 2.2 step 4)
+ * leaves the session as it was. */
+export function isTokenRefused(body: { errcode?: string }): boolean {
+  return body.errcode === 'M_UNKNOWN_TOKEN' || body.errcode === 'M_MISSING_TOKEN';
+}
+
+/** The app's reaction to its operation's answer; true once the operation succeeded. */
+function react(state: State, spec: ClientSpec, response: HttpResponse): boolean {
+  if (response.status >= 200 && response.status < 300) return true;
+  const body = (response.body ?? {}) as { session?: unknown; completed?: unknown; flows?: unknown; errcode?: string; error?: string };
+  if (response.status === 401 && typeof body.session === 'string') {
+    if (state.session === undefined || spec.adoptsNewSession) state.session = body.session;
+    if (body.session === state.session) {
+      state.completed = new Set(Array.isArray(body.completed) ? (body.completed as string[]) : []);
+      if (Array.isArray(body.flows)) state.flows = (body.flows as { stages?: unknown }[]).map((f) => (Array.isArray(f.stages) ? (f.stages as string[]) : []));
+    }
+  } else if (response.status === 401 && isTokenRefused(body)) {
+    // Not a UIA answer: the access token is gone (a deactivated account, a logout).
+    state.stopped = true;
+  } else if ((response.status === 400 && isUnknownSession(body)) || response.status === 403) {
+    // ref 2.4 step 3: unknown session; 403 operation changed (ref 2.9) or Invalid auth (2.5).
+    state.session = undefined;
+    state.completed = new Set();
+  }
+  return false;
+}
+
+export type { ClientIdentity };
