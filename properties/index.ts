@@ -18,4 +18,5 @@ export {
 export { FAULT_PROFILES, COMPARISON_FAULT_PROFILES, findFaultProfile, type FaultProfile } from './fault-profiles.js';
 export { minimizeCase, reductions } from './minimize.js';
 export { replayToken } from './replay-token.js';
+export { checkToken, type TokenVerdict } from './check-token.js';
 export { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName, type Violation } from './violation.js';

@@ -3,15 +3,17 @@ import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
-import type { CoverageStats } from '../../properties/coverage.js';
+import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES } from '../../properties/fault-profiles.js';
-import { search } from '../../properties/search.js';
+import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { DeterminismWatch } from './determinism-watch.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 import { PROPERTY_LABELS } from './property-labels.js';
 import { scheduleLines } from './schedule.js';
+import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -31,6 +33,10 @@ export interface CheckOptions {
   stats?: boolean;
   /** Wall-clock cap on shrinking; an unfinished shrink is reported as partial. */
   maxShrinkMs?: number;
+  /** --save-failures DIR: the minimal counterexample as a failure file. */
+  saveFailures?: string;
+  /** --check-determinism: every case runs twice; a divergence is exit 1. */
+  checkDeterminism?: boolean;
 }
 
 export interface CommandOutput {
@@ -67,7 +73,21 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           const deadline = Date.now() + maxShrinkMs;
           return () => Date.now() > deadline;
         };
-  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed, startShrinkBudget === undefined ? {} : { startShrinkBudget });
+  const watch = options.checkDeterminism === true ? new DeterminismWatch(property, strategy) : null;
+  let outcome: SearchOutcome;
+  try {
+    outcome = search(
+      { strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
+      options.runs,
+      options.seed,
+      startShrinkBudget === undefined ? {} : { startShrinkBudget },
+    );
+  } catch (error) {
+    // A nondeterministic run can break shrinking itself; the divergence is the finding.
+    if (watch === null || watch.found === null) throw error;
+    // No coverage to report: the runs are not a function of their cases.
+    outcome = { verdict: 'holds', runs: watch.cases, coverage: new CoverageTally().stats() };
+  }
   const header = {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
@@ -78,6 +98,8 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     runs: outcome.runs,
     seed: options.seed,
   };
+  if (watch !== null && watch.found !== null) return watch.output(format, header);
+  const saved = options.saveFailures === undefined || outcome.verdict !== 'violated' ? '' : savedNote(await saveFailures(options.saveFailures, [replayToken(outcome.case, property, outcome.result.traceHash, plugins)]));
   return match(outcome)
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
@@ -110,7 +132,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           traceHash: violated.result.traceHash,
           steps,
         };
-        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: violated.shrinkComplete }, coverage: violated.coverage }) + '\n', exitCode: 1 };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: violated.shrinkComplete }, coverage: violated.coverage }) + '\n', exitCode: 1, stderr: saved };
       }
       const shrunk = violated.shrinkComplete
         ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
@@ -130,7 +152,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         `trace hash  ${violated.result.traceHash}`,
         `replay      npm run uiasim -- replay ${token}`,
       ];
-      return { stdout: text.join('\n') + '\n', exitCode: 1 };
+      return { stdout: text.join('\n') + '\n', exitCode: 1, stderr: saved };
     })
     .exhaustive();
 }
@@ -140,7 +162,7 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
 }
 
 /** What the violating step is marked with, per property. */
-const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
+export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [

@@ -10,6 +10,8 @@ import { mapInWorkers } from '../run/pool.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { htmlAssets } from './html-assets.js';
+import { saveFailures, savedNote } from './save-failures.js';
 import { choose, formatOf } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
 import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
@@ -28,6 +30,8 @@ export interface CompareOptions {
   store?: string;
   routing?: string;
   property?: string;
+  /** --save-failures DIR: every cell's minimal counterexample as a failure file. */
+  saveFailures?: string;
   workload?: string;
 }
 
@@ -72,6 +76,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const unexpected = cells.filter((c) => !c.expected);
   // DESIGN.md: exit 3 when the model or a plug-in threw during a run (the rest still completes).
   const exitCode = cells.some((c) => c.error !== null) ? 3 : options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
+  const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);
+  const stderr = options.saveFailures === undefined ? '' : savedNote(await saveFailures(options.saveFailures, failing));
 
   if (format === 'json' || format === 'html') {
     const json = {
@@ -107,7 +113,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
         latencyP99Ms: c.latencyP99Ms,
       })),
     };
-    return { stdout: format === 'html' ? renderHtml(json) : JSON.stringify(json) + '\n', exitCode };
+    return { stdout: format === 'html' ? renderHtml(json, await htmlAssets(cells, JSON.stringify(json))) : JSON.stringify(json) + '\n', exitCode, stderr };
   }
 
   const markdown = format === 'markdown';
@@ -158,7 +164,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     '',
     ...failures,
   ];
-  return { stdout: text.join('\n') + '\n', exitCode };
+  return { stdout: text.join('\n') + '\n', exitCode, stderr };
 }
 
 /** Two decimals, or n/a when there was nothing to divide by. */
