@@ -2,32 +2,18 @@
  * The expected verdict of every (strategy, fault profile, property) cell of the comparison,
  * written down before the strategies ran (the headline cells come from the comparison issue);
  * every non-obvious one carries its reason and reference section. `compare` marks each cell
- * expected or unexpected, and `--fail-on-unexpected` turns a surprise into exit 1.
- *
- * - `holds`: the property is expected to hold; a violation is a finding.
- * - `violated`: the defect is expected to show within the default number of runs.
- * - `either`: the defect exists but needs a rare interleaving in this column (two requests of
- *   one session within a few ms, say); not finding it in N runs is not a surprise.
+ * expected or unexpected, and `--fail-on-unexpected` turns a surprise into exit 1. The verdicts
+ * (holds, violated, either) are explained in ./expectations/row.ts; the tables of the properties
+ * that judge the server live in ./expectations/, one file each.
  */
-export type ExpectedVerdict = 'holds' | 'violated' | 'either';
+import { COMPLETED_ONLY_GROWS } from './expectations/completed-only-grows.js';
+import { EXACTLY_ONCE } from './expectations/exactly-once.js';
+import { EXPIRY_HONOURED } from './expectations/expiry-honoured.js';
+import { NO_PHANTOM_STAGE } from './expectations/no-phantom-stage.js';
+import { OPERATION_BINDING, USER_BINDING } from './expectations/bindings.js';
+import { either, holds, row, violated, type Expectation, type ExpectationRow } from './expectations/row.js';
 
-export interface Expectation {
-  readonly verdict: ExpectedVerdict;
-  readonly reason: string;
-}
-
-export type ExpectationRow = Readonly<Record<string, Expectation>>;
-
-const holds = (reason: string): Expectation => ({ verdict: 'holds', reason });
-const violated = (reason: string): Expectation => ({ verdict: 'violated', reason });
-const either = (reason: string): Expectation => ({ verdict: 'either', reason });
-
-const COLUMNS = ['steady', 'worker-restart', 'main-restart', 'rolling-deploy', 'store-restart', 'partition', 'lost-responses', 'ip-change', 'slow-user'] as const;
-
-/** A row where every column has the same expectation but the ones listed. */
-function row(base: Expectation, overrides: Partial<Record<(typeof COLUMNS)[number], Expectation>> = {}): ExpectationRow {
-  return Object.fromEntries(COLUMNS.map((column) => [column, overrides[column] ?? base]));
-}
+export type { ExpectedVerdict, Expectation, ExpectationRow } from './expectations/row.js';
 
 const FALLBACK_LIE =
   "1.8's fallback POST for an expired or unknown session records the stage in a throwaway session and still shows success for the old ID (ref 2.2 add_oob_auth); the next request names another session";
@@ -109,8 +95,15 @@ export const LIVENESS: Readonly<Record<string, ExpectationRow>> = {
   }),
 };
 
+/** Every property's table, in PROPERTY_NAMES order (properties/violation.ts). */
 export const EXPECTATIONS: Readonly<Record<string, Readonly<Record<string, ExpectationRow>>>> = {
   'progress-never-lost': PROGRESS_NEVER_LOST,
+  'completed-only-grows': COMPLETED_ONLY_GROWS,
+  'no-phantom-stage': NO_PHANTOM_STAGE,
+  'operation-binding': OPERATION_BINDING,
+  'user-binding': USER_BINDING,
+  'exactly-once': EXACTLY_ONCE,
+  'expiry-honoured': EXPIRY_HONOURED,
   liveness: LIVENESS,
 };
 

@@ -1,7 +1,6 @@
 import type { RunOptions, RunResult } from '../models/world.js';
 import { runCase, type Case } from '../models/world.js';
-import { checkLiveness } from './liveness.js';
-import { checkProgressNeverLost } from './progress-never-lost.js';
+import { CHECKERS } from './checkers/index.js';
 import type { PropertyName, Violation } from './violation.js';
 
 export interface CaseVerdict {
@@ -11,15 +10,19 @@ export interface CaseVerdict {
 
 /** Runs a case and checks one property over its trace. */
 export function checkCase(c: Case, property: PropertyName, options: RunOptions = {}): CaseVerdict {
+  const checker = CHECKERS[property];
+  if (checker === undefined) throw new Error(`unknown property ${String(property)}`);
   const result = runCase(c, options);
-  switch (property) {
-    case 'progress-never-lost':
-      return { result, violation: checkProgressNeverLost(result.observations, result.profile, result.nodeNames) };
-    case 'liveness':
-      return { result, violation: checkLiveness(c, result) };
-    default: {
-      const unreachable: never = property;
-      throw new Error(`unknown property ${String(unreachable)}`);
-    }
+  return { result, violation: checker(c, result) };
+}
+
+/** Runs a case once and checks every property over its trace, in PROPERTY_NAMES order: the
+ * first violation (`replay --property all`). */
+export function checkCaseAll(c: Case, properties: readonly PropertyName[], options: RunOptions = {}): CaseVerdict {
+  const result = runCase(c, options);
+  for (const property of properties) {
+    const violation = CHECKERS[property](c, result);
+    if (violation !== null) return { result, violation };
   }
+  return { result, violation: null };
 }

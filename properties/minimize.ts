@@ -6,15 +6,23 @@ import type { Case } from '../models/world.js';
  * Makes a failing case 1-minimal after fast-check's shrinking: removing any client, action,
  * fault or tape entry, zeroing any tape entry, or simplifying any field, makes it pass. It
  * tries one-step reductions in a fixed order and restarts after each success, so the result
- * is deterministic. `stillFails` must be "the same property is violated".
+ * is deterministic. `stillFails` must be "the same property is violated". `shouldStop` (a
+ * wall-clock budget, given by the CLI) ends it early, marked incomplete.
  */
-export function minimizeCase(start: Case, stillFails: (c: Case) => boolean, maxAttempts = 5_000): { readonly case: Case; readonly attempts: number; readonly complete: boolean } {
+export function minimizeCase(
+  start: Case,
+  stillFails: (c: Case) => boolean,
+  maxAttempts = 5_000,
+  shouldStop: () => boolean = () => false,
+): { readonly case: Case; readonly attempts: number; readonly complete: boolean } {
   let current = start;
   let attempts = 0;
   for (;;) {
     let improved = false;
     for (const candidate of reductions(current)) {
-      if (++attempts > maxAttempts) return { case: current, attempts, complete: false };
+      // Out of attempts or of the caller's budget: the case still fails, but may not be 1-minimal.
+      if (attempts >= maxAttempts || shouldStop()) return { case: current, attempts, complete: false };
+      attempts++;
       if (stillFails(candidate)) {
         current = candidate;
         improved = true;

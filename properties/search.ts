@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
 import { checkCase } from './check-case.js';
+import { coverageOf, CoverageTally, type CoverageStats } from './coverage.js';
 import { minimizeCase } from './minimize.js';
 import { buildProperty, type PropertySettings } from './property.js';
 import type { Violation } from './violation.js';
 
 export type SearchOutcome =
-  | { readonly verdict: 'holds'; readonly runs: number }
+  | { readonly verdict: 'holds'; readonly runs: number; readonly coverage: CoverageStats }
   | {
       readonly verdict: 'violated';
       readonly runs: number;
@@ -17,25 +18,51 @@ export type SearchOutcome =
       readonly result: RunResult;
       readonly shrinks: number;
       readonly minimizeAttempts: number;
+      /** False when the shrink budget ran out: the case violates the property, but may not be
+       * 1-minimal. */
+      readonly shrinkComplete: boolean;
+      /** What the runs up to and including the failing one reached. */
+      readonly coverage: CoverageStats;
     }
   | { readonly verdict: 'error'; readonly runs: number; readonly case: Case; readonly error: unknown };
 
+export interface SearchOptions {
+  /** Called once, when the first violation is found; the function it returns says when to stop
+   * shrinking (`check --max-shrink-ms`). The clock stays outside properties/: this module only
+   * asks the question, so a shrink that is not stopped is deterministic. */
+  readonly startShrinkBudget?: () => () => boolean;
+}
+
 /**
  * Property runs for one setting: fast-check generates and shrinks; then the counterexample's
- * tapes are replaced by the choices actually made, and a final pass makes it 1-minimal.
+ * tapes are replaced by the choices actually made, and a final pass makes it 1-minimal. Every
+ * step keeps "this property is violated" as its predicate, so a shrink never drifts into another
+ * failure. The runs before the first failure are tallied for coverage.
  */
-export function search(settings: PropertySettings, runs: number, seed: number): SearchOutcome {
+export function search(settings: PropertySettings, runs: number, seed: number, options: SearchOptions = {}): SearchOutcome {
   // Runs are counted until the first failure: after it, fast-check is shrinking, and a shrink
   // candidate that throws must not hide the violation already found.
   let runsDone = 0;
   let violationSeen = false;
   let thrown: { case: Case; error: unknown; run: number } | null = null;
+  let shouldStop: () => boolean = () => false;
+  let stopped = false;
+  const tally = new CoverageTally();
   const property = buildProperty({
     ...settings,
-    onRun: (c, violated) => {
-      if (!violationSeen) runsDone++;
-      if (violated) violationSeen = true;
-      settings.onRun?.(c, violated);
+    // Once the budget is spent, every further shrink candidate "passes": fast-check keeps the
+    // last failing one.
+    skip: () => violationSeen && (stopped || (stopped = shouldStop())),
+    onRun: (c, violated, result) => {
+      if (!violationSeen) {
+        runsDone++;
+        tally.add(coverageOf(result));
+      }
+      if (violated && !violationSeen) {
+        violationSeen = true;
+        if (options.startShrinkBudget !== undefined) shouldStop = options.startShrinkBudget();
+      }
+      settings.onRun?.(c, violated, result);
     },
     // A model or plug-in that throws is a different finding: keep the first case that threw.
     onError: (c, error) => {
@@ -50,7 +77,7 @@ export function search(settings: PropertySettings, runs: number, seed: number): 
     return { verdict: 'error', runs: run, case: c, error };
   }
   const counterexample = details.counterexample?.[0];
-  if (!details.failed || counterexample === undefined) return { verdict: 'holds', runs: details.numRuns };
+  if (!details.failed || counterexample === undefined) return { verdict: 'holds', runs: details.numRuns, coverage: tally.stats() };
 
   const violates = (c: Case): boolean => {
     try {
@@ -60,7 +87,8 @@ export function search(settings: PropertySettings, runs: number, seed: number): 
     }
   };
   const canonical = canonicalTapes(counterexample, settings);
-  const minimal = minimizeCase(violates(canonical) ? canonical : counterexample, violates);
+  const stop = (): boolean => stopped || (stopped = shouldStop());
+  const minimal = minimizeCase(violates(canonical) ? canonical : counterexample, violates, undefined, stop);
   const finalCase = canonicalTapes(minimal.case, settings);
   const chosen = violates(finalCase) ? finalCase : minimal.case;
   const verdict = checkCase(chosen, settings.property, { ...settings.runOptions, capture: true });
@@ -74,6 +102,8 @@ export function search(settings: PropertySettings, runs: number, seed: number): 
     result: verdict.result,
     shrinks: details.numShrinks,
     minimizeAttempts: minimal.attempts,
+    shrinkComplete: !stopped && minimal.complete,
+    coverage: tally.stats(),
   };
 }
 

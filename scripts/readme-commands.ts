@@ -50,6 +50,15 @@ export function exampleToken(): string {
   return (JSON.parse(json) as { violation: { token: string } }).violation.token;
 }
 
+/** README's rendered example: the one ```mermaid block holds what this command prints. */
+export const MERMAID_ARGS = ['replay', '$TOKEN', '--format', 'mermaid'] as const;
+const MERMAID_BLOCK = /```mermaid\n[\s\S]*?```/;
+
+export function mermaidBlock(readme: string): string | null {
+  const m = MERMAID_BLOCK.exec(readme);
+  return m === null ? null : m[0].slice('```mermaid\n'.length, -3);
+}
+
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   let readme = readFileSync(README, 'utf8');
@@ -58,6 +67,11 @@ if (isMain) {
     const output = runUiasim(block.args, token);
     readme = `${readme.slice(0, block.start)}\`\`\`text\n$ uiasim ${block.command}\n${output}\`\`\`${readme.slice(block.end)}`;
     console.log(`updated: uiasim ${block.command}`);
+  }
+  if (mermaidBlock(readme) !== null) {
+    const diagram = runUiasim(MERMAID_ARGS, token);
+    readme = readme.replace(MERMAID_BLOCK, () => `\`\`\`mermaid\n${diagram}\`\`\``);
+    console.log('updated: the mermaid block');
   }
   writeFileSync(README, readme);
 }

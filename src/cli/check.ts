@@ -3,12 +3,17 @@ import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../properties/fault-profiles.js';
-import { search } from '../../properties/search.js';
+import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { DeterminismWatch } from './determinism-watch.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { PROPERTY_LABELS } from './property-labels.js';
+import { scheduleLines } from './schedule.js';
+import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
@@ -24,6 +29,14 @@ export interface CheckOptions {
   seed: number;
   format?: string;
   json?: boolean;
+  /** Print the coverage shares of the runs (`--stats`). */
+  stats?: boolean;
+  /** Wall-clock cap on shrinking; an unfinished shrink is reported as partial. */
+  maxShrinkMs?: number;
+  /** --save-failures DIR: the minimal counterexample as a failure file. */
+  saveFailures?: string;
+  /** --check-determinism: every case runs twice; a divergence is exit 1. */
+  checkDeterminism?: boolean;
 }
 
 export interface CommandOutput {
@@ -51,7 +64,30 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
   const format = formatOf(options);
 
-  const outcome = search({ strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy } }, options.runs, options.seed);
+  // The wall clock stays here, in the CLI: search only asks whether to stop (properties/ is deterministic).
+  const maxShrinkMs = options.maxShrinkMs;
+  const startShrinkBudget =
+    maxShrinkMs === undefined
+      ? undefined
+      : () => {
+          const deadline = Date.now() + maxShrinkMs;
+          return () => Date.now() > deadline;
+        };
+  const watch = options.checkDeterminism === true ? new DeterminismWatch(property, strategy) : null;
+  let outcome: SearchOutcome;
+  try {
+    outcome = search(
+      { strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
+      options.runs,
+      options.seed,
+      startShrinkBudget === undefined ? {} : { startShrinkBudget },
+    );
+  } catch (error) {
+    // A nondeterministic run can break shrinking itself; the divergence is the finding.
+    if (watch === null || watch.found === null) throw error;
+    // No coverage to report: the runs are not a function of their cases.
+    outcome = { verdict: 'holds', runs: watch.cases, coverage: new CoverageTally().stats() };
+  }
   const header = {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
@@ -62,10 +98,16 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     runs: outcome.runs,
     seed: options.seed,
   };
+  if (watch !== null && watch.found !== null) return watch.output(format, header);
+  const saved = options.saveFailures === undefined || outcome.verdict !== 'violated' ? '' : savedNote(await saveFailures(options.saveFailures, [replayToken(outcome.case, property, outcome.result.traceHash, plugins)]));
   return match(outcome)
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
-      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds' }) + '\n', exitCode: 0 };
-      const text = [...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed), `${property}: not found in ${holds.runs} runs.`];
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
+      const text = [
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        notFoundLine(property, holds.runs, holds.coverage.distinctInterleavings),
+        ...(options.stats === true ? coverageLines(holds.coverage) : []),
+      ];
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
     })
     .with({ verdict: 'error' }, (thrown): CommandOutput => {
@@ -90,14 +132,19 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           traceHash: violated.result.traceHash,
           steps,
         };
-        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation }) + '\n', exitCode: 1 };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: violated.shrinkComplete }, coverage: violated.coverage }) + '\n', exitCode: 1, stderr: saved };
       }
+      const shrunk = violated.shrinkComplete
+        ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
+        : `shrink PARTIAL: stopped ${maxShrinkMs === undefined ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
         ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
-        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`,
+        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
+        ...(options.stats === true ? coverageLines(violated.coverage) : []),
         '',
-        `Minimal counterexample: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
+        ...scheduleLines(violated.case, violated.result, violated.violation),
         ...renderSteps(steps, property),
         '',
         `Why: ${violated.violation.why}`,
@@ -105,7 +152,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         `trace hash  ${violated.result.traceHash}`,
         `replay      npm run uiasim -- replay ${token}`,
       ];
-      return { stdout: text.join('\n') + '\n', exitCode: 1 };
+      return { stdout: text.join('\n') + '\n', exitCode: 1, stderr: saved };
     })
     .exhaustive();
 }
@@ -115,7 +162,7 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
 }
 
 /** What the violating step is marked with, per property. */
-const MARKERS: Readonly<Record<PropertyName, string>> = { 'progress-never-lost': 'progress lost', liveness: 'never finished' };
+export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [
@@ -128,6 +175,25 @@ export function renderSteps(steps: readonly Step[], property: PropertyName): str
     s.response + (s.violation ? `   <-- ${MARKERS[property]}` : ''),
   ]);
   return alignColumns(rows, '  ');
+}
+
+/** A clean result is never a bare "holds": what was searched, and what that rules out (the rule
+ * of three: no failure in N independent runs bounds the per-run failure rate by 3/N at 95%). */
+export function notFoundLine(property: string, runs: number, distinctInterleavings: number): string {
+  return `${property}: not found in ${runs} runs (${distinctInterleavings} distinct interleavings; 95% upper bound 3/${runs} per run).`;
+}
+
+/** `--stats`: what the runs reached (properties/coverage.ts). */
+export function coverageLines(coverage: CoverageStats): string[] {
+  const percent = (share: number): string => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+  const rows = [
+    ['sessions spanning 2+ processes', percent(coverage.sessionsSpanningProcesses), `of ${coverage.sessions} sessions`],
+    ['restart between a stage shown and the next request', percent(coverage.restartBetweenShownAndNext), 'of runs'],
+    ['two requests of one session in flight at once', percent(coverage.concurrentRequestsOfOneSession), 'of runs'],
+    ['a session crossing its expiry', percent(coverage.sessionCrossedExpiry), 'of runs'],
+    ['distinct interleavings (trace hashes)', String(coverage.distinctInterleavings), `of ${coverage.runs} runs`],
+  ];
+  return [`coverage of ${plural(coverage.runs, 'run')}:`, ...alignColumns(rows, '  ')];
 }
 
 function plural(n: number, word: string): string {

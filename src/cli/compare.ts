@@ -10,7 +10,12 @@ import { mapInWorkers } from '../run/pool.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { htmlAssets } from './html-assets.js';
+import { saveFailures, savedNote } from './save-failures.js';
 import { choose, formatOf } from './usage.js';
+import { compareEveryProperty } from './compare-all.js';
+import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
+import { ALL_PROPERTIES } from '../../properties/violation.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 
 export interface CompareOptions {
@@ -25,6 +30,8 @@ export interface CompareOptions {
   store?: string;
   routing?: string;
   property?: string;
+  /** --save-failures DIR: every cell's minimal counterexample as a failure file. */
+  saveFailures?: string;
   workload?: string;
 }
 
@@ -37,6 +44,7 @@ interface JudgedCell extends CellSummary {
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
+  if (propertyOption(options.property) === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
@@ -68,6 +76,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const unexpected = cells.filter((c) => !c.expected);
   // DESIGN.md: exit 3 when the model or a plug-in threw during a run (the rest still completes).
   const exitCode = cells.some((c) => c.error !== null) ? 3 : options.failOnUnexpected === true && unexpected.length > 0 ? 1 : 0;
+  const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);
+  const stderr = options.saveFailures === undefined ? '' : savedNote(await saveFailures(options.saveFailures, failing));
 
   if (format === 'json' || format === 'html') {
     const json = {
@@ -103,7 +113,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
         latencyP99Ms: c.latencyP99Ms,
       })),
     };
-    return { stdout: format === 'html' ? renderHtml(json) : JSON.stringify(json) + '\n', exitCode };
+    return { stdout: format === 'html' ? renderHtml(json, await htmlAssets(cells, JSON.stringify(json))) : JSON.stringify(json) + '\n', exitCode, stderr };
   }
 
   const markdown = format === 'markdown';
@@ -120,10 +130,10 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       }
       if (cell.violations === 0) return `ok${mark}`;
       failures.push(
-        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs ${PROPERTY === 'liveness' ? 'never finish' : 'lose progress'} (first in run ${cell.firstFailingRun}); ` +
+        `[${failures.length + 1}] ${cell.strategy} under ${cell.faults}: ${cell.violations}/${cell.runs} runs ${PROPERTY_LABELS[PROPERTY].failure} (first in run ${cell.firstFailingRun}); ` +
           `minimal counterexample: ${cell.requests} requests${cell.expected ? '' : ' -- UNEXPECTED'}\n    ${cell.why}\n    npm run uiasim -- replay ${cell.token}`,
       );
-      return `${PROPERTY === 'liveness' ? 'STUCK' : 'LOST'} ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
+      return `${PROPERTY_LABELS[PROPERTY].cell} ${percent(cell.violations, cell.runs)} [${failures.length}]${mark}`;
     }),
   ]);
   const surprises = unexpected.map(
@@ -139,7 +149,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, workload ${workload}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; ${PROPERTY === 'liveness' ? '"STUCK n%": the share of runs in which a client following the protocol never registered' : '"LOST n%": the share of runs that lost a stage'}; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, workload ${workload}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',
@@ -154,7 +164,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     '',
     ...failures,
   ];
-  return { stdout: text.join('\n') + '\n', exitCode };
+  return { stdout: text.join('\n') + '\n', exitCode, stderr };
 }
 
 /** Two decimals, or n/a when there was nothing to divide by. */

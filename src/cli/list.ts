@@ -4,6 +4,7 @@ import { STRATEGIES } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES } from '../../models/synapse/profile.js';
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
+import { PROPERTY_SUMMARIES } from '../../properties/checkers/index.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { formatOf } from './usage.js';
@@ -18,11 +19,6 @@ const STAGE_SUMMARIES: Record<string, string> = {
   'm.login.registration_token': 'a registration token; directly or on the fallback form',
   'm.login.sso': 'the fallback page, the IdP, its callback (any process); users with an external ID',
 };
-const PROPERTY_SUMMARIES: Record<string, string> = {
-  'progress-never-lost': 'a stage shown to a client is never forgotten, except by legitimate expiry',
-  liveness: 'a client that follows the protocol registers once the last fault has healed',
-};
-
 export function runList(options: { json?: boolean; format?: string }): CommandOutput {
   const format = formatOf(options);
   const entries = {
@@ -31,7 +27,7 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
     faultProfiles: FAULT_PROFILES.map((f) => ({ name: f.name, summary: f.summary })),
     workloads: WORKLOADS.map((w) => ({ name: w.name, summary: w.summary })),
     stageTypes: STAGES.map((s) => ({ name: s, summary: STAGE_SUMMARIES[s] ?? '' })),
-    properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] ?? '' })),
+    properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] })),
   };
   if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
   const rows: string[][] = [];

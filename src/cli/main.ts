@@ -2,10 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
+import { FailureFileError } from '../run/failure-file.js';
 import { TokenError } from '../run/token.js';
-import { runCheck, type CommandOutput } from './check.js';
+import { type CommandOutput } from './check.js';
+import { runCheckProperties } from './check-all.js';
 import { runCompare } from './compare.js';
 import { runList } from './list.js';
+import { runRegress } from './regress.js';
 import { runReplay } from './replay.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
 
@@ -38,7 +41,7 @@ async function guarded(run: () => CommandOutput | Promise<CommandOutput>): Promi
   try {
     output = await run();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError) usageFailure(error.message);
+    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError || error instanceof FailureFileError) usageFailure(error.message);
     throw error;
   }
   emit(output);
@@ -58,21 +61,27 @@ program
   .option('--routing <file>', 'a routing plug-in: your own worker map (README "Routing files")')
   .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
   .option('--faults <profile>', 'fault profile', 'any-restart')
-  .option('--property <name>', 'property to check', 'progress-never-lost')
+  .option('--property <name>', 'property to check (see `uiasim list`), or all: each in turn until one is violated', 'progress-never-lost')
   .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token or mix (see `uiasim list`)', 'mix')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
+  .option('--stats', 'print what the runs reached (coverage shares); the JSON always carries them')
+  .option('--max-shrink-ms <ms>', 'wall-clock cap on shrinking; a shrink cut short is marked partial', parseCount)
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
-  .action((options) => guarded(() => runCheck(options)));
+  .option('--save-failures <dir>', 'write the minimal counterexample as a failure file (JSON) into this directory')
+  .option('--check-determinism', 'run every case twice; exit 1 naming the first differing event if two runs differ')
+  .action((options) => guarded(() => runCheckProperties(options)));
 
 program
   .command('replay')
   .description('re-run the case of a replay token bit for bit (exit 1 when the property is violated)')
-  .argument('<token>', 'a uiasim1. replay token')
+  .argument('<token|file>', 'a uiasim1. replay token, or a failure file written by --save-failures')
   .option('--strategy <name>', 'replay the same case under another strategy')
   .option('--profile <version>', 'replay under another Synapse profile')
-  .option('--format <format>', 'text or json', 'text')
+  .option('--property <name>', "judge the run by this property (default: the token's), or all: the first violated")
+  .option('--format <format>', 'text (a timeline), mermaid (a sequence diagram) or json', 'text')
+  .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
   .option('--json', 'same as --format json')
   .action((token, options) => guarded(() => runReplay(token, options)));
 
@@ -88,11 +97,20 @@ program
   .option('--out <file>', 'write the report to this file instead of stdout')
   .option('--json', 'same as --format json')
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
-  .option('--property <name>', 'the property of the matrix: progress-never-lost (default) or liveness')
+  .option('--property <name>', 'the property of the matrix (default progress-never-lost; see `uiasim list`), or all: one matrix per property')
   .option('--workload <name>', 'client workload of every cell (see `uiasim list`; default mix)')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
+  .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
+
+program
+  .command('regress')
+  .description('write a vitest test that replays a saved failure (passes once the strategy keeps the property)')
+  .argument('<file>', 'a failure file written by --save-failures (or a replay token)')
+  .option('--out <path>', 'write the test to this file instead of stdout')
+  .option('--import <specifier>', "where the test imports checkToken from (default 'uia-sim/properties')")
+  .action((file, options) => guarded(async () => toFile(await runRegress(file, options), options.out)));
 
 program
   .command('list')

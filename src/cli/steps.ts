@@ -42,7 +42,7 @@ export function stepsOf(result: RunResult, violation: Violation | null): Step[] 
   return steps;
 }
 
-function describeRequest(sent: ObserveEvent): string {
+export function describeRequest(sent: ObserveEvent): string {
   // An operation's own request ("POST /register", "DELETE /devices/DEVA2", ...): what it carries.
   if (/^(POST|DELETE|PUT) \/[^ ]*$/.test(sent.detail)) {
     if (sent.key === '') return `${sent.detail} (no session)`;

@@ -25,7 +25,7 @@ export function choose<T>(kind: string, name: string, items: readonly T[], nameO
   return found;
 }
 
-export type OutputFormat = 'text' | 'json' | 'markdown' | 'html';
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'html' | 'mermaid';
 
 export function formatOf(options: { format?: string; json?: boolean }, allowed: readonly string[] = ['text', 'json']): OutputFormat {
   if (options.json === true) return 'json';

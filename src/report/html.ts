@@ -1,7 +1,10 @@
+import { barChart } from './bar-chart.js';
+
 /**
  * `compare --format html`: one self-contained page (no network, no external script or style):
- * the verdict matrix, the costs as bars, and every failure with its reason and a copyable
- * replay token. Display only; its input is the comparison's JSON report.
+ * the verdict matrix, each cost as a bar chart, and every failure with its reason, its sequence
+ * diagram (drawn by Mermaid, whose bundle is inlined) and a copyable replay token. Display only;
+ * its input is the comparison's JSON report plus the diagrams and the bundle.
  */
 export interface HtmlCell {
   readonly strategy: string;
@@ -35,19 +38,43 @@ export interface HtmlReport {
   readonly costs: readonly HtmlCosts[];
 }
 
+/** A failing cell's counterexample drawn: the Mermaid text and who it must show. */
+export interface HtmlDiagram {
+  readonly mermaid: string;
+  readonly participants: readonly string[];
+}
+
+export interface HtmlAssets {
+  /** Diagram per failing cell, keyed `strategy|faults`. */
+  readonly diagrams: ReadonlyMap<string, HtmlDiagram>;
+  /** Mermaid's browser bundle (mermaid.min.js), inlined so the page needs no network. */
+  readonly mermaidScript: string;
+  /** The comparison's JSON report (as `compare --json` prints it), embedded for programs. */
+  readonly reportJson: string;
+}
+
+export function diagramKey(strategy: string, faults: string): string {
+  return `${strategy}|${faults}`;
+}
+
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}td.ok{background:#e6f4e6}td.lost{background:#fbe3e3}td.error{background:#fde9c9}
-td.surprise{outline:3px solid #c00}code{word-break:break-all;font-size:12px}.bar{background:#4a7bd0;height:10px;display:inline-block}
-li{margin-bottom:1em}button{margin-left:.5em}`;
+td.surprise{outline:3px solid #c00}code{word-break:break-all;font-size:12px}.bar{fill:#4a7bd0}svg.chart{margin:0 2em 1em 0;font-size:12px}
+li{margin-bottom:2em}button{margin-left:.5em}.diagram{overflow-x:auto;max-width:100%}pre.source{font-size:11px;background:#f6f6f6;padding:.5em}`;
 
+// Renders every diagram, then marks the page (the browser test waits for it); a failure is
+// logged as a console error, which the test treats as a failure.
 const SCRIPT = `document.querySelectorAll('button[data-token]').forEach(function(b){b.addEventListener('click',function(){
-navigator.clipboard.writeText(b.getAttribute('data-token')).then(function(){b.textContent='copied'})})})`;
+navigator.clipboard.writeText(b.getAttribute('data-token')).then(function(){b.textContent='copied'},function(){b.textContent='select the token above'})})});
+if(window.mermaid){mermaid.initialize({startOnLoad:false,securityLevel:'strict',sequence:{useMaxWidth:false}});
+mermaid.run({querySelector:'pre.mermaid'}).then(function(){document.body.setAttribute('data-diagrams','done')},function(e){console.error('mermaid: '+e);document.body.setAttribute('data-diagrams','error')})}
+else{document.body.setAttribute('data-diagrams','none')}`;
 
-export function renderHtml(report: HtmlReport): string {
+export function renderHtml(report: HtmlReport, assets: HtmlAssets): string {
   const failures: HtmlCell[] = [];
   const header = `<tr><th>strategy</th>${report.faultProfiles.map((f) => `<th>${escape(f)}</th>`).join('')}</tr>`;
   const rows = report.strategies.map((strategy) => {
@@ -61,23 +88,31 @@ export function renderHtml(report: HtmlReport): string {
         failures.push(cell);
         text = cell.verdict === 'error' ? `ERROR <a href="#f${failures.length}">[${failures.length}]</a>` : `${Math.round((100 * cell.violations) / cell.runs)}% <a href="#f${failures.length}">[${failures.length}]</a>`;
       }
-      return `<td class="${classes}" title="${escape(title)}" data-strategy="${escape(strategy)}" data-faults="${escape(faults)}">${text}</td>`;
+      return `<td class="${classes}" title="${escape(title)}" data-strategy="${escape(strategy)}" data-faults="${escape(faults)}" data-verdict="${cell.verdict}">${text}</td>`;
     });
     return `<tr><th>${escape(strategy)}</th>${cells.join('')}</tr>`;
   });
-  const maxHops = Math.max(1, ...report.costs.map((c) => c.hopsPerRequest ?? 0));
-  const maxTrips = Math.max(1, ...report.costs.map((c) => c.storeRoundTripsPerOperation ?? 0));
-  const bar = (value: number | null, max: number): string =>
-    value === null ? 'n/a' : `<span class="bar" style="width:${Math.round((120 * value) / max)}px"></span> ${value.toFixed(2)}`;
-  const costs = report.costs.map(
-    (c) =>
-      `<tr><th>${escape(c.strategy)}</th><td>${bar(c.hopsPerRequest, maxHops)}</td><td>${bar(c.storeRoundTripsPerOperation, maxTrips)}</td><td>${c.latencyP50Ms ?? 'n/a'}</td><td>${c.latencyP99Ms ?? 'n/a'}</td></tr>`,
-  );
+  const chart = (title: string, id: string, value: (c: HtmlCosts) => number | null): string =>
+    barChart(title, report.costs.map((c) => ({ label: c.strategy, value: value(c) })), id);
+  const charts = [
+    chart('network hops per client request', 'chart-hops', (c) => c.hopsPerRequest),
+    chart('store round trips per registration', 'chart-trips', (c) => c.storeRoundTripsPerOperation),
+    chart('latency p50 (virtual ms)', 'chart-p50', (c) => c.latencyP50Ms),
+    chart('latency p99 (virtual ms)', 'chart-p99', (c) => c.latencyP99Ms),
+  ];
   const items = failures.map((cell, i) => {
     const what = cell.error ?? `${cell.violations}/${cell.runs} runs; minimal counterexample: ${cell.requests} requests. ${cell.why ?? ''}`;
     const token = cell.token ?? '';
-    return `<li id="f${i + 1}"><b>[${i + 1}] ${escape(cell.strategy)} under ${escape(cell.faults)}</b>${cell.expected ? '' : ' <b>(unexpected)</b>'}<br>${escape(what)}<br><code>uiasim replay ${escape(token)}</code><button data-token="${escape(token)}">copy token</button></li>`;
+    const diagram = assets.diagrams.get(diagramKey(cell.strategy, cell.faults));
+    const drawn =
+      diagram === undefined
+        ? ''
+        : `<div class="diagram"><pre class="mermaid">${escape(diagram.mermaid)}</pre></div><details><summary>Mermaid source (paste into GitHub)</summary><pre class="source">${escape(diagram.mermaid)}</pre></details>`;
+    const participants = diagram === undefined ? '' : ` data-participants="${escape(diagram.participants.join(','))}"`;
+    return `<li id="f${i + 1}" class="failure" data-strategy="${escape(cell.strategy)}" data-faults="${escape(cell.faults)}"${participants}><b>[${i + 1}] ${escape(cell.strategy)} under ${escape(cell.faults)}</b>${cell.expected ? '' : ' <b>(unexpected)</b>'}<br>${escape(what)}<br><code class="token">uiasim replay ${escape(token)}</code><button data-token="${escape(token)}">copy token</button>${drawn}</li>`;
   });
+  // The bundle goes in a script element: only "</script" could end it early, and mermaid's
+  // minified text has none (checked when it is loaded).
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>uia-sim: ${escape(report.property)}</title><style>${STYLE}</style></head>
 <body>
@@ -85,9 +120,12 @@ export function renderHtml(report: HtmlReport): string {
 <p>${report.runs} runs per cell, seed ${report.seed}. A cell shows "ok" (not found) or the share of runs that failed; a red outline marks a verdict models/expectations.ts does not expect; hover a cell for its expectation.</p>
 <table id="matrix">${header}${rows.join('')}</table>
 <h2>Costs (steady)</h2>
-<table id="costs"><tr><th>strategy</th><th>hops per request</th><th>store round trips per operation</th><th>p50 ms</th><th>p99 ms</th></tr>${costs.join('')}</table>
+<div id="costs">${charts.join('')}</div>
 <h2>Failures</h2>
+<p>Each failure's minimal counterexample as a sequence diagram: the losing response is in the red band. Replay one with <code>uiasim replay TOKEN</code> (a timeline) or <code>--format mermaid</code>.</p>
 <ol id="failures">${items.join('')}</ol>
+<script type="application/json" id="report-data">${assets.reportJson.replace(/</g, '\\u003c')}</script>
+<script>${assets.mermaidScript}</script>
 <script>${SCRIPT}</script>
 </body></html>
 `;

@@ -31,7 +31,7 @@ describe('plug-in stores (--store), from README alone', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('strategy per-stage');
-    expect(run.stdout).toContain('progress-never-lost: not found in 300 runs.');
+    expect(run.stdout).toContain('progress-never-lost: not found in 300 runs (');
   });
 
   it('a whole-session read-modify-write store is caught with a minimal counterexample, and its token replays it', () => {

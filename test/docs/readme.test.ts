@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { commandBlocks, exampleToken, README, runUiasim } from '../../scripts/readme-commands.js';
+import { commandBlocks, exampleToken, MERMAID_ARGS, mermaidBlock, README, runUiasim } from '../../scripts/readme-commands.js';
 
 describe('README.md shows real output (regenerate with `npm run readme`)', () => {
   const readme = readFileSync(README, 'utf8');
@@ -13,9 +13,16 @@ describe('README.md shows real output (regenerate with `npm run readme`)', () =>
     expect(top).toContain('npm test');
   });
 
-  it('has command blocks for check, replay, compare and list', () => {
+  it('has command blocks for check, replay, regress, compare and list', () => {
     const commands = new Set(blocks.map((b) => b.args[0]));
-    expect([...commands].sort()).toEqual(['check', 'compare', 'list', 'replay']);
+    expect([...commands].sort()).toEqual(['check', 'compare', 'list', 'regress', 'replay']);
+  });
+
+  it('renders the #6705 counterexample as a mermaid block: exactly what replay --format mermaid prints', () => {
+    const block = mermaidBlock(readme);
+    expect(block).not.toBeNull();
+    expect(block).toBe(runUiasim(MERMAID_ARGS, token));
+    expect(block).toContain('PROGRESS LOST');
   });
 
   for (const block of blocks) {

@@ -8,7 +8,7 @@ import { findStrategy } from '../../models/strategies.js';
 import { withConfig } from '../../models/synapse/config.js';
 import { ROUTING_1_8 } from '../../models/topologies/synapse-workers.js';
 import { runCase, type Case, type RunResult } from '../../models/world.js';
-import { checkProgressNeverLost } from '../../properties/progress-never-lost.js';
+import { checkProgressNeverLost } from '../../properties/checkers/progress-never-lost.js';
 import type { CrashFault } from '../../src/faults.js';
 import type { RoutingMap } from '../../src/router.js';
 import { caseOf, client, direct, FALLBACK_RECAPTCHA, pause, responses, RESUBMIT, sent, START } from './helpers.js';

@@ -133,8 +133,18 @@ describe('minimizeCase on a synthetic predicate', () => {
   it('stops at maxAttempts with a case that still fails, flagged incomplete', () => {
     const { case: partial, complete, attempts } = minimizeCase(NOISY, fallbackThenResubmit, 3);
     expect(complete).toBe(false);
-    expect(attempts).toBe(4);
+    expect(attempts).toBe(3); // the tries actually made
     expect(fallbackThenResubmit(partial)).toBe(true);
+  });
+
+  it('stops when the caller says so (check --max-shrink-ms), with a case that still fails, flagged incomplete', () => {
+    let asked = 0;
+    const { case: partial, complete, attempts } = minimizeCase(NOISY, fallbackThenResubmit, undefined, () => ++asked > 2);
+    expect(complete).toBe(false);
+    expect(attempts).toBe(2);
+    expect(fallbackThenResubmit(partial)).toBe(true);
+    // A caller that never says stop changes nothing.
+    expect(minimizeCase(NOISY, fallbackThenResubmit, undefined, () => false)).toEqual(minimizeCase(NOISY, fallbackThenResubmit));
   });
 
   it('returns the input itself when nothing smaller fails, after trying every reduction once', () => {

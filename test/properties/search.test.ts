@@ -32,6 +32,6 @@ describe('search', () => {
 
   it('a holding strategy reports the runs made', () => {
     const outcome = search({ strategy: 'sql', profile: '1.13', faultProfile: steady, workload: 'registration', property: 'progress-never-lost' }, 50, 3);
-    expect(outcome).toEqual({ verdict: 'holds', runs: 50 });
+    expect(outcome).toMatchObject({ verdict: 'holds', runs: 50, coverage: { runs: 50 } });
   });
 });

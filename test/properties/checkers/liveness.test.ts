@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkLiveness, ROUND_REQUESTS } from '../../properties/liveness.js';
-import { PROFILES } from '../../models/synapse/profile.js';
-import type { Case, RunResult } from '../../models/world.js';
-import type { LifecycleEvent, ObserveEvent } from '../../src/trace.js';
+import { checkLiveness, ROUND_REQUESTS } from '../../../properties/checkers/liveness.js';
+import { PROFILES } from '../../../models/synapse/profile.js';
+import type { Case, RunResult } from '../../../models/world.js';
+import type { LifecycleEvent, ObserveEvent } from '../../../src/trace.js';
 
 const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A'];
 const READER1 = 2;

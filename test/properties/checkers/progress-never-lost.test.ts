@@ -1,10 +1,10 @@
 // progress-never-lost (DESIGN.md "Properties") on hand-built observation lists: no simulation.
 import { describe, expect, it } from 'vitest';
-import { PROFILES, SESSION_EXPIRE_MS } from '../../models/synapse/profile.js';
-import { checkProgressNeverLost } from '../../properties/progress-never-lost.js';
-import type { ObserveEvent } from '../../src/trace.js';
-import { runCase } from '../../models/world.js';
-import { caseOf, client, direct, pause, RESUBMIT, START } from '../models/helpers.js';
+import { PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
+import { checkProgressNeverLost } from '../../../properties/checkers/progress-never-lost.js';
+import type { ObserveEvent } from '../../../src/trace.js';
+import { runCase } from '../../../models/world.js';
+import { caseOf, client, direct, pause, RESUBMIT, START } from '../../models/helpers.js';
 
 const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A', 'app B', 'browser B'];
 const MAIN = 1;
@@ -295,6 +295,20 @@ describe('progress-never-lost: what is not a loss', () => {
     story.send(10, X, { tags: ['m.login.dummy'] }); // its 200 was lost
     story.recv(1105, story.send(1100, X), 401, { key: X, tags: ['m.login.dummy'] });
     expect(check13(story)).toBeNull();
+  });
+
+  it('an email-validation page (the link clicked in the mail) shows nothing and is not a loss (ref 5 #7512)', () => {
+    // The page answers a request about X with a 200, but it is a page, not X's operation: later
+    // 401s for X that do not list the email stage lose nothing.
+    const story = Story.shown();
+    story.recv(105, story.send(100, X, { actor: BROWSER, what: 'GET email validation link' }), 200, { servedBy: MAIN, key: X, detail: 'page:email-validated' });
+    story.recv(205, story.send(200, X), 401, { key: X, tags: [S] });
+    expect(check13(story)).toBeNull();
+    // A 2xx that is not a page is X's operation: the same story with it is a loss.
+    const operation = Story.shown();
+    operation.recv(105, operation.send(100, X), 200, { detail: '@usera:test' });
+    operation.recv(205, operation.send(200, X), 401, { key: X, tags: [S] });
+    expect(check13(operation)).not.toBeNull();
   });
 
   it('a form page (page:form) shows nothing and is not a loss', () => {

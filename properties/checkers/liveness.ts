@@ -1,9 +1,9 @@
-import { roundRequests } from '../models/clients/client-script.js';
-import { identityOf, operationLine } from '../models/clients/operations.js';
-import { actorName, appActor, browserActor, clientIp, clientLabel, operationOf } from '../models/clients/workload.js';
-import type { Case, RunResult } from '../models/world.js';
-import type { ObserveEvent } from '../src/trace.js';
-import type { Violation } from './violation.js';
+import { roundRequests } from '../../models/clients/client-script.js';
+import { identityOf, operationLine } from '../../models/clients/operations.js';
+import { actorName, appActor, browserActor, clientIp, clientLabel, operationOf } from '../../models/clients/workload.js';
+import type { Case, RunResult } from '../../models/world.js';
+import type { ObserveEvent } from '../../src/trace.js';
+import type { Violation } from '../violation.js';
 
 /** A full registration round of a persistent client: the captcha page (GET, POST), a resubmit,
  * the terms page (GET, POST), a resubmit, the dummy stage. Other operations' rounds are shorter

@@ -1,0 +1,29 @@
+import { either, holds, row, rows, STRATEGIES_1_8, type ExpectationTable } from './row.js';
+
+const NOTHING_EXPIRES = 'no run of this column lasts anywhere near 48 h: no session expires';
+
+/** expiry-honoured: no session is usable past its expiry plus a sweep interval, nor after its
+ * sweep (judged in slow-user, the one column whose users pause for days). */
+export const EXPIRY_HONOURED: ExpectationTable = {
+  ...rows(STRATEGIES_1_8, row(holds(NOTHING_EXPIRES), { 'slow-user': holds("each process prunes every 24 h what was idle for 48 h (ref 2.2); the dict never brings a pruned session back") })),
+  'main-rpc': row(holds(NOTHING_EXPIRES), {
+    'slow-user': {
+      verdict: 'violated',
+      reason:
+        "finding: main keeps the sessions in 1.8's ExpiringCache, whose expiry slides with every access (ref 2.2), while the head profile promises 48 h from creation (ref 2.8): a session used after creation outlives the sweep that had to delete it",
+    },
+  }),
+  'redis-blob': row(holds(NOTHING_EXPIRES), {
+    'slow-user': either('the TTL runs from creation (ref 2.8 semantics), but a SET ... KEEPTTL racing the expiry re-creates the blob without a TTL, never to expire: needs a write within a round trip of the expiry'),
+  }),
+  'redis-hash': row(holds(NOTHING_EXPIRES), {
+    'slow-user': holds('EXPIRE right after creation (ref 2.8 semantics); the window without a TTL needs a crash, and this column has none'),
+  }),
+  sql: row(holds(NOTHING_EXPIRES), { 'slow-user': holds('#7302: main sweeps every 5 minutes what was created 48 h ago (ref 2.8), and every read goes to the database') }),
+  'sql-cached': row(holds(NOTHING_EXPIRES), {
+    'slow-user': {
+      verdict: 'violated',
+      reason: "finding: the sweep deletes rows in the database (ref 2.8) but invalidates no worker's cache: a worker that cached the session keeps answering for it after the sweep",
+    },
+  }),
+};

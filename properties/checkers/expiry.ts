@@ -1,0 +1,52 @@
+import type { Profile } from '../../models/synapse/profile.js';
+import type { ObserveEvent } from '../../src/trace.js';
+
+/**
+ * When a session may legitimately be gone, judged from the client's own times (DESIGN.md
+ * "Properties", progress-never-lost): 1.13+ when the response arrives 48 h or more after the
+ * send time of the request that created the session (absolute, ref 2.8); 1.8 when no request
+ * that reached the session on the answering process was sent for 48 h (sliding and per process,
+ * ref 2.2). A restart is never a legitimate expiry. Shared by the checkers that forgive a loss
+ * or a shrink on expiry (progress-never-lost, completed-only-grows).
+ *
+ * Feed every response in trace order: `noteCreation` first, then judge with `expired`, then
+ * `noteTouch`.
+ */
+export class SessionClocks {
+  private readonly createdAtMs = new Map<string, number>();
+  /** 1.8's sliding expiry is per process: `${session}@${process}` -> the send time of the last
+   * request about the session that process answered itself (not a 404, 5xx or silence, which
+   * may never have reached the session). */
+  private readonly lastTouchedAtMs = new Map<string, number>();
+
+  constructor(private readonly profile: Profile) {}
+
+  /** A session is created by the request whose 401 first names it: one sent without a session,
+   * or (1.8) one about an unknown session that silently got a fresh one. */
+  noteCreation(request: ObserveEvent, response: ObserveEvent): void {
+    if (response.status === 401 && response.key !== '' && !this.createdAtMs.has(response.key)) this.createdAtMs.set(response.key, request.atMs);
+  }
+
+  /** Whether session `x` may legitimately be gone when `response` (to `request`) arrives. */
+  expired(x: string, request: ObserveEvent, response: ObserveEvent): boolean {
+    const expiryMs = this.profile.expiry.expiryMs;
+    // 1.13+: 48 h from the creating request, absolute (ref 2.8).
+    if (this.profile.expiry.kind === 'absolute') {
+      const createdMs = this.createdAtMs.get(x);
+      return createdMs !== undefined && response.atMs >= createdMs + expiryMs;
+    }
+    // 1.8: 48 h without a request that reached the session on the answering process (sliding
+    // and per process, ref 2.2). A process that never held it cannot have let it expire.
+    const lastTouchMs = this.lastTouchedAtMs.get(`${x}@${response.servedBy}`);
+    return lastTouchMs !== undefined && request.atMs >= lastTouchMs + expiryMs;
+  }
+
+  /** The process that answered about a session, with an answer of its own, touched it when the
+   * request was sent (the 1.8 sliding clock, per process). A 401 naming a session (a new one,
+   * too) means the answering process holds it. */
+  noteTouch(x: string, request: ObserveEvent, response: ObserveEvent): void {
+    if (response.servedBy < 0 || response.status === 404 || response.status >= 500) return;
+    if (x !== '') this.lastTouchedAtMs.set(`${x}@${response.servedBy}`, request.atMs);
+    if (response.status === 401 && response.key !== '' && response.key !== x) this.lastTouchedAtMs.set(`${response.key}@${response.servedBy}`, request.atMs);
+  }
+}

@@ -1,0 +1,31 @@
+import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
+import { propertyOption } from './property-labels.js';
+import { formatOf } from './usage.js';
+
+/**
+ * `check --property all`: every property in PROPERTY_NAMES order, each over the same seeded
+ * runs (liveness's runs make every client persistent, as `--property liveness` does), until one
+ * is violated: that one is reported and shrunk with the predicate "that property violated",
+ * exactly as `--property P` would; the ones before it are listed as not found. Any other
+ * `--property` is plain `check`.
+ */
+export async function runCheckProperties(options: CheckOptions): Promise<CommandOutput> {
+  if (propertyOption(options.property) !== ALL_PROPERTIES) return runCheck(options);
+  const format = formatOf(options);
+  const outputs: { readonly property: PropertyName; readonly output: CommandOutput }[] = [];
+  for (const property of PROPERTY_NAMES) {
+    const output = await runCheck({ ...options, property });
+    outputs.push({ property, output });
+    if (output.exitCode !== 0) break;
+  }
+  const last = outputs[outputs.length - 1] as { readonly output: CommandOutput };
+  const exitCode = last.output.exitCode;
+  const stderr = outputs.map((o) => o.output.stderr ?? '').join('');
+  if (format === 'json') {
+    const reports = outputs.map((o) => JSON.parse(o.output.stdout) as Record<string, unknown>);
+    const verdict = exitCode === 0 ? 'holds' : (reports[reports.length - 1]?.['verdict'] ?? 'error');
+    return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, property: ALL_PROPERTIES, verdict, properties: reports }) + '\n', exitCode, stderr };
+  }
+  return { stdout: outputs.map((o) => o.output.stdout).join('\n'), exitCode, stderr };
+}

@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeFault } from '../faults.js';
+import { failureFileName, serializeFailure } from '../run/failure-file.js';
+import { capturedFromToken, timelineOf } from './replay.js';
+import { UsageError } from './usage.js';
+
+/**
+ * `--save-failures DIR`: one failure file per minimal counterexample (src/run/failure-file.ts
+ * has the schema). Each is rebuilt from its token by a captured re-run, which determinism makes
+ * the same run that found it. Returns the paths written.
+ */
+export async function saveFailures(dir: string, tokens: readonly string[]): Promise<string[]> {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const written: string[] = [];
+  for (const token of tokens) {
+    const captured = await capturedFromToken(token);
+    const { violation, result } = captured.verdict;
+    const c = captured.case;
+    const property = captured.property;
+    if (violation === null) throw new Error(`save-failures: the case of ${c.strategy} under ${c.faultProfile} no longer fails; the run is not deterministic`);
+    const file = join(dir, failureFileName(c.strategy, c.faultProfile, property));
+    const text = serializeFailure({
+      strategy: c.strategy,
+      profile: c.profile,
+      faultProfile: c.faultProfile,
+      property,
+      requests: violation.requests,
+      clients: c.workload.clients.length,
+      faults: c.faultPlan.faults.map(describeFault),
+      why: violation.why,
+      traceHash: result.traceHash,
+      token,
+      timeline: timelineOf(captured).map((line) => line.trimEnd()),
+    });
+    try {
+      writeFileSync(file, text);
+    } catch (error) {
+      throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    written.push(file);
+  }
+  return written;
+}
+
+export function savedNote(files: readonly string[]): string {
+  return files.length === 0 ? 'no failure to save\n' : files.map((f) => `saved failure  ${f}\n`).join('');
+}

@@ -1,0 +1,64 @@
+/**
+ * Meta-test of `uiasim regress`: the generated file is a real vitest test. Run as a user would
+ * (vitest on that file alone), it fails while the strategy still loses progress on the saved
+ * case, and passes once the strategy is switched to one that keeps it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(root, 'dist/src/cli/main.js');
+const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+// Inside the checkout, so the test resolves `vitest` and `uia-sim/properties` (the package
+// referring to itself by name) as an installed package would.
+const work = join(root, 'test-output/regress');
+
+function run(command: string, args: string[], cwd = root): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000, cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('uiasim regress FILE', () => {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  run(process.execPath, [cli, 'check', '--strategy', 'memory-1.8', '--seed', '1', '--save-failures', work]);
+  const failure = join(work, 'memory-1.8.any-restart.progress-never-lost.json');
+  const testFile = join(work, 'memory-1.8.test.ts');
+  const written = run(process.execPath, [cli, 'regress', failure, '--out', testFile]);
+  // Its own config: the project's only includes test/.
+  writeFileSync(join(work, 'vitest.config.mjs'), "export default { test: { include: ['*.test.ts'] } };\n");
+  const source = readFileSync(testFile, 'utf8');
+
+  it('writes a test that embeds the token and names the strategy once', () => {
+    expect(written).toMatchObject({ status: 0, stdout: `wrote ${testFile}\n` });
+    const token = (JSON.parse(readFileSync(failure, 'utf8')) as { token: string }).token;
+    expect(source).toContain(`const TOKEN = '${token}';`);
+    expect(source.match(/^const STRATEGY = 'memory-1\.8';$/gm)).toHaveLength(1);
+    expect(source).toContain("import { checkToken } from 'uia-sim/properties';");
+  });
+
+  it('fails on memory-1.8, saying why', () => {
+    const result = run(process.execPath, [vitest, 'run', '--config', 'vitest.config.mjs'], work);
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/Tests +1 failed/);
+    expect(result.stdout + result.stderr).toContain("reader1 answered app A's request");
+  });
+
+  it('passes with the strategy switched to sql', () => {
+    writeFileSync(testFile, source.replace("const STRATEGY = 'memory-1.8';", "const STRATEGY = 'sql';"));
+    const result = run(process.execPath, [vitest, 'run', '--config', 'vitest.config.mjs'], work);
+    expect(result.stdout + result.stderr).toMatch(/Tests +1 passed/);
+    expect(result.status).toBe(0);
+  });
+
+  it('a malformed failure file exits 2 naming the field', () => {
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 9 }));
+    const result = run(process.execPath, [cli, 'regress', bad]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/bad\.json: field schemaVersion: this file has schema version 9/);
+  });
+});
