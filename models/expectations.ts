@@ -18,24 +18,36 @@ export type { ExpectedVerdict, Expectation, ExpectationRow } from './expectation
 const FALLBACK_LIE =
   "1.8's fallback POST for an expired or unknown session records the stage in a throwaway session and still shows success for the old ID (ref 2.2 add_oob_auth); the next request names another session";
 
+/** Issue 3: the default workload is `mix`, where half the clients register; a defect only a
+ * registration that also pauses past expiry can show is rare there (under 1% of runs). */
+const RARER_IN_MIX = (defect: string): Expectation =>
+  either(`${defect}; only registrations (half the clients of the default mix) reach it, so 500 runs may miss it`);
+
+/** Issue 3: the account endpoints (password, 3PID add, deactivate, device deletion,
+ * cross-signing) are main-only before v1.135 (ref 3.1), and before 1.13 their sessions live in
+ * main's memory (ref 2.2). */
+const ACCOUNT_SESSIONS_ON_MAIN =
+  "the account endpoints run on main only (ref 3.1) with their sessions in main's memory (ref 2.2): main's restart loses a session whose stage the client was shown (issue 3's workloads)";
+
 /** progress-never-lost, strategy -> fault profile -> expectation. */
 export const PROGRESS_NEVER_LOST: Readonly<Record<string, ExpectationRow>> = {
   'memory-1.8': row(violated('#6705: the fallback runs on main, /register on reader1, each with its own session dict (ref 2.2)')),
   'pinned-1.12': row(holds('no stage is ever shown through the fallback: the pinned worker answers it 404 (ref 2.3, 3.1); that is a liveness failure, not a loss'), {
     'worker-restart': violated('reader1 holds every session in memory; its restart loses them and 1.12 silently issues a new one (ref 2.2)'),
+    'main-restart': violated(ACCOUNT_SESSIONS_ON_MAIN),
     'rolling-deploy': violated('the deploy restarts reader1, which holds every session (ref 2.2)'),
   }),
   'main-only': row(holds('one process, one session dict: nothing to lose while main stays up'), {
     'main-restart': violated("a restart empties main's session dict (ref 2.2, #2811)"),
     'rolling-deploy': violated('the deploy restarts main last (ref 2.2, #2811)'),
-    'slow-user': violated(FALLBACK_LIE),
+    'slow-user': RARER_IN_MIX(FALLBACK_LIE),
   }),
   'sticky-ip': row(holds('every request of a client reaches the process that holds its session'), {
     'worker-restart': violated("a worker restart empties the dict of the clients hashed to it (ref 2.2)"),
     'main-restart': violated("main's restart empties the dict of the clients hashed to main (ref 2.2)"),
     'rolling-deploy': violated('every process restarts in turn (ref 2.2)'),
     'ip-change': violated('a client on a new network is hashed to another process, which does not know its session'),
-    'slow-user': violated(FALLBACK_LIE),
+    'slow-user': RARER_IN_MIX(FALLBACK_LIE),
   }),
   'sticky-cookie': row(violated('the browser opened on the fallback page has no cookie: its requests land on any process, which makes up a session (ref 2.2)')),
   'main-rpc': row(holds("sessions live only in main's memory; workers reach them over the internal API"), {
@@ -43,7 +55,7 @@ export const PROGRESS_NEVER_LOST: Readonly<Record<string, ExpectationRow>> = {
     'rolling-deploy': violated('the deploy restarts main last'),
   }),
   'redis-blob': row(either('the read-modify-write of the whole session loses a stage only when two requests of one session overlap within a round trip'), {
-    steady: violated('two requests of one session complete stages at once: GET, GET, SET, SET loses the first stage'),
+    steady: violated('two requests of one session complete stages at once: GET, GET, SET, SET loses the first stage (a registration: half the clients of the default mix)'),
     'store-restart': violated('Redis without persistence loses every session on restart'),
   }),
   'redis-hash': row(holds('one HSET per stage, nothing read-modify-written; a TTL from creation (ref 2.8 semantics)'), {
@@ -57,7 +69,7 @@ export const PROGRESS_NEVER_LOST: Readonly<Record<string, ExpectationRow>> = {
     'worker-restart': violated("a restart empties the worker's dict; the ID still routes there and a new session is made (ref 2.2)"),
     'main-restart': violated("sessions created on main are lost with main's dict (ref 2.2)"),
     'rolling-deploy': violated('every process restarts in turn (ref 2.2)'),
-    'slow-user': violated(FALLBACK_LIE),
+    'slow-user': RARER_IN_MIX(FALLBACK_LIE),
   }),
 };
 
