@@ -64,7 +64,7 @@ describe('uiasim compare --property', () => {
     expect(report.matrices.map((m) => m.property)).toEqual([...PROPERTY_NAMES]);
     for (const m of report.matrices) expect(m.unexpected).toBe(0);
     const text = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--property', 'all').stdout;
-    for (const name of PROPERTY_NAMES) expect(text).toContain(`${name}, 5 runs per cell, seed 1.`);
+    for (const name of PROPERTY_NAMES) expect(text).toContain(`${name}, workload mix, 5 runs per cell, seed 1.`);
   });
 
   it('a violated cell is named after its property', () => {
@@ -82,13 +82,13 @@ describe('uiasim compare --property', () => {
 });
 
 describe('uiasim replay --property', () => {
-  const check = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--faults', 'steady', '--seed', '1', '--json').stdout) as { violation: { token: string } };
+  const check = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--seed', '1', '--json').stdout) as { violation: { token: string } };
   const token = check.violation.token;
 
   it('judges the replayed run by another property', () => {
     const run = uiasim('replay', token, '--property', 'no-phantom-stage');
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^no-phantom-stage: VIOLATED\. Why: main showed the success page/m);
+    expect(run.stdout).toMatch(/^no-phantom-stage: VIOLATED at the line marked "<-- [^"]+"\.\nWhy: main showed the success page/m);
     expect(uiasim('replay', token, '--property', 'user-binding').status).toBe(0);
   });
 
