@@ -86,9 +86,10 @@ describe('compare --format html in headless Chromium', () => {
 
   it('has one matrix cell per strategy x fault profile', async () => {
     const cells = await page.$$eval('#matrix td[data-strategy]', (tds) => tds.map((td) => `${td.getAttribute('data-strategy')}|${td.getAttribute('data-faults')}`));
-    // Every built-in strategy, every fault profile but check's default any-restart (not a column).
+    // Every built-in strategy, every fault profile but check's default any-restart and the
+    // captcha-trouble profile (check-only, not columns).
     const strategies = known.strategies.map((s) => s.name);
-    const faultProfiles = known.faultProfiles.map((f) => f.name).filter((f) => f !== 'any-restart');
+    const faultProfiles = known.faultProfiles.map((f) => f.name).filter((f) => f !== 'any-restart' && f !== 'captcha-trouble');
     expect([strategies.length, faultProfiles.length]).toEqual([11, 9]);
     expect(cells.sort()).toEqual(strategies.flatMap((s) => faultProfiles.map((f) => `${s}|${f}`)).sort());
     expect(report.strategies).toEqual(strategies);
