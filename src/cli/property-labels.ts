@@ -19,7 +19,7 @@ export const PROPERTY_LABELS: Readonly<Record<PropertyName, PropertyLabels>> = {
   'user-binding': { marker: 'wrong user', cell: 'WRONG USER', failure: 'run an operation for a user who did not authenticate', share: 'the share of runs in which an operation ran for a user who did not authenticate' },
   'exactly-once': { marker: 'not exactly once', cell: 'NOT ONCE', failure: 'register twice or answer a retry differently', share: 'the share of runs in which a session registered twice or a retry got another answer' },
   'expiry-honoured': { marker: 'expired session used', cell: 'STALE', failure: 'use a session past its expiry or after its sweep', share: 'the share of runs in which a session was used past its expiry or after its sweep' },
-  liveness: { marker: 'never finished', cell: 'STUCK', failure: 'never finish', share: 'the share of runs in which a client following the protocol never registered' },
+  liveness: { marker: 'never finished', cell: 'STUCK', failure: 'never finish', share: 'the share of runs in which a client following the protocol never finished its operation' },
 };
 
 /** A `--property` value: a property's name or `all`; anything else is a usage error naming both. */

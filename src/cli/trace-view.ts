@@ -49,7 +49,9 @@ export function describeObservation(e: ObserveEvent): Described {
   if (e.detail === 'page:form') return { what: "the stage's form (200)", session, completed: null };
   if (e.detail === 'page:success') return { what: 'the success page (200)', session, completed: e.tags };
   if (e.status === 401) return { what: e.detail === '' ? '401' : `401 ${e.detail}`, session, completed: e.tags };
-  if (e.status === 200) return { what: `200 registered ${e.detail}`.trimEnd(), session, completed: null };
+  if (e.detail.startsWith('page:')) return { what: `the ${e.detail.slice('page:'.length)} page (${e.status})`, session, completed: e.tags.length > 0 ? e.tags : null };
+  if (e.status === 200 && e.detail.startsWith('@')) return { what: `200 registered ${e.detail}`, session, completed: null };
+  if (e.status >= 200 && e.status < 300) return { what: `${e.status} done`, session, completed: null };
   if (e.status === 502) return { what: '502 Bad Gateway', session, completed: null };
   return { what: `${e.status} ${e.detail}`.trimEnd(), session, completed: null };
 }
