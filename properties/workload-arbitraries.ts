@@ -35,23 +35,22 @@ function stageOf<T extends string>(favoured: readonly T[], all: readonly T[]): f
 /** Earlier alternatives are simpler: fast-check shrinks towards them. */
 export function clientActionFor(operation: Operation): fc.Arbitrary<ClientAction> {
   const stages = favourite(operation);
+  const direct = stageOf(stages.direct, DIRECT_STAGES).map((stage): ClientAction => ({ kind: 'direct', stage }));
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ kind: 'start' as const }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('resubmit' as const), concurrent: fc.boolean() }, { requiredKeys: ['kind'] }) },
-    {
-      weight: 5,
-      arbitrary: fc.record({ kind: fc.constant('direct' as const), stage: stageOf(stages.direct, DIRECT_STAGES), legacyUser: fc.boolean() }, { requiredKeys: ['kind', 'stage'] }),
-    },
+    { weight: 3, arbitrary: fc.constant<ClientAction>({ kind: 'start' }) },
+    { weight: 3, arbitrary: fc.constant<ClientAction>({ kind: 'resubmit' }) },
+    { weight: 5, arbitrary: direct },
     {
       weight: 4,
-      arbitrary: fc.record(
-        { kind: fc.constant('fallback' as const), stage: stageOf(stages.fallback, FALLBACK_CLIENT_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() },
-        { requiredKeys: ['kind', 'stage', 'loadsPage'] },
-      ),
+      arbitrary: fc
+        .record({ stage: stageOf(stages.fallback, FALLBACK_CLIENT_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() })
+        .map(({ stage, loadsPage, concurrent }): ClientAction => (concurrent ? { kind: 'fallback', stage, loadsPage, concurrent } : { kind: 'fallback', stage, loadsPage })),
     },
-    { weight: 1, arbitrary: fc.constant({ kind: 'email' as const }) },
+    { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'resubmit', concurrent: true }) },
+    { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'direct', stage: 'm.login.password', legacyUser: true }) },
+    { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'email' }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'abandon' as const }) },
+    { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'abandon' }) },
   );
 }
 
@@ -73,13 +72,17 @@ function specFor(operation: Operation, action: fc.Arbitrary<ClientAction>, maxLe
   });
 }
 
-/** In a mix, registration weighs as much as the account operations together: its flows have
- * several stages, fallback pages and out-of-band steps (ref 2.11), where most of the losses of
- * #6705 live, and the comparison's headline cells are about it. Shrinks towards registration. */
-function operationOf(operations: readonly Operation[]): fc.Arbitrary<Operation> {
-  const others = operations.filter((o) => o !== 'register');
-  if (others.length === operations.length || others.length === 0) return fc.constantFrom(...operations);
-  return fc.oneof({ weight: others.length, arbitrary: fc.constant<Operation>('register') }, { weight: others.length, arbitrary: fc.constantFrom(...others) });
+/** One arbitrary per operation, combined with `oneof` (not `chain`, whose values fast-check
+ * shrinks poorly): a client shrinks within its operation, and towards the first. In a mix,
+ * registration weighs as much as the account operations together: its flows have several
+ * stages, fallback pages and out-of-band steps (ref 2.11), where most of the losses of #6705
+ * live, and the comparison's headline cells are about it. */
+function perOperation(operations: readonly Operation[], specOf: (operation: Operation) => fc.Arbitrary<ClientSpec>): fc.Arbitrary<ClientSpec> {
+  const first = operations[0];
+  if (operations.length === 1 && first !== undefined) return specOf(first);
+  const others = operations.filter((o) => o !== 'register').length;
+  const weightOf = (o: Operation): number => (o === 'register' && others < operations.length ? others : 1);
+  return fc.oneof(...operations.map((o) => ({ weight: weightOf(o), arbitrary: specOf(o) })));
 }
 
 const thinkMs = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 500, max: 20_000 }) });
@@ -87,7 +90,7 @@ const thinkMs = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, 
 /** The clients of a workload: one operation each, drawn from `operations` (the workload's, or
  * those of it the profile has; shrinking towards the first), with the behaviours mixed. */
 export function clientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
-  return operationOf(operations).chain((operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
+  return perOperation(operations, (operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
 }
 
 /** The registration workload's clients (the foundation's `clientSpec`). */
@@ -101,7 +104,7 @@ export const tape = fc.array(fc.nat({ max: 15 }), { size: 'medium' });
 const slowPauseMs = fc.oneof(fc.integer({ min: 60_000, max: 6 * 3_600_000 }), fc.integer({ min: 6 * 3_600_000, max: 3 * 86_400_000 }));
 
 export function slowClientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
-  return operationOf(operations).chain((operation) =>
+  return perOperation(operations, (operation) =>
     specFor(
       operation,
       fc.oneof({ weight: 3, arbitrary: clientActionFor(operation) }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }),
