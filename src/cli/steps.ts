@@ -18,11 +18,16 @@ export interface Step {
   readonly violation: boolean;
 }
 
+/** The client-side requests of a run, in the order they were sent; with a violation, every
+ * request sent before the violating response arrived (one sent after the violating request but
+ * answered first, a concurrent final say, is part of the story), then nothing more. */
 export function stepsOf(result: RunResult, violation: Violation | null): Step[] {
   const answers = new Map<number, ObserveEvent>();
   for (const e of result.observations) if (e.phase === 'received') answers.set(e.msgId, e);
   const steps: Step[] = [];
-  for (const sent of result.observations) {
+  const until = violation === null ? result.observations.length : violation.observationIndex;
+  for (let index = 0; index < until; index++) {
+    const sent = result.observations[index] as ObserveEvent;
     if (sent.phase !== 'sent') continue;
     const answer = answers.get(sent.msgId);
     const isViolation = violation !== null && answer === violation.event;
@@ -37,7 +42,6 @@ export function stepsOf(result: RunResult, violation: Violation | null): Step[] 
       response: answer === undefined ? 'no response (the client timed out)' : describeResponse(answer),
       violation: isViolation,
     });
-    if (isViolation) break;
   }
   return steps;
 }
