@@ -37,11 +37,11 @@ export function clientActionFor(operation: Operation): fc.Arbitrary<ClientAction
   const stages = favourite(operation);
   const direct = stageOf(stages.direct, DIRECT_STAGES).map((stage): ClientAction => ({ kind: 'direct', stage }));
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constant<ClientAction>({ kind: 'start' }) },
+    { weight: 2, arbitrary: fc.constant<ClientAction>({ kind: 'start' }) },
     { weight: 3, arbitrary: fc.constant<ClientAction>({ kind: 'resubmit' }) },
-    { weight: 5, arbitrary: direct },
+    { weight: 6, arbitrary: direct },
     {
-      weight: 4,
+      weight: 5,
       arbitrary: fc
         .record({ stage: stageOf(stages.fallback, FALLBACK_CLIENT_STAGES), loadsPage: fc.boolean(), concurrent: fc.boolean() })
         .map(({ stage, loadsPage, concurrent }): ClientAction => (concurrent ? { kind: 'fallback', stage, loadsPage, concurrent } : { kind: 'fallback', stage, loadsPage })),
@@ -49,7 +49,7 @@ export function clientActionFor(operation: Operation): fc.Arbitrary<ClientAction
     { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'resubmit', concurrent: true }) },
     { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'direct', stage: 'm.login.password', legacyUser: true }) },
     { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'email' }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: pauseMs }) },
     { weight: 1, arbitrary: fc.constant<ClientAction>({ kind: 'abandon' }) },
   );
 }

@@ -46,6 +46,10 @@ export class SessionClocks {
    * too) means the answering process holds it. */
   noteTouch(x: string, request: ObserveEvent, response: ObserveEvent): void {
     if (response.servedBy < 0 || response.status === 404 || response.status >= 500) return;
+    // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, ref 2.2
+    // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
+    // no evidence that X was touched.
+    if (response.status === 401 && response.key === '') return;
     if (x !== '') this.lastTouchedAtMs.set(`${x}@${response.servedBy}`, request.atMs);
     if (response.status === 401 && response.key !== '' && response.key !== x) this.lastTouchedAtMs.set(`${response.key}@${response.servedBy}`, request.atMs);
   }
