@@ -19,6 +19,8 @@ export interface Hunt {
   readonly faults: string;
   readonly runs: number;
   readonly seed: number;
+  /** The Synapse profile of the hunt's cases (default head, the sql row's). */
+  readonly profile?: '1.13' | 'head';
 }
 
 /** The cases of a hunt: the arbitraries `check` and `compare` use for `sql` under this fault
@@ -27,7 +29,7 @@ export interface Hunt {
 export function huntCases(hunt: Hunt): readonly Case[] {
   const faultProfile = findFaultProfile(hunt.faults);
   if (faultProfile === undefined) throw new Error(`no fault profile ${hunt.faults}`);
-  return fc.sample(caseArbitrary({ strategy: 'sql', profile: 'head', faultProfile, workload: 'registration', property: hunt.property }), { numRuns: hunt.runs, seed: hunt.seed });
+  return fc.sample(caseArbitrary({ strategy: 'sql', profile: hunt.profile ?? 'head', faultProfile, workload: 'registration', property: hunt.property }), { numRuns: hunt.runs, seed: hunt.seed });
 }
 
 export interface Caught {

@@ -9,17 +9,22 @@ import { PROPERTY_NAMES } from '../../properties/violation.js';
 import { loadStore } from '../../src/cli/plugins.js';
 import { firstCaught, huntCases, propertyNamed } from './hunt.js';
 
-/** Runs each mutant is given, at seed 1 (first caught in brackets, as measured). */
+/** Runs each mutant is given, at seed 1 unless SEEDS says otherwise (first caught in brackets,
+ * as measured; `sql` itself is not caught in 300 runs of any of these hunts). */
 const RUNS: Readonly<Record<string, number>> = {
-  'mutant-drops-stage-write': 20, // run 7
-  'mutant-non-durable': 10, // run 2
-  'mutant-stale-cache': 50, // run 27
-  'mutant-early-sweep': 20, // run 4
-  'mutant-colliding-ids': 30, // run 13
-  'mutant-loses-serverdict': 10, // run 1
-  'mutant-rmw-completed': 150, // run 78
+  'mutant-drops-stage-write': 10, // run 4
+  'mutant-non-durable': 10, // run 4
+  'mutant-stale-cache': 10, // run 4
+  'mutant-early-sweep': 10, // run 5
+  'mutant-colliding-ids': 40, // run 20
+  'mutant-loses-serverdict': 40, // run 22 at seed 4
+  'mutant-rmw-completed': 60, // run 28
 };
 const SEED = 1;
+/** loses-serverdict's defect needs a lost final response and its retry: at seed 1 its first
+ * catch (run 69) is also where `sql` shows #5450 (concurrent finals, an open Synapse bug), so
+ * its hunt runs at a seed where the two are apart. */
+const SEEDS: Readonly<Record<string, number>> = { 'mutant-loses-serverdict': 4 };
 
 describe('the mutant suite names real properties and states its runs', () => {
   it('every mutant names a property of properties/violation.ts and has a stated number of runs', () => {
@@ -32,13 +37,14 @@ describe('the mutant suite names real properties and states its runs', () => {
 });
 
 for (const mutant of MUTANTS) {
-  const { property, faults } = mutant.caughtBy;
+  const { property, faults, profile } = mutant.caughtBy;
   const runs = RUNS[mutant.store.name] ?? 0;
   describe(`${mutant.store.name}: ${mutant.defect}`, () => {
-    const hunt = { property: propertyNamed(property), faults, runs, seed: SEED };
+    const seed = SEEDS[mutant.store.name] ?? SEED;
+    const hunt = { property: propertyNamed(property), faults, runs, seed, ...(profile === undefined ? {} : { profile }) };
     const cases = huntCases(hunt);
 
-    it(`is caught by ${property} under ${faults} within ${runs} runs at seed ${SEED}`, () => {
+    it(`is caught by ${property} under ${faults} within ${runs} runs at seed ${seed}`, () => {
       const caught = firstCaught(mutant.store, hunt, cases);
       expect(caught, `${mutant.store.name} was not caught: is ${property} blind? (${mutant.caughtBy.why})`).not.toBeNull();
       expect(caught?.violation.property).toBe(property);

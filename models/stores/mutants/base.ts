@@ -10,6 +10,8 @@ export const MUTANT_DATABASE = 'uiauth-db';
 export interface MutantCatch {
   readonly property: string;
   readonly faults: string;
+  /** The Synapse profile the hunt runs (default `head`, the `sql` row's). */
+  readonly profile?: '1.13' | 'head';
   readonly why: string;
 }
 

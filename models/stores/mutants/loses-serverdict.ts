@@ -19,6 +19,10 @@ export const losesServerdict: Mutant = {
   caughtBy: {
     property: 'exactly-once',
     faults: 'lost-responses',
+    // 1.13 keeps the registration password's hash in the clientdict (ref 2.3, #7523), so the
+    // serverdict holds only registered_user_id; under head the hash lives there too (#8009) and
+    // losing it fails every multi-step registration before any account exists.
+    profile: '1.13',
     // ref 2.10: registered_user_id is what makes a retried final /register return the same
     // account; without it the retry registers again or fails with M_USER_IN_USE.
     why: 'a client retrying a final /register whose response was lost does not get the same user_id',
