@@ -35,9 +35,10 @@ import { cellSeed } from './cell.js';
  *   (timed out, reset, its response dropped) has no latency and is left out.
  * - **p50 / p99**: nearest-rank percentiles over the latencies of every request of the sample:
  *   the value at 1-based rank ceil(p / 100 * n) of the n latencies sorted ascending.
- * - **share of password hashing on main**: the model does no password hashing yet (no CPU-bound
- *   hash effect is issued by any handler), so there is nothing to measure: `null`, with
- *   `HASHING_NOT_MODELLED` as the reason.
+ * - **share of password hashing on main**: password hashing is modelled (a CPU effect that
+ *   occupies the hashing process, models/synapse/accounts.ts), but the trace does not record CPU
+ *   effects, so the costs cannot count them yet: `null`, with `HASHING_NOT_MODELLED` as the
+ *   reason (follow-up work: record the CPU time per process).
  * Ratios over a sample are ratios of sums (total deliveries / total requests), not means of
  * per-run ratios, so a run with many requests weighs more than a run with few.
  */
@@ -45,7 +46,7 @@ import { cellSeed } from './cell.js';
 /** Kinds of message that cross the network (see the definitions above). */
 export const NETWORK_MESSAGE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['request', 'response', 'command', 'result', 'notify']);
 
-export const HASHING_NOT_MODELLED = 'the model does no password hashing yet';
+export const HASHING_NOT_MODELLED = 'password hashing is modelled as CPU time but not yet counted by the costs';
 
 /** What one run contributes to a strategy's costs. */
 export interface RunCounts {
