@@ -56,6 +56,8 @@ export interface RunResult {
   readonly lifecycle: readonly LifecycleEvent[];
   /** Server-side facts (models/synapse/facts.ts). */
   readonly facts: readonly FactEvent[];
+  /** Virtual CPU ms per node (password hashing, ref 2.10/2.11), indexed like nodeNames. */
+  readonly cpuMsByNode: readonly number[];
   readonly events: readonly TraceEvent[] | null;
   readonly nodeNames: readonly string[];
   readonly profile: Profile;
@@ -174,6 +176,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     observations: sim.trace.observations,
     lifecycle: sim.trace.lifecycleEvents,
     facts: sim.trace.facts,
+    cpuMsByNode: sim.cpuMsByNode,
     events: sim.trace.events,
     nodeNames: sim.nodes.map((n) => n.name),
     profile,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
+import { MAIN } from '../models/topologies/synapse-workers.js';
 import type { MessageKind } from '../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../src/trace.js';
 import { runCase, type RunOptions, type RunResult } from '../models/world.js';
@@ -35,10 +36,10 @@ import { cellSeed } from './cell.js';
  *   (timed out, reset, its response dropped) has no latency and is left out.
  * - **p50 / p99**: nearest-rank percentiles over the latencies of every request of the sample:
  *   the value at 1-based rank ceil(p / 100 * n) of the n latencies sorted ascending.
- * - **share of password hashing on main**: password hashing is modelled (a CPU effect that
- *   occupies the hashing process, models/synapse/accounts.ts), but the trace does not record CPU
- *   effects, so the costs cannot count them yet: `null`, with `HASHING_NOT_MODELLED` as the
- *   reason (follow-up work: record the CPU time per process).
+ * - **share of password hashing on main**: of the virtual CPU milliseconds the run's processes
+ *   spent (every CPU effect of the model is a bcrypt hash or check, models/synapse/accounts.ts),
+ *   the share main spent: where a strategy puts the load that slows every other request of the
+ *   process doing it. `null` when the sample hashed nothing.
  * Ratios over a sample are ratios of sums (total deliveries / total requests), not means of
  * per-run ratios, so a run with many requests weighs more than a run with few.
  */
@@ -46,7 +47,6 @@ import { cellSeed } from './cell.js';
 /** Kinds of message that cross the network (see the definitions above). */
 export const NETWORK_MESSAGE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['request', 'response', 'command', 'result', 'notify']);
 
-export const HASHING_NOT_MODELLED = 'password hashing is modelled as CPU time but not yet counted by the costs';
 
 /** What one run contributes to a strategy's costs. */
 export interface RunCounts {
@@ -60,6 +60,9 @@ export interface RunCounts {
   readonly operations: number;
   /** received.atMs - sent.atMs of every answered request, in the order of the answers. */
   readonly latenciesMs: readonly number[];
+  /** Virtual CPU ms (password hashing) spent by main, and by every node. */
+  readonly cpuMsOnMain: number;
+  readonly cpuMs: number;
 }
 
 /** The costs of one strategy over a sample of runs; plain data (it crosses thread boundaries). */
@@ -71,15 +74,15 @@ export interface StrategyCosts {
   readonly hopsPerRequest: number | null;
   /** null when the sample holds no completed operation. */
   readonly storeRoundTripsPerOperation: number | null;
-  /** Always null: see HASHING_NOT_MODELLED. */
-  readonly hashingOnMainShare: null;
+  /** null when the sample hashed no password. */
+  readonly hashingOnMainShare: number | null;
   /** null when no request of the sample was answered. */
   readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
 }
 
 /** The counts of one run, from its captured events and its observations. */
-export function countRun(run: Pick<RunResult, 'events' | 'observations'> & { readonly nodeNames?: readonly string[] }): RunCounts {
+export function countRun(run: Pick<RunResult, 'events' | 'observations'> & { readonly nodeNames?: readonly string[]; readonly cpuMsByNode?: readonly number[] }): RunCounts {
   if (run.events === null) throw new Error('costs: the run was not captured (run it with `capture: true`)');
   let networkDeliveries = 0;
   let storeCommands = 0;
@@ -89,7 +92,21 @@ export function countRun(run: Pick<RunResult, 'events' | 'observations'> & { rea
     // The captcha's siteverify (ref 1.5) is an outbound call, not a store round trip.
     if (event.msgKind === 'command' && run.nodeNames?.[event.to] !== CAPTCHA_SERVICE) storeCommands++;
   }
-  return { requests: countRequests(run.observations), networkDeliveries, storeCommands, operations: countOperations(run.observations), latenciesMs: latencies(run.observations) };
+  let cpuMs = 0;
+  let cpuMsOnMain = 0;
+  (run.cpuMsByNode ?? []).forEach((ms, node) => {
+    cpuMs += ms;
+    if (run.nodeNames?.[node] === MAIN) cpuMsOnMain += ms;
+  });
+  return {
+    requests: countRequests(run.observations),
+    networkDeliveries,
+    storeCommands,
+    operations: countOperations(run.observations),
+    latenciesMs: latencies(run.observations),
+    cpuMsOnMain,
+    cpuMs,
+  };
 }
 
 export function countRequests(observations: readonly ObserveEvent[]): number {
@@ -139,8 +156,12 @@ export function aggregateCosts(runs: readonly RunCounts[]): StrategyCosts {
   let networkDeliveries = 0;
   let storeCommands = 0;
   let operations = 0;
+  let cpuMs = 0;
+  let cpuMsOnMain = 0;
   const all: number[] = [];
   for (const r of runs) {
+    cpuMs += r.cpuMs;
+    cpuMsOnMain += r.cpuMsOnMain;
     requests += r.requests;
     networkDeliveries += r.networkDeliveries;
     storeCommands += r.storeCommands;
@@ -153,7 +174,7 @@ export function aggregateCosts(runs: readonly RunCounts[]): StrategyCosts {
     operations,
     hopsPerRequest: requests === 0 ? null : networkDeliveries / requests,
     storeRoundTripsPerOperation: operations === 0 ? null : storeCommands / operations,
-    hashingOnMainShare: null,
+    hashingOnMainShare: cpuMs === 0 ? null : cpuMsOnMain / cpuMs,
     latencyP50Ms: percentile(all, 50),
     latencyP99Ms: percentile(all, 99),
   };

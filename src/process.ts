@@ -160,6 +160,7 @@ export class ProcessNode implements SimNode {
         return;
       }
       case 'cpu': {
+        this.sim.cpuMsByNode[this.id] = (this.sim.cpuMsByNode[this.id] ?? 0) + effect.ms;
         const start = Math.max(this.sim.nowMs, this.busyUntilMs);
         this.busyUntilMs = start + effect.ms;
         this.running.set(this.sim.setTimer(this, this.busyUntilMs - this.sim.nowMs, run.owner, RESUME).id, run);

@@ -40,6 +40,9 @@ export class Sim {
   readonly chooser: Chooser;
   readonly rng: Rng;
   readonly nodes: SimNode[] = [];
+  /** Virtual CPU milliseconds each node spent on `cpu` effects (a cost, not part of the trace:
+   * it follows from the trace's events and the handlers, so it is as deterministic). */
+  readonly cpuMsByNode: number[] = [];
   network: Network | null = null;
   /** Called after a response is delivered (anchors causal faults); null when nothing listens. */
   onResponseDelivered: ((to: number) => void) | null = null;
@@ -66,6 +69,7 @@ export class Sim {
     const node = build(this.nodes.length);
     if (node.id !== this.nodes.length) throw new Error(`sim: node ${node.name} must take the id it was given`);
     this.nodes.push(node);
+    this.cpuMsByNode.push(0);
     return node;
   }
 

@@ -87,7 +87,7 @@ describe('costs of a hand-built trace', () => {
   const trace = handBuiltTrace();
 
   it('counts requests, network deliveries (not timers, resets or drops), commands and distinct registrations', () => {
-    expect(countRun(trace)).toEqual({ requests: 5, networkDeliveries: 6 + 4 + 9 + 1 + 6, storeCommands: 4, operations: 1, latenciesMs: [10, 5, 30, 40] });
+    expect(countRun(trace)).toEqual({ requests: 5, networkDeliveries: 6 + 4 + 9 + 1 + 6, storeCommands: 4, operations: 1, latenciesMs: [10, 5, 30, 40], cpuMsOnMain: 0, cpuMs: 0 });
   });
 
   it('gives each cost exactly', () => {
@@ -106,14 +106,15 @@ describe('costs of a hand-built trace', () => {
 
   it('aggregates a sample as ratios of sums, with percentiles over every request of the sample', () => {
     const one = countRun(trace);
-    const other = { requests: 3, networkDeliveries: 30, storeCommands: 20, operations: 2, latenciesMs: [100, 200, 300] };
+    const other = { requests: 3, networkDeliveries: 30, storeCommands: 20, operations: 2, latenciesMs: [100, 200, 300], cpuMsOnMain: 250, cpuMs: 1000 };
     expect(aggregateCosts([one, other])).toEqual({
       runs: 2,
       requests: 8,
       operations: 3,
       hopsPerRequest: 56 / 8,
       storeRoundTripsPerOperation: 24 / 3,
-      hashingOnMainShare: null,
+      // The hand-built run hashed nothing; the other spent 250 of its 1000 CPU ms on main.
+      hashingOnMainShare: 0.25,
       // 5, 10, 30, 40, 100, 200, 300: ranks 4 and 7.
       latencyP50Ms: 40,
       latencyP99Ms: 300,
@@ -187,6 +188,14 @@ describe('costs of real runs', () => {
     const once = sampleCosts(settings, 10, 1);
     expect(sampleCosts(settings, 10, 1)).toEqual(once);
     expect(once.runs).toBe(10);
-    expect(once.hashingOnMainShare).toBeNull();
+  });
+
+  it('hashing on main: all of it when every UIA request goes to main, a minority when /register is spread over the workers', () => {
+    const steady = findFaultProfile('steady');
+    if (steady === undefined) throw new Error('no steady fault profile');
+    const share = (strategy: string, profile: '1.8' | 'head'): number | null => sampleCosts({ strategy, profile, faultProfile: steady, workload: 'registration' }, 20, 1).hashingOnMainShare;
+    expect(share('main-only', '1.8')).toBe(1);
+    // head hashes a registration's password on its first 401 (ref 2.10), on the worker that answers it.
+    expect(share('sql', 'head')).toBeLessThan(0.5);
   });
 });

@@ -28,7 +28,7 @@ function run(n: number, status: number, detail: string, options: { startMs?: num
     observations.push({ kind: 'observe', atMs, actor: 0, msgId: i + 1, phase: 'sent', status: 0, servedBy: -1, key: 'X', detail: 'POST /register', tags: [] });
     observations.push({ kind: 'observe', atMs: atMs + 5, actor: 0, msgId: i + 1, phase: 'received', status: last ? 200 : status, servedBy: READER1, key: !last && status === 401 ? 'X' : '', detail: last ? '@usera:test' : detail, tags: [] });
   }
-  return { traceHash: '0', observations, lifecycle: options.lifecycle ?? [], facts: [], events: null, nodeNames: NODES, profile: PROFILES.head, steps: 0, endMs: 0, canonicalTapes: { actors: [], shared: [] } };
+  return { traceHash: '0', observations, lifecycle: options.lifecycle ?? [], facts: [], cpuMsByNode: [], events: null, nodeNames: NODES, profile: PROFILES.head, steps: 0, endMs: 0, canonicalTapes: { actors: [], shared: [] } };
 }
 
 describe('liveness', () => {

@@ -82,6 +82,7 @@ export class Story {
       observations: this.observations,
       lifecycle: this.lifecycle,
       facts: [...this.facts].sort((a, b) => a.atMs - b.atMs),
+      cpuMsByNode: [],
       events: null,
       nodeNames: NODES,
       profile: PROFILES[profile],
