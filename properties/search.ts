@@ -31,7 +31,17 @@ export interface SearchOptions {
    * shrinking (`check --max-shrink-ms`). The clock stays outside properties/: this module only
    * asks the question, so a shrink that is not stopped is deterministic. */
   readonly startShrinkBudget?: () => () => boolean;
+  /** Shrink candidates fast-check may try before its shrink is cut short; the 1-minimal pass
+   * still runs after it. A count, not a time, so a capped shrink is as deterministic as a whole
+   * one. */
+  readonly maxShrinkCandidates?: number;
 }
+
+/** Every counterexample of the built-in strategies and mutants shrinks in under 2,000 candidates
+ * (measured: #6705 190, #5450 1,725, the rmw race 464); a multi-client case can make fast-check's
+ * depth-first shrink try hundreds of thousands (the colliding-ids mutant at seed 2: 202,683
+ * candidates, 40 s). The cap bounds that at a few seconds. */
+export const MAX_SHRINK_CANDIDATES = 5_000;
 
 /**
  * Property runs for one setting: fast-check generates and shrinks; then the counterexample's
@@ -47,12 +57,17 @@ export function search(settings: PropertySettings, runs: number, seed: number, o
   let thrown: { case: Case; error: unknown; run: number } | null = null;
   let shouldStop: () => boolean = () => false;
   let stopped = false;
+  let candidates = 0;
+  let capped = false;
+  const maxCandidates = options.maxShrinkCandidates ?? MAX_SHRINK_CANDIDATES;
   const tally = new CoverageTally();
   const property = buildProperty({
     ...settings,
     // Once the budget is spent, every further shrink candidate "passes": fast-check keeps the
     // last failing one.
-    skip: () => violationSeen && (stopped || (stopped = shouldStop())),
+    // The candidate cap ends fast-check's part only: the 1-minimal pass below still runs (it has
+    // its own cap on tries), so a capped shrink can still end 1-minimal.
+    skip: () => violationSeen && (stopped || capped || (capped = ++candidates > maxCandidates) || (stopped = shouldStop())),
     onRun: (c, violated, result) => {
       if (!violationSeen) {
         runsDone++;

@@ -149,3 +149,21 @@ describe('a shrink budget (check --max-shrink-ms) marks an unfinished shrink as 
     }
   });
 });
+
+describe('a runaway shrink is capped by a count of candidates, deterministically', () => {
+  // At seed 2 fast-check would try 202,683 candidates (40 s) on this multi-client case.
+  const colliding = withPlugins(sql, collidingIdsStore, undefined);
+  const settings: PropertySettings = { ...rmwSettings, strategy: colliding.name, property: 'no-phantom-stage', runOptions: { strategy: colliding } };
+
+  it('stops fast-check at the cap, then still makes the case 1-minimal: the same property, the same case every time', () => {
+    const once = search(settings, 30, 2, { maxShrinkCandidates: 500 });
+    const again = search(settings, 30, 2, { maxShrinkCandidates: 500 });
+    if (once.verdict !== 'violated' || again.verdict !== 'violated') throw new Error('colliding ids not caught');
+    expect(once.violation.property).toBe('no-phantom-stage');
+    // The 1-minimal pass ran after the capped fast-check shrink: no one-step reduction still fails.
+    expect(once.shrinkComplete).toBe(true);
+    for (const smaller of reductions(once.case)) expect(checkCase(smaller, 'no-phantom-stage', { strategy: colliding }).violation).toBeNull();
+    expect(checkCase(once.case, 'no-phantom-stage', { strategy: colliding }).violation).not.toBeNull();
+    expect(again.case).toEqual(once.case);
+  });
+});
