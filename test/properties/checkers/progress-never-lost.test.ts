@@ -2,91 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
 import { checkProgressNeverLost } from '../../../properties/checkers/progress-never-lost.js';
-import type { ObserveEvent } from '../../../src/trace.js';
 import { runCase } from '../../../models/world.js';
 import { caseOf, client, direct, pause, RESUBMIT, START } from '../../models/helpers.js';
+import { NODES, MAIN, READER1, READER2, BROWSER, X, Y, S, T, HOUR, UNKNOWN_X, Story } from './story.js';
 
-const NODES = ['db', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A', 'app B', 'browser B'];
-const MAIN = 1;
-const READER1 = 2;
-const READER2 = 3;
-const APP = 0;
-const BROWSER = 1;
-const X = 'sessionXsessionXsessionX';
-const Y = 'sessionYsessionYsessionY';
-const S = 'm.login.recaptcha';
-const T = 'm.login.terms';
-const HOUR = 60 * 60 * 1000;
-/** What the client records for ref 2.4 step 3's 400 (`${errcode}: ${error}`). */
-const UNKNOWN_X = `M_UNKNOWN: Unknown session ID: ${X}`;
-
-/** Builds an observation list: `send` returns the request's id for its `recv`. */
-class Story {
-  readonly events: ObserveEvent[] = [];
-  private nextId = 100;
-
-  send(atMs: number, key: string, options: { actor?: number; what?: string; tags?: readonly string[] } = {}): number {
-    const msgId = this.nextId++;
-    this.events.push({
-      kind: 'observe',
-      atMs,
-      actor: options.actor ?? APP,
-      msgId,
-      phase: 'sent',
-      status: 0,
-      servedBy: -1,
-      key,
-      detail: options.what ?? 'POST /register',
-      tags: options.tags ?? [],
-    });
-    return msgId;
-  }
-
-  recv(atMs: number, msgId: number, status: number, options: { servedBy?: number; key?: string; detail?: string; tags?: readonly string[] } = {}): this {
-    const request = this.events.find((e) => e.msgId === msgId && e.phase === 'sent');
-    this.events.push({
-      kind: 'observe',
-      atMs,
-      actor: request?.actor ?? APP,
-      msgId,
-      phase: 'received',
-      status,
-      servedBy: options.servedBy ?? READER1,
-      key: options.key ?? '',
-      detail: options.detail ?? '',
-      tags: options.tags ?? [],
-    });
-    return this;
-  }
-
-  /** The usual opening: a first request without a session, a 401 naming X. */
-  static opening(createdAtMs = 0): Story {
-    const story = new Story();
-    story.recv(createdAtMs + 5, story.send(createdAtMs, ''), 401, { key: X });
-    return story;
-  }
-
-  /** Opening, then a direct stage S on X: S is shown in the 401 answering request 2. */
-  static shown(profileAtMs = 10): Story {
-    const story = Story.opening();
-    story.recv(profileAtMs + 5, story.send(profileAtMs, X, { tags: [S] }), 401, { key: X, tags: [S] });
-    return story;
-  }
-}
-
-const check13 = (story: Story) => checkProgressNeverLost(story.events, PROFILES['1.13'], NODES);
-const check18 = (story: Story) => checkProgressNeverLost(story.events, PROFILES['1.8'], NODES);
+const check13 = (story: Story) => checkProgressNeverLost(story.observations, PROFILES['1.13'], NODES);
+const check18 = (story: Story) => checkProgressNeverLost(story.observations, PROFILES['1.8'], NODES);
 
 describe('progress-never-lost: the losses', () => {
   it('a 400 Unknown session after a stage was shown', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 400, { servedBy: READER2, detail: UNKNOWN_X });
     const v = check13(story);
     expect(v).not.toBeNull();
     expect(v?.property).toBe('progress-never-lost');
     expect(v?.requests).toBe(3);
     expect(v?.observationIndex).toBe(5);
-    expect(v?.event).toBe(story.events[5]);
+    expect(v?.event).toBe(story.observations[5]);
     expect(v?.why).toContain(S);
     expect(v?.why).toContain(X);
     expect(v?.why).toContain('400 Unknown session ID');
@@ -95,7 +27,7 @@ describe('progress-never-lost: the losses', () => {
   });
 
   it('a 401 for X that does not list S', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 401, { key: X, tags: [] });
     const v = check18(story);
     expect(v?.requests).toBe(3);
@@ -105,13 +37,13 @@ describe('progress-never-lost: the losses', () => {
   });
 
   it('a 401 that lists other stages but not S', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X, { tags: [T] }), 401, { key: X, tags: [T] });
     expect(check13(story)?.why).toContain(`listing completed [${T}]`);
   });
 
   it('a 401 naming another session', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 401, { key: Y, tags: [] });
     const v = check18(story);
     expect(v?.requests).toBe(3);
@@ -121,7 +53,7 @@ describe('progress-never-lost: the losses', () => {
   });
 
   it('a 401 naming another session that even lists S is still a loss of X', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 401, { key: Y, tags: [S] });
     expect(check18(story)).not.toBeNull();
   });
@@ -140,7 +72,7 @@ describe('progress-never-lost: the losses', () => {
   });
 
   it('after a 2xx for X\'s operation, a later 401 for X is a loss, whatever it lists', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X, { tags: ['m.login.dummy'] }), 200, { detail: '@usera:test' });
     story.recv(205, story.send(200, X), 401, { key: X, tags: [S, 'm.login.dummy'] });
     const v = check13(story);
@@ -159,22 +91,22 @@ describe('progress-never-lost: the losses', () => {
   it('a restart is never a legitimate expiry: a loss 1 h later (a restart in between) is a violation under both profiles', () => {
     // The checker sees only what clients saw: a restart of reader1 between these two requests
     // leaves no observation, and within 48 h nothing forgives the loss.
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(HOUR + 5, story.send(HOUR, X), 401, { key: Y });
     expect(check18(story)).not.toBeNull();
-    const story13 = Story.shown();
+    const story13 = Story.passed();
     story13.recv(HOUR + 5, story13.send(HOUR, X), 400, { detail: UNKNOWN_X });
     expect(check13(story13)).not.toBeNull();
   });
 
   it('the 502 answered by the router carries no session and is no loss; the violation names the router only for its own answers', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 502, { servedBy: -1 });
     expect(check13(story)).toBeNull();
   });
 
   it('the first violation is reported, with the count of requests up to it (all actors)', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(55, story.send(50, '', { actor: 2 }), 401, { key: Y });
     story.recv(105, story.send(100, X), 401, { key: X, tags: [] });
     story.recv(205, story.send(200, X), 400, { detail: UNKNOWN_X });
@@ -186,31 +118,31 @@ describe('progress-never-lost: the losses', () => {
 
 describe('progress-never-lost: what is not a loss', () => {
   it('1.13 legitimate expiry: the response comes 48 h or more after X\'s creating request was sent', () => {
-    const atLimit = Story.shown();
+    const atLimit = Story.passed();
     atLimit.recv(SESSION_EXPIRE_MS, atLimit.send(SESSION_EXPIRE_MS - 10, X), 400, { detail: UNKNOWN_X });
     expect(check13(atLimit)).toBeNull();
-    const early = Story.shown();
+    const early = Story.passed();
     early.recv(SESSION_EXPIRE_MS - 1, early.send(SESSION_EXPIRE_MS - 10, X), 400, { detail: UNKNOWN_X });
     expect(check13(early)).not.toBeNull();
   });
 
   it('1.13 expiry is absolute: activity does not extend it', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(40 * HOUR + 5, story.send(40 * HOUR, X), 401, { key: X, tags: [S] });
     story.recv(SESSION_EXPIRE_MS + HOUR, story.send(SESSION_EXPIRE_MS + HOUR - 5, X), 400, { detail: UNKNOWN_X });
     expect(check13(story)).toBeNull();
     // Under 1.8 (sliding) the same story is a loss: a request carried X 9 h before.
-    const sliding = Story.shown();
+    const sliding = Story.passed();
     sliding.recv(40 * HOUR + 5, sliding.send(40 * HOUR, X), 401, { key: X, tags: [S] });
     sliding.recv(SESSION_EXPIRE_MS + HOUR, sliding.send(SESSION_EXPIRE_MS + HOUR - 5, X), 401, { key: Y });
     expect(check18(sliding)).not.toBeNull();
   });
 
   it('1.8 legitimate expiry: no request carried X for 48 h', () => {
-    const idle = Story.shown(10);
+    const idle = Story.passed(S, 10);
     idle.recv(10 + SESSION_EXPIRE_MS + 5, idle.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
     expect(check18(idle)).toBeNull();
-    const notIdle = Story.shown(10);
+    const notIdle = Story.passed(S, 10);
     notIdle.recv(10 + SESSION_EXPIRE_MS + 5, notIdle.send(10 + SESSION_EXPIRE_MS - 1, X), 401, { key: Y });
     expect(check18(notIdle)).not.toBeNull();
   });
@@ -218,18 +150,18 @@ describe('progress-never-lost: what is not a loss', () => {
   // ref 2.2: 1.8 kept one session dict per process, so a request answered by main does not keep
   // X alive on reader1, which holds it; one answered by reader1 itself does.
   it('1.8: only a request answered by the process holding X keeps X alive there', () => {
-    const elsewhere = Story.shown(10);
+    const elsewhere = Story.passed(S, 10);
     elsewhere.recv(30 * HOUR + 5, elsewhere.send(30 * HOUR, X, { actor: BROWSER, what: `GET fallback ${T}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
     elsewhere.recv(10 + SESSION_EXPIRE_MS + 5, elsewhere.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
     expect(check18(elsewhere)).toBeNull();
-    const here = Story.shown(10);
+    const here = Story.passed(S, 10);
     here.recv(30 * HOUR + 5, here.send(30 * HOUR, X), 401, { servedBy: READER1, key: X, tags: [S] });
     here.recv(10 + SESSION_EXPIRE_MS + 5, here.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
     expect(check18(here)).not.toBeNull();
   });
 
   it('1.8: a 404 from a process that does not mount the endpoint never reached the session', () => {
-    const story = Story.shown(10);
+    const story = Story.passed(S, 10);
     story.recv(30 * HOUR + 5, story.send(30 * HOUR, X, { actor: BROWSER, what: `POST fallback ${T}` }), 404, { servedBy: READER1, detail: 'M_UNRECOGNIZED: Unrecognized request' });
     story.recv(10 + SESSION_EXPIRE_MS + 5, story.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
     expect(check18(story)).toBeNull();
@@ -257,13 +189,13 @@ describe('progress-never-lost: what is not a loss', () => {
   });
 
   it('a 403 (operation changed) is not a loss', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 403, { detail: 'M_UNKNOWN: Requested operation has changed during the UI authentication session.' });
     expect(check13(story)).toBeNull();
   });
 
   it('other 4xx and 5xx answers are not losses (M_USER_IN_USE, a 500)', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X), 400, { detail: 'M_USER_IN_USE: User ID already taken.' });
     story.recv(205, story.send(200, X), 500, { detail: 'M_UNKNOWN: Internal server error' });
     story.recv(305, story.send(300, X), 500, { detail: "M_UNKNOWN: Couldn't generate a session ID." });
@@ -272,19 +204,19 @@ describe('progress-never-lost: what is not a loss', () => {
 
   it('a 400 M_UNKNOWN that is not "Unknown session ID" is not a loss (ref 2.6 "No session supplied", ref 2.4 step 6 "Unknown login type", ref 2.6 "No captcha response supplied")', () => {
     for (const detail of ['M_UNKNOWN: No session supplied', 'M_UNKNOWN: Unknown login type m.login.bogus', 'M_UNKNOWN: No captcha response supplied']) {
-      const story = Story.shown();
+      const story = Story.passed();
       story.recv(105, story.send(100, X), 400, { detail });
       expect(check13(story)).toBeNull();
       expect(check18(story)).toBeNull();
     }
     // The same story with the unknown-session message is a loss (the check above can fail).
-    const unknown = Story.shown();
+    const unknown = Story.passed();
     unknown.recv(105, unknown.send(100, X), 400, { detail: UNKNOWN_X });
     expect(check13(unknown)).not.toBeNull();
   });
 
   it('a request with no response (dropped) shows nothing and loses nothing', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.send(100, X, { tags: ['m.login.dummy'] });
     story.recv(1105, story.send(1100, X), 401, { key: X, tags: [S] });
     expect(check13(story)).toBeNull();
@@ -300,12 +232,12 @@ describe('progress-never-lost: what is not a loss', () => {
   it('an email-validation page (the link clicked in the mail) shows nothing and is not a loss (ref 5 #7512)', () => {
     // The page answers a request about X with a 200, but it is a page, not X's operation: later
     // 401s for X that do not list the email stage lose nothing.
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X, { actor: BROWSER, what: 'GET email validation link' }), 200, { servedBy: MAIN, key: X, detail: 'page:email-validated' });
     story.recv(205, story.send(200, X), 401, { key: X, tags: [S] });
     expect(check13(story)).toBeNull();
     // A 2xx that is not a page is X's operation: the same story with it is a loss.
-    const operation = Story.shown();
+    const operation = Story.passed();
     operation.recv(105, operation.send(100, X), 200, { detail: '@usera:test' });
     operation.recv(205, operation.send(200, X), 401, { key: X, tags: [S] });
     expect(check13(operation)).not.toBeNull();
@@ -317,13 +249,13 @@ describe('progress-never-lost: what is not a loss', () => {
     story.recv(25, story.send(20, X), 401, { key: X, tags: [] });
     expect(check13(story)).toBeNull();
     // Also after S was shown, a re-rendered form is not a loss.
-    const after = Story.shown();
+    const after = Story.passed();
     after.recv(105, after.send(100, X, { actor: BROWSER, what: `POST fallback ${S}` }), 200, { servedBy: MAIN, key: X, detail: 'page:form' });
     expect(check13(after)).toBeNull();
   });
 
   it('a 401 for X listing S and more is fine; the first response naming X shows nothing to lose', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(105, story.send(100, X, { tags: [T] }), 401, { key: X, tags: [S, T] });
     story.recv(205, story.send(200, X), 401, { key: X, tags: [T, S] });
     expect(check13(story)).toBeNull();
@@ -331,7 +263,7 @@ describe('progress-never-lost: what is not a loss', () => {
   });
 
   it('stages shown for one session say nothing about another', () => {
-    const story = Story.shown();
+    const story = Story.passed();
     story.recv(55, story.send(50, ''), 401, { key: Y });
     story.recv(105, story.send(100, Y), 401, { key: Y, tags: [] });
     expect(check13(story)).toBeNull();
@@ -339,7 +271,7 @@ describe('progress-never-lost: what is not a loss', () => {
 
   it('a response to a request that was never sent is a broken trace', () => {
     const story = new Story();
-    story.events.push({ kind: 'observe', atMs: 1, actor: 0, msgId: 1, phase: 'received', status: 401, servedBy: 2, key: X, detail: '', tags: [] });
+    story.observations.push({ kind: 'observe', atMs: 1, actor: 0, msgId: 1, phase: 'received', status: 401, servedBy: 2, key: X, detail: '', tags: [] });
     expect(() => check13(story)).toThrow(/never sent/);
   });
 });
@@ -388,7 +320,7 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
   // ref 2.2 (1.8): a request whose answer never came may never have reached the session: the
   // checker does not count it as keeping X alive (it would rather miss a loss than invent one).
   it('ref 2.2 (1.8): a request carrying X whose response was lost does not count as keeping X alive', () => {
-    const story = Story.shown(10);
+    const story = Story.passed(S, 10);
     story.send(10 * HOUR, X, { tags: [T] }); // the response was lost
     story.recv(SESSION_EXPIRE_MS + 20, story.send(SESSION_EXPIRE_MS + 15, X), 401, { key: Y });
     expect(check18(story)).toBeNull();
@@ -396,13 +328,13 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
 
   it('ref 2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request the same process answered (at its send time)', () => {
     for (const [sentMs, legitimate] of [[10 * HOUR + SESSION_EXPIRE_MS, true], [10 * HOUR + SESSION_EXPIRE_MS - 1, false]] as const) {
-      const story = Story.shown(10);
+      const story = Story.passed(S, 10);
       story.recv(10 * HOUR + 5, story.send(10 * HOUR, X, { tags: [T] }), 401, { key: X, tags: [S, T] });
       story.recv(sentMs + 5, story.send(sentMs, X), 401, { key: Y });
       expect(check18(story) === null).toBe(legitimate);
     }
     // A request still in flight (sent, not yet answered) when the losing one is sent counts too.
-    const inFlight = Story.shown(10);
+    const inFlight = Story.passed(S, 10);
     const pending = inFlight.send(10 * HOUR, X, { tags: [T] });
     const losing = inFlight.send(10 * HOUR + SESSION_EXPIRE_MS - 1, X);
     inFlight.recv(10 * HOUR + SESSION_EXPIRE_MS, pending, 401, { key: X, tags: [S, T] });
@@ -420,7 +352,7 @@ describe('progress-never-lost: after a legitimate expiry', () => {
     story.recv(61 * HOUR + 10, story.send(61 * HOUR, X, { tags: [T] }), 401, { key: Y, tags: [T] });
     // ...and the client, which keeps X, asks again a moment later: X's history is void.
     story.recv(61 * HOUR + 30, story.send(61 * HOUR + 20, X), 401, { key: 'sessionZsessionZsessionZ' });
-    expect(checkProgressNeverLost(story.events, PROFILES['1.8'], NODES)).toBeNull();
+    expect(checkProgressNeverLost(story.observations, PROFILES['1.8'], NODES)).toBeNull();
   });
 
   it('a stage shown for the session after its expiry still counts', () => {
@@ -431,7 +363,7 @@ describe('progress-never-lost: after a legitimate expiry', () => {
     // The fallback then claims success for X (1.8's throwaway session) and X is asked about again.
     story.recv(61 * HOUR + 30, story.send(61 * HOUR + 20, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { servedBy: MAIN, key: X, detail: 'page:success', tags: [S] });
     story.recv(61 * HOUR + 50, story.send(61 * HOUR + 40, X), 401, { key: 'sessionZsessionZsessionZ' });
-    const violation = checkProgressNeverLost(story.events, PROFILES['1.8'], NODES);
+    const violation = checkProgressNeverLost(story.observations, PROFILES['1.8'], NODES);
     expect(violation?.requests).toBe(5);
     expect(violation?.why).toContain(S);
   });
