@@ -10,10 +10,7 @@ export interface CaseVerdict {
 
 /** Runs a case and checks one property over its trace. */
 export function checkCase(c: Case, property: PropertyName, options: RunOptions = {}): CaseVerdict {
-  const checker = CHECKERS[property];
-  if (checker === undefined) throw new Error(`unknown property ${String(property)}`);
-  const result = runCase(c, options);
-  return { result, violation: checker(c, result) };
+  return checkCaseAll(c, [property], options);
 }
 
 /** Runs a case once and checks every property over its trace, in PROPERTY_NAMES order: the
@@ -21,8 +18,19 @@ export function checkCase(c: Case, property: PropertyName, options: RunOptions =
 export function checkCaseAll(c: Case, properties: readonly PropertyName[], options: RunOptions = {}): CaseVerdict {
   const result = runCase(c, options);
   for (const property of properties) {
-    const violation = CHECKERS[property](c, result);
-    if (violation !== null) return { result, violation };
+    const checker = CHECKERS[property];
+    if (checker === undefined) throw new Error(`unknown property ${String(property)}`);
+    const violation = checker(c, result);
+    if (violation !== null) return { result, violation: { ...violation, requests: requestsBefore(result, violation) } };
   }
   return { result, violation: null };
+}
+
+/** A counterexample's size (DESIGN.md "Words"), one rule for every property: the client requests
+ * sent before the violating response arrived, so a request that raced the violating one and was
+ * answered first (#5450's concurrent finals) counts, as `check` lists it. */
+function requestsBefore(result: RunResult, violation: Violation): number {
+  let requests = 0;
+  for (let i = 0; i < violation.observationIndex; i++) if (result.observations[i]?.phase === 'sent') requests++;
+  return requests;
 }

@@ -124,8 +124,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
       if (format === 'json') {
         const violation = {
           property,
-          // DESIGN.md "Words": the requests sent up to the response that shows the violation.
-          requests: steps.length,
+          requests: violated.violation.requests,
           clients: violated.case.workload.clients.length,
           faults,
           why: violated.violation.why,
@@ -143,7 +142,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
         ...(options.stats === true ? coverageLines(violated.coverage) : []),
         '',
-        `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${steps.length} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
         ...scheduleLines(violated.case, violated.result, violated.violation),
         ...renderSteps(steps, property),

@@ -147,7 +147,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
       strategy: strategy.name,
       profile,
       workload: c.workload.name ?? 'registration',
-      requests: steps.length,
+      requests: violation?.requests ?? steps.length,
       ...(violation === null ? {} : { why: violation.why }),
       // The server-side fact that is the violation itself, when it is one (models/synapse/facts.ts).
       ...(violation?.fact === undefined ? {} : { fact: violation.fact }),
