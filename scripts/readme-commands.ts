@@ -1,10 +1,10 @@
 /**
- * README.md's command blocks are real output: each fenced block whose first line is
- * `$ uiasim <args>` holds exactly what `uiasim <args>` prints on stdout. `npm run readme`
+ * README.md's and docs/*.md's command blocks are real output: each fenced block whose first line
+ * is `$ uiasim <args>` holds exactly what `uiasim <args>` prints on stdout. `npm run readme`
  * rewrites them; test/docs/readme.test.ts fails when one drifts.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './repo-root.js';
@@ -12,6 +12,13 @@ import { repoRoot } from './repo-root.js';
 const root = repoRoot();
 const cli = join(root, 'dist/src/cli/main.js');
 export const README = join(root, 'README.md');
+const DOCS = join(root, 'docs');
+
+/** README.md, then every docs/*.md in name order: the documents whose command blocks are real. */
+export function documents(): string[] {
+  const docs = existsSync(DOCS) ? readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map((f) => join(DOCS, f)) : [];
+  return [README, ...docs];
+}
 
 export interface CommandBlock {
   readonly args: readonly string[];
@@ -61,17 +68,19 @@ export function mermaidBlock(readme: string): string | null {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  let readme = readFileSync(README, 'utf8');
   const token = exampleToken();
-  for (const block of commandBlocks(readme).reverse()) {
-    const output = runUiasim(block.args, token);
-    readme = `${readme.slice(0, block.start)}\`\`\`text\n$ uiasim ${block.command}\n${output}\`\`\`${readme.slice(block.end)}`;
-    console.log(`updated: uiasim ${block.command}`);
+  for (const file of documents()) {
+    let text = readFileSync(file, 'utf8');
+    for (const block of commandBlocks(text).reverse()) {
+      const output = runUiasim(block.args, token);
+      text = `${text.slice(0, block.start)}\`\`\`text\n$ uiasim ${block.command}\n${output}\`\`\`${text.slice(block.end)}`;
+      console.log(`updated: ${file.slice(root.length)}: uiasim ${block.command}`);
+    }
+    if (mermaidBlock(text) !== null) {
+      const diagram = runUiasim(MERMAID_ARGS, token);
+      text = text.replace(MERMAID_BLOCK, () => `\`\`\`mermaid\n${diagram}\`\`\``);
+      console.log(`updated: ${file.slice(root.length)}: the mermaid block`);
+    }
+    writeFileSync(file, text);
   }
-  if (mermaidBlock(readme) !== null) {
-    const diagram = runUiasim(MERMAID_ARGS, token);
-    readme = readme.replace(MERMAID_BLOCK, () => `\`\`\`mermaid\n${diagram}\`\`\``);
-    console.log('updated: the mermaid block');
-  }
-  writeFileSync(README, readme);
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandBlocks, exampleToken, MERMAID_ARGS, mermaidBlock, README, runUiasim } from '../../scripts/readme-commands.js';
+import { commandBlocks, documents, exampleToken, MERMAID_ARGS, mermaidBlock, README, runUiasim } from '../../scripts/readme-commands.js';
+import { repoRoot } from '../../scripts/repo-root.js';
 
 describe('README.md shows real output (regenerate with `npm run readme`)', () => {
   const readme = readFileSync(README, 'utf8');
@@ -29,5 +31,17 @@ describe('README.md shows real output (regenerate with `npm run readme`)', () =>
     it(`uiasim ${block.command.replace('$TOKEN', 'TOKEN')}`, () => {
       expect(runUiasim(block.args, token)).toBe(block.output);
     });
+  }
+});
+
+describe('docs/*.md show real output too (regenerate with `npm run readme`)', () => {
+  const token = exampleToken();
+  for (const file of documents().filter((f) => f !== README)) {
+    const text = readFileSync(file, 'utf8');
+    for (const block of commandBlocks(text)) {
+      it(`${relative(repoRoot(), file)}: uiasim ${block.command.replace('$TOKEN', 'TOKEN')}`, () => {
+        expect(runUiasim(block.args, token)).toBe(block.output);
+      });
+    }
   }
 });
