@@ -1,6 +1,5 @@
 import type { RoutingMap } from '../src/router.js';
 import type { StoreDefinition } from './stores/contract.js';
-import type { ProfileName } from './synapse/profile.js';
 import { memory18Strategy } from './strategies/memory-1.8.js';
 import { pinned112Strategy } from './strategies/pinned-1.12.js';
 import { mainOnlyStrategy } from './strategies/main-only.js';
@@ -12,24 +11,9 @@ import { redisHashStrategy } from './strategies/redis-hash.js';
 import { sqlStrategy } from './strategies/sql.js';
 import { sqlCachedStrategy } from './strategies/sql-cached.js';
 import { sessionHashStrategy } from './strategies/session-hash.js';
+import type { Strategy } from './strategies/strategy.js';
 
-/** A row of the comparison: a store, a routing map and a default profile (DESIGN.md "Words").
- * Every proposal made in #6705 keeps a row. */
-export interface Strategy {
-  readonly name: string;
-  readonly summary: string;
-  readonly store: StoreDefinition;
-  readonly routing: RoutingMap;
-  readonly profile: ProfileName;
-  /** Every process mounts every UIA endpoint (otherwise the profile's worker mounts). */
-  readonly mountsEverything?: boolean;
-  /** Session IDs name the process that created them (for affinity routing). */
-  readonly sessionIdsNameOwner?: boolean;
-  /** ref 2.8: `run_background_tasks_on`, the process that sweeps expired sessions (main). */
-  readonly backgroundTasksOn?: string;
-  /** The deployment's processes (default: main, reader1, reader2). */
-  readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
-}
+export type { Strategy } from './strategies/strategy.js';
 
 /** The rows, in the comparison's order; each strategy is a small module in models/strategies/. */
 export const STRATEGIES: readonly Strategy[] = [

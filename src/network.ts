@@ -1,6 +1,20 @@
+import type { Chooser } from './chooser.js';
 import type { Message } from './message.js';
-import type { Sim } from './sim.js';
 import type { DropFault, FaultPlan } from './faults.js';
+import type { Scheduler } from './scheduler.js';
+import type { Trace } from './trace.js';
+
+/** What the network needs of the simulator that holds it (sim.ts's Sim): declared here, so the
+ * two modules do not import each other. */
+export interface NetworkHost {
+  readonly nowMs: number;
+  readonly trace: Trace;
+  readonly chooser: Chooser;
+  readonly scheduler: Scheduler;
+  findNode(name: string): { readonly id: number } | undefined;
+  /** Answers a request or command with a reset after `delayMs` (a connection refused). */
+  refuse(message: Message, delayMs?: number): void;
+}
 
 export interface NetworkOptions {
   /** One-way latencies; the chooser picks a bucket per message (owner's tape). */
@@ -38,7 +52,7 @@ export class Network {
   private readonly addresses = new Map<number, string>();
 
   constructor(
-    private readonly sim: Sim,
+    private readonly sim: NetworkHost,
     private readonly options: NetworkOptions,
   ) {
     if (options.latencyBucketsMs.length === 0) throw new Error('network: at least one latency bucket is needed');

@@ -1,6 +1,6 @@
 import { memoryStore } from '../stores/memory.js';
 import { ROUTING_ALL_TO_MAIN } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const mainOnlyStrategy: Strategy = {
   name: 'main-only',

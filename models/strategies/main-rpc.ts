@@ -1,6 +1,6 @@
 import { mainRpcStore } from '../stores/main-rpc.js';
 import { ROUTING_SHARDED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const mainRpcStrategy: Strategy = {
   name: 'main-rpc',

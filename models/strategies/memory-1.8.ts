@@ -1,6 +1,6 @@
 import { memoryStore } from '../stores/memory.js';
 import { ROUTING_1_8 } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const memory18Strategy: Strategy = {
   name: 'memory-1.8',

@@ -1,6 +1,6 @@
 import { memoryStore } from '../stores/memory.js';
 import { ROUTING_1_12_PINNED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const pinned112Strategy: Strategy = {
   name: 'pinned-1.12',

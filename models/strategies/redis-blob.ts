@@ -1,6 +1,6 @@
 import { redisBlobStore } from '../stores/redis-blob.js';
 import { ROUTING_SHARDED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const redisBlobStrategy: Strategy = {
   name: 'redis-blob',

@@ -1,6 +1,6 @@
 import { redisHashStore } from '../stores/redis-hash.js';
 import { ROUTING_SHARDED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const redisHashStrategy: Strategy = {
   name: 'redis-hash',

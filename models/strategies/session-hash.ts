@@ -1,6 +1,6 @@
 import { memoryStore } from '../stores/memory.js';
 import { ROUTING_SESSION_HASH } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const sessionHashStrategy: Strategy = {
   name: 'session-hash',

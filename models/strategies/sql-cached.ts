@@ -1,6 +1,6 @@
 import { sqlCachedStore } from '../stores/sql-cached.js';
 import { ROUTING_SHARDED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const sqlCachedStrategy: Strategy = {
   name: 'sql-cached',

@@ -1,6 +1,6 @@
 import { sqlStore } from '../stores/sql.js';
 import { ROUTING_SHARDED } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const sqlStrategy: Strategy = {
   name: 'sql',

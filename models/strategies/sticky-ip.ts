@@ -1,6 +1,6 @@
 import { memoryStore } from '../stores/memory.js';
 import { ROUTING_STICKY_IP } from '../topologies/synapse-workers.js';
-import type { Strategy } from '../strategies.js';
+import type { Strategy } from './strategy.js';
 
 export const stickyIpStrategy: Strategy = {
   name: 'sticky-ip',

@@ -4,7 +4,7 @@ import type { SynapseConfig } from './config.js';
 import type { FactWriter } from './facts.js';
 import type { Profile } from './profile.js';
 import type { Ratelimiter } from './ratelimiter.js';
-import type { SamlOutstandingRequest } from './sso/saml.js';
+import type { SamlOutstandingRequest } from './sso/saml-state.js';
 
 /** What a servlet running in one process incarnation can use. */
 export interface SynapseContext {

@@ -1,7 +1,6 @@
 import type { EndpointMounts } from './endpoint-names.js';
 
 export { ENDPOINT_NAMES, type EndpointMount, type EndpointMounts, type EndpointName } from './endpoint-names.js';
-export { describeProfile, SWITCHES } from './profile-switches.js';
 
 /**
  * A Synapse version's behaviour as a data object of switches, each citing the reference

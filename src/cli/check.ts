@@ -5,17 +5,19 @@ import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
-import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
+import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { DeterminismWatch } from './determinism-watch.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
-import { PROPERTY_LABELS } from './property-labels.js';
 import { scheduleLines } from './schedule.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
+import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+
+export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 
 export interface CheckOptions {
   strategy?: string;
@@ -38,15 +40,6 @@ export interface CheckOptions {
   /** --check-determinism: every case runs twice; a divergence is exit 1. */
   checkDeterminism?: boolean;
 }
-
-export interface CommandOutput {
-  readonly stdout: string;
-  readonly exitCode: number;
-  /** Wall-clock notes for stderr (never on stdout: it must be reproducible). */
-  readonly stderr?: string;
-}
-
-export const SCHEMA_VERSION = 1;
 
 export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   if (options.strategy === undefined && options.store === undefined) {
@@ -156,13 +149,6 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     })
     .exhaustive();
 }
-
-export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {
-  return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
-}
-
-/** What the violating step is marked with, per property. */
-export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {
   const rows = steps.map((s) => [

@@ -2,7 +2,7 @@ import type { Strategy } from '../../models/strategies.js';
 import type { Case } from '../../models/world.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { describeDivergence, type Divergence } from '../run/determinism.js';
-import { SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { SCHEMA_VERSION, type CommandOutput } from './output.js';
 import { captureCase, determinismOf } from './replay.js';
 
 /** `check --check-determinism`: every generated case runs twice more, captured, and the two

@@ -11,7 +11,7 @@ import { describeCaptcha } from '../../properties/fault-profiles.js';
 import { renderMermaid } from '../report/mermaid.js';
 import { renderTimeline, wrapParagraph } from '../report/timeline.js';
 import { describeDivergence, firstDivergence, type Divergence } from '../run/determinism.js';
-import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './check.js';
+import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { checkUnchanged, loadRouting, loadStore } from './plugins.js';
 import { readReplayInput } from './replay-input.js';
 import { stepsOf } from './steps.js';

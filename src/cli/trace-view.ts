@@ -6,7 +6,7 @@ import type { PropertyName, Violation } from '../../properties/violation.js';
 import type { Fault } from '../faults.js';
 import { formatMs, type Described, type Participant, type TimedNote, type TraceView } from '../report/trace-view.js';
 import type { ObserveEvent } from '../trace.js';
-import { MARKERS } from './check.js';
+import { MARKERS } from './output.js';
 import { describeRequest } from './steps.js';
 
 

@@ -3,16 +3,10 @@ import type { HttpRequest, HttpResponse } from '../../../src/http.js';
 import type { SynapseContext } from '../context.js';
 import { completeSsoUiAuth, ssoError } from './complete.js';
 import { SAML_SSO_URL, type SamlResponseForm } from './idp.js';
+import type { SamlOutstandingRequest } from './saml-state.js';
 
 /** `saml2_config.saml_session_lifetime`: 15 minutes by default. */
 export const SAML_SESSION_LIFETIME_MS = 15 * 60 * 1000;
-
-/** `Saml2SessionData`: one outstanding AuthnRequest. */
-export interface SamlOutstandingRequest {
-  readonly creationTimeMs: number;
-  readonly idpId: string;
-  readonly uiAuthSessionId: string;
-}
 
 /** A process without its own memory (unit tests): a fresh dict each call. */
 function outstanding(ctx: SynapseContext): Map<string, SamlOutstandingRequest> {

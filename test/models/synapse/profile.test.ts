@@ -1,6 +1,7 @@
 // Profiles (models/synapse/profile.ts): each switch against the reference section it cites.
 import { describe, expect, it } from 'vitest';
-import { describeProfile, ENDPOINT_NAMES, isProfileName, PROFILE_NAMES, PROFILES, SESSION_EXPIRE_MS, SWITCHES } from '../../../models/synapse/profile.js';
+import { ENDPOINT_NAMES, isProfileName, PROFILE_NAMES, PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
+import { describeProfile, SWITCHES } from '../../../models/synapse/profile-switches.js';
 
 describe('profiles', () => {
   it('ref 2.1: SESSION_EXPIRE_MS is 48 h (172,800,000 ms)', () => {

@@ -1,0 +1,22 @@
+import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
+import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
+import { PROPERTY_LABELS } from './property-labels.js';
+
+// What every command's output shares (check, replay, the determinism watch and the trace view
+// use it): its own module, so those commands need not import one another.
+
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly exitCode: number;
+  /** Wall-clock notes for stderr (never on stdout: it must be reproducible). */
+  readonly stderr?: string;
+}
+
+export const SCHEMA_VERSION = 1;
+
+export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {
+  return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
+}
+
+/** What the violating step is marked with, per property. */
+export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
