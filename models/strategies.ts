@@ -1,4 +1,5 @@
 import type { RoutingMap } from '../src/router.js';
+import { checkedStore } from './stores/checked-store.js';
 import type { StoreDefinition } from './stores/contract.js';
 import { memory18Strategy } from './strategies/memory-1.8.js';
 import { pinned112Strategy } from './strategies/pinned-1.12.js';
@@ -37,7 +38,8 @@ export function findStrategy(name: string): Strategy | undefined {
 }
 
 /** A built-in strategy with a user's store and/or worker map swapped in. A plug-in store names
- * the row (so it is compared side by side with the built-in ones). */
+ * the row (so it is compared side by side with the built-in ones); its methods' yields are
+ * checked (checked-store.ts). */
 export function withPlugins(
   base: Strategy,
   store: StoreDefinition | undefined,
@@ -52,7 +54,7 @@ export function withPlugins(
 ): Strategy {
   return {
     ...base,
-    ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store }),
+    ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store: checkedStore(store) }),
     ...(routing === undefined ? {} : { routing: routing.routing, mountsEverything: routing.mountsEverything }),
     ...(routing?.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: routing.backgroundTasksOn }),
     ...(routing?.processes === undefined ? {} : { processes: routing.processes }),

@@ -77,3 +77,48 @@ export function* sleep(ms: number): Task<void> {
 export function* notify(to: number, payload: unknown, delayMs: number): Task<void> {
   yield { kind: 'notify', to, payload, delayMs };
 }
+
+/** What a yielded value that is not an effect looks like, for a message naming it: the usual
+ * slips are a bare `yield`, yielding a command instead of `yield* call(node, command)`, and
+ * `yield call(...)` (a generator) where `yield* call(...)` was meant. */
+export function describeYielded(value: unknown): string {
+  if (value === undefined) return 'undefined (a bare `yield`)';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${abbreviate(JSON.stringify(value))}`;
+  if (typeof value !== 'object') return `the ${typeof value} ${abbreviate(String(value))}`;
+  const maybe = value as { next?: unknown; [Symbol.iterator]?: unknown };
+  if (typeof maybe.next === 'function' && typeof maybe[Symbol.iterator] === 'function') return 'a generator (`yield call(...)` where `yield* call(...)` was meant)';
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  return json === undefined ? 'an object that is not an effect' : `the object ${abbreviate(json)}`;
+}
+
+function abbreviate(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
+}
+
+/** Null when `value` is an effect the driver can run; otherwise what is wrong with it. Checked
+ * where a plug-in's yields enter the simulation (models/stores/checked-store.ts), so the engine's
+ * own loop only pays for a tag it reads anyway. */
+export function effectProblem(value: unknown): string | null {
+  const effect = value as Partial<Record<string, unknown>> | null | undefined;
+  if (typeof effect !== 'object' || effect === null) return describeYielded(value);
+  switch (effect['kind']) {
+    case 'call':
+      return typeof effect['to'] === 'number' ? null : `a call effect whose \`to\` is ${describeYielded(effect['to'])}, not a node id`;
+    case 'cpu':
+    case 'sleep':
+      return typeof effect['ms'] === 'number' && effect['ms'] >= 0 ? null : `a ${String(effect['kind'])} effect whose \`ms\` is ${describeYielded(effect['ms'])}, not a duration`;
+    case 'notify':
+      return typeof effect['to'] === 'number' && typeof effect['delayMs'] === 'number' ? null : 'a notify effect without a numeric `to` and `delayMs`';
+    default:
+      return describeYielded(value);
+  }
+}
+
+/** A task yielded something the driver cannot run: the engine's rule that tasks yield effects. */
+export class NotAnEffectError extends Error {}

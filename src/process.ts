@@ -1,5 +1,5 @@
 import { SHARED_OWNER } from './chooser.js';
-import { isBackendUnavailable, isHttpError, UNAVAILABLE, type Effect, type Task } from './effects.js';
+import { describeYielded, isBackendUnavailable, isHttpError, NotAnEffectError, UNAVAILABLE, type Effect, type Task } from './effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from './http.js';
 import type { Message, RequestMessage } from './message.js';
 import type { Rng } from './rng.js';
@@ -153,7 +153,8 @@ export class ProcessNode implements SimNode {
       return;
     }
     const effect = result.value;
-    switch (effect.kind) {
+    // `?.`: a bare `yield` (undefined) reaches the default case too, instead of a TypeError.
+    switch (effect?.kind) {
       case 'call': {
         const command = this.sim.send('command', this.id, effect.to, run.owner, -1, -1, effect.command);
         this.running.set(command.id, run);
@@ -175,7 +176,7 @@ export class ProcessNode implements SimNode {
         return;
       default: {
         const unreachable: never = effect;
-        throw new Error(`process: unknown effect ${JSON.stringify(unreachable)}`);
+        throw new NotAnEffectError(`process ${this.name}: a task yielded ${describeYielded(unreachable)}, not an effect (call, cpu, sleep or notify from uia-sim)`);
       }
     }
   }

@@ -5,6 +5,7 @@ import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
+import { isStoreContractError } from '../../models/stores/checked-store.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search, type SearchOutcome } from '../../properties/search.js';
@@ -104,6 +105,8 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
       return { stdout: text.join('\n') + '\n', exitCode: 0 };
     })
     .with({ verdict: 'error' }, (thrown): CommandOutput => {
+      // A store that breaks the contract (yields a non-effect, say) is bad input, not a finding.
+      if (isStoreContractError(thrown.error)) throw new UsageError(`store file ${options.store ?? thrown.error.store}: ${thrown.error.detail}`);
       const token = replayToken(thrown.case, property, '', plugins);
       const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };

@@ -62,7 +62,7 @@ describe('plug-in stores (--store), from README alone', () => {
     writeFileSync(`${out}bad-shape.js`, "export const store = { name: 'bad', backend: 'kv', placement: 'cloud', durable: true, connect() {} };\n");
     const cases: [string, RegExp][] = [
       ['test-output/plugins/missing.ts', /^uiasim: store file test-output\/plugins\/missing\.ts cannot be read\n$/],
-      ['test-output/plugins/no-export.js', /^uiasim: store file .*no-export\.js exports neither `store` nor a default export\n$/],
+      ['test-output/plugins/no-export.js', /^uiasim: store file .*no-export\.js exports no `store` and no default export; its exports: nothing\n$/],
       ['test-output/plugins/bad-shape.js', /^uiasim: store file .*bad-shape\.js: `placement` must be one of process, main, service\n$/],
     ];
     for (const [file, message] of cases) {
@@ -70,6 +70,31 @@ describe('plug-in stores (--store), from README alone', () => {
       expect(run.status, file).toBe(2);
       expect(run.stderr, file).toMatch(message);
     }
+  });
+});
+
+describe('plug-in mistakes: exit 2, one line naming the file and what is wrong, no stack trace', () => {
+  it('a store that yields its command instead of `yield* call(...)` names the method and the value', () => {
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/bad-yield-store.js', '--runs', '20');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^uiasim: store file test\/fixtures\/plugins\/bad-yield-store\.js: getSession yielded the object \{"op":"get","key":"session\/[A-Za-z]+"\}; a store method yields only effects, as in `yield\* call\(context\.serviceNode, command\)` \(from uia-sim\)\n$/,
+    );
+  });
+
+  it('a syntax error gives file:line:column and the parser\'s message', () => {
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/broken/syntax-error-store.ts');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'uiasim: store file test/fixtures/plugins/broken/syntax-error-store.ts has a syntax error: test/fixtures/plugins/broken/syntax-error-store.ts:8:3: Expected "}" but found "durable"\n',
+    );
+  });
+
+  it('a file without the export lists the exports it has', () => {
+    const run = uiasim('check', '--store', 'test/fixtures/plugins/no-export-store.ts');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('uiasim: store file test/fixtures/plugins/no-export-store.ts exports no `store` and no default export; its exports: helperCount, myStore\n');
   });
 });
 
