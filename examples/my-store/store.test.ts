@@ -1,4 +1,4 @@
-// The example's own test suite: the simulator's properties run in vitest like any other test.
+// store.test.ts: the example's own suite; the simulator's properties run in vitest like any test.
 import fc from 'fast-check';
 import { routingProperty, storeProperty } from 'uia-sim/properties';
 import { expect, test } from 'vitest';

@@ -16,17 +16,23 @@ function uiasim(...args: string[]): { status: number | null; stdout: string; std
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The README code block whose first line is `// <name>`. */
-function readmeBlock(name: string): string {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith(`// ${name}`));
-  if (block === undefined) throw new Error(`README has no ts block starting with // ${name}`);
+/** The ts code block of the plug-in guide (docs/plugins.md) whose first line is `// <name>`. */
+function guideBlock(name: string): string {
+  const guide = readFileSync(`${root}docs/plugins.md`, 'utf8');
+  const block = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith(`// ${name}`));
+  if (block === undefined) throw new Error(`docs/plugins.md has no ts block starting with // ${name}`);
   return block;
 }
 
-describe('plug-in stores (--store), from README alone', () => {
-  it("README's example store, one key per stage, holds for 300 runs with restarts of any process", () => {
-    writeFileSync(`${out}per-stage-store.ts`, readmeBlock('per-stage-store.ts'));
+describe('the plug-in guide shows the example project (examples/my-store) as it is', () => {
+  it.each(['store.ts', 'routing.ts', 'store.test.ts'])('its %s block is the example\'s file', (name) => {
+    expect(guideBlock(name)).toBe(readFileSync(`${root}examples/my-store/${name}`, 'utf8'));
+  });
+});
+
+describe('plug-in stores (--store), from the guide alone', () => {
+  it("the guide's example store, one key per stage, holds for 300 runs with restarts of any process", () => {
+    writeFileSync(`${out}per-stage-store.ts`, guideBlock('store.ts'));
     const run = uiasim('check', '--store', 'test-output/plugins/per-stage-store.ts', '--runs', '300');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -98,10 +104,10 @@ describe('plug-in mistakes: exit 2, one line naming the file and what is wrong, 
   });
 });
 
-describe('routing files (--routing), from README alone', () => {
-  const routing = readmeBlock('routing.ts');
+describe('routing files (--routing), from the guide alone', () => {
+  const routing = guideBlock('routing.ts');
 
-  it("README's map pins registration and the fallback to one worker: memory-1.8 holds", () => {
+  it("the guide's map pins registration and the fallback to one worker: memory-1.8 holds", () => {
     writeFileSync(`${out}routing.ts`, routing);
     const run = uiasim('check', '--strategy', 'memory-1.8', '--routing', 'test-output/plugins/routing.ts', '--faults', 'steady', '--workload', 'registration', '--runs', '300');
     expect(run.status).toBe(0);
@@ -191,8 +197,8 @@ describe('plug-in tokens replay on the strategy they ran with', () => {
   });
 
   it("a compare --routing token replays (its row is custom-routing): the fallback sent to a worker that does not mount it", () => {
-    // README's map, but with Synapse's own mounts: the pinned worker answers the fallback 404.
-    writeFileSync(`${out}routing-synapse-mounts.ts`, readmeBlock('routing.ts').replace("mounts: 'everything'", () => "mounts: 'synapse'"));
+    // The guide's map, but with Synapse's own mounts: the pinned worker answers the fallback 404.
+    writeFileSync(`${out}routing-synapse-mounts.ts`, guideBlock('routing.ts').replace("mounts: 'everything'", () => "mounts: 'synapse'"));
     const body = JSON.parse(
       uiasim('compare', '--property', 'liveness', '--strategies', 'sql', '--faults', 'steady', '--runs', '60', '--routing', 'test-output/plugins/routing-synapse-mounts.ts', '--json').stdout,
     ) as { cells: { strategy: string; token: string | null; verdict: string }[] };
@@ -203,7 +209,7 @@ describe('plug-in tokens replay on the strategy they ran with', () => {
     expect(fromCompare.status).toBe(1);
     expect(JSON.parse(fromCompare.stdout)).toMatchObject({ verdict: 'violated', property: 'liveness', strategy: 'custom-routing' });
     // And a token made by check with --routing on another base strategy.
-    writeFileSync(`${out}routing-only.ts`, readmeBlock('routing.ts'));
+    writeFileSync(`${out}routing-only.ts`, guideBlock('routing.ts'));
     const check = uiasim('check', '--routing', 'test-output/plugins/routing-only.ts', '--strategy', 'memory-1.8', '--faults', 'worker-restart', '--json');
     expect(check.status).toBe(1);
     const token = (JSON.parse(check.stdout) as { violation: { token: string; traceHash: string } }).violation;
