@@ -5,18 +5,15 @@ import { expect, test } from 'vitest';
 import { routing } from './routing.js';
 import { store } from './store.js';
 
-// Each run simulates a whole deployment: allow more than vitest's default 5 s per test.
-const TIMEOUT_MS = 120_000;
-
 test('the store keeps UIA progress across restarts of any process', () => {
   // A violation throws after shrinking, with the reason and a replay token for `npx uiasim replay`.
   fc.assert(storeProperty(store, { faults: 'any-restart', storeFile: 'store.ts' }), { numRuns: 100 });
-}, TIMEOUT_MS);
+});
 
 test('the worker map keeps each session on one process, so per-process sessions (Synapse 1.8) hold', () => {
   const options = { strategy: 'memory-1.8', faults: 'steady', mountsEverything: true, routingFile: 'routing.ts' };
   fc.assert(routingProperty(routing, options), { numRuns: 100 });
-}, TIMEOUT_MS);
+});
 
 test('the same map with the fallback page on another worker loses progress, and the property says so', () => {
   const split = {
@@ -34,4 +31,4 @@ test('the same map with the fallback page on another worker loses progress, and 
   // fast-check's error carries the property's own as its `cause` (vitest prints it as "Caused by").
   const cause = failure instanceof Error ? failure.cause : undefined;
   expect(cause instanceof Error ? cause.message : String(cause)).toMatch(/^progress-never-lost violated after \d+ requests: [^\n]+\nreplay: npx uiasim replay uiasim1\./);
-}, TIMEOUT_MS);
+});
