@@ -5,7 +5,7 @@ import { NginxConfigError, NginxRenderError, parseNginxConfig, renderNginxConfig
 import { STRATEGIES } from '../../../models/strategies.js';
 import { ROUTING_1_12_PINNED, ROUTING_1_8 } from '../../../models/topologies/synapse-workers.js';
 
-const fixture = (name: string): string => readFileSync(`test/fixtures/routing/${name}`, 'utf8');
+const fixture = (name: string): string => readFileSync(`${name.startsWith('synapse-1.8') ? 'examples' : 'test/fixtures'}/routing/${name}`, 'utf8');
 
 const ADDRESSES = {
   listen: { host: '127.0.0.1', port: 8080 },
