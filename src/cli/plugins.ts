@@ -83,7 +83,7 @@ export async function loadStore(file: string): Promise<{ readonly store: StoreDe
   if (STRATEGIES.some((strategy) => strategy.name === s.name)) bad('name', `a name no built-in strategy has (${s.name} is one)`);
   if (!BACKENDS.includes(s.backend as string)) bad('backend', `one of ${BACKENDS.join(', ')}`);
   if (!PLACEMENTS.includes(s.placement as string)) bad('placement', `one of ${PLACEMENTS.join(', ')}`);
-  if (typeof s.durable !== 'boolean') bad('durable', 'a boolean');
+  if (s.durable !== undefined && typeof s.durable !== 'boolean') bad('durable', 'a boolean (documentation: what survives a restart is what service.restart() keeps)');
   if (typeof s.connect !== 'function') bad('connect', 'a function (context) => SessionStore');
   if (s.service !== undefined && (typeof s.service.name !== 'string' || typeof s.service.create !== 'function')) bad('service', '{ name: string, create(): StoreService }');
   // Synapse's own database node only speaks Synapse's statements: a service store brings its node.
