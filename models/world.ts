@@ -19,6 +19,7 @@ import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
 import type { StoreService } from './stores/contract.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
+import { applySwitches, type Switches } from './synapse/profile-set.js';
 import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
 
 /** Everything one run needs; a run is a pure function of its case (DESIGN.md "Words"). */
@@ -35,6 +36,8 @@ export interface Case {
   /** When the captcha service is slow or failing (the fault profile's hook; healthy when
    * absent). A crash or partition of the `captcha` node works through the fault plan. */
   readonly captcha?: CaptchaBehaviour;
+  /** `--set` switches of the profile and the homeserver config (profile-set.ts). */
+  readonly switches?: Switches;
 }
 
 export interface RunOptions {
@@ -86,7 +89,7 @@ export const DEFAULT_PROCESSES: readonly ProcessSpec[] = [
 export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const strategy = options.strategy ?? findStrategy(c.strategy);
   if (strategy === undefined) throw new Error(`case names an unknown strategy ${c.strategy}`);
-  const profile = PROFILES[c.profile];
+  const { profile, config } = applySwitches(PROFILES[c.profile], options.config ?? DEFAULT_CONFIG, c.switches);
   const tapeChooser = new TapeChooser(c.tapes.actors, c.tapes.shared);
   const chooser: Chooser = options.randomChoices === true ? new RandomChooser(new Rng(c.seed, 'choices')) : tapeChooser;
   const sim = new Sim({
@@ -101,7 +104,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
 
   const database = new SynapseDatabase();
   seedClientAccounts(database, c.workload);
-  seedRegistrationTokens(database, options.config ?? DEFAULT_CONFIG);
+  seedRegistrationTokens(database, config);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, serviceApp(database, sim)));
   // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
   const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));
@@ -123,7 +126,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       database: db.id,
       storeNode,
       serverName: 'test',
-      config: options.config ?? DEFAULT_CONFIG,
+      config,
       captchaNode: captcha.id,
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),

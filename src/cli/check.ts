@@ -16,12 +16,16 @@ import { scheduleLines } from './schedule.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
+import { describeSwitches, switchesOf } from './switches.js';
+import type { Switches } from '../../models/synapse/profile-set.js';
 
 export interface CheckOptions {
   strategy?: string;
   store?: string;
   routing?: string;
   profile?: string;
+  /** --set NAME=VALUE: profile and homeserver-config switches (docs/profiles.md). */
+  set?: string[];
   faults?: string;
   property?: string;
   workload?: string;
@@ -59,6 +63,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const plugins: Plugins =
     store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
+  const switches = switchesOf(options.set);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
@@ -77,7 +82,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   let outcome: SearchOutcome;
   try {
     outcome = search(
-      { strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
+      { strategy: strategy.name, profile, ...(switches === undefined ? {} : { switches }), faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
       options.runs,
       options.seed,
       startShrinkBudget === undefined ? {} : { startShrinkBudget },
@@ -92,6 +97,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
     profile,
+    ...(switches === undefined ? {} : { switches }),
     faults: faultProfile.name,
     workload,
     property,
@@ -104,7 +110,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
       const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
         notFoundLine(property, holds.runs, holds.coverage.distinctInterleavings),
         ...(options.stats === true ? coverageLines(holds.coverage) : []),
       ];
@@ -138,7 +144,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
         : `shrink PARTIAL: stopped ${maxShrinkMs === undefined ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
         `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
         ...(options.stats === true ? coverageLines(violated.coverage) : []),
         '',
@@ -157,8 +163,13 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     .exhaustive();
 }
 
-export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {
-  return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
+export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number, switches?: Switches): string[] {
+  const set = describeSwitches(switches);
+  return [
+    `strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`,
+    ...(set === undefined ? [] : [`set ${set}`]),
+    `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`,
+  ];
 }
 
 /** What the violating step is marked with, per property. */
