@@ -2,6 +2,7 @@ import type { Fault } from '../src/faults.js';
 import type { CaptchaBehaviour, CaptchaWindow } from './synapse/captcha-service.js';
 import { DIRECT_STAGES, FALLBACK_CLIENT_STAGES, OPERATIONS, WORKLOAD_NAMES, type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 import { isProfileName } from './synapse/profile.js';
+import { checkSwitch, SwitchError, type Switches } from './synapse/profile-set.js';
 import type { Case } from './world.js';
 
 /** The model version in tokens: a token from another version replays with a warning.
@@ -128,6 +129,20 @@ function captcha(value: unknown, path: string): CaptchaBehaviour {
   return { windows };
 }
 
+/** `--set` switches (absent in tokens made before them, which decode as before). */
+function switches(value: unknown, path: string): Switches {
+  const out: Record<string, boolean | number | string> = {};
+  for (const [name, v] of Object.entries(obj(value, path))) {
+    try {
+      out[name] = checkSwitch(name, v);
+    } catch (error) {
+      if (error instanceof SwitchError) fail(`${path}.${name}`, error.message);
+      throw error;
+    }
+  }
+  return out;
+}
+
 function tape(value: unknown, path: string): number[] {
   return arr(value, path).map((v, i) => int(v, `${path}[${i}]`));
 }
@@ -157,6 +172,7 @@ export function decodeCase(value: unknown, path = 'case'): Case {
     },
     seed: int(c['seed'], `${path}.seed`),
     ...(c['captcha'] === undefined ? {} : { captcha: captcha(c['captcha'], `${path}.captcha`) }),
+    ...(c['switches'] === undefined ? {} : { switches: switches(c['switches'], `${path}.switches`) }),
   };
 }
 

@@ -2,6 +2,7 @@
 export type { SessionRecord, SessionStore, StoreBackend, StoreCall, StoreContext, StoreDefinition, StorePlacement, StoreService, StoreServiceDefinition } from './stores/contract.js';
 export { memoryStore, MemorySessionStore } from './stores/memory.js';
 export { sqlStore, SqlSessionStore } from './stores/sql.js';
+export { UiAuthTables, type UiAuthCommand } from './stores/sql-tables.js';
 export { KvService, appendOnly, type KvCommand, type KvReply } from './stores/kv.js';
 export { redisBlobStore } from './stores/redis-blob.js';
 export { redisHashStore } from './stores/redis-hash.js';

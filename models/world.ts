@@ -2,7 +2,7 @@ import { RandomChooser, TapeChooser, type Chooser } from '../src/chooser.js';
 import { FaultInjector } from '../src/fault-injector.js';
 import type { FaultPlan } from '../src/faults.js';
 import { Network } from '../src/network.js';
-import { ProcessNode } from '../src/process.js';
+import { ProcessNode, type AppFactory } from '../src/process.js';
 import { Rng } from '../src/rng.js';
 import { RouterNode, type RoutingMap } from '../src/router.js';
 import { Sim } from '../src/sim.js';
@@ -17,7 +17,9 @@ import { CAPTCHA_SERVICE, captchaApp, HEALTHY_CAPTCHA, type CaptchaBehaviour } f
 import { seedRegistrationTokens } from './synapse/stages/registration-token.js';
 import { DEFAULT_CONFIG, type SynapseConfig } from './synapse/config.js';
 import { SynapseDatabase } from './synapse/database.js';
+import type { StoreService } from './stores/contract.js';
 import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
+import { applySwitches, type Switches } from './synapse/profile-set.js';
 import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
 
 /** Everything one run needs; a run is a pure function of its case (DESIGN.md "Words"). */
@@ -34,6 +36,8 @@ export interface Case {
   /** When the captcha service is slow or failing (the fault profile's hook; healthy when
    * absent). A crash or partition of the `captcha` node works through the fault plan. */
   readonly captcha?: CaptchaBehaviour;
+  /** `--set` switches of the profile and the homeserver config (profile-set.ts). */
+  readonly switches?: Switches;
 }
 
 export interface RunOptions {
@@ -85,7 +89,7 @@ export const DEFAULT_PROCESSES: readonly ProcessSpec[] = [
 export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const strategy = options.strategy ?? findStrategy(c.strategy);
   if (strategy === undefined) throw new Error(`case names an unknown strategy ${c.strategy}`);
-  const profile = PROFILES[c.profile];
+  const { profile, config } = applySwitches(PROFILES[c.profile], options.config ?? DEFAULT_CONFIG, c.switches);
   const tapeChooser = new TapeChooser(c.tapes.actors, c.tapes.shared);
   const chooser: Chooser = options.randomChoices === true ? new RandomChooser(new Rng(c.seed, 'choices')) : tapeChooser;
   const sim = new Sim({
@@ -98,25 +102,16 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const network = new Network(sim, NETWORK);
   sim.network = network;
 
-  // The database is durable: every incarnation of its node serves the same state.
   const database = new SynapseDatabase();
   seedClientAccounts(database, c.workload);
-  seedRegistrationTokens(database, options.config ?? DEFAULT_CONFIG);
-  const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, () => ({ handleCommand: (command) => database.execute(command, sim.nowMs) })));
+  seedRegistrationTokens(database, config);
+  const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, serviceApp(database, sim)));
   // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
   const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));
   let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
   const service = strategy.store.service;
   if (service !== undefined) {
-    // A durable service keeps one state across its incarnations; a volatile one starts empty.
-    const durableState = strategy.store.durable ? service.create() : null;
-    const node = sim.addNode(
-      (id) =>
-        new ProcessNode(sim, id, service.name, () => {
-          const state = durableState ?? service.create();
-          return { handleCommand: (command) => state.execute(command, sim.nowMs) };
-        }),
-    );
+    const node = sim.addNode((id) => new ProcessNode(sim, id, service.name, serviceApp(service.create(), sim)));
     storeNode = node.id;
   }
   // Main and the workers take the next ids, in this order.
@@ -131,7 +126,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       database: db.id,
       storeNode,
       serverName: 'test',
-      config: options.config ?? DEFAULT_CONFIG,
+      config,
       captchaNode: captcha.id,
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
@@ -189,6 +184,17 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
 /** Every client of an account operation has its account before the run (issue 3 contract:
  * `@user<a>:test`, `correct horse`, devices `DEV<A>1`, `DEV<A>2`, `syt_user<a>_token`), with an
  * external ID at the OIDC provider so `m.login.sso` is offered too (ref 2.5). */
+/** A service node's app: one service object for the whole run, told when its node restarts
+ * (the first start is not a restart); what it keeps is what survives. */
+function serviceApp(service: StoreService, sim: Sim): AppFactory {
+  let started = false;
+  return () => {
+    if (started) service.restart?.();
+    started = true;
+    return { handleCommand: (command) => service.execute(command, sim.nowMs) };
+  };
+}
+
 function seedClientAccounts(database: SynapseDatabase, workload: Workload): void {
   workload.clients.forEach((spec, index) => {
     if (operationOf(spec) === 'register') return;

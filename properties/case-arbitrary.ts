@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { operationsFor, WORKLOAD_NAMES, type ClientSpec, type WorkloadName } from '../models/clients/workload.js';
 import { PROFILES, type ProfileName } from '../models/synapse/profile.js';
+import { applySwitches, type Switches } from '../models/synapse/profile-set.js';
+import { DEFAULT_CONFIG } from '../models/synapse/config.js';
 import type { Case } from '../models/world.js';
 import type { FaultProfile } from './fault-profiles.js';
 import { clientSpecFor, tape } from './workload-arbitraries.js';
@@ -13,6 +15,8 @@ export interface CaseSettings {
   readonly maxClients?: number;
   /** The property the cases are for: liveness needs clients that follow the protocol to the end. */
   readonly property?: string;
+  /** `--set` switches every case carries (none: the profile as it is). */
+  readonly switches?: Switches;
 }
 
 interface GeneratedClient {
@@ -30,7 +34,8 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
   const workload = WORKLOAD_NAMES.find((w) => w === settings.workload);
   if (workload === undefined) throw new Error(`unknown workload ${settings.workload}; one of ${WORKLOAD_NAMES.join(', ')}`);
   // Only the operations this Synapse version has (no login/get_token before v1.69, ref 3.1).
-  const operations = operationsFor(workload, PROFILES[settings.profile].endpoints);
+  const profile = applySwitches(PROFILES[settings.profile], DEFAULT_CONFIG, settings.switches).profile;
+  const operations = operationsFor(workload, profile.endpoints);
   const base = settings.faultProfile.clients?.(workload, operations) ?? clientSpecFor(workload, operations);
   const specs = settings.property === 'liveness' ? base.map((spec) => ({ ...spec, persistent: true })) : base;
   const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: specs, appTape: tape, browserTape: tape });
@@ -51,5 +56,6 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
       tapes: { actors: clients.flatMap((c) => [c.appTape, c.browserTape]), shared },
       seed,
       ...(captcha === undefined ? {} : { captcha }),
+      ...(settings.switches === undefined || Object.keys(settings.switches).length === 0 ? {} : { switches: settings.switches }),
     }));
 }

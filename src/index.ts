@@ -24,7 +24,8 @@ export { type Effect, type Task, type HttpHandler, type BackgroundTask, UNAVAILA
 export { type SimNode, type SimOptions, Sim, StepBudgetExceededError } from './sim.js';
 export { type NetworkOptions, Network } from './network.js';
 export { type App, type AppFactory, type ProcessContext, ProcessNode } from './process.js';
-export { type Balancer, type RouteRule, type Pool, type RoutingMap, RouterNode, ipHash } from './router.js';
+export { type Balancer, type HashKey, type RouteRule, type Pool, type RoutingMap, RouterNode, ipHash } from './router.js';
+export { type HostPort, type NginxRenderOptions, type NginxRouting, NginxConfigError, NginxRenderError, parseNginxConfig, renderNginxConfig } from './routing/nginx.js';
 export { type Fault, type CrashFault, type PartitionFault, type DropFault, type FaultPlan, NO_FAULTS, describeFault } from './faults.js';
 export { FaultInjector } from './fault-injector.js';
 export { type TraceEvent, type ObserveEvent, type LifecycleEvent, type FactEvent, type DropReason, type ObservePhase, Trace, hashEvents } from './trace.js';

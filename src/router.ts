@@ -8,9 +8,22 @@ import type { Sim, SimNode } from './sim.js';
  * - cookie: sticky by a cookie the router sets on the first response (HAProxy `cookie ...
  *   insert`, nginx sticky cookie); a request without it is balanced round-robin;
  * - affinity: by a key the request carries (a query parameter or a JSON body path) whose prefix,
- *   up to `separator`, names the upstream; a request without one is balanced round-robin.
+ *   up to `separator`, names the upstream; a request without one is balanced round-robin;
+ * - hash: nginx's `hash KEY [consistent]`: the same key always reaches the same upstream; an
+ *   empty key is balanced round-robin, as nginx does.
  */
-export type Balancer = 'round-robin' | 'random' | 'ip_hash' | 'cookie' | 'affinity';
+export type Balancer = 'round-robin' | 'random' | 'ip_hash' | 'cookie' | 'affinity' | 'hash';
+
+/** The key of nginx's `hash` balancer: text with the variables `$remote_addr`, `$uri`,
+ * `$request_uri`, `$args`, `$arg_NAME` and `$cookie_NAME`. `consistent` (ketama in nginx)
+ * changes which upstream a key reaches, not that it always reaches the same one. */
+export interface HashKey {
+  readonly key: string;
+  readonly consistent: boolean;
+}
+
+/** The variables a `hash` key may use (nginx's names). */
+export const HASH_VARIABLES = ['$remote_addr', '$uri', '$request_uri', '$args', '$arg_NAME', '$cookie_NAME'] as const;
 
 /** Where the `affinity` balancer finds its key. */
 export interface AffinityKey {
@@ -36,6 +49,8 @@ export interface Pool {
   readonly upstreams: readonly string[];
   /** For the `affinity` balancer. */
   readonly affinity?: AffinityKey;
+  /** For the `hash` balancer. */
+  readonly hash?: HashKey;
 }
 
 /** A deployment's worker map as the reverse proxy sees it: ordered rules, first match wins,
@@ -52,6 +67,7 @@ interface CompiledPool {
   readonly upstreams: readonly number[];
   readonly names: readonly string[];
   readonly affinity: AffinityKey | undefined;
+  readonly hashKey: string | undefined;
   nextIndex: number;
 }
 
@@ -90,11 +106,17 @@ export class RouterNode implements SimNode {
         if (spec === undefined) throw new Error(`routing: rule ${rule.path} names an unknown pool ${rule.pool}`);
         if (spec.upstreams.length === 0) throw new Error(`routing: pool ${rule.pool} has no upstreams`);
         if (spec.balancer === 'affinity' && spec.affinity === undefined) throw new Error(`routing: pool ${rule.pool} balances by affinity but names no key`);
+        if (spec.balancer === 'hash') {
+          if (spec.hash === undefined) throw new Error(`routing: pool ${rule.pool} balances by hash but names no key`);
+          const unknown = unknownHashVariable(spec.hash.key);
+          if (unknown !== undefined) throw new Error(`routing: pool ${rule.pool} hashes on ${unknown}, not one of ${HASH_VARIABLES.join(', ')}`);
+        }
         pool = {
           balancer: spec.balancer,
           upstreams: spec.upstreams.map((name) => sim.nodeByName(name).id),
           names: spec.upstreams,
           affinity: spec.affinity,
+          hashKey: spec.hash?.key,
           nextIndex: 0,
         };
         pools.set(rule.pool, pool);
@@ -128,6 +150,10 @@ export class RouterNode implements SimNode {
           return pool.upstreams[this.sim.chooser.pick(n, owner)] as number;
         case 'ip_hash':
           return pool.upstreams[ipHash(request.ip) % n] as number;
+        case 'hash': {
+          const key = hashKeyOf(request, pool.hashKey as string);
+          return key === '' ? roundRobin(pool) : (pool.upstreams[fnv1a(key) % n] as number);
+        }
         default: {
           const unreachable: never = pool.balancer;
           throw new Error(`routing: unknown balancer ${String(unreachable)}`);
@@ -239,8 +265,42 @@ function compiled(pattern: string): RegExp {
 
 /** nginx's ip_hash keys on the first three octets of an IPv4 address. */
 export function ipHash(ip: string): number {
-  const key = ip.split('.').slice(0, 3).join('.');
+  return fnv1a(ip.split('.').slice(0, 3).join('.'));
+}
+
+function fnv1a(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+const VARIABLE = /\$(remote_addr|request_uri|uri|args|arg_[A-Za-z0-9_]+|cookie_[A-Za-z0-9_]+|[A-Za-z0-9_]+)/g;
+
+/** The first variable of a hash key the router cannot compute, if any. */
+export function unknownHashVariable(key: string): string | undefined {
+  for (const match of key.matchAll(VARIABLE)) {
+    const name = match[1] as string;
+    if (!/^(remote_addr|request_uri|uri|args|arg_.+|cookie_.+)$/.test(name)) return `$${name}`;
+  }
+  return undefined;
+}
+
+/** A hash key with its variables replaced by the request's values (nginx: a missing one is ''). */
+function hashKeyOf(request: HttpRequest, key: string): string {
+  return key.replace(VARIABLE, (_, name: string) => {
+    if (name === 'remote_addr') return request.ip;
+    if (name === 'uri') return request.path;
+    if (name === 'args') return request.query;
+    if (name === 'request_uri') return request.query === '' ? request.path : `${request.path}?${request.query}`;
+    if (name.startsWith('arg_')) return queryValue(request.query, name.slice(4)) ?? '';
+    return cookieValue(request.cookie, name.slice(7)) ?? '';
+  });
+}
+
+function queryValue(query: string, name: string): string | undefined {
+  for (const part of query.split('&')) {
+    const [key, value] = part.split('=');
+    if (key === name && value !== undefined) return value;
+  }
+  return undefined;
 }

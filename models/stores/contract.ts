@@ -63,17 +63,24 @@ export interface StoreCall {
 export type StoreBackend = 'memory' | 'kv' | 'sql';
 export type StorePlacement = 'process' | 'main' | 'service';
 
-/** What a service node runs: executes one command atomically. */
+/**
+ * What a service node runs: executes one command atomically. The object lives as long as the
+ * run: its node's crash and restart do not replace it, they call `restart()`, and what the
+ * service keeps then is what survives. Redis without persistence keeps nothing; Synapse's
+ * database keeps everything committed; a plug-in may keep only what it had flushed.
+ */
 export interface StoreService {
   execute(command: unknown, nowMs: number): unknown;
+  /** The node came back up (a new incarnation): drop what a restart loses. Absent: nothing is
+   * lost, as with a database. */
+  restart?(): void;
 }
 
 /** A store's own service node (Redis, say); stores on Synapse's database use the `db` node. */
 export interface StoreServiceDefinition {
   /** The node's name in the topology (also what fault plans name). */
   readonly name: string;
-  /** Called once per run when durable (every incarnation serves the same state), and at every
-   * start when not (a restart loses everything). */
+  /** Called once per run; the object then serves every incarnation of the node. */
   create(): StoreService;
 }
 
@@ -81,8 +88,11 @@ export interface StoreDefinition {
   readonly name: string;
   readonly backend: StoreBackend;
   readonly placement: StorePlacement;
-  /** Whether the store's data survives a restart of the node holding it. */
-  readonly durable: boolean;
+  /** Documentation: whether the store's data survives a restart of the node holding it. The
+   * simulator never reads it: what survives is what the service's `restart()` keeps (and, for
+   * placements `process` and `main`, nothing of a restarted process's memory). A store that
+   * claims durability and loses writes on restart is caught under `store-restart`. */
+  readonly durable?: boolean;
   /** For placement 'service' on a node of its own; absent: Synapse's database node. */
   readonly service?: StoreServiceDefinition;
   /** The per-incarnation client a process uses. */

@@ -82,6 +82,16 @@ export class KvService implements StoreService {
    * key that is deleted and re-created still aborts (as Redis's touched-key flag does). */
   private readonly versions = new Map<string, number>();
 
+  /** `none`: Redis's default, a restart comes back empty; `append-only` (`appendonly yes`,
+   * `appendfsync always`): every acknowledged write is replayed from the AOF. */
+  constructor(readonly persistence: 'none' | 'append-only' = 'none') {}
+
+  restart(): void {
+    if (this.persistence === 'append-only') return;
+    this.entries.clear();
+    this.versions.clear();
+  }
+
   execute(command: unknown, nowMs: number): unknown {
     return this.run(command as KvCommand, nowMs);
   }
@@ -193,11 +203,12 @@ export class KvService implements StoreService {
 }
 
 /** The store on a Redis with `appendonly yes` + `appendfsync always`: every acknowledged write
- * survives a restart (world.ts: one state for all incarnations); TTLs are absolute in the AOF. */
+ * survives a restart; TTLs are absolute in the AOF. */
 export function appendOnly(definition: StoreDefinition): StoreDefinition {
-  return { ...definition, name: `${definition.name}-aof`, durable: true };
+  if (definition.service?.name !== REDIS_SERVICE.name) throw new Error(`appendOnly: ${definition.name} is not on Redis`);
+  return { ...definition, name: `${definition.name}-aof`, durable: true, service: { name: REDIS_SERVICE.name, create: (): StoreService => new KvService('append-only') } };
 }
 
 /** Redis without persistence as a store's own node: a restart loses everything (see
  * appendOnly for the durable variant). */
-export const REDIS_SERVICE = { name: 'redis', create: (): StoreService => new KvService() } as const;
+export const REDIS_SERVICE = { name: 'redis', create: (): StoreService => new KvService('none') } as const;

@@ -8,9 +8,8 @@ export type UserCommand = Extract<AccountCommand, { readonly op: `users.${string
 export type DatabaseCommand = UiAuthCommand | AccountCommand;
 
 /**
- * Synapse's main database (PostgreSQL), shared by every process. It is durable: the service
- * node's factory hands every incarnation the same state object, so a database restart loses
- * nothing committed. Since 1.13 it also holds the UI-auth tables (ref 2.7). Tables answer the
+ * Synapse's main database (PostgreSQL), shared by every process. It is durable: every command
+ * commits as it runs, and a restart keeps everything committed (`restart` drops nothing). Since 1.13 it also holds the UI-auth tables (ref 2.7). Tables answer the
  * commands whose `op` starts with their prefix (`ui.`, `users.`/`accounts.`).
  */
 export class SynapseDatabase implements StoreService {
@@ -22,6 +21,10 @@ export class SynapseDatabase implements StoreService {
     if (c.op.startsWith('users.') || c.op.startsWith('accounts.')) return this.accounts.execute(c as AccountCommand);
     return this.uiAuth.execute(c as UiAuthCommand);
   }
+
+  /** PostgreSQL after a restart: every committed row is there (each command is its own
+   * transaction, so nothing was in flight). */
+  restart(): void {}
 
   get userCount(): number {
     return this.accounts.userCount;

@@ -17,6 +17,7 @@ import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { switchesOf } from './switches.js';
 
 export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 
@@ -25,6 +26,8 @@ export interface CheckOptions {
   store?: string;
   routing?: string;
   profile?: string;
+  /** --set NAME=VALUE: profile and homeserver-config switches (docs/profiles.md). */
+  set?: string[];
   faults?: string;
   property?: string;
   workload?: string;
@@ -53,6 +56,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const plugins: Plugins =
     store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
+  const switches = switchesOf(options.set);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
@@ -71,7 +75,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   let outcome: SearchOutcome;
   try {
     outcome = search(
-      { strategy: strategy.name, profile, faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
+      { strategy: strategy.name, profile, ...(switches === undefined ? {} : { switches }), faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
       options.runs,
       options.seed,
       startShrinkBudget === undefined ? {} : { startShrinkBudget },
@@ -86,6 +90,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     schemaVersion: SCHEMA_VERSION,
     strategy: strategy.name,
     profile,
+    ...(switches === undefined ? {} : { switches }),
     faults: faultProfile.name,
     workload,
     property,
@@ -98,7 +103,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     .with({ verdict: 'holds' }, (holds): CommandOutput => {
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
       const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
         notFoundLine(property, holds.runs, holds.coverage.distinctInterleavings),
         ...(options.stats === true ? coverageLines(holds.coverage) : []),
       ];
@@ -134,7 +139,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
         ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
         : `shrink PARTIAL: stopped ${maxShrinkMs === undefined ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed),
+        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
         `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
         ...(options.stats === true ? coverageLines(violated.coverage) : []),
         '',

@@ -7,7 +7,8 @@ import { PROPERTY_NAMES } from '../../properties/violation.js';
 import { PROPERTY_SUMMARIES } from '../../properties/checkers/index.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { formatOf } from './usage.js';
+import { formatOf, UsageError } from './usage.js';
+import { describeValues, SETTABLE } from '../../models/synapse/profile-set.js';
 
 /** ref 1.5: what each stage type takes, and how the clients complete it. */
 const STAGE_SUMMARIES: Record<string, string> = {
@@ -19,8 +20,18 @@ const STAGE_SUMMARIES: Record<string, string> = {
   'm.login.registration_token': 'a registration token; directly or on the fallback form',
   'm.login.sso': 'the fallback page, the IdP, its callback (any process); users with an external ID',
 };
-export function runList(options: { json?: boolean; format?: string }): CommandOutput {
+/** `list switches`: every switch `--set` takes, its values, and its default or per-profile values. */
+function listSwitches(format: string): CommandOutput {
+  const switches = SETTABLE.map((s) => ({ name: s.name, of: s.of, values: describeValues(s), defaults: s.defaults, ...(s.ref === undefined ? {} : { ref: s.ref }) }));
+  if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, switches }) + '\n', exitCode: 0 };
+  const rows = switches.map((s) => [s.of, s.name, s.values, s.of === 'config' ? `default ${s.defaults}` : `${s.defaults}${s.ref === undefined ? '' : ` (ref ${s.ref})`}`]);
+  return { stdout: alignColumns(rows).join('\n') + '\n', exitCode: 0 };
+}
+
+export function runList(options: { json?: boolean; format?: string }, what?: string): CommandOutput {
   const format = formatOf(options);
+  if (what === 'switches') return listSwitches(format);
+  if (what !== undefined) throw new UsageError(`list takes nothing or \`switches\`, not ${what}`);
   const entries = {
     strategies: STRATEGIES.map((s) => ({ name: s.name, profile: s.profile, summary: s.summary })),
     profiles: PROFILE_NAMES.map((p) => ({ name: p, summary: PROFILES[p].summary })),
@@ -40,5 +51,6 @@ export function runList(options: { json?: boolean; format?: string }): CommandOu
   section('workload', entries.workloads);
   section('stage', entries.stageTypes);
   section('property', entries.properties);
+  rows.push(['switch', `(${SETTABLE.length})`, 'profile and homeserver-config switches for --set NAME=VALUE: uiasim list switches']);
   return { stdout: alignColumns(rows).join('\n') + '\n', exitCode: 0 };
 }

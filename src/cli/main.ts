@@ -11,6 +11,7 @@ import { runList } from './list.js';
 import { runRegress } from './regress.js';
 import { runReplay } from './replay.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
+import { collect } from './switches.js';
 
 function emit(output: CommandOutput): never {
   if (output.stderr) process.stderr.write(output.stderr);
@@ -60,6 +61,7 @@ program
   .option('--store <file>', 'a session store plug-in (.js or .ts, README "Plug-in stores")')
   .option('--routing <file>', 'a routing plug-in: your own worker map (README "Routing files")')
   .option('--profile <version>', 'Synapse profile (default: the strategy\'s)')
+  .option('--set <switch=value>', 'set a profile or homeserver-config switch, e.g. sso.samlEnabled=true (repeatable; see `uiasim list switches`)', collect)
   .option('--faults <profile>', 'fault profile', 'any-restart')
   .option('--property <name>', 'property to check (see `uiasim list`), or all: each in turn until one is violated', 'progress-never-lost')
   .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token or mix (see `uiasim list`)', 'mix')
@@ -79,6 +81,7 @@ program
   .argument('<token|file>', 'a uiasim1. replay token, or a failure file written by --save-failures')
   .option('--strategy <name>', 'replay the same case under another strategy')
   .option('--profile <version>', 'replay under another Synapse profile')
+  .option('--set <switch=value>', "set a profile or homeserver-config switch on top of the token's (repeatable)", collect)
   .option('--property <name>', "judge the run by this property (default: the token's), or all: the first violated")
   .option('--format <format>', 'text (a timeline), mermaid (a sequence diagram) or json', 'text')
   .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
@@ -114,10 +117,11 @@ program
 
 program
   .command('list')
-  .description('strategies, profiles, fault profiles, workloads, stage types and properties, one line each')
+  .description('strategies, profiles, fault profiles, workloads, stage types and properties, one line each; `list switches`: what --set takes')
+  .argument('[what]', 'switches: every profile and homeserver-config switch --set takes')
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
-  .action((options) => guarded(() => runList(options)));
+  .action((what, options) => guarded(() => runList(options, what)));
 
 try {
   await program.parseAsync();

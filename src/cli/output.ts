@@ -1,6 +1,8 @@
 import { PROFILES, type ProfileName } from '../../models/synapse/profile.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { PROPERTY_LABELS } from './property-labels.js';
+import { describeSwitches } from './switches.js';
+import type { Switches } from '../../models/synapse/profile-set.js';
 
 // What every command's output shares (check, replay, the determinism watch and the trace view
 // use it): its own module, so those commands need not import one another.
@@ -14,8 +16,13 @@ export interface CommandOutput {
 
 export const SCHEMA_VERSION = 1;
 
-export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number): string[] {
-  return [`strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`, `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`];
+export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number, switches?: Switches): string[] {
+  const set = describeSwitches(switches);
+  return [
+    `strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`,
+    ...(set === undefined ? [] : [`set ${set}`]),
+    `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`,
+  ];
 }
 
 /** What the violating step is marked with, per property. */

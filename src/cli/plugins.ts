@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Pool, RouteRule, RoutingMap } from '../router.js';
+import { parse as parseYaml } from 'yaml';
+import { unknownHashVariable, type Pool, type RouteRule, type RoutingMap } from '../router.js';
+import { NginxConfigError, parseNginxConfig } from '../routing/nginx.js';
 import type { StoreDefinition } from '../../models/stores/contract.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { PROCESS_NAMES } from '../../models/topologies/synapse-workers.js';
@@ -36,7 +38,7 @@ const BACKENDS = ['memory', 'kv', 'sql'];
 /** Node names a deployment's process may not take. */
 const RESERVED = ['db', 'router', 'faults', 'store'];
 const PLACEMENTS = ['process', 'main', 'service'];
-const BALANCERS = ['round-robin', 'random', 'ip_hash', 'cookie', 'affinity'];
+const BALANCERS = ['round-robin', 'random', 'ip_hash', 'cookie', 'affinity', 'hash'];
 
 function digest(path: string): string {
   return pluginFile(path).sha256;
@@ -136,7 +138,7 @@ export async function loadStore(file: string): Promise<{ readonly store: StoreDe
   if (STRATEGIES.some((strategy) => strategy.name === s.name)) bad('name', `a name no built-in strategy has (${s.name} is one)`);
   if (!BACKENDS.includes(s.backend as string)) bad('backend', `one of ${BACKENDS.join(', ')}`);
   if (!PLACEMENTS.includes(s.placement as string)) bad('placement', `one of ${PLACEMENTS.join(', ')}`);
-  if (typeof s.durable !== 'boolean') bad('durable', 'a boolean');
+  if (s.durable !== undefined && typeof s.durable !== 'boolean') bad('durable', 'a boolean (documentation: what survives a restart is what service.restart() keeps)');
   if (typeof s.connect !== 'function') bad('connect', 'a function (context) => SessionStore');
   if (s.service !== undefined && (typeof s.service.name !== 'string' || typeof s.service.create !== 'function')) bad('service', '{ name: string, create(): StoreService }');
   // Synapse's own database node only speaks Synapse's statements: a service store brings its node.
@@ -144,10 +146,45 @@ export async function loadStore(file: string): Promise<{ readonly store: StoreDe
   return { store: s as StoreDefinition, plugin: { file, sha256: digest(resolve(file)) } };
 }
 
-/** Loads and checks a routing plug-in: a module exporting `routing` (or a default export). */
+/** A routing file's map as data: a module's `routing` export, a JSON or YAML document of the
+ * same shape, or an nginx config (docs/routing.md). */
+async function routingData(file: string): Promise<unknown> {
+  if (!/\.(json|ya?ml|conf|nginx)$/i.test(file)) return exported(await importModule(file, 'routing'), 'routing', file, 'routing');
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch {
+    throw new UsageError(`routing file ${file} cannot be read`);
+  }
+  if (/\.json$/i.test(file)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new UsageError(`routing file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (/\.ya?ml$/i.test(file)) {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (error) {
+      throw new UsageError(`routing file ${file} is not valid YAML: ${error instanceof Error ? (error.message.split('\n')[0] as string) : String(error)}`);
+    }
+  }
+  try {
+    const { routing, processes } = parseNginxConfig(text);
+    // Processes other than the default three are declared, the default upstream as main.
+    const custom = processes.some((name) => !(PROCESS_NAMES as readonly string[]).includes(name)) || routing.defaultUpstream !== 'main';
+    return { ...routing, ...(custom ? { processes: processes.map((name, i) => ({ name, role: i === 0 ? 'main' : 'worker' })) } : {}) };
+  } catch (error) {
+    if (error instanceof NginxConfigError) throw new UsageError(`routing file ${file} ${error.message}`);
+    throw error;
+  }
+}
+
+/** Loads and checks a routing plug-in: a module exporting `routing` (or a default export), or
+ * the same map as JSON, YAML or an nginx config. */
 export async function loadRouting(file: string): Promise<{ readonly routing: RoutingPlugin; readonly plugin: PluginFile }> {
-  const module = await importModule(file, 'routing');
-  const raw = exported(module, 'routing', file, 'routing') as Record<string, unknown> | null;
+  const raw = (await routingData(file)) as Record<string, unknown> | null;
   const bad = (field: string, expected: string): never => {
     throw new UsageError(`routing file ${file}: \`${field}\` must be ${expected}`);
   };
@@ -178,6 +215,9 @@ export async function loadRouting(file: string): Promise<{ readonly routing: Rou
       bad(`pools.${name}.upstreams`, `a non-empty list of ${processes.join(', ')}`);
     }
     if (pool.balancer === 'affinity' && (pool.affinity === undefined || typeof pool.affinity.separator !== 'string')) bad(`pools.${name}.affinity`, '{ query?, bodyPath?, separator }');
+    if (pool.balancer === 'hash' && (typeof pool.hash?.key !== 'string' || typeof pool.hash.consistent !== 'boolean' || unknownHashVariable(pool.hash.key) !== undefined)) {
+      bad(`pools.${name}.hash`, '{ key, consistent: boolean }, the key using $remote_addr, $uri, $request_uri, $args, $arg_NAME or $cookie_NAME');
+    }
   }
   const rules = r['rules'];
   if (!Array.isArray(rules)) bad('rules', 'a list of { path, method?, pool }');

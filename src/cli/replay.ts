@@ -17,10 +17,13 @@ import { readReplayInput } from './replay-input.js';
 import { stepsOf } from './steps.js';
 import { traceViewOf } from './trace-view.js';
 import { choose, formatOf } from './usage.js';
+import { switchesOf } from './switches.js';
 
 export interface ReplayOptions {
   strategy?: string;
   profile?: string;
+  /** --set NAME=VALUE on top of the switches the token's case carries. */
+  set?: string[];
   /** Judge the run by another property than the token's, or by `all` (the first violated). */
   property?: string;
   format?: string;
@@ -105,7 +108,10 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   const switched = strategy.name !== payload.case.strategy;
   const defaultProfile = switched ? strategy.profile : payload.case.profile;
   const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);
-  const c = { ...payload.case, strategy: strategy.name, profile };
+  const switches = switchesOf(options.set, payload.case.switches);
+  const { switches: _tokenSwitches, ...tokenCase } = payload.case;
+  const c = { ...tokenCase, strategy: strategy.name, profile, ...(switches === undefined ? {} : { switches }) };
+  const reswitched = (options.set ?? []).length > 0;
   let captured: CapturedCase;
   let divergence: Divergence | null = null;
   try {
@@ -120,7 +126,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   const { result, violation } = captured.verdict;
   if (violation !== null) property = violation.property;
 
-  const sameCase = !switched && profile === payload.case.profile;
+  const sameCase = !switched && !reswitched && profile === payload.case.profile;
   if (sameCase && payload.traceHash !== '' && payload.traceHash !== result.traceHash) {
     notes.push(`warning: the trace diverged: expected hash ${payload.traceHash}, got ${result.traceHash}`);
   }
@@ -146,6 +152,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
       property,
       strategy: strategy.name,
       profile,
+      ...(switches === undefined ? {} : { switches }),
       workload: c.workload.name ?? 'registration',
       requests: violation?.requests ?? steps.length,
       ...(violation === null ? {} : { why: violation.why }),
@@ -158,7 +165,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   }
   const faults = [...c.faultPlan.faults.map(describeFault), ...describeCaptcha(c.captcha)];
   const text = [
-    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration'),
+    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration', undefined, switches),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
     '',

@@ -7,6 +7,7 @@ import { findFaultProfile, type FaultProfile } from '../../properties/fault-prof
 import { caseArbitrary } from '../../properties/case-arbitrary.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { decodeToken, encodeToken } from '../../src/run/token.js';
+import type { Case } from '../../models/world.js';
 
 const anyRestart = findFaultProfile('any-restart') as FaultProfile;
 
@@ -27,6 +28,18 @@ describe('case codec', () => {
     expect(cases.every((c) => (c.captcha?.windows.length ?? 0) > 0)).toBe(true);
     for (const c of cases) expect(decodeTokenPayload(decodeToken(replayToken(c, 'liveness', ''))).case).toEqual(JSON.parse(JSON.stringify(c)));
     expect(() => decodeCase({ ...cases[0], captcha: { windows: [{ fromMs: 0, untilMs: 1, mode: 'down' }] } })).toThrow('field case.captcha.windows[0].mode:');
+  });
+
+  it('carries --set switches through a token; a token without them decodes without them; a bad one names the field', () => {
+    const switches = { 'sso.samlEnabled': true, 'uiAuth.sessionTimeoutMs': 5000, unknownSession: 'fresh-session' };
+    const [c] = fc.sample(caseArbitrary({ strategy: 'sql', profile: 'head', faultProfile: anyRestart, workload: 'mix', switches }), { numRuns: 1, seed: 5 });
+    expect(c?.switches).toEqual(switches);
+    const decoded = decodeTokenPayload(decodeToken(replayToken(c as Case, 'liveness', ''))).case;
+    expect(decoded.switches).toEqual(switches);
+    const { switches: _, ...without } = c as Case;
+    expect('switches' in decodeCase(JSON.parse(JSON.stringify(without)))).toBe(false);
+    expect(() => decodeCase({ ...without, switches: { 'sso.samlEnabled': 'yes' } })).toThrow('field case.switches.sso.samlEnabled: expected switch sso.samlEnabled takes true | false, not "yes"');
+    expect(() => decodeCase({ ...without, switches: { 'sso.nope': true } })).toThrow('field case.switches.sso.nope: expected unknown switch sso.nope');
   });
 
   it('a version-1 token (no operation, no workload name) still decodes: its clients register', () => {

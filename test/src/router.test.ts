@@ -133,6 +133,28 @@ describe('RouterNode routing', () => {
     expect(used.size).toBe(3);
   });
 
+  it('hash KEY (nginx): the same query argument reaches the same upstream, different ones spread, no key goes round-robin', () => {
+    const upstreams = ['w1', 'w2', 'w3'];
+    const { routeName } = world({ rules: [{ path: '^/', pool: 'p' }], pools: { p: { balancer: 'hash', hash: { key: 'x$arg_session', consistent: false }, upstreams } }, defaultUpstream: 'main' });
+    const used = new Set<string>();
+    for (let n = 0; n < 30; n++) {
+      const first = routeName({ ...request('/x'), query: `a=1&session=s${n}` });
+      for (let again = 0; again < 3; again++) expect(routeName({ ...request('/y'), query: `session=s${n}` })).toBe(first);
+      used.add(first);
+    }
+    expect(used.size).toBe(3);
+    // 'x' is not empty, so a request without the argument hashes 'x': always one upstream.
+    expect(new Set([0, 1, 2].map(() => routeName(request('/z')))).size).toBe(1);
+    const bare = world({ rules: [{ path: '^/', pool: 'p' }], pools: { p: { balancer: 'hash', hash: { key: '$cookie_c', consistent: true }, upstreams } }, defaultUpstream: 'main' });
+    expect([0, 1, 2, 3].map(() => bare.routeName(request('/z')))).toEqual(['w1', 'w2', 'w3', 'w1']);
+  });
+
+  it('refuses a hash key with a variable it cannot compute', () => {
+    expect(() => world({ rules: [{ path: '^/', pool: 'p' }], pools: { p: { balancer: 'hash', hash: { key: '$mxid_localpart', consistent: true }, upstreams: ['w1'] } }, defaultUpstream: 'main' })).toThrow(
+      'routing: pool p hashes on $mxid_localpart',
+    );
+  });
+
   it('hashes only the first three octets', () => {
     expect(ipHash('10.1.2.3')).toBe(ipHash('10.1.2.250'));
     expect(ipHash('10.1.2.3')).not.toBe(ipHash('10.1.3.3'));

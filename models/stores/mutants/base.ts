@@ -37,8 +37,14 @@ export function mutantStore(name: string, connect: (context: StoreContext) => Se
     service: {
       name: MUTANT_DATABASE,
       create: (): StoreService => {
-        const tables = new UiAuthTables();
-        return { execute: (command: unknown) => tables.execute(command as UiAuthCommand) };
+        let tables = new UiAuthTables();
+        return {
+          execute: (command: unknown) => tables.execute(command as UiAuthCommand),
+          // A durable database keeps every committed row; a volatile one comes back empty.
+          restart: () => {
+            if (!durable) tables = new UiAuthTables();
+          },
+        };
       },
     },
     connect,

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = `${root}dist/src/cli/main.js`;
+
+function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: root });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** #7530: SAML keeps its outstanding requests in the memory of the process that redirected. */
+const SAML_ONLY = ['--set', 'sso.samlEnabled=true', '--set', 'passwordConfig.enabled=false'];
+const SSO_WORKER = ['--routing', 'examples/routing/synapse-sso-worker.nginx.conf'];
+const DEACTIVATE = ['--strategy', 'sql', '--workload', 'deactivate', '--faults', 'steady', '--property', 'liveness', '--runs', '100'];
+
+interface Report {
+  verdict: string;
+  switches?: Record<string, unknown>;
+  violation?: { token: string; traceHash: string; steps: { request: string; servedBy: string; status: number }[] };
+}
+
+describe('--set: profile and config switches from the command line', () => {
+  it('#7530 in one command: SAML with the SSO endpoints on their own worker, the callback lands there, the stage never completes', () => {
+    const run = uiasim('check', ...DEACTIVATE, ...SSO_WORKER, ...SAML_ONLY, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.switches).toEqual({ 'sso.samlEnabled': true, 'passwordConfig.enabled': false });
+    const callbacks = (report.violation?.steps ?? []).filter((s) => s.request.includes('sso callback'));
+    expect(callbacks.length).toBeGreaterThan(0);
+    for (const c of callbacks) expect([c.servedBy, c.status]).toEqual(['reader2', 400]);
+    // The token carries the switches: a replay reproduces the run bit for bit...
+    const replay = uiasim('replay', report.violation?.token ?? '', '--json');
+    expect(replay.stderr).toBe('');
+    expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: report.violation?.traceHash, switches: report.switches });
+    // ...and the same case over OIDC (state in the callback, no per-process memory) finishes.
+    const oidc = uiasim('replay', report.violation?.token ?? '', '--set', 'sso.samlEnabled=false', '--json');
+    expect(JSON.parse(oidc.stdout)).toMatchObject({ verdict: 'holds' });
+  });
+
+  it('the same switches on sql\'s own map (the callback to main, which redirected) hold', () => {
+    const run = uiasim('check', ...DEACTIVATE, ...SAML_ONLY);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('set passwordConfig.enabled=false, sso.samlEnabled=true\n');
+  });
+
+  it.each([
+    [['check', '--strategy', 'sql', '--set', 'sso.saml=true'], 'uiasim: unknown switch sso.saml (see `uiasim list switches`)'],
+    [['check', '--strategy', 'sql', '--set', 'sso.samlEnabled=1'], 'uiasim: switch sso.samlEnabled takes true | false, not "1"'],
+    [['list', 'knobs'], 'uiasim: list takes nothing or `switches`, not knobs'],
+  ])('%j exits 2 with one line', (args, message) => {
+    const run = uiasim(...args);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`${message}\n`);
+  });
+
+  it('`list switches` prints every switch --set takes', () => {
+    const run = uiasim('list', 'switches');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^config +sso\.samlEnabled +true \| false +default false$/m);
+    expect(run.stdout).toMatch(/^profile +unknownSession +fresh-session \| reject-400 +1\.8: fresh-session, 1\.12: fresh-session, 1\.13: reject-400, head: reject-400 \(ref /m);
+  });
+});
