@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +16,12 @@ function uiasim(...args: string[]): { status: number | null; stdout: string; std
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The README code block whose first line is `// <name>`. */
+/** The code block of README.md or docs/*.md whose first line is `// <name>`. */
 function readmeBlock(name: string): string {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith(`// ${name}`));
-  if (block === undefined) throw new Error(`README has no ts block starting with // ${name}`);
+  const pages = ['README.md', ...readdirSync(`${root}docs`).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const text = pages.map((page) => readFileSync(`${root}${page}`, 'utf8')).join('\n');
+  const block = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith(`// ${name}`));
+  if (block === undefined) throw new Error(`neither README.md nor docs/ has a ts block starting with // ${name}`);
   return block;
 }
 
