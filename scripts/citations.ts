@@ -5,7 +5,10 @@
  *   `ref 1.4, 2.6` or `ref 2.4 and 2.10`, ranges such as `ref 2.3-2.12`) becomes `uia §2.4`
  *   (`uia §1.4, §2.6`, `uia §2.3-2.12`), or with `form: 'link'` the anchor itself,
  *   `docs/synapse-uia.md#ref-2.4`. A number after a list separator counts only if it is a section
- *   the page has: in `ref 2.4; 1.8's check_auth` the 1.8 is a Synapse version.
+ *   the page has: in `ref 2.4; 1.8's check_auth` the 1.8 is a Synapse version. The profile
+ *   switches' table (models/synapse/profile-switches.ts) holds its citations as data,
+ *   `ref: '2.2, 2.3 #7268'`, printed through `(ref ${ref})`: the data becomes `'§2.2, §2.3 #7268'`
+ *   and the template `(uia ${ref})`, so the printed line reads like every other citation.
  * - Sections of the design notes: `DESIGN.md "The engine"` becomes
  *   `docs/architecture.md "The engine"` (a heading there).
  * - The reference's old location, `../shared/reference/synapse-uia.md`, becomes
@@ -45,9 +48,13 @@ const NUMBER = String.raw`\d+(?:\.\d+)?(?![\d])`;
 // A list continues over a comma (possibly ending the line, the next line opening with a comment's
 // `*` or `//`), over "and" or " /"; a range over a hyphen.
 const LIST_SEPARATOR = String.raw`(?:,|,? and| \/)[ \t]*(?:\n[ \t]*(?:\*(?!\/)|\/\/)?[ \t]*)?`;
-const OLD_HEAD = new RegExp(String.raw`\bref §?(${NUMBER})`, 'g');
-const NEW_HEAD = new RegExp(String.raw`\buia §(${NUMBER})`, 'g');
-const LINK_HEAD = new RegExp(String.raw`docs/synapse-uia\.md#ref-(${NUMBER})`, 'g');
+// The old form, in prose (`ref 2.4`) or as the data of profile-switches.ts's table
+// (`ref: '2.2, 2.3 #7268'`, printed as `(ref ${ref})` by describeProfile).
+const OLD_HEAD = new RegExp(String.raw`\b(ref §?|ref: ')(${NUMBER})`, 'g');
+const NEW_HEAD = new RegExp(String.raw`\b(uia §|ref: '(?:§|#ref-))(${NUMBER})`, 'g');
+const LINK_HEAD = new RegExp(String.raw`(docs/synapse-uia\.md#ref-)(${NUMBER})`, 'g');
+// describeProfile's template, which puts the table's data after the word.
+const OLD_TEMPLATE = /\(ref \$\{/g;
 // What may stand between two sections of one list: a step of the section, or a short remark in
 // parentheses (`ref 2.3 (#7068, #7483), 2.9`), issue numbers, GET or POST.
 const ASIDE = String.raw`(?:[ \t]+steps?[ \t]+\d+(?:-\d+)?|[ \t]*\([^()\n]{0,60}\)|(?:[ \t]+#\d+)+|[ \t]+(?:GET|POST))?`;
@@ -58,6 +65,8 @@ const RANGE = new RegExp(String.raw`^(?:-|–| to )(?:§|#ref-)?(${NUMBER})`);
 interface Parsed {
   readonly index: number;
   readonly end: number;
+  /** What stands before the first section: `ref `, `ref §`, `ref: '`, `uia §`, ... */
+  readonly prefix: string;
   readonly head: string;
   /** Each further section with the separator before it; `range` for `-N.N`. */
   readonly rest: readonly { readonly separator: string; readonly section: string; readonly range: boolean }[];
@@ -86,7 +95,7 @@ function parse(text: string, head: RegExp, next: RegExp, known: ReadonlySet<stri
       rest.push({ separator: more[1] as string, section: more[2] as string, range: false });
       end += more[0].length;
     }
-    found.push({ index: m.index, end, head: m[1] as string, rest });
+    found.push({ index: m.index, end, prefix: m[1] as string, head: m[2] as string, rest });
   }
   return found;
 }
@@ -102,8 +111,10 @@ export function sectionCitations(text: string, known: ReadonlySet<string> = docu
 }
 
 function render(p: Parsed, form: CitationForm): string {
-  if (form === 'short') return `uia §${p.head}${p.rest.map((r) => (r.range ? `-${r.section}` : `${r.separator}§${r.section}`)).join('')}`;
-  return `${SYNAPSE_UIA_DOC}#ref-${p.head}${p.rest.map((r) => (r.range ? ` to #ref-${r.section}` : `${r.separator}#ref-${r.section}`)).join('')}`;
+  // The table's data keeps its quote; describeProfile's template supplies the `uia ` or the page.
+  const data = p.prefix === "ref: '";
+  if (form === 'short') return `${data ? "ref: '" : 'uia '}§${p.head}${p.rest.map((r) => (r.range ? `-${r.section}` : `${r.separator}§${r.section}`)).join('')}`;
+  return `${data ? "ref: '" : SYNAPSE_UIA_DOC}#ref-${p.head}${p.rest.map((r) => (r.range ? ` to #ref-${r.section}` : `${r.separator}#ref-${r.section}`)).join('')}`;
 }
 
 const DESIGN_BARE = /\bDESIGN\.md\b/g;
@@ -131,6 +142,7 @@ export function rewriteCitations(text: string, options: { readonly form?: Citati
     at = p.end;
   }
   out += text.slice(at);
+  out = out.replace(OLD_TEMPLATE, form === 'short' ? '(uia ${' : `(${SYNAPSE_UIA_DOC}\${`);
   const designCitations = (out.match(DESIGN_BARE) ?? []).length;
   out = out.replace(DESIGN_BARE, ARCHITECTURE_DOC);
   let sharedPaths = 0;

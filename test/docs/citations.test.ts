@@ -52,6 +52,7 @@ describe('the rewrite to the docs/ form', () => {
     ['a count after "and" stays a count', 'ref 2.4 steps 2 and 5', 'uia §2.4 steps 2 and 5'],
     ['a whole section', 'ref 5 #7512; ref §4 mapping', 'uia §5 #7512; uia §4 mapping'],
     ['the design notes', 'DESIGN.md "The engine"; DESIGN.md\'s rule', 'docs/architecture.md "The engine"; docs/architecture.md\'s rule'],
+    ['the profile switches: their data and the template that prints it', "{ key: 'unknownSession', ref: '2.2, 2.3 #7268' }; `(ref ${ref})`", "{ key: 'unknownSession', ref: '§2.2, §2.3 #7268' }; `(uia ${ref})`"],
     ['the old location of the reference', '(`../shared/reference/synapse-uia.md`)', '(`docs/synapse-uia.md`)'],
   ];
   for (const [what, before, after] of cases) {
@@ -60,6 +61,7 @@ describe('the rewrite to the docs/ form', () => {
 
   it('the link form names the anchors', () => {
     expect(rewriteCitations('(ref 1.4, 2.6; ref 2.3-2.12)', { known, form: 'link' }).text).toBe('(docs/synapse-uia.md#ref-1.4, #ref-2.6; docs/synapse-uia.md#ref-2.3 to #ref-2.12)');
+    expect(rewriteCitations("ref: '2.2, 2.3 #7268' `(ref ${ref})`", { known, form: 'link' }).text).toBe("ref: '#ref-2.2, #ref-2.3 #7268' `(docs/synapse-uia.md${ref})`");
   });
 
   it('over the whole tree, in memory: every file keeps the sections it cites, and a second pass changes nothing', () => {
