@@ -1,7 +1,8 @@
 /**
  * README.md's and docs/*.md's command blocks are real output: each fenced block whose first line
  * is `$ uiasim <args>` holds exactly what `uiasim <args>` prints on stdout. `npm run readme`
- * rewrites them; test/docs/readme.test.ts fails when one drifts.
+ * rewrites them (`npm run readme -- docs/cli.md`: that document only); test/docs/readme.test.ts
+ * fails when one drifts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,8 +69,10 @@ export function mermaidBlock(readme: string): string | null {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  // `npm run readme -- docs/cli.md`: only the documents named (paths from the checkout's root).
+  const named = process.argv.slice(2).map((f) => join(root, f));
   const token = exampleToken();
-  for (const file of documents()) {
+  for (const file of named.length > 0 ? documents().filter((d) => named.includes(d)) : documents()) {
     let text = readFileSync(file, 'utf8');
     for (const block of commandBlocks(text).reverse()) {
       const output = runUiasim(block.args, token);
