@@ -1,5 +1,6 @@
 import { findStrategy, withPlugins, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
+import type { Switches } from '../../models/synapse/profile-set.js';
 import { runCell } from '../../properties/cell.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
@@ -35,6 +36,8 @@ export interface VerdictSpec {
   /** The cell's workload (`--workload`). */
   readonly workload: string;
   readonly plugins?: PluginPaths;
+  /** `--set` switches every run carries. */
+  readonly switches?: Switches;
 }
 
 /** A strategy's costs: the first `runs` runs of its steady cell, captured. Computed once per
@@ -45,6 +48,7 @@ export interface CostsSpec {
   readonly runs: number;
   readonly seed: number;
   readonly plugins?: PluginPaths;
+  readonly switches?: Switches;
 }
 
 /** The plug-in row of a comparison: the store (on sql's routing and profile) and/or the worker
@@ -97,7 +101,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const property: PropertyName = spec.kind === 'verdict' ? spec.property : 'progress-never-lost';
   // Costs are per completed registration: measured on the registration workload.
   const workload = spec.kind === 'verdict' ? spec.workload : COSTS_WORKLOAD;
-  const settings = { strategy: strategy.name, profile: strategy.profile, faultProfile, workload, property, runOptions: { strategy } };
+  const settings = { strategy: strategy.name, profile: strategy.profile, ...(spec.switches === undefined ? {} : { switches: spec.switches }), faultProfile, workload, property, runOptions: { strategy } };
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
   const outcome = runCell(settings, spec.runs, spec.seed);
   const minimal = outcome.minimal;

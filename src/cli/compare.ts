@@ -16,6 +16,7 @@ import { compareEveryProperty } from './compare-all.js';
 import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
+import { describeSwitches, switchesOf } from './switches.js';
 
 export interface CompareOptions {
   strategies?: string;
@@ -32,6 +33,8 @@ export interface CompareOptions {
   /** --save-failures DIR: every cell's minimal counterexample as a failure file. */
   saveFailures?: string;
   workload?: string;
+  /** --set NAME=VALUE: switches every cell's runs carry (the expectations are for none). */
+  set?: string[];
 }
 
 
@@ -55,9 +58,11 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const faultProfiles = options.faults === undefined ? [...COMPARISON_FAULT_PROFILES] : pickList(options.faults, FAULT_PROFILES, (f) => f.name, 'fault profile');
   // Costs are per strategy, on the first runs of its steady cell, whichever columns are asked for.
   const costsRuns = Math.min(options.runs, COSTS_RUNS);
+  const switches = switchesOf(options.set);
+  const set = switches === undefined ? {} : { switches };
   const specs: CellSpec[] = [
-    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, workload, plugins }))),
-    ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
+    ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, workload, plugins, ...set }))),
+    ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins, ...set })),
   ];
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
@@ -67,7 +72,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells: JudgedCell[] = summaries.map((cell) => {
-    const expectation = expectationFor(PROPERTY, cell.strategy, cell.faults);
+    // The expectations are for the profiles as they are: switched runs have none.
+    const expectation = switches === undefined ? expectationFor(PROPERTY, cell.strategy, cell.faults) : undefined;
     // A plug-in row has no expectations; a run that threw is never expected of a built-in one.
     const expected = cell.error !== null ? expectation === undefined : expectation === undefined || isExpected(expectation, cell.violations > 0);
     return { ...cell, expectation, expected };
@@ -83,6 +89,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
       schemaVersion: SCHEMA_VERSION,
       property: PROPERTY,
       workload,
+      ...set,
       runs: options.runs,
       seed: options.seed,
       strategies: strategies.map((s) => s.name),
@@ -148,7 +155,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ? [`| ${costsHeader.join(' | ')} |`, `|${costsHeader.map(() => '---').join('|')}|`, ...costsRows.map((r) => `| ${r.join(' | ')} |`)]
     : alignColumns([costsHeader, ...costsRows]);
   const text = [
-    `${PROPERTY}, workload ${workload}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
+    `${PROPERTY}, workload ${workload}${switches === undefined ? '' : `, set ${describeSwitches(switches)} (no expectations)`}, ${options.runs} runs per cell, seed ${options.seed}. "ok": not found in ${options.runs} runs; "${PROPERTY_LABELS[PROPERTY].cell} n%": ${PROPERTY_LABELS[PROPERTY].share}; (!): not the verdict models/expectations.ts expects.`,
     '',
     ...table,
     '',

@@ -102,6 +102,7 @@ program
   .option('--fail-on-unexpected', 'exit 1 when a verdict differs from models/expectations.ts')
   .option('--property <name>', 'the property of the matrix (default progress-never-lost; see `uiasim list`), or all: one matrix per property')
   .option('--workload <name>', 'client workload of every cell (see `uiasim list`; default mix)')
+  .option('--set <switch=value>', 'set a profile or homeserver-config switch in every cell (repeatable; see `uiasim list switches`)', collect)
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")

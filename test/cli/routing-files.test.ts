@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -37,6 +37,10 @@ describe('routing files as data: .ts, JSON, YAML and nginx give the same verdict
   ])('check %j', (args) => {
     const reports = files.map((file) => verdictOf(check(file, ...args)));
     for (const report of reports.slice(1)) expect(report).toEqual(reports[0]);
+  });
+
+  it('docs/routing.md shows the example nginx config as it is in examples/routing', () => {
+    expect(readFileSync(`${root}docs/routing.md`, 'utf8')).toContain(`\`\`\`nginx\n${readFileSync(`${root}examples/routing/synapse-1.8.nginx.conf`, 'utf8')}\`\`\``);
   });
 
   it('the 1.8 docs config finds #6705 on memory-1.8 exactly as the built-in map does, and its token replays', () => {

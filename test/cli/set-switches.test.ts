@@ -46,9 +46,23 @@ describe('--set: profile and config switches from the command line', () => {
     expect(run.stdout).toContain('set passwordConfig.enabled=false, sso.samlEnabled=true\n');
   });
 
+  it('compare --set: every cell carries the switches, has no expectation, and its token replays them', () => {
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--workload', 'deactivate', '--property', 'liveness', '--runs', '30', ...SAML_ONLY, ...SSO_WORKER, '--json');
+    expect(run.status).toBe(0);
+    const body = JSON.parse(run.stdout) as { switches: unknown; cells: { strategy: string; violations: number; expectation: unknown; token: string | null }[] };
+    expect(body.switches).toEqual({ 'sso.samlEnabled': true, 'passwordConfig.enabled': false });
+    expect(body.cells.map((c) => [c.strategy, c.violations > 0, c.expectation])).toEqual([
+      ['sql', false, null],
+      ['custom-routing', true, null],
+    ]);
+    const stuck = body.cells[1]?.token ?? '';
+    expect(JSON.parse(uiasim('replay', stuck, '--json').stdout)).toMatchObject({ verdict: 'violated', switches: body.switches });
+  });
+
   it.each([
     [['check', '--strategy', 'sql', '--set', 'sso.saml=true'], 'uiasim: unknown switch sso.saml (see `uiasim list switches`)'],
     [['check', '--strategy', 'sql', '--set', 'sso.samlEnabled=1'], 'uiasim: switch sso.samlEnabled takes true | false, not "1"'],
+    [['compare', '--strategies', 'sql', '--set', 'expiry.kind=never'], 'uiasim: switch expiry.kind takes sliding | absolute, not "never"'],
     [['list', 'knobs'], 'uiasim: list takes nothing or `switches`, not knobs'],
   ])('%j exits 2 with one line', (args, message) => {
     const run = uiasim(...args);
