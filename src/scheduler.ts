@@ -101,8 +101,13 @@ export class Scheduler {
   }
 
   private removeFromSlot(slot: Message[], at: number, dueMs: number): void {
-    if (at === slot.length - 1) slot.pop();
-    else slot.splice(at, 1);
+    // No splice: it allocates an array of the removed elements on every call.
+    const last = slot.length - 1;
+    if (at === 0 && last > 0) slot.shift();
+    else {
+      for (let i = at; i < last; i++) slot[i] = slot[i + 1] as Message;
+      slot.pop();
+    }
     this.wheelCount--;
     if (slot.length === 0) {
       const index = dueMs & WHEEL_MASK;
