@@ -1,8 +1,10 @@
 import type { Chooser } from './chooser.js';
 import type { Message } from './message.js';
 
-const WHEEL_BITS = 10;
-/** Slots of 1 ms; events due further ahead wait in the overflow heap. */
+const WHEEL_BITS = 8;
+/** Slots of 1 ms; events due further ahead wait in the overflow heap. 256 ms holds every
+ * network hop and backend round trip; timeouts, pauses and sweeps are seconds away and go to
+ * the heap at any size, and every run builds its own wheel, so a small one is cheaper. */
 const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;
 
