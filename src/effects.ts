@@ -61,7 +61,19 @@ export class HttpError extends Error {
 /** Yields one backend call and returns its result, throwing BackendUnavailableError when the
  * service could not be reached. */
 export function* call<T>(to: number, command: unknown): Task<T> {
-  const result = yield { kind: 'call', to, command };
+  return callResult<T>(yield callEffect(to, command), to);
+}
+
+/** The effect `call` yields, for hot code that yields it itself (`callResult<T>(yield
+ * callEffect(to, command), to)`) instead of delegating to `call`: a generator object fewer per
+ * backend call, and one level less that every resume passes through. */
+export function callEffect(to: number, command: unknown): Effect {
+  return { kind: 'call', to, command };
+}
+
+/** What `call` returns for the result a call effect was resumed with: throws
+ * BackendUnavailableError when the service could not be reached. */
+export function callResult<T>(result: unknown, to: number): T {
   if (result === UNAVAILABLE) throw new BackendUnavailableError(to);
   return result as T;
 }

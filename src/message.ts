@@ -18,6 +18,9 @@ interface MessageBase {
   seq: number;
   /** Set when a timer is cancelled while queued; the scheduler skips it. */
   cancelled: boolean;
+  /** The next event in the scheduler's slot (an intrusive list: no array per slot); null when
+   * last or not queued in the wheel. */
+  nextInSlot: Message | null;
 }
 
 export interface RequestMessage extends MessageBase { readonly kind: 'request'; readonly payload: HttpRequest }
@@ -57,7 +60,7 @@ export function makeMessage<K extends MessageKind>(
   toIncarnation: number,
   payload: PayloadOf<K>,
 ): Extract<Message, { kind: K }> {
-  return { kind, id, from, to, owner, replyTo, toIncarnation, dueMs: 0, seq: 0, cancelled: false, payload } as unknown as Extract<
+  return { kind, id, from, to, owner, replyTo, toIncarnation, dueMs: 0, seq: 0, cancelled: false, nextInSlot: null, payload } as unknown as Extract<
     Message,
     { kind: K }
   >;

@@ -1,6 +1,7 @@
 import { SHARED_OWNER } from './chooser.js';
 import { describeYielded, isBackendUnavailable, isHttpError, NotAnEffectError, UNAVAILABLE, type Effect, type Task } from './effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from './http.js';
+import { IdTable } from './id-table.js';
 import type { Message, RequestMessage } from './message.js';
 import type { Rng } from './rng.js';
 import type { Sim, SimNode } from './sim.js';
@@ -46,7 +47,7 @@ export class ProcessNode implements SimNode {
   up = true;
   incarnation = 1;
   private app: App;
-  private readonly running = new Map<number, Running>();
+  private readonly running = new IdTable<Running>();
   private busyUntilMs = 0;
 
   constructor(
@@ -62,10 +63,9 @@ export class ProcessNode implements SimNode {
     if (!this.up) return;
     this.up = false;
     this.sim.trace.lifecycle('crash', this.sim.nowMs, this.id, this.incarnation);
-    for (const run of this.running.values()) {
+    for (const run of this.running.drain()) {
       if (run.origin !== null) this.sim.refuse(run.origin);
     }
-    this.running.clear();
     this.busyUntilMs = 0;
   }
 
@@ -104,9 +104,8 @@ export class ProcessNode implements SimNode {
       case 'timer': {
         // A timer is keyed by its own id, a result or reset by the command it answers.
         const key = message.kind === 'timer' ? message.id : message.replyTo;
-        const run = this.running.get(key);
+        const run = this.running.take(key);
         if (run !== undefined) {
-          this.running.delete(key);
           this.step(run, message.kind === 'result' ? message.payload : message.kind === 'reset' ? UNAVAILABLE : undefined);
           return;
         }

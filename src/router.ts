@@ -1,4 +1,5 @@
 import { httpResponse, type HttpMethod, type HttpRequest } from './http.js';
+import { IdTable } from './id-table.js';
 import type { Message, RequestMessage } from './message.js';
 import type { Sim, SimNode } from './sim.js';
 
@@ -87,7 +88,7 @@ export class RouterNode implements SimNode {
   private readonly rules: CompiledRule[];
   private readonly defaultUpstream: number;
   /** Upstream request id -> the client's request. */
-  private readonly pending = new Map<number, RequestMessage>();
+  private readonly pending = new IdTable<RequestMessage>();
   /** Client requests whose response must set the sticky cookie. */
   private readonly stickyCookies = new Set<number>();
 
@@ -184,9 +185,8 @@ export class RouterNode implements SimNode {
         return;
       }
       case 'response': {
-        const original = this.pending.get(message.replyTo);
+        const original = this.pending.take(message.replyTo);
         if (original === undefined) return; // the connection was already answered (a reset won)
-        this.pending.delete(message.replyTo);
         const response = message.payload;
         const sticky = this.stickyCookies.size > 0 && this.stickyCookies.delete(original.id);
         const forwarded = sticky
@@ -196,9 +196,8 @@ export class RouterNode implements SimNode {
         return;
       }
       case 'reset': {
-        const original = this.pending.get(message.replyTo);
+        const original = this.pending.take(message.replyTo);
         if (original === undefined) return;
-        this.pending.delete(message.replyTo);
         // servedBy -1: the router itself answered.
         this.sim.send('response', this.id, original.from, original.owner, original.id, -1, httpResponse(502, { error: 'Bad Gateway' }));
         return;

@@ -1,20 +1,25 @@
 import type { Chooser } from './chooser.js';
 import type { Message } from './message.js';
 
-const WHEEL_BITS = 10;
-/** Slots of 1 ms; events due further ahead wait in the overflow heap. */
+const WHEEL_BITS = 8;
+/** Slots of 1 ms; events due further ahead wait in the overflow heap. 256 ms holds every
+ * network hop and backend round trip; timeouts, pauses and sweeps are seconds away and go to
+ * the heap at any size, and every run builds its own wheel, so a small one is cheaper. */
 const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;
-const EMPTY_SLOT: Message[] = [];
 
 /**
  * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
  * for events due beyond the wheel (DESIGN.md "Hot loop"). Events are ordered by (due time,
  * sequence). `next` offers every event due within `reorderWindowMs` of the earliest one to the
- * chooser; the natural order (pick 0) is FIFO by (due, seq).
+ * chooser; the natural order (pick 0) is FIFO by (due, seq). A slot is a list threaded through
+ * the events themselves (`nextInSlot`), so queueing allocates nothing.
  */
 export class Scheduler {
-  private readonly slots: (Message[] | undefined)[] = new Array<Message[] | undefined>(WHEEL_SIZE);
+  /** Per slot: its first and last event and how many it holds. */
+  private readonly heads = new Array<Message | null>(WHEEL_SIZE).fill(null);
+  private readonly tails = new Array<Message | null>(WHEEL_SIZE).fill(null);
+  private readonly counts = new Int32Array(WHEEL_SIZE);
   private readonly occupied = new Uint32Array(WHEEL_SIZE >>> 5);
   /** Earliest time any queued event can be due; slot `baseMs & MASK` is the wheel's start. */
   private baseMs = 0;
@@ -49,10 +54,15 @@ export class Scheduler {
   cancel(message: Message): void {
     if (message.cancelled) return;
     if (message.dueMs - this.baseMs < WHEEL_SIZE) {
-      const slot = this.slots[message.dueMs & WHEEL_MASK];
-      const at = slot === undefined ? -1 : slot.indexOf(message);
-      if (at < 0) return;
-      this.removeFromSlot(slot as Message[], at, message.dueMs);
+      const index = message.dueMs & WHEEL_MASK;
+      let previous: Message | null = null;
+      let at = this.heads[index] as Message | null;
+      while (at !== null && at !== message) {
+        previous = at;
+        at = at.nextInSlot;
+      }
+      if (at === null) return;
+      this.unlink(index, previous, message);
     }
     // In the overflow heap it stays, marked, until it surfaces.
     message.cancelled = true;
@@ -64,50 +74,51 @@ export class Scheduler {
   next(chooser: Chooser): Message | undefined {
     if (this.liveCount === 0) return undefined;
     const first = this.earliestSlotTime();
-    const slots = this.slots;
-    const firstSlot = slots[first & WHEEL_MASK] as Message[];
-    let total = firstSlot.length;
+    const counts = this.counts;
+    let total = counts[first & WHEEL_MASK] as number;
     const last = first + this.reorderWindowMs;
-    for (let t = first + 1; t <= last; t++) {
-      const slot = slots[t & WHEEL_MASK];
-      if (slot !== undefined) total += slot.length;
-    }
-    let slot = firstSlot;
+    for (let t = first + 1; t <= last; t++) total += counts[t & WHEEL_MASK] as number;
+    let t = first;
     let index = 0;
     if (total > 1) {
-      index = chooser.pick(total, (firstSlot[0] as Message).owner);
-      for (let t = first; index >= slot.length; ) {
-        index -= slot.length;
+      index = chooser.pick(total, (this.heads[first & WHEEL_MASK] as Message).owner);
+      while (index >= (counts[t & WHEEL_MASK] as number)) {
+        index -= counts[t & WHEEL_MASK] as number;
         t++;
-        slot = slots[t & WHEEL_MASK] ?? EMPTY_SLOT;
       }
     }
-    const chosen = slot[index] as Message;
-    this.removeFromSlot(slot, index, chosen.dueMs);
+    const slot = t & WHEEL_MASK;
+    let previous: Message | null = null;
+    let chosen = this.heads[slot] as Message;
+    for (; index > 0; index--) {
+      previous = chosen;
+      chosen = chosen.nextInSlot as Message;
+    }
+    this.unlink(slot, previous, chosen);
     this.liveCount--;
     return chosen;
   }
 
   private putInWheel(message: Message): void {
     const index = message.dueMs & WHEEL_MASK;
-    let slot = this.slots[index];
-    if (slot === undefined) {
-      slot = [];
-      this.slots[index] = slot;
-    }
-    slot.push(message);
+    const tail = this.tails[index] as Message | null;
+    if (tail === null) this.heads[index] = message;
+    else tail.nextInSlot = message;
+    this.tails[index] = message;
+    this.counts[index]!++;
     this.occupied[index >>> 5]! |= 1 << (index & 31);
     this.wheelCount++;
   }
 
-  private removeFromSlot(slot: Message[], at: number, dueMs: number): void {
-    if (at === slot.length - 1) slot.pop();
-    else slot.splice(at, 1);
+  /** Takes `message` out of slot `index`, where it follows `previous` (null: it is the head). */
+  private unlink(index: number, previous: Message | null, message: Message): void {
+    const after = message.nextInSlot;
+    if (previous === null) this.heads[index] = after;
+    else previous.nextInSlot = after;
+    if (this.tails[index] === message) this.tails[index] = previous;
+    message.nextInSlot = null;
     this.wheelCount--;
-    if (slot.length === 0) {
-      const index = dueMs & WHEEL_MASK;
-      this.occupied[index >>> 5]! &= ~(1 << (index & 31));
-    }
+    if (--this.counts[index]! === 0) this.occupied[index >>> 5]! &= ~(1 << (index & 31));
   }
 
   /** The due time of the earliest live event; moves the wheel's start there. */

@@ -2,6 +2,7 @@ import type { HttpResponse } from '../../src/http.js';
 import type { FallbackPage, UiaChallenge } from '../matrix/protocol.js';
 import type { Message } from '../../src/message.js';
 import type { Sim, SimNode } from '../../src/sim.js';
+import { IdTable } from '../../src/id-table.js';
 import { clientScript, TIMED_OUT, type ClientStep } from './client-script.js';
 import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSpec } from './workload.js';
 
@@ -36,7 +37,7 @@ export class Client {
    * goes on, a second app tab. */
   private readonly sideLanes = new Set<Lane>();
   /** Request id -> the lane waiting for it and its timeout timer. */
-  private readonly inFlight = new Map<number, { readonly lane: Lane; readonly timer: Message }>();
+  private readonly inFlight = new IdTable<{ readonly lane: Lane; readonly timer: Message }>();
   finished = false;
 
   constructor(
@@ -64,9 +65,8 @@ export class Client {
         this.advance(payload.lane, TIMED_OUT);
         return;
       }
-      const waiting = this.inFlight.get(payload.requestId);
+      const waiting = this.inFlight.take(payload.requestId);
       if (waiting === undefined) return;
-      this.inFlight.delete(payload.requestId);
       this.advance(waiting.lane, TIMED_OUT);
       return;
     }
@@ -74,9 +74,8 @@ export class Client {
       throw new Error(`client ${endpoint.name} got a ${message.kind}; clients only get responses, resets and timers`);
     }
     // A late response to a request the client already gave up on is never seen by it.
-    const waiting = this.inFlight.get(message.replyTo);
+    const waiting = this.inFlight.take(message.replyTo);
     if (waiting === undefined) return;
-    this.inFlight.delete(message.replyTo);
     this.sim.cancel(waiting.timer);
     if (message.kind === 'reset') {
       // Connection refused or cut (a partition between the client and the router): to the

@@ -1,4 +1,4 @@
-import { call, type Task } from '../../src/effects.js';
+import { callEffect, callResult, type Task } from '../../src/effects.js';
 import type { SessionRecord, SessionStore, StoreCall, StoreContext, StoreDefinition } from './contract.js';
 import { MemorySessionStore } from './memory.js';
 
@@ -13,7 +13,7 @@ export class MainRpcSessionStore implements SessionStore {
 
   private *rpc<T>(method: StoreCall['method'], args: readonly unknown[]): Task<T> {
     const command: StoreCall = { op: 'store-call', method, args };
-    return yield* call<T>(this.main, command);
+    return callResult<T>(yield callEffect(this.main, command), this.main);
   }
 
   *createSession(clientdict: Record<string, unknown>, uri: string, method: string, description: string, nowMs: number): Task<string> {

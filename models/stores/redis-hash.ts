@@ -1,4 +1,4 @@
-import { call, HttpError, type Task } from '../../src/effects.js';
+import { callEffect, callResult, HttpError, type Task } from '../../src/effects.js';
 import { SESSION_EXPIRE_MS } from '../synapse/profile.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import { REDIS_SERVICE, type KvCommand } from './kv.js';
@@ -44,7 +44,7 @@ export class RedisHashSessionStore implements SessionStore {
   constructor(private readonly context: StoreContext) {}
 
   private *run<T>(command: KvCommand): Task<T> {
-    return yield* call<T>(this.context.serviceNode, command);
+    return callResult<T>(yield callEffect(this.context.serviceNode, command), this.context.serviceNode);
   }
 
   /** HSET only if the session still exists; false when it does not. */

@@ -1,4 +1,4 @@
-import { call, HttpError, type Task } from '../../src/effects.js';
+import { callEffect, callResult, HttpError, type Effect, type Task } from '../../src/effects.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import type { UiAuthCommand } from './sql-tables.js';
 
@@ -13,14 +13,16 @@ const CREATE_ATTEMPTS = 5;
 export class SqlSessionStore implements SessionStore {
   constructor(private readonly context: StoreContext) {}
 
-  private *run<T>(command: UiAuthCommand): Task<T> {
-    return yield* call<T>(this.context.serviceNode, command);
+  /** The effect of one statement; each method yields it itself and passes what it is resumed
+   * with to `callResult` (no generator per statement: this is the hot path of every sql run). */
+  private statement(command: UiAuthCommand): Effect {
+    return callEffect(this.context.serviceNode, command);
   }
 
   *createSession(clientdict: Record<string, unknown>, uri: string, method: string, description: string, nowMs: number): Task<string> {
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       const id = this.context.newSessionId();
-      const inserted = yield* this.run<boolean>({ op: 'ui.create', id, clientdict, uri, method, description, nowMs });
+      const inserted = callResult<boolean>(yield this.statement({ op: 'ui.create', id, clientdict, uri, method, description, nowMs }), this.context.serviceNode);
       if (inserted) return id;
     }
     // ref 2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
@@ -28,35 +30,35 @@ export class SqlSessionStore implements SessionStore {
   }
 
   *getSession(id: string): Task<SessionRecord | undefined> {
-    return yield* this.run<SessionRecord | undefined>({ op: 'ui.get', id });
+    return callResult<SessionRecord | undefined>(yield this.statement({ op: 'ui.get', id }), this.context.serviceNode);
   }
 
   *markStageComplete(id: string, stage: string, result: unknown): Task<boolean> {
-    return yield* this.run<boolean>({ op: 'ui.markStage', id, stage, result });
+    return callResult<boolean>(yield this.statement({ op: 'ui.markStage', id, stage, result }), this.context.serviceNode);
   }
 
   *getCompletedStages(id: string): Task<ReadonlyMap<string, unknown>> {
-    return yield* this.run<ReadonlyMap<string, unknown>>({ op: 'ui.getStages', id });
+    return callResult<ReadonlyMap<string, unknown>>(yield this.statement({ op: 'ui.getStages', id }), this.context.serviceNode);
   }
 
   *setClientdict(id: string, clientdict: Record<string, unknown>): Task<void> {
-    yield* this.run<null>({ op: 'ui.setClientdict', id, clientdict });
+    callResult<null>(yield this.statement({ op: 'ui.setClientdict', id, clientdict }), this.context.serviceNode);
   }
 
   *setSessionData(id: string, key: string, value: unknown): Task<void> {
-    yield* this.run<null>({ op: 'ui.setData', id, key, value });
+    callResult<null>(yield this.statement({ op: 'ui.setData', id, key, value }), this.context.serviceNode);
   }
 
   *getSessionData(id: string, key: string): Task<unknown> {
-    return yield* this.run<unknown>({ op: 'ui.getData', id, key });
+    return callResult<unknown>(yield this.statement({ op: 'ui.getData', id, key }), this.context.serviceNode);
   }
 
   *addUserAgentIp(id: string, userAgent: string, ip: string): Task<void> {
-    yield* this.run<null>({ op: 'ui.addIp', id, userAgent, ip });
+    callResult<null>(yield this.statement({ op: 'ui.addIp', id, userAgent, ip }), this.context.serviceNode);
   }
 
   *deleteOldSessions(expiryTimeMs: number): Task<number> {
-    return yield* this.run<number>({ op: 'ui.deleteOld', expiryTimeMs });
+    return callResult<number>(yield this.statement({ op: 'ui.deleteOld', expiryTimeMs }), this.context.serviceNode);
   }
 }
 

@@ -1,4 +1,4 @@
-import { call, cpu, type Task } from '../../src/effects.js';
+import { callEffect, callResult, cpu, type Task } from '../../src/effects.js';
 import type { AccountCommand, ExternalId, Threepid, TokenInfo, UserRow } from './account-tables.js';
 import { DEFAULT_IDP_ID } from './config.js';
 import type { SynapseContext } from './context.js';
@@ -42,7 +42,7 @@ export function* verifyPassword(password: string, hash: string | null): Task<boo
 
 /** One account-table transaction from a process. */
 export function* accountsCall<T>(ctx: Pick<SynapseContext, 'database'>, command: AccountCommand): Task<T> {
-  return yield* call<T>(ctx.database, command);
+  return callResult<T>(yield callEffect(ctx.database, command), ctx.database);
 }
 
 export function* getUser(ctx: Pick<SynapseContext, 'database'>, userId: string): Task<UserRow | undefined> {

@@ -140,19 +140,26 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
  * unmounted path, or a stable prefix of an unstable-only servlet (ref 3.1, v1.8), is 404
  * M_UNRECOGNIZED, as Synapse answers for any path it has no servlet for.
  */
-export function* route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
+export function route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
+  // Not a generator itself: it returns the servlet's task, so every resume of the handler
+  // passes through one generator fewer.
   for (const servlet of SERVLETS) {
     const match = servlet.pattern.exec(request.path);
     if (match === null) continue;
-    if (!mounts(config.profile.endpoints[servlet.endpoint], config.role, config.mountsEverything === true)) return unrecognized();
+    if (!mounts(config.profile.endpoints[servlet.endpoint], config.role, config.mountsEverything === true)) return answer(unrecognized());
     const unstableOnly = (config.profile.unstableOnly as readonly string[]).includes(servlet.endpoint);
-    if (unstableOnly && match[1] !== 'unstable') return unrecognized();
-    return yield* servlet.handle(ctx, request, match);
+    if (unstableOnly && match[1] !== 'unstable') return answer(unrecognized());
+    return servlet.handle(ctx, request, match);
   }
   // The stages' own servlets: email requestToken and link, SSO callbacks.
   const stageServlet = stageServletFor(request, config.role, config.mountsEverything === true);
-  if (stageServlet !== undefined) return yield* stageServlet(ctx, request);
-  return unrecognized();
+  if (stageServlet !== undefined) return stageServlet(ctx, request);
+  return answer(unrecognized());
+}
+
+/** A task that answers at once. */
+function* answer(response: HttpResponse): Task<HttpResponse> {
+  return response;
 }
 
 function* sweep(ctx: SynapseContext): Task<void> {

@@ -1,4 +1,4 @@
-import { call, type Task } from '../../src/effects.js';
+import { callEffect, callResult, type Task } from '../../src/effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import { matrixError, type RegisterSuccess } from '../matrix/protocol.js';
 import { hashPassword } from './accounts.js';
@@ -15,7 +15,7 @@ const REGISTERED_USER_ID = 'registered_user_id';
 const PASSWORD_HASH = 'password_hash';
 
 function* db<T>(ctx: SynapseContext, command: DatabaseCommand): Task<T> {
-  return yield* call<T>(ctx.database, command);
+  return callResult<T>(yield callEffect(ctx.database, command), ctx.database);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { call, type Task } from '../../../src/effects.js';
+import { callEffect, callResult, type Task } from '../../../src/effects.js';
 import type { AuthDict } from '../../matrix/protocol.js';
 import type { ThreepidValidationCommand, ThreepidValidationRow } from '../../stores/threepid-validation-table.js';
 import type { SynapseConfig } from '../config.js';
@@ -14,7 +14,7 @@ export interface ValidatedThreepid {
 }
 
 function* threepid<T>(ctx: SynapseContext, command: ThreepidValidationCommand): Task<T> {
-  return yield* call<T>(ctx.database, command);
+  return callResult<T>(yield callEffect(ctx.database, command), ctx.database);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { call, type Task } from '../../../src/effects.js';
+import { callEffect, callResult, type Task } from '../../../src/effects.js';
 import type { AuthDict } from '../../matrix/protocol.js';
 import type { RegistrationTokenCommand } from '../../stores/registration-tokens-table.js';
 import type { SynapseConfig } from '../config.js';
@@ -11,7 +11,7 @@ export const REGISTRATION_TOKEN_STAGE = 'm.login.registration_token';
 export const REGISTRATION_TOKEN_KEY = REGISTRATION_TOKEN_STAGE;
 
 function* tokens<T>(ctx: SynapseContext, command: RegistrationTokenCommand): Task<T> {
-  return yield* call<T>(ctx.database, command);
+  return callResult<T>(yield callEffect(ctx.database, command), ctx.database);
 }
 
 /**
