@@ -2,7 +2,7 @@ import type { Fault } from '../src/faults.js';
 import type { CaptchaBehaviour, CaptchaWindow } from './synapse/captcha-service.js';
 import { DIRECT_STAGES, FALLBACK_CLIENT_STAGES, OPERATIONS, WORKLOAD_NAMES, type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 import { isProfileName } from './synapse/profile.js';
-import type { Case } from './world.js';
+import type { Case, CaseExploration } from './world.js';
 
 /** The model version in tokens: a token from another version replays with a warning.
  * 2: issue 3 (every UIA endpoint and stage, operations and workloads in the case); version-1
@@ -137,6 +137,23 @@ function decodeWorkload(workload: Json, path: string): Workload {
   return workload['name'] === undefined ? { clients } : { name: oneOf(workload['name'], `${path}.name`, WORKLOAD_NAMES), clients };
 }
 
+function exploration(value: unknown, path: string): CaseExploration {
+  const e = obj(value, path);
+  return {
+    decisions: tape(e['decisions'], `${path}.decisions`),
+    raceWindowMs: int(e['raceWindowMs'], `${path}.raceWindowMs`),
+    crashes: int(e['crashes'], `${path}.crashes`),
+    crashable: arr(e['crashable'], `${path}.crashable`).map((n, i) => str(n, `${path}.crashable[${i}]`)),
+    downMs: int(e['downMs'], `${path}.downMs`, 1),
+    lostResponses: int(e['lostResponses'], `${path}.lostResponses`),
+  };
+}
+
+/** A client of a scope file (models/scopes/), checked like a token's. */
+export function decodeClientSpec(value: unknown, path: string): ClientSpec {
+  return client(value, path);
+}
+
 /** Checks every field of a decoded case; throws CaseFormatError naming the first bad one. */
 export function decodeCase(value: unknown, path = 'case'): Case {
   const c = obj(value, path);
@@ -157,6 +174,7 @@ export function decodeCase(value: unknown, path = 'case'): Case {
     },
     seed: int(c['seed'], `${path}.seed`),
     ...(c['captcha'] === undefined ? {} : { captcha: captcha(c['captcha'], `${path}.captcha`) }),
+    ...(c['explore'] === undefined ? {} : { explore: exploration(c['explore'], `${path}.explore`) }),
   };
 }
 

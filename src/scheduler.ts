@@ -7,13 +7,22 @@ const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;
 const EMPTY_SLOT: Message[] = [];
 
+/** What the simulation loop needs of its event queue: the timing wheel below in every normal
+ * run; exhaustive exploration (src/explore/) brings its own, which offers orders, not latencies. */
+export interface EventQueue {
+  readonly size: number;
+  schedule(message: Message, dueMs: number): void;
+  cancel(message: Message): void;
+  next(chooser: Chooser): Message | undefined;
+}
+
 /**
  * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
  * for events due beyond the wheel (DESIGN.md "Hot loop"). Events are ordered by (due time,
  * sequence). `next` offers every event due within `reorderWindowMs` of the earliest one to the
  * chooser; the natural order (pick 0) is FIFO by (due, seq).
  */
-export class Scheduler {
+export class Scheduler implements EventQueue {
   private readonly slots: (Message[] | undefined)[] = new Array<Message[] | undefined>(WHEEL_SIZE);
   private readonly occupied = new Uint32Array(WHEEL_SIZE >>> 5);
   /** Earliest time any queued event can be due; slot `baseMs & MASK` is the wheel's start. */
