@@ -5,7 +5,8 @@ import type { Strategy } from '../models/strategies.js';
 import type { ProfileName } from '../models/synapse/profile.js';
 import type { RoutingMap } from '../src/router.js';
 import type { Case } from '../models/world.js';
-import { checkCaseAll, type CaseVerdict } from './check-case.js';
+import { judgeRun, type CaseVerdict } from './check-case.js';
+import { runCase } from '../models/world.js';
 import type { PropertyName } from './violation.js';
 
 /** The fault profile a case of an exploration names (its faults are the scope's, placed by the
@@ -52,8 +53,10 @@ export function exploreScope(
   const template = scopeCase(scope, strategy, profile, []);
   const runOptions = { strategy, ...(routing === undefined ? {} : { routing }) };
   const outcome = explore<CaseVerdict>(
-    (decider) => {
-      const verdict = checkCaseAll(template, properties, { ...runOptions, decider });
+    (decider, wasCut) => {
+      const result = runCase(template, { ...runOptions, decider });
+      if (wasCut()) return null;
+      const verdict = judgeRun(template, result, properties);
       return verdict.violation === null ? null : verdict;
     },
     { ...settings, maxDecisions: scope.bounds.maxDecisions },

@@ -1,8 +1,9 @@
 import type { Decider, DecisionPoint } from './orders-scheduler.js';
 
 /** One run of the model along a path: the caller builds the world with `decider` and returns
- * its verdict (null when it holds). The driver knows nothing else of the model. */
-export type RunPath<V> = (decider: Decider) => V | null;
+ * its verdict (null when it holds; not asked for when `wasCut()`, the driver ended the run
+ * early). The driver knows nothing else of the model. */
+export type RunPath<V> = (decider: Decider, wasCut: () => boolean) => V | null;
 
 export interface ExploreSettings {
   readonly search: 'dfs' | 'bfs';
@@ -146,7 +147,7 @@ function depthFirst<V>(runPath: RunPath<V>, settings: ExploreSettings): ExploreO
         return awake;
       },
     };
-    const verdict = runPath(decider);
+    const verdict = runPath(decider, () => cut);
     stats.runs++;
     if (cut) stats.pruned++;
     else {
@@ -248,7 +249,7 @@ function breadthFirst<V>(runPath: RunPath<V>, settings: ExploreSettings): Explor
             return -1;
           },
         };
-        const verdict = runPath(decider);
+        const verdict = runPath(decider, () => cut);
         stats.runs++;
         if (cut) {
           for (let i = 0; i < width; i++) {
