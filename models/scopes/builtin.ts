@@ -20,8 +20,11 @@ const WHOLE_REGISTRATION = client([
   { kind: 'direct', stage: 'm.login.dummy' },
 ]);
 
-/** A short registration (two stages after the start): what two clients at once can afford. */
-const SHORT_REGISTRATION = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.terms' }, { kind: 'direct', stage: 'm.login.dummy' }]);
+/** Two registrations at once, shrunk until every order of them fits in minutes (docs/explore.md
+ * "Scope sizes"): one client starts and completes a stage, the other starts alongside. Two whole
+ * registrations, or even one of three requests beside a start, did not finish in 10 minutes. */
+const START_AND_STAGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }]);
+const START_ONLY = client([{ kind: 'start' }]);
 
 /** The browser POSTs the captcha while the app, not waiting, sends the terms stage: two
  * requests of one session in flight at once (a read-modify-write race, ref 2.7). */
@@ -64,8 +67,8 @@ export const SCOPES: readonly Scope[] = [
   },
   {
     name: 'two-registrations',
-    summary: 'two clients registering at once (start, terms, dummy each); no faults',
-    clients: [SHORT_REGISTRATION, SHORT_REGISTRATION],
+    summary: 'two clients registering at once, shrunk: A starts and sends the dummy stage while B starts; no faults',
+    clients: [START_AND_STAGE, START_ONLY],
     faults: NO_SCOPE_FAULTS,
     bounds: DEFAULT_BOUNDS,
     seed: 1,
