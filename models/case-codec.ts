@@ -3,7 +3,7 @@ import type { CaptchaBehaviour, CaptchaWindow } from './synapse/captcha-service.
 import { DIRECT_STAGES, FALLBACK_CLIENT_STAGES, OPERATIONS, WORKLOAD_NAMES, type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 import { isProfileName } from './synapse/profile.js';
 import { checkSwitch, SwitchError, type Switches } from './synapse/profile-set.js';
-import type { Case } from './world.js';
+import type { Case, CaseExploration } from './world.js';
 
 /** The model version in tokens: a token from another version replays with a warning.
  * 2: issue 3 (every UIA endpoint and stage, operations and workloads in the case); version-1
@@ -152,6 +152,23 @@ function decodeWorkload(workload: Json, path: string): Workload {
   return workload['name'] === undefined ? { clients } : { name: oneOf(workload['name'], `${path}.name`, WORKLOAD_NAMES), clients };
 }
 
+function exploration(value: unknown, path: string): CaseExploration {
+  const e = obj(value, path);
+  return {
+    decisions: tape(e['decisions'], `${path}.decisions`),
+    raceWindowMs: int(e['raceWindowMs'], `${path}.raceWindowMs`),
+    crashes: int(e['crashes'], `${path}.crashes`),
+    crashable: arr(e['crashable'], `${path}.crashable`).map((n, i) => str(n, `${path}.crashable[${i}]`)),
+    downMs: int(e['downMs'], `${path}.downMs`, 1),
+    lostResponses: int(e['lostResponses'], `${path}.lostResponses`),
+  };
+}
+
+/** A client of a scope file (models/scopes/), checked like a token's. */
+export function decodeClientSpec(value: unknown, path: string): ClientSpec {
+  return client(value, path);
+}
+
 /** Checks every field of a decoded case; throws CaseFormatError naming the first bad one. */
 export function decodeCase(value: unknown, path = 'case'): Case {
   const c = obj(value, path);
@@ -173,6 +190,7 @@ export function decodeCase(value: unknown, path = 'case'): Case {
     seed: int(c['seed'], `${path}.seed`),
     ...(c['captcha'] === undefined ? {} : { captcha: captcha(c['captcha'], `${path}.captcha`) }),
     ...(c['switches'] === undefined ? {} : { switches: switches(c['switches'], `${path}.switches`) }),
+    ...(c['explore'] === undefined ? {} : { explore: exploration(c['explore'], `${path}.explore`) }),
   };
 }
 

@@ -6,6 +6,8 @@ import { ProcessNode, type AppFactory } from '../src/process.js';
 import { Rng } from '../src/rng.js';
 import { RouterNode, type RoutingMap } from '../src/router.js';
 import { Sim } from '../src/sim.js';
+import { OrdersScheduler, type Decider } from '../src/explore/orders-scheduler.js';
+import { ReplayDecider } from '../src/explore/replay-decider.js';
 import type { FactEvent, LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
 import { Client } from './clients/client-node.js';
 import { clientIp, clientLabel, operationOf, type Workload } from './clients/workload.js';
@@ -38,6 +40,25 @@ export interface Case {
   readonly captcha?: CaptchaBehaviour;
   /** `--set` switches of the profile and the homeserver config (profile-set.ts). */
   readonly switches?: Switches;
+  /** A path of an exhaustive exploration (docs/explore.md): the run uses the orders scheduler
+   * and these decisions instead of the tapes. */
+  readonly explore?: CaseExploration;
+}
+
+/** Exhaustive mode's settings and the path taken (`uiasim explore`'s counterexamples). */
+export interface CaseExploration {
+  /** The path: at each decision with more than one option, the option taken (entry mod the
+   * options; past the end, 0). */
+  readonly decisions: readonly number[];
+  /** A timer due within this many ms may fire before the deliveries in flight. */
+  readonly raceWindowMs: number;
+  /** How many crashes the explorer may place (each at any step, restart `downMs` later). */
+  readonly crashes: number;
+  /** The processes that may crash, by fault-plan name (`store` for the session store's node). */
+  readonly crashable: readonly string[];
+  readonly downMs: number;
+  /** How many responses to client-side actors may be lost. */
+  readonly lostResponses: number;
 }
 
 export interface RunOptions {
@@ -52,6 +73,9 @@ export interface RunOptions {
   readonly stepBudget?: number;
   /** The homeserver config every process gets (DEFAULT_CONFIG when absent). */
   readonly config?: SynapseConfig;
+  /** Exhaustive mode: the explorer's decider instead of the case's recorded decisions, with
+   * state tracking (fingerprints, sleep sets) on. */
+  readonly decider?: Decider;
 }
 
 export interface RunResult {
@@ -92,14 +116,26 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   const { profile, config } = applySwitches(PROFILES[c.profile], options.config ?? DEFAULT_CONFIG, c.switches);
   const tapeChooser = new TapeChooser(c.tapes.actors, c.tapes.shared);
   const chooser: Chooser = options.randomChoices === true ? new RandomChooser(new Rng(c.seed, 'choices')) : tapeChooser;
+  const exploration = c.explore;
+  let orders: OrdersScheduler | null = null;
   const sim = new Sim({
     seed: c.seed,
     chooser,
     reorderWindowMs: REORDER_WINDOW_MS,
     captureTrace: options.capture === true,
     stepBudget: options.stepBudget ?? DEFAULT_STEP_BUDGET,
+    ...(exploration === undefined
+      ? {}
+      : {
+          makeQueue: (s: Sim) => {
+            const decider = options.decider ?? new ReplayDecider(exploration.decisions);
+            orders = new OrdersScheduler(s, decider, { flightMs: 0, raceWindowMs: exploration.raceWindowMs, tracking: options.decider !== undefined });
+            return orders;
+          },
+        }),
   });
-  const network = new Network(sim, NETWORK);
+  // Exhaustive mode explores orders, not latencies: every delivery takes the one nominal latency.
+  const network = new Network(sim, exploration === undefined ? NETWORK : { ...NETWORK, latencyBucketsMs: [0] });
   sim.network = network;
 
   const database = new SynapseDatabase();
@@ -163,6 +199,22 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   };
   network.applyFaultPlan(plan);
   faults.schedule(plan);
+  if (orders !== null && exploration !== undefined) {
+    const queue: OrdersScheduler = orders;
+    const crashable = exploration.crashable.map((name) => sim.nodeByName(alias(name)).id);
+    queue.setFaults({
+      crashes: exploration.crashes,
+      crashable,
+      downMs: exploration.downMs,
+      lostResponses: exploration.lostResponses,
+      droppableTo: clients.flatMap((cl) => [cl.app.id, cl.browser.id]),
+      faultsNode: faults.id,
+    });
+    // A client's app and browser are one client object: one history.
+    const owners = sim.nodes.map((n) => n.id);
+    for (const cl of clients) owners[cl.browser.id] = cl.app.id;
+    queue.history?.setOwners(owners);
+  }
   for (const client of clients) client.start();
   if (running > 0) sim.run();
 

@@ -16,7 +16,11 @@ export function checkCase(c: Case, property: PropertyName, options: RunOptions =
 /** Runs a case once and checks every property over its trace, in PROPERTY_NAMES order: the
  * first violation (`replay --property all`). */
 export function checkCaseAll(c: Case, properties: readonly PropertyName[], options: RunOptions = {}): CaseVerdict {
-  const result = runCase(c, options);
+  return judgeRun(c, runCase(c, options), properties);
+}
+
+/** Checks every property over a run already made (explore skips the runs it cut short). */
+export function judgeRun(c: Case, result: RunResult, properties: readonly PropertyName[]): CaseVerdict {
   for (const property of properties) {
     const checker = CHECKERS[property];
     if (checker === undefined) throw new Error(`unknown property ${String(property)}`);

@@ -8,6 +8,12 @@ type Action =
   | { readonly kind: 'crash' | 'restart'; readonly node: ProcessNode; readonly downMs: number }
   | { readonly kind: 'ip-change'; readonly node: number; readonly ip: string };
 
+/** The payload of a timer that makes the fault injector crash `node` for `downMs` (exhaustive
+ * exploration places crashes itself, at any step, src/explore/). */
+export function crashTimerPayload(node: ProcessNode, downMs: number): unknown {
+  return { kind: 'crash', node, downMs: Math.max(1, downMs) } satisfies Action;
+}
+
 interface Anchored {
   readonly actor: number;
   readonly nthResponse: number;

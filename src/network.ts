@@ -1,7 +1,7 @@
 import type { Chooser } from './chooser.js';
 import type { Message } from './message.js';
 import type { DropFault, FaultPlan } from './faults.js';
-import type { Scheduler } from './scheduler.js';
+import type { EventQueue } from './scheduler.js';
 import type { Trace } from './trace.js';
 
 /** What the network needs of the simulator that holds it (sim.ts's Sim): declared here, so the
@@ -10,7 +10,7 @@ export interface NetworkHost {
   readonly nowMs: number;
   readonly trace: Trace;
   readonly chooser: Chooser;
-  readonly scheduler: Scheduler;
+  readonly scheduler: EventQueue;
   findNode(name: string): { readonly id: number } | undefined;
   /** Answers a request or command with a reset after `delayMs` (a connection refused). */
   refuse(message: Message, delayMs?: number): void;

@@ -8,6 +8,15 @@ const WHEEL_BITS = 8;
 const WHEEL_SIZE = 1 << WHEEL_BITS;
 const WHEEL_MASK = WHEEL_SIZE - 1;
 
+/** What the simulation loop needs of its event queue: the timing wheel below in every normal
+ * run; exhaustive exploration (src/explore/) brings its own, which offers orders, not latencies. */
+export interface EventQueue {
+  readonly size: number;
+  schedule(message: Message, dueMs: number): void;
+  cancel(message: Message): void;
+  next(chooser: Chooser): Message | undefined;
+}
+
 /**
  * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
  * for events due beyond the wheel (DESIGN.md "Hot loop"). Events are ordered by (due time,
@@ -15,7 +24,7 @@ const WHEEL_MASK = WHEEL_SIZE - 1;
  * chooser; the natural order (pick 0) is FIFO by (due, seq). A slot is a list threaded through
  * the events themselves (`nextInSlot`), so queueing allocates nothing.
  */
-export class Scheduler {
+export class Scheduler implements EventQueue {
   /** Per slot: its first and last event and how many it holds. */
   private readonly heads = new Array<Message | null>(WHEEL_SIZE).fill(null);
   private readonly tails = new Array<Message | null>(WHEEL_SIZE).fill(null);

@@ -3,7 +3,7 @@ import { Clock } from './clock.js';
 import { makeMessage, type Message, type MessageKind, type PayloadOf, type TimerMessage } from './message.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type EventQueue } from './scheduler.js';
 import { Trace } from './trace.js';
 
 /** Anything that receives messages: client-side actors, the router, processes, service nodes. */
@@ -24,6 +24,8 @@ export interface SimOptions {
   /** Upper bound on delivered events; a run that needs more is a finding (a livelock or a
    * plug-in that never returns), not a hang. */
   readonly stepBudget: number;
+  /** Replaces the timing wheel (exhaustive exploration's queue, src/explore/). */
+  readonly makeQueue?: (sim: Sim) => EventQueue;
 }
 
 /** Thrown when a run exceeds its step budget. */
@@ -35,7 +37,7 @@ export class StepBudgetExceededError extends Error {}
  */
 export class Sim {
   readonly clock = new Clock();
-  readonly scheduler: Scheduler;
+  readonly scheduler: EventQueue;
   readonly trace: Trace;
   readonly chooser: Chooser;
   readonly rng: Rng;
@@ -51,10 +53,10 @@ export class Sim {
   private steps = 0;
 
   constructor(readonly options: SimOptions) {
-    this.scheduler = new Scheduler(options.reorderWindowMs);
     this.trace = new Trace(options.captureTrace);
     this.chooser = options.chooser;
     this.rng = new Rng(options.seed, '');
+    this.scheduler = options.makeQueue === undefined ? new Scheduler(options.reorderWindowMs) : options.makeQueue(this);
   }
 
   get nowMs(): number {

@@ -7,6 +7,7 @@ import { TokenError } from '../run/token.js';
 import { type CommandOutput } from './check.js';
 import { runCheckProperties } from './check-all.js';
 import { runCompare } from './compare.js';
+import { runExplore } from './explore.js';
 import { runList } from './list.js';
 import { runRegress } from './regress.js';
 import { runReplay } from './replay.js';
@@ -115,6 +116,32 @@ program
   .option('--out <path>', 'write the test to this file instead of stdout')
   .option('--import <specifier>', "where the test imports checkToken from (default 'uia-sim/properties')")
   .action((file, options) => guarded(async () => toFile(await runRegress(file, options), options.out)));
+
+program
+  .command('explore')
+  .description('every schedule of a small scope (orders of events, faults at any step): a proof for the scope, or its shortest counterexample')
+  .requiredOption('--scope <name|file>', 'a named scope (docs/explore.md) or a scope file (.json)')
+  .option('--strategy <name>', 'session strategy (see `uiasim list`); with --store, the one whose routing and profile it uses (default sql)')
+  .option('--store <file>', 'a session store plug-in (.js or .ts, README "Plug-in stores")')
+  .option('--routing <file>', 'a routing plug-in: your own worker map (README "Routing files")')
+  .option('--profile <version>', "Synapse profile (default: the scope's, else the strategy's)")
+  .option('--property <name>', 'property to check, or all: every property on every schedule', 'progress-never-lost')
+  .option('--search <order>', 'bfs (the shortest counterexample) or dfs (cheaper proofs)', 'bfs')
+  .option('--max-states <n>', 'stop after this many distinct states (the result then says NOT proven)', parseCount)
+  .option('--no-fingerprints', 'do not prune paths at states explored already')
+  .option('--sleep-sets', 'sleep sets: skip orders that only swap deliveries to different nodes (with --search dfs)')
+  .option('--format <format>', 'text or json', 'text')
+  .option('--json', 'same as --format json')
+  .action((options) =>
+    guarded(() =>
+      runExplore(
+        options,
+        process.stderr.isTTY
+          ? (stats, elapsedMs) => process.stderr.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `)
+          : undefined,
+      ),
+    ),
+  );
 
 program
   .command('list')

@@ -15,6 +15,7 @@ export function scheduleLines(c: Case, result: RunResult, violation: Violation):
 /** Each tape with a choice other than the natural order (entry mod the options it had; past the
  * end, the natural order). */
 export function tapeLines(c: Case): string[] {
+  if (c.explore !== undefined) return [`  schedule: explored path, decisions [${c.explore.decisions.join(', ')}]`];
   const named: (readonly [string, readonly number[]])[] = c.tapes.actors.map((tape, actor) => [actorName(actor), tape] as const).filter(([, tape]) => tape.length > 0);
   if (c.tapes.shared.length > 0) named.push(['shared', c.tapes.shared]);
   if (named.length === 0) return ['  schedule: the natural order (every tape empty)'];

@@ -1,0 +1,102 @@
+import type { ClientSpec } from '../clients/workload.js';
+import { DEFAULT_BOUNDS, NO_SCOPE_FAULTS, type Scope } from './scope.js';
+
+/** A scripted client (no retries, no thinking) with these actions. */
+function client(actions: ClientSpec['actions'], overrides: Partial<ClientSpec> = {}): ClientSpec {
+  return { actions, adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0, ...overrides };
+}
+
+/** #6705's three requests: /register, the captcha's fallback form POSTed by a scripted browser,
+ * /register again with `{session}` (ref 2.2, 3.2). */
+const ISSUE_6705 = client([{ kind: 'start' }, { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false }, { kind: 'resubmit' }]);
+
+/** A whole registration: captcha on the fallback page (GET, then POST), resubmit, terms, dummy
+ * (ref 2.11). */
+const WHOLE_REGISTRATION = client([
+  { kind: 'start' },
+  { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false },
+  { kind: 'resubmit' },
+  { kind: 'direct', stage: 'm.login.terms' },
+  { kind: 'direct', stage: 'm.login.dummy' },
+]);
+
+/** Two registrations at once, shrunk until every order of them fits in minutes (docs/explore.md
+ * "Scope sizes"): one client starts and completes a stage, the other starts alongside. Two whole
+ * registrations, or even one of three requests beside a start, did not finish in 10 minutes. */
+const START_AND_STAGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }]);
+const START_ONLY = client([{ kind: 'start' }]);
+
+/** The browser POSTs the captcha while the app, not waiting, sends the terms stage: two
+ * requests of one session in flight at once (a read-modify-write race, ref 2.7). */
+const OVERLAPPING_FALLBACK = client([
+  { kind: 'start' },
+  { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false, concurrent: true },
+  { kind: 'direct', stage: 'm.login.terms' },
+  { kind: 'resubmit' },
+]);
+
+/** A password change re-authenticating with the password (ref 2.5). */
+const PASSWORD_CHANGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.password' }], { operation: 'password' });
+
+const EVERY_PROCESS = ['main', 'reader1', 'reader2', 'db', 'store'] as const;
+
+export const SCOPES: readonly Scope[] = [
+  {
+    name: 'issue-6705',
+    summary: "one client: /register, the captcha's fallback POST, /register with {session}; no faults",
+    clients: [ISSUE_6705],
+    faults: NO_SCOPE_FAULTS,
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'fallback-overlap',
+    summary: "one client whose browser POSTs the captcha while the app sends the terms stage; no faults",
+    clients: [OVERLAPPING_FALLBACK],
+    faults: NO_SCOPE_FAULTS,
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'register-restart',
+    summary: 'one client registering (captcha on the fallback, resubmit, terms, dummy); one restart of any process, the database included, at any step',
+    clients: [WHOLE_REGISTRATION],
+    faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'two-registrations',
+    summary: 'two clients registering at once, shrunk: A starts and sends the dummy stage while B starts; no faults',
+    clients: [START_AND_STAGE, START_ONLY],
+    faults: NO_SCOPE_FAULTS,
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'password-restart',
+    summary: 'one client changing its password (start, password stage); one restart of any process at any step',
+    clients: [PASSWORD_CHANGE],
+    faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'lost-response',
+    summary: "#6705's client with one lost response (it times out; no retries)",
+    clients: [ISSUE_6705],
+    faults: { ...NO_SCOPE_FAULTS, lostResponses: 1 },
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'tiny',
+    summary: 'one client: /register without auth, then the dummy stage; no faults (the hand-counted scope of the tests)',
+    clients: [client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }])],
+    faults: NO_SCOPE_FAULTS,
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+];
+
+export const SCOPE_NAMES = SCOPES.map((s) => s.name);

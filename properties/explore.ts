@@ -1,0 +1,66 @@
+import { explore, type ExploreOutcome, type ExploreSettings } from '../src/explore/driver.js';
+import { NO_FAULTS } from '../src/faults.js';
+import type { Scope } from '../models/scopes/scope.js';
+import type { Strategy } from '../models/strategies.js';
+import type { ProfileName } from '../models/synapse/profile.js';
+import type { RoutingMap } from '../src/router.js';
+import type { Case } from '../models/world.js';
+import { judgeRun, type CaseVerdict } from './check-case.js';
+import { runCase } from '../models/world.js';
+import type { PropertyName } from './violation.js';
+
+/** The fault profile a case of an exploration names (its faults are the scope's, placed by the
+ * explorer, so the plan is empty). */
+export const EXPLORE_FAULT_PROFILE = 'explore';
+
+/** The case of a path through `scope`: replaying it (`uiasim replay`) re-runs that path. */
+export function scopeCase(scope: Scope, strategy: Strategy, profile: ProfileName, decisions: readonly number[]): Case {
+  return {
+    strategy: strategy.name,
+    profile,
+    faultProfile: EXPLORE_FAULT_PROFILE,
+    workload: { clients: scope.clients },
+    faultPlan: NO_FAULTS,
+    tapes: { actors: [], shared: [] },
+    seed: scope.seed,
+    explore: {
+      decisions,
+      raceWindowMs: scope.bounds.raceWindowMs,
+      crashes: scope.faults.restarts,
+      crashable: scope.faults.processes,
+      downMs: scope.faults.downMs,
+      lostResponses: scope.faults.lostResponses,
+    },
+  };
+}
+
+export interface ScopeExploration {
+  readonly outcome: ExploreOutcome<CaseVerdict>;
+  /** The counterexample's case, when a property was violated. */
+  readonly case: Case | null;
+}
+
+/** Every schedule of `scope` under `strategy`, each run judged by `properties` (the first
+ * violated one counts). */
+export function exploreScope(
+  scope: Scope,
+  strategy: Strategy,
+  profile: ProfileName,
+  properties: readonly PropertyName[],
+  settings: Omit<ExploreSettings, 'maxDecisions'>,
+  routing?: RoutingMap,
+): ScopeExploration {
+  const template = scopeCase(scope, strategy, profile, []);
+  const runOptions = { strategy, ...(routing === undefined ? {} : { routing }) };
+  const outcome = explore<CaseVerdict>(
+    (decider, wasCut) => {
+      const result = runCase(template, { ...runOptions, decider });
+      if (wasCut()) return null;
+      const verdict = judgeRun(template, result, properties);
+      return verdict.violation === null ? null : verdict;
+    },
+    { ...settings, maxDecisions: scope.bounds.maxDecisions },
+  );
+  const found = outcome.counterexample;
+  return { outcome, case: found === null ? null : scopeCase(scope, strategy, profile, found.decisions) };
+}

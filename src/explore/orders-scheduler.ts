@@ -1,0 +1,236 @@
+import { SHARED_OWNER, type Chooser } from '../chooser.js';
+import { crashTimerPayload } from '../fault-injector.js';
+import { makeMessage, type Message } from '../message.js';
+import { ProcessNode } from '../process.js';
+import type { EventQueue } from '../scheduler.js';
+import type { Sim } from '../sim.js';
+import { History } from './history.js';
+
+/** What the exploration driver answers at each decision (src/explore/driver.ts). */
+export interface Decider {
+  /**
+   * `options` > 1 things can happen next; the answer is the one that does, or -1 to end the
+   * run here (the driver has learnt what it needed: the width of a new decision, or that its
+   * state was explored already). `state` gives the fingerprint of the state before the choice
+   * and which options commute (for sleep sets).
+   */
+  decide(options: number, state: DecisionPoint): number;
+}
+
+export interface DecisionPoint {
+  /** The canonical hash of the state (src/explore/history.ts). */
+  fingerprint(): string;
+  /** The node option `i` acts on (its target), -1 for an option that acts on every node (a
+   * crash, a lost response): two options on different nodes commute. */
+  targetOf(option: number): number;
+  /** A stable name of option `i` across the runs of one path's prefix (the message's causal
+   * identity), so a sleep set can be carried to the next state. */
+  keyOf(option: number): string;
+}
+
+/** The faults the scope allows, placed by the explorer at any step (not by a plan's times). */
+export interface ExploreFaults {
+  /** How many crashes (each followed by a restart `downMs` later) may happen in one run. */
+  readonly crashes: number;
+  /** Processes that may crash (node ids). */
+  readonly crashable: readonly number[];
+  readonly downMs: number;
+  /** How many responses may be lost in one run. */
+  readonly lostResponses: number;
+  /** Nodes whose incoming responses may be lost (the client-side actors). */
+  readonly droppableTo: readonly number[];
+  /** The fault injector node, which carries out a crash. */
+  readonly faultsNode: number;
+}
+
+export interface OrdersOptions {
+  /** A delivery takes at most this long (the nominal latency the network was given). */
+  readonly flightMs: number;
+  /** A timer due within this many ms of now may fire before the deliveries in flight (it races
+   * them); one due later waits until nothing is in flight. */
+  readonly raceWindowMs: number;
+  /** Keep causal identities and node histories (fingerprints, sleep sets); off for replay. */
+  readonly tracking: boolean;
+}
+
+const NO_FAULTS: ExploreFaults = { crashes: 0, crashable: [], downMs: 1, lostResponses: 0, droppableTo: [], faultsNode: -1 };
+const OPTION_CRASH = 0x63726173;
+const OPTION_DROP = 0x64726f70;
+
+/**
+ * The event queue of exhaustive mode (DESIGN.md "Exhaustive exploration"): orders, not latencies.
+ * Messages in flight (deliveries) may arrive in any order, each after the nominal latency;
+ * timers keep their due times, fire in due order among themselves, and fire before a delivery
+ * only when due within the race window (or when nothing is in flight, time jumps to them). At
+ * each step the decider picks among: every delivery in flight, every timer that is due, the
+ * earliest timer when it races, and while the scope's fault budget lasts, a crash of any process
+ * that is up and the loss of any response in flight to a client-side actor.
+ */
+export class OrdersScheduler implements EventQueue {
+  /** Deliveries in flight, by sequence (the natural order is the first). */
+  private readonly flights: Message[] = [];
+  /** Timers and delayed messages, sorted by (due, seq). */
+  private readonly timed: Message[] = [];
+  private nextSeq = 0;
+  private faults: ExploreFaults = NO_FAULTS;
+  private crashesUsed = 0;
+  private dropsUsed = 0;
+  readonly history: History | null;
+  /** The options of the current decision: events first, then crashes, then losses. */
+  private readonly optionEvents: Message[] = [];
+  private optionCrashes: number[] = [];
+  private readonly optionDrops: Message[] = [];
+  private readonly point: DecisionPoint;
+  /** Decisions made so far in this run (non-trivial ones). */
+  decisions = 0;
+  /** Set when the decider ended the run early. */
+  cut = false;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly decider: Decider,
+    private readonly options: OrdersOptions,
+  ) {
+    this.history = options.tracking ? new History(sim) : null;
+    this.point = {
+      fingerprint: () => this.fingerprint(),
+      targetOf: (i) => this.targetOf(i),
+      keyOf: (i) => this.keyOf(i),
+    };
+  }
+
+  /** The scope's faults, once the nodes exist. */
+  setFaults(faults: ExploreFaults): void {
+    this.faults = faults;
+  }
+
+  get size(): number {
+    return this.flights.length + this.timed.length;
+  }
+
+  schedule(message: Message, dueMs: number): void {
+    const now = this.sim.nowMs;
+    const due = dueMs < now ? now : dueMs;
+    message.dueMs = due;
+    message.seq = this.nextSeq++;
+    this.history?.sent(message);
+    if (message.kind !== 'timer' && due <= now + this.options.flightMs) {
+      this.flights.push(message);
+      return;
+    }
+    const timed = this.timed;
+    let at = timed.length;
+    while (at > 0 && (timed[at - 1] as Message).dueMs > due) at--;
+    timed.splice(at, 0, message);
+  }
+
+  cancel(message: Message): void {
+    if (message.cancelled) return;
+    const list = message.kind !== 'timer' && this.flights.includes(message) ? this.flights : this.timed;
+    const at = list.indexOf(message);
+    if (at < 0) return;
+    list.splice(at, 1);
+    message.cancelled = true;
+  }
+
+  next(_chooser: Chooser): Message | undefined {
+    for (;;) {
+      if (this.cut) return undefined;
+      const n = this.collectOptions();
+      if (n === 0) return undefined;
+      let choice = 0;
+      if (n > 1) {
+        choice = this.decider.decide(n, this.point);
+        if (choice < 0) {
+          this.cut = true;
+          return undefined;
+        }
+        this.decisions++;
+      }
+      const events = this.optionEvents.length;
+      if (choice < events) return this.take(this.optionEvents[choice] as Message);
+      const crashAt = choice - events;
+      if (crashAt < this.optionCrashes.length) return this.crash(this.optionCrashes[crashAt] as number);
+      this.lose(this.optionDrops[crashAt - this.optionCrashes.length] as Message);
+    }
+  }
+
+  /** Fills the option lists; returns how many options there are. */
+  private collectOptions(): number {
+    const now = this.sim.nowMs;
+    const events = this.optionEvents;
+    events.length = 0;
+    for (const m of this.flights) events.push(m);
+    const timed = this.timed;
+    let t = 0;
+    while (t < timed.length && (timed[t] as Message).dueMs <= now) events.push(timed[t++] as Message);
+    if (t < timed.length) {
+      const earliest = (timed[t] as Message).dueMs;
+      if (events.length === 0 || earliest <= now + this.options.raceWindowMs) {
+        while (t < timed.length && (timed[t] as Message).dueMs === earliest) events.push(timed[t++] as Message);
+      }
+    }
+    this.optionCrashes = [];
+    this.optionDrops.length = 0;
+    if (events.length === 0) return 0;
+    const faults = this.faults;
+    if (this.crashesUsed < faults.crashes) {
+      for (const id of faults.crashable) if (this.sim.nodes[id]?.up === true) this.optionCrashes.push(id);
+    }
+    if (this.dropsUsed < faults.lostResponses) {
+      for (const m of this.flights) if (m.kind === 'response' && faults.droppableTo.includes(m.to)) this.optionDrops.push(m);
+    }
+    return events.length + this.optionCrashes.length + this.optionDrops.length;
+  }
+
+  private take(message: Message): Message {
+    const list = message.kind !== 'timer' && this.flights.includes(message) ? this.flights : this.timed;
+    list.splice(list.indexOf(message), 1);
+    const now = this.sim.nowMs;
+    if (message.dueMs < now) message.dueMs = now;
+    this.history?.delivering(message);
+    return message;
+  }
+
+  /** A crash chosen now: a timer to the fault injector, due at once (a restart follows). */
+  private crash(nodeId: number): Message {
+    const node = this.sim.nodes[nodeId];
+    if (!(node instanceof ProcessNode)) throw new Error(`explore: node ${nodeId} is not a process and cannot crash`);
+    this.crashesUsed++;
+    const faults = this.faults;
+    const timer = makeMessage('timer', this.sim.newMessageId(), faults.faultsNode, faults.faultsNode, SHARED_OWNER, -1, 1, crashTimerPayload(node, faults.downMs));
+    timer.dueMs = this.sim.nowMs;
+    timer.seq = this.nextSeq++;
+    this.history?.injected(timer, OPTION_CRASH, nodeId);
+    return timer;
+  }
+
+  private lose(message: Message): void {
+    this.dropsUsed++;
+    this.flights.splice(this.flights.indexOf(message), 1);
+    this.sim.trace.drop(this.sim.nowMs, message.id, 'fault');
+    this.history?.lost(message, OPTION_DROP);
+  }
+
+  private targetOf(option: number): number {
+    const events = this.optionEvents.length;
+    if (option < events) return (this.optionEvents[option] as Message).to;
+    return -1;
+  }
+
+  private keyOf(option: number): string {
+    const events = this.optionEvents.length;
+    const history = this.history;
+    if (history === null) throw new Error('explore: option keys need tracking on');
+    if (option < events) return history.identityKey(this.optionEvents[option] as Message);
+    const crashAt = option - events;
+    if (crashAt < this.optionCrashes.length) return `crash ${this.optionCrashes[crashAt]}`;
+    return `lose ${history.identityKey(this.optionDrops[crashAt - this.optionCrashes.length] as Message)}`;
+  }
+
+  fingerprint(): string {
+    const history = this.history;
+    if (history === null) throw new Error('explore: fingerprints need tracking on');
+    return history.fingerprint(this.flights, this.timed, this.crashesUsed, this.dropsUsed);
+  }
+}
