@@ -9,6 +9,7 @@ import { runCheckProperties } from './check-all.js';
 import { runCompare } from './compare.js';
 import { runList } from './list.js';
 import { runRegress } from './regress.js';
+import { runReal } from './real.js';
 import { runReplay } from './replay.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
 
@@ -84,6 +85,16 @@ program
   .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
   .option('--json', 'same as --format json')
   .action((token, options) => guarded(() => runReplay(token, options)));
+
+program
+  .command('real')
+  .description('a real Synapse deployment on 127.0.0.1: PostgreSQL, main, reader1, reader2, nginx (docs/real.md)')
+  .argument('<action>', 'up, down or status')
+  .option('--synapse <version>', 'the Synapse version: 1.8, 1.12 or 1.13')
+  .option('--strategy <name>', "route as this strategy's worker map (default: the version's own)")
+  .option('--routing <file>', 'route as this routing file')
+  .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC): synapse-vX.Y.Z trees, or a virtualenv')
+  .action((action, options) => guarded(() => runReal(action, options)));
 
 program
   .command('compare')
