@@ -266,3 +266,9 @@ export function status(version: RealVersion): { readonly state: DeploymentState;
 
 export { sleepMs };
 export type { RealRelease };
+
+/** Every process of the deployment is alive. */
+export function isUp(state: DeploymentState): boolean {
+  const names = Object.keys(state.processes);
+  return names.length >= 6 && names.every((name) => isOurs(state.processes[name] as Started));
+}

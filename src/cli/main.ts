@@ -11,6 +11,7 @@ import { runList } from './list.js';
 import { runRegress } from './regress.js';
 import { runReal } from './real.js';
 import { runReplay } from './replay.js';
+import { runReplayReal } from './replay-real.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
 
 function emit(output: CommandOutput): never {
@@ -84,7 +85,9 @@ program
   .option('--format <format>', 'text (a timeline), mermaid (a sequence diagram) or json', 'text')
   .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
   .option('--json', 'same as --format json')
-  .action((token, options) => guarded(() => runReplay(token, options)));
+  .option('--real <version>', 'also run the case on a real Synapse (1.8, 1.12 or 1.13) and compare request by request (docs/real.md)')
+  .option('--synapse-src <dir>', 'with --real: where Synapse is (default $UIASIM_SYNAPSE_SRC)')
+  .action((token, options) => guarded(() => (options.real === undefined ? runReplay(token, options) : runReplayReal(token, options))));
 
 program
   .command('real')
