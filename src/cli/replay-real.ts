@@ -10,6 +10,7 @@ import { leaseDeployment } from '../../real/lifetime.js';
 import { runReal } from '../../real/driver.js';
 import { compareRuns, formatAnswer, verdicts } from '../../real/compare.js';
 import { REAL_RELEASES } from '../../real/versions.js';
+import { realModelStrategy } from '../../real/model-side.js';
 
 export interface ReplayRealOptions {
   real?: string;
@@ -30,7 +31,7 @@ export async function runReplayReal(input: string, options: ReplayRealOptions): 
   const { payload } = readReplayInput(input);
   const requested = options.property === undefined ? payload.property : propertyOption(options.property);
   const properties: readonly PropertyName[] = requested === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', requested, PROPERTY_NAMES, (p) => p)];
-  const strategy = await tokenStrategy(payload);
+  const strategy = realModelStrategy(await tokenStrategy(payload), version);
   const c = { ...payload.case, profile: REAL_RELEASES[version].profile };
   const captured = captureCase(c, properties, strategy);
   return realGuard(async () => {
