@@ -10,6 +10,7 @@ import { runCompare } from './compare.js';
 import { runList } from './list.js';
 import { runRegress } from './regress.js';
 import { runReal } from './real.js';
+import { runConform } from './conform.js';
 import { runReplay } from './replay.js';
 import { runReplayReal } from './replay-real.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
@@ -98,6 +99,18 @@ program
   .option('--routing <file>', 'route as this routing file')
   .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC): synapse-vX.Y.Z trees, or a virtualenv')
   .action((action, options) => guarded(() => runReal(action, options)));
+
+program
+  .command('conform')
+  .description('generated registration cases in the model and on a real Synapse: agreement per endpoint and stage, the first disagreement shrunk (docs/real.md)')
+  .option('--real <version>', 'the real Synapse: 1.8, 1.12 or 1.13')
+  .option('--runs <n>', 'generated cases', parseCount, 30)
+  .option('--seed <n>', 'fast-check seed', parseSeed, 1)
+  .option('--strategy <name>', "route as this strategy's worker map (default: the version's own)")
+  .option('--workload <name>', 'client workload (registration only)', 'registration')
+  .option('--faults <profile>', 'fault profile (default steady)', 'steady')
+  .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC)')
+  .action((options) => guarded(() => runConform(options)));
 
 program
   .command('compare')
