@@ -24,6 +24,28 @@ export interface Row {
   readonly model: Answer | null;
   readonly real: Answer | null;
   readonly agree: boolean;
+  /** The model had this request in flight together with another: the real processes may take
+   * them in the other order, so a difference here is a race, not a disagreement (DESIGN.md
+   * "Real deployments": such cases show a distribution). */
+  readonly raced: boolean;
+}
+
+/** agree, DIFFER, or race (a difference on a request in flight together with another). */
+export function rowMark(row: Row): 'agree' | 'DIFFER' | 'race' {
+  return row.agree ? 'agree' : row.raced ? 'race' : 'DIFFER';
+}
+
+/** Index ranges [sent, received] of each request; an unanswered one stays open to the end. */
+function racedRequests(observations: readonly ObserveEvent[]): Set<number> {
+  const spans: [number, number][] = [];
+  observations.forEach((o, i) => {
+    if (o.phase !== 'sent') return;
+    const end = observations.findIndex((r, j) => j > i && r.phase === 'received' && r.msgId === o.msgId && r.actor === o.actor);
+    spans.push([i, end < 0 ? observations.length : end]);
+  });
+  const raced = new Set<number>();
+  for (const [a, b] of spans) for (const [c, d] of spans) if (a !== c && a < d && c < b) raced.add(a);
+  return raced;
 }
 
 const FIELDS = ['status', 'errcode', 'completed', 'session', 'user'] as const;
@@ -50,6 +72,8 @@ function answerOf(observations: readonly ObserveEvent[], sentIndex: number, node
 export function compareRuns(model: RunResult, real: RealRun): Row[] {
   const rows: Row[] = [];
   const paired = new Set<number>();
+  const raced = racedRequests(model.observations);
+  const racedReal = racedRequests(real.result.observations);
   let request = 0;
   model.observations.forEach((o, i) => {
     if (o.phase !== 'sent') return;
@@ -58,12 +82,12 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
     if (realIndex !== undefined) paired.add(realIndex);
     const m = answerOf(model.observations, i, model.nodeNames);
     const r = realIndex === undefined ? null : answerOf(real.result.observations, realIndex, model.nodeNames);
-    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: m, real: r, agree: r !== null && FIELDS.every((f) => m[f] === r[f]) });
+    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: m, real: r, agree: r !== null && FIELDS.every((f) => m[f] === r[f]), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
   });
   real.result.observations.forEach((o, i) => {
     if (o.phase !== 'sent' || paired.has(i)) return;
     request++;
-    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false });
+    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
   });
   return rows;
 }

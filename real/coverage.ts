@@ -1,5 +1,5 @@
 import type { Case } from '../models/world.js';
-import type { Row } from './compare.js';
+import { rowMark, type Row } from './compare.js';
 
 /**
  * What `conform` generates for the real deployment: registration only (the account endpoints
@@ -18,12 +18,20 @@ export class Agreement {
   readonly byEndpoint = new Map<string, { agree: number; total: number }>();
   readonly byStage = new Map<string, { agree: number; total: number }>();
   agreeingCases = 0;
+  racedCases = 0;
+  races = 0;
   cases = 0;
 
   add(rows: readonly Row[]): void {
     this.cases++;
     if (rows.every((r) => r.agree)) this.agreeingCases++;
+    else if (rows.every((r) => rowMark(r) !== 'DIFFER')) this.racedCases++;
     for (const row of rows) {
+      if (rowMark(row) === 'race') {
+        // Not counted for or against: the real order of two requests in flight is its own.
+        this.races++;
+        continue;
+      }
       const endpoint = endpointOf(row.what);
       bump(this.byEndpoint, endpoint, row.agree);
       const stage = /\((m\.login\.[\w.]+)\)/.exec(row.what)?.[1] ?? (row.what.includes('fallback') ? '' : 'no stage');
@@ -36,7 +44,10 @@ export class Agreement {
       title,
       ...[...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `  ${k.padEnd(34)} ${String(v.agree).padStart(4)} of ${String(v.total).padEnd(4)} agree${v.agree === v.total ? '' : '  <-- DIFFER'}`),
     ];
-    return [`${this.agreeingCases} of ${this.cases} cases agree on every request.`, ...table('per endpoint (requests):', this.byEndpoint), ...table('per stage (requests carrying it):', this.byStage)];
+    return [
+      `${this.agreeingCases} of ${this.cases} cases agree on every request; ${this.racedCases} more differ only on requests in flight together (${this.races} raced answers, not counted below).`,
+      ...table('per endpoint (requests):', this.byEndpoint), ...table('per stage (requests carrying it):', this.byStage),
+    ];
   }
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_REAL_STRATEGY, realGuard, realRouting, versionOption } from './
 import { findStrategy } from '../../models/strategies.js';
 import { leaseDeployment } from '../../real/lifetime.js';
 import { runReal } from '../../real/driver.js';
-import { compareRuns, formatAnswer, type Row } from '../../real/compare.js';
+import { compareRuns, formatAnswer, rowMark, type Row } from '../../real/compare.js';
 import { Agreement, realCovers } from '../../real/coverage.js';
 import { realModelStrategy } from '../../real/model-side.js';
 import { REAL_RELEASES, type RealVersion } from '../../real/versions.js';
@@ -61,7 +61,7 @@ export async function runConform(options: ConformOptions): Promise<CommandOutput
         const { rows, ms } = await one(c);
         totalMs += ms;
         agreement.add(rows);
-        if (first === null && !rows.every((r) => r.agree)) first = c;
+        if (first === null && rows.some((r) => rowMark(r) === 'DIFFER')) first = c;
         process.stderr.write(`\rconform ${version}: ${i + 1}/${cases.length}`);
       }
       process.stderr.write(`\nconform ${version}: ${cases.length} cases in ${(totalMs / 1000).toFixed(1)} s on the real deployment (${Math.round(totalMs / Math.max(1, cases.length))} ms a case)\n`);
@@ -83,7 +83,7 @@ async function shrunk(arbitrary: fc.Arbitrary<Case>, options: ConformOptions, on
     fc.asyncProperty(arbitrary, async (c) => {
       tries++;
       const { rows } = await one(c);
-      const agree = rows.every((r) => r.agree);
+      const agree = rows.every((r) => rowMark(r) !== 'DIFFER');
       if (!agree) {
         smallest = c;
         smallestRows = rows;
@@ -96,7 +96,7 @@ async function shrunk(arbitrary: fc.Arbitrary<Case>, options: ConformOptions, on
   const token = replayToken(smallest, 'progress-never-lost', '');
   return [
     `Minimal disagreement (${result.numShrinks} shrink steps, ${tries} cases run): ${smallest.workload.clients.length} client(s)`,
-    ...rows.flatMap((r) => [`${String(r.request).padStart(3)}. ${r.actor.padEnd(9)} ${r.what}`, `       model ${formatAnswer(r.model)}`, `       real  ${formatAnswer(r.real)}   ${r.agree ? 'agree' : 'DIFFER'}`]),
+    ...rows.flatMap((r) => [`${String(r.request).padStart(3)}. ${r.actor.padEnd(9)} ${r.what}`, `       model ${formatAnswer(r.model)}`, `       real  ${formatAnswer(r.real)}   ${rowMark(r)}`]),
     `replay      uiasim replay ${token} --real ${version}`,
   ];
 }

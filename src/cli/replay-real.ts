@@ -8,7 +8,7 @@ import { choose, formatOf, UsageError } from './usage.js';
 import { realGuard, versionOption } from './real.js';
 import { leaseDeployment } from '../../real/lifetime.js';
 import { runReal } from '../../real/driver.js';
-import { compareRuns, formatAnswer, verdicts } from '../../real/compare.js';
+import { compareRuns, formatAnswer, rowMark, verdicts } from '../../real/compare.js';
 import { REAL_RELEASES } from '../../real/versions.js';
 import { realModelStrategy } from '../../real/model-side.js';
 
@@ -43,7 +43,7 @@ export async function runReplayReal(input: string, options: ReplayRealOptions): 
       process.stderr.write(`${lease.started ? `set up in ${(setupMs / 1000).toFixed(1)} s, ` : ''}case ran in ${real.wallMs} ms on the real deployment\n`);
       const rows = compareRuns(captured.verdict.result, real);
       const judged = verdicts(c, captured.verdict.result, real, properties);
-      const agree = rows.every((r) => r.agree) && judged.every((v) => v.realViolated === null || v.realViolated === v.modelViolated);
+      const agree = rows.every((r) => rowMark(r) !== 'DIFFER') && judged.every((v) => v.realViolated === null || v.realViolated === v.modelViolated);
       const exitCode = agree ? 0 : 1;
       if (format === 'json') {
         const json = { schemaVersion: SCHEMA_VERSION, real: REAL_RELEASES[version].release, strategy: strategy.name, profile: c.profile, agree, rows, verdicts: judged, notes: real.notes };
@@ -57,11 +57,11 @@ export async function runReplayReal(input: string, options: ReplayRealOptions): 
         ...rows.flatMap((r) => [
           `${String(r.request).padStart(3)}. ${r.actor.padEnd(9)} ${r.what}`,
           `       model ${formatAnswer(r.model)}`,
-          `       real  ${formatAnswer(r.real)}   ${r.agree ? 'agree' : 'DIFFER'}`,
+          `       real  ${formatAnswer(r.real)}   ${rowMark(r)}`,
         ]),
         '',
         ...judged.flatMap((v) => [`${v.property}: model ${v.model}; real ${v.real}`, ...(v.realWhy === undefined ? [] : [`  real: ${v.realWhy}`])]),
-        agree ? 'The real run agrees with the model on every request.' : 'The real run DIFFERS from the model.',
+        agree ? (rows.every((r) => r.agree) ? 'The real run agrees with the model on every request.' : 'The real run agrees with the model except where requests in flight together raced (marked race).') : 'The real run DIFFERS from the model.',
       ];
       return { stdout: text.join('\n') + '\n', exitCode };
     } finally {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lease } from '../../real/lifetime.js';
+import { runConform } from '../../src/cli/conform.js';
 import { deploy, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
 
 // #6705 on a real Synapse 1.8.0: /register on a client_reader, the fallback on main, each with
@@ -30,4 +31,11 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.8.0', () => {
     expect(replay.rows.every((r) => r.agree)).toBe(true);
     expect(replay.exitCode).toBe(0);
   }, 60_000);
+
+  it('conform: 30 generated registration cases agree with the model on every request but raced ones', async () => {
+    const output = await runConform({ real: '1.8', runs: 30, seed: 1 });
+    expect(output.stdout).not.toContain('DIFFER');
+    expect(output.stdout).toMatch(/^\d+ of 30 cases agree on every request/m);
+    expect(output.exitCode).toBe(0);
+  }, 120_000);
 });
