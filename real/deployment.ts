@@ -71,7 +71,8 @@ export interface UpOptions {
 }
 
 const NGINX = process.env.UIASIM_NGINX ?? '/usr/sbin/nginx';
-const START_TIMEOUT_MS = 45_000;
+// Generous: a loaded CI machine can take many times the usual 1-3 s per process.
+const START_TIMEOUT_MS = 90_000;
 
 /** Modules Synapse 1.8-1.13 import at start, each from a Debian python3-* package (docs/real.md). */
 const PYTHON_MODULES = ['twisted', 'canonicaljson', 'signedjson', 'unpaddedbase64', 'nacl', 'bcrypt', 'jsonschema', 'frozendict', 'msgpack', 'phonenumbers', 'pymacaroons', 'service_identity', 'treq', 'prometheus_client', 'attr', 'netaddr', 'jinja2', 'bleach', 'psycopg2', 'yaml', 'PIL', 'sortedcontainers', 'OpenSSL', 'pyasn1', 'pyasn1_modules', 'daemonize', 'idna', 'six', 'pkg_resources', 'simplejson'];

@@ -10,11 +10,11 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
   beforeAll(async () => {
     cleanDir = privateDeploymentDir();
     lease = await deploy('1.12', 'pinned-1.12');
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await lease?.release();
     cleanDir();
-  }, 60_000);
+  }, 120_000);
 
   it('answers every fallback request from the pinned worker with M_UNRECOGNIZED, and the client never registers', async () => {
     const token = await tokenOf({ strategy: 'pinned-1.12', property: 'liveness', faults: 'steady', workload: 'registration' });
@@ -31,5 +31,5 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
     const verdict = replay.verdicts.find((v) => v.property === 'liveness');
     expect(verdict?.realViolated).toBe(true);
     expect(verdict?.modelViolated).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });

@@ -10,11 +10,11 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.13.0', () => {
   beforeAll(async () => {
     cleanDir = privateDeploymentDir();
     lease = await deploy('1.13', 'memory-1.8');
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await lease?.release();
     cleanDir();
-  }, 60_000);
+  }, 120_000);
 
   it('holds on the #6705 case, as the model does, every answer agreeing', async () => {
     const token = await tokenOf({ strategy: 'memory-1.8', seed: 1 });
@@ -28,5 +28,5 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.13.0', () => {
       ['401', '[m.login.recaptcha]'],
     ]);
     expect(replay.rows.every((r) => r.agree)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });

@@ -11,11 +11,11 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.8.0', () => {
   beforeAll(async () => {
     cleanDir = privateDeploymentDir();
     lease = await deploy('1.8', 'memory-1.8');
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await lease?.release();
     cleanDir();
-  }, 60_000);
+  }, 120_000);
 
   it('loses progress on the #6705 case at the same request as the model, every answer agreeing', async () => {
     const token = await tokenOf({ strategy: 'memory-1.8', seed: 1 });
@@ -30,7 +30,7 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.8.0', () => {
     ]);
     expect(replay.rows.every((r) => r.agree)).toBe(true);
     expect(replay.exitCode).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('conform: 30 generated registration cases agree with the model on every request but raced ones', async () => {
     const output = await runConform({ real: '1.8', runs: 30, seed: 1 });
