@@ -50,6 +50,17 @@ function racedRequests(observations: readonly ObserveEvent[]): Set<number> {
 
 const FIELDS = ['status', 'errcode', 'completed', 'session', 'user'] as const;
 
+/** Two answers agree field by field; the completed list as a set: from 1.13 Synapse reads it
+ * from `ui_auth_sessions_credentials` without an ORDER BY, so its order is the database's (real
+ * 1.13.0 answered [m.login.dummy, m.login.recaptcha] where the model lists completion order). */
+function sameAnswer(m: Answer, r: Answer): boolean {
+  return FIELDS.every((f) => (f === 'completed' ? asSet(m.completed) === asSet(r.completed) : m[f] === r[f]));
+}
+
+function asSet(completed: string): string {
+  return completed.replace(/^\[|\]$/g, '').split(', ').sort().join(', ');
+}
+
 function answerOf(observations: readonly ObserveEvent[], sentIndex: number, nodeNames: readonly string[]): Answer {
   const sent = observations[sentIndex] as ObserveEvent;
   const received = observations.find((o, i) => i > sentIndex && o.phase === 'received' && o.msgId === sent.msgId && o.actor === sent.actor);
@@ -82,7 +93,7 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
     if (realIndex !== undefined) paired.add(realIndex);
     const m = answerOf(model.observations, i, model.nodeNames);
     const r = realIndex === undefined ? null : answerOf(real.result.observations, realIndex, model.nodeNames);
-    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: m, real: r, agree: r !== null && FIELDS.every((f) => m[f] === r[f]), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
+    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: m, real: r, agree: r !== null && sameAnswer(m, r), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
   });
   real.result.observations.forEach((o, i) => {
     if (o.phase !== 'sent' || paired.has(i)) return;
