@@ -143,9 +143,16 @@ interface Lane {
 
 type TimerPayload = { readonly kind: 'pause'; readonly lane: Lane } | { readonly kind: 'timeout'; readonly requestId: number };
 
-/** Records a response as the generic observation the properties read: `key` is the session the
- * response names, `detail` its errcode or page, `tags` the stages it shows. */
+/** Records a response as the generic observation the properties read. */
 function observeResponse(sim: Sim, actor: number, requestId: number, response: HttpResponse): void {
+  const { key, detail, tags } = responseObservation(response);
+  sim.trace.observe(sim.nowMs, actor, requestId, 'received', response.status, response.servedBy, key, detail, tags);
+}
+
+/** What an observation of a response records: `key` is the session the response names, `detail`
+ * its errcode or page, `tags` the stages it shows. Shared with the real world (real/), which
+ * observes real responses the same way. */
+export function responseObservation(response: HttpResponse): { readonly key: string; readonly detail: string; readonly tags: readonly string[] } {
   const body = response.body as Partial<UiaChallenge & FallbackPage & { errcode: string; error: string; user_id: string }> | null;
   let key = '';
   let detail = '';
@@ -167,7 +174,7 @@ function observeResponse(sim: Sim, actor: number, requestId: number, response: H
       detail = `${body.errcode}: ${body.error ?? ''}`;
     }
   }
-  sim.trace.observe(sim.nowMs, actor, requestId, 'received', response.status, response.servedBy, key, detail, tags);
+  return { key, detail, tags };
 }
 
 const NO_TAGS: readonly string[] = [];

@@ -10,7 +10,10 @@ import { runCompare } from './compare.js';
 import { runExplore } from './explore.js';
 import { runList } from './list.js';
 import { runRegress } from './regress.js';
+import { runReal } from './real.js';
+import { runConform } from './conform.js';
 import { runReplay } from './replay.js';
+import { runReplayReal } from './replay-real.js';
 import { parseCount, parseSeed, UsageError } from './usage.js';
 import { collect } from './switches.js';
 
@@ -87,7 +90,31 @@ program
   .option('--format <format>', 'text (a timeline), mermaid (a sequence diagram) or json', 'text')
   .option('--check-determinism', 'run the case twice; exit 1 naming the first differing event if the runs differ')
   .option('--json', 'same as --format json')
-  .action((token, options) => guarded(() => runReplay(token, options)));
+  .option('--real <version>', 'also run the case on a real Synapse (1.8, 1.12 or 1.13) and compare request by request (docs/real.md)')
+  .option('--synapse-src <dir>', 'with --real: where Synapse is (default $UIASIM_SYNAPSE_SRC)')
+  .action((token, options) => guarded(() => (options.real === undefined ? runReplay(token, options) : runReplayReal(token, options))));
+
+program
+  .command('real')
+  .description('a real Synapse deployment on 127.0.0.1: PostgreSQL, main, reader1, reader2, nginx (docs/real.md)')
+  .argument('<action>', 'up, down or status')
+  .option('--synapse <version>', 'the Synapse version: 1.8, 1.12 or 1.13')
+  .option('--strategy <name>', "route as this strategy's worker map (default: the version's own)")
+  .option('--routing <file>', 'route as this routing file')
+  .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC): synapse-vX.Y.Z trees, or a virtualenv')
+  .action((action, options) => guarded(() => runReal(action, options)));
+
+program
+  .command('conform')
+  .description('generated registration cases in the model and on a real Synapse: agreement per endpoint and stage, the first disagreement shrunk (docs/real.md)')
+  .option('--real <version>', 'the real Synapse: 1.8, 1.12 or 1.13')
+  .option('--runs <n>', 'generated cases', parseCount, 30)
+  .option('--seed <n>', 'fast-check seed', parseSeed, 1)
+  .option('--strategy <name>', "route as this strategy's worker map (default: the version's own)")
+  .option('--workload <name>', 'client workload (registration only)', 'registration')
+  .option('--faults <profile>', 'fault profile (default steady)', 'steady')
+  .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC)')
+  .action((options) => guarded(() => runConform(options)));
 
 program
   .command('compare')

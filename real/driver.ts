@@ -1,0 +1,208 @@
+import type { HttpResponse } from '../src/http.js';
+import type { LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
+import { clientScript, TIMED_OUT, type ClientStep } from '../models/clients/client-script.js';
+import { responseObservation } from '../models/clients/client-node.js';
+import { appActor, browserActor, clientIp, clientLabel, operationOf } from '../models/clients/workload.js';
+import type { Case, RunResult } from '../models/world.js';
+import { PROFILES } from '../models/synapse/profile.js';
+import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
+import { DATABASE } from '../models/topologies/synapse-workers.js';
+import { crash, restart, type DeploymentState } from './deployment.js';
+import { renamer, sendReal, type RealResponse } from './http.js';
+import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
+import { RealSetupError } from './versions.js';
+
+type Script = Generator<ClientStep, void, HttpResponse>;
+interface Lane {
+  readonly client: number;
+  readonly script: Script;
+}
+interface Pending {
+  readonly lane: Lane;
+  readonly step: Extract<ClientStep, { kind: 'http' }>;
+  readonly actor: number;
+}
+interface InFlight extends Pending {
+  /** Index of this request's `sent` observation. */
+  readonly sentIndex: number;
+  readonly answer: Promise<RealResponse>;
+  settled: boolean;
+}
+
+/** One real run of a case: the observations as the model's clients record them, and how the
+ * real requests line up with the model's. */
+export interface RealRun {
+  readonly result: RunResult;
+  /** Model `sent` observation index -> real `sent` observation index (requests the real client
+   * also made, in the model's order). */
+  readonly pairs: ReadonlyMap<number, number>;
+  /** What the real run could not do as the model did (a partition, a client that went another way). */
+  readonly notes: readonly string[];
+  /** Raw answers, by real `sent` observation index. */
+  readonly raw: ReadonlyMap<number, string>;
+  readonly wallMs: number;
+}
+
+/** Requests one real run sends at most (the model's clients stop at 80 each). */
+const REAL_REQUEST_CAP = 200;
+const REAL_TIMEOUT_MS = 30_000;
+
+/** Which deployment process a model node name stands for, for crash and restart. */
+function realProcessOf(node: string): string | null {
+  if (node === 'main' || node === 'reader1' || node === 'reader2') return node;
+  if (node === DATABASE) return 'postgres';
+  if (node === CAPTCHA_SERVICE) return 'siteverify';
+  return null;
+}
+
+/**
+ * Runs the case's clients (the model's own client scripts, models/clients/client-script.ts)
+ * against the real deployment, in the model's order: the model's captured trace says when each
+ * request was sent and when each answer arrived; a request the model sent before an earlier one
+ * was answered is sent while that one is in flight. Crashes and restarts happen where the model
+ * has them (SIGKILL, start again and wait until it answers; PostgreSQL: an immediate stop). Pauses
+ * and think times take no wall time. When the real answers lead the clients elsewhere than the
+ * model, the remaining requests run one after another.
+ */
+export async function runReal(c: Case, model: RunResult, state: DeploymentState): Promise<RealRun> {
+  if (model.events === null) throw new Error('real: the model run must be captured');
+  for (const [i, spec] of c.workload.clients.entries()) {
+    if (operationOf(spec) !== 'register') throw new RealSetupError(`client ${clientLabel(i)} runs ${operationOf(spec)}: the real deployment runs registration only (docs/real.md "What is covered")`);
+  }
+  const t0 = Date.now();
+  const notes: string[] = [];
+  const observations: ObserveEvent[] = [];
+  const lifecycle: LifecycleEvent[] = [];
+  const raw = new Map<number, string>();
+  const pairs = new Map<number, number>();
+  const baseUrl = `http://127.0.0.1:${state.ports.nginx}`;
+  const portToProcess = new Map(Object.entries(state.processPorts).map(([name, port]) => [port, name]));
+  const usernames = c.workload.clients.map((_, i) => `user${clientLabel(i).toLowerCase()}`);
+  const rename = renamer(usernames, `_${t0.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
+  const nodeId = (name: string) => model.nodeNames.indexOf(name);
+
+  for (const fault of c.faultPlan.faults) if (fault.kind !== 'crash') notes.push(`a ${fault.kind} fault is not applied on the real system`);
+  const queue: Pending[] = [];
+  const inFlight = new Map<number, InFlight>();
+  let sent = 0;
+  let siteverifyMode = 'healthy';
+
+  function advance(lane: Lane, input: HttpResponse): void {
+    let next = lane.script.next(input);
+    for (;;) {
+      if (next.done === true) return;
+      const step = next.value;
+      if (step.kind === 'pause') {
+        next = lane.script.next(TIMED_OUT);
+      } else if (step.kind === 'spawn') {
+        advance({ client: lane.client, script: step.script }, TIMED_OUT);
+        next = lane.script.next(TIMED_OUT);
+      } else {
+        queue.push({ lane, step, actor: step.via === 'app' ? appActor(lane.client) : browserActor(lane.client) });
+        return;
+      }
+    }
+  }
+
+  async function fire(pending: Pending, modelAtMs: number | null): Promise<InFlight> {
+    if (modelAtMs !== null) await applyCaptcha(modelAtMs);
+    const sentIndex = observations.length;
+    observations.push({ kind: 'observe', atMs: Date.now() - t0, actor: pending.actor, msgId: sentIndex, phase: 'sent', status: 0, servedBy: -1, key: pending.step.session, detail: pending.step.what, tags: pending.step.tags });
+    sent++;
+    const answer = sendReal(baseUrl, pending.step.request, rename, (port) => portToProcess.get(port) ?? '', REAL_TIMEOUT_MS);
+    const flight: InFlight = { ...pending, sentIndex, answer, settled: false };
+    inFlight.set(sentIndex, flight);
+    return flight;
+  }
+
+  async function settle(flight: InFlight): Promise<void> {
+    if (flight.settled) return;
+    flight.settled = true;
+    inFlight.delete(flight.sentIndex);
+    const real = await flight.answer;
+    raw.set(flight.sentIndex, real.raw);
+    if (real.response.status === 0) {
+      // No answer at all (a timeout, a refused connection): the client gives up on it, as on a model timeout.
+      advance(flight.lane, TIMED_OUT);
+      return;
+    }
+    const servedBy = real.servedName === '' ? -1 : nodeId(real.servedName);
+    const response = { ...real.response, servedBy };
+    const { key, detail, tags } = responseObservation(response);
+    observations.push({ kind: 'observe', atMs: Date.now() - t0, actor: flight.actor, msgId: flight.sentIndex, phase: 'received', status: response.status, servedBy, key, detail, tags });
+    advance(flight.lane, response);
+  }
+
+  async function applyCaptcha(modelAtMs: number): Promise<void> {
+    const window = (c.captcha?.windows ?? []).find((w) => w.fromMs <= modelAtMs && modelAtMs < w.untilMs);
+    const mode: SiteverifyMode = window === undefined ? { mode: 'healthy' } : window.mode === 'failing' ? { mode: 'failing' } : { mode: 'slow', delayMs: window.delayMs ?? 0 };
+    const key = JSON.stringify(mode);
+    if (key === siteverifyMode) return;
+    siteverifyMode = key;
+    await setSiteverifyMode(state.ports.siteverify, mode);
+  }
+
+  c.workload.clients.forEach((spec, index) => advance({ client: index, script: clientScript(spec, usernames[index] as string, clientIp(index)) }, TIMED_OUT));
+
+  // Follow the model's order.
+  const modelSentIndex = new Map<number, number>();
+  const realOfModelMsg = new Map<number, InFlight>();
+  model.observations.forEach((o, i) => {
+    if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
+  });
+  for (const event of model.events as readonly TraceEvent[]) {
+    if (event.kind === 'crash' || event.kind === 'restart') {
+      const name = model.nodeNames[event.node] ?? '';
+      const processName = realProcessOf(name);
+      if (processName === null) {
+        notes.push(`a ${event.kind} of ${name} is not applied on the real system`);
+        continue;
+      }
+      // Answers already on their way arrive before the crash, as in the model's order.
+      if (event.kind === 'crash') await crash(state, processName);
+      else await restart(state, processName);
+      const id = nodeId(name);
+      lifecycle.push({ kind: event.kind, atMs: Date.now() - t0, node: id, incarnation: event.incarnation });
+      continue;
+    }
+    if (event.kind !== 'observe') continue;
+    if (event.phase === 'sent') {
+      const at = queue.findIndex((p) => p.actor === event.actor);
+      if (at < 0 || sent >= REAL_REQUEST_CAP) continue;
+      const [pending] = queue.splice(at, 1);
+      const flight = await fire(pending as Pending, event.atMs);
+      realOfModelMsg.set(event.msgId, flight);
+      pairs.set(modelSentIndex.get(event.msgId) as number, flight.sentIndex);
+    } else {
+      const flight = realOfModelMsg.get(event.msgId);
+      if (flight !== undefined) await settle(flight);
+    }
+  }
+  // The model is done; the real clients may still have answers to take and requests to send.
+  for (;;) {
+    const waiting = [...inFlight.values()].sort((a, b) => a.sentIndex - b.sentIndex);
+    if (waiting.length > 0) {
+      for (const flight of waiting) await settle(flight);
+      continue;
+    }
+    const next = queue.shift();
+    if (next === undefined || sent >= REAL_REQUEST_CAP) break;
+    await settle(await fire(next, null));
+  }
+  if (queue.length > 0) notes.push(`stopped after ${REAL_REQUEST_CAP} real requests`);
+  const wallMs = Date.now() - t0;
+  const result: RunResult = {
+    traceHash: '',
+    observations,
+    lifecycle,
+    facts: [],
+    cpuMsByNode: [],
+    events: null,
+    nodeNames: model.nodeNames,
+    profile: PROFILES[c.profile],
+    steps: observations.length,
+    endMs: wallMs,
+    canonicalTapes: c.tapes,
+  };
+  return { result, pairs, notes, raw, wallMs };
+}

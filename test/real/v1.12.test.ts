@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lease } from '../../real/lifetime.js';
+import { deploy, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
+
+// README finding (c) on a real Synapse 1.12.4: the v1.12 docs pin /register and the fallback to
+// one client_reader, which has no fallback servlet, so the captcha and terms never complete.
+describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
+  let lease: Lease | undefined;
+  let cleanDir: () => void = () => {};
+  beforeAll(async () => {
+    cleanDir = privateDeploymentDir();
+    lease = await deploy('1.12', 'pinned-1.12');
+  }, 300_000);
+  afterAll(async () => {
+    await lease?.release();
+    cleanDir();
+  }, 120_000);
+
+  it('answers every fallback request from the pinned worker with M_UNRECOGNIZED, and the client never registers', async () => {
+    const token = await tokenOf({ strategy: 'pinned-1.12', property: 'liveness', faults: 'steady', workload: 'registration' });
+    const replay = await replayOnReal(token, '1.12');
+    const fallbacks = replay.rows.filter((r) => r.what.includes('fallback'));
+    expect(fallbacks.length).toBeGreaterThan(0);
+    // A 400, not the model's 404: Synapse's UnrecognizedRequestError was a 400 up to v1.66 at
+    // least (docs/real.md "Differences"); everything else agrees.
+    for (const row of fallbacks) {
+      expect([row.real?.status, row.real?.errcode, row.real?.servedBy]).toEqual(['400', 'M_UNRECOGNIZED', 'reader1']);
+      expect([row.model?.status, row.model?.errcode]).toEqual(['404', 'M_UNRECOGNIZED']);
+    }
+    expect(replay.rows.filter((r) => !r.agree)).toEqual(fallbacks);
+    const verdict = replay.verdicts.find((v) => v.property === 'liveness');
+    expect(verdict?.realViolated).toBe(true);
+    expect(verdict?.modelViolated).toBe(true);
+  }, 120_000);
+});
