@@ -62,6 +62,7 @@ export class Trace {
   /** Facts are a few per request: always kept, like observations. */
   readonly facts: FactEvent[] = [];
   private eventCount = 0;
+  private readonly stringDigests = new Map<string, readonly [number, number]>();
 
   constructor(capture: boolean) {
     this.events = capture ? [] : null;
@@ -183,19 +184,23 @@ export class Trace {
     this.word((n / 4294967296) | 0);
   }
 
-  /** A string is digested into two 32-bit lanes, and the digest is folded in. Computed each
-   * time: a cache keyed by the string costs a hash of it too (most are built fresh, so V8 has
-   * no hash cached), plus a Map entry and a tuple per distinct string. */
+  /** Strings (session IDs, details) recur within a run: each distinct one is digested once
+   * into two 32-bit lanes, and the digest is folded in. */
   private str(s: string): void {
-    let a = 0x811c9dc5 ^ s.length;
-    let b = 0x27d4eb2f ^ s.length;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+    let digest = this.stringDigests.get(s);
+    if (digest === undefined) {
+      let a = 0x811c9dc5 ^ s.length;
+      let b = 0x27d4eb2f ^ s.length;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+      }
+      digest = [a, b];
+      this.stringDigests.set(s, digest);
     }
-    this.word(a);
-    this.word(b);
+    this.word(digest[0]);
+    this.word(digest[1]);
   }
 
   private word(w: number): void {
