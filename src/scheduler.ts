@@ -25,10 +25,10 @@ export interface EventQueue {
  * the events themselves (`nextInSlot`), so queueing allocates nothing.
  */
 export class Scheduler implements EventQueue {
-  /** Per slot: its first and last event and how many it holds. */
+  /** Per slot: its first and last event. No typed array here: one above 64 bytes lives outside
+   * V8's heap, and allocating and freeing one per run costs more than the wheel saves. */
   private readonly heads = new Array<Message | null>(WHEEL_SIZE).fill(null);
   private readonly tails = new Array<Message | null>(WHEEL_SIZE).fill(null);
-  private readonly counts = new Int32Array(WHEEL_SIZE);
   private readonly occupied = new Uint32Array(WHEEL_SIZE >>> 5);
   /** Earliest time any queued event can be due; slot `baseMs & MASK` is the wheel's start. */
   private baseMs = 0;
@@ -83,27 +83,37 @@ export class Scheduler implements EventQueue {
   next(chooser: Chooser): Message | undefined {
     if (this.liveCount === 0) return undefined;
     const first = this.earliestSlotTime();
-    const counts = this.counts;
-    let total = counts[first & WHEEL_MASK] as number;
+    const heads = this.heads;
+    const head = heads[first & WHEEL_MASK] as Message;
+    // Usually the earliest event is alone in the window: no choice to make.
+    let total = 0;
     const last = first + this.reorderWindowMs;
-    for (let t = first + 1; t <= last; t++) total += counts[t & WHEEL_MASK] as number;
+    for (let t = first; t <= last && total < 2; t++) for (let m = heads[t & WHEEL_MASK] as Message | null; m !== null && total < 2; m = m.nextInSlot) total++;
+    if (total < 2) {
+      this.unlink(first & WHEEL_MASK, null, head);
+      this.liveCount--;
+      return head;
+    }
+    total = 0;
+    for (let t = first; t <= last; t++) for (let m = heads[t & WHEEL_MASK] as Message | null; m !== null; m = m.nextInSlot) total++;
+    let index = chooser.pick(total, head.owner);
     let t = first;
-    let index = 0;
-    if (total > 1) {
-      index = chooser.pick(total, (this.heads[first & WHEEL_MASK] as Message).owner);
-      while (index >= (counts[t & WHEEL_MASK] as number)) {
-        index -= counts[t & WHEEL_MASK] as number;
+    let previous: Message | null = null;
+    let chosen = heads[t & WHEEL_MASK] as Message | null;
+    for (;;) {
+      if (chosen === null) {
         t++;
+        previous = null;
+        chosen = heads[t & WHEEL_MASK] as Message | null;
+      } else if (index === 0) {
+        break;
+      } else {
+        index--;
+        previous = chosen;
+        chosen = chosen.nextInSlot;
       }
     }
-    const slot = t & WHEEL_MASK;
-    let previous: Message | null = null;
-    let chosen = this.heads[slot] as Message;
-    for (; index > 0; index--) {
-      previous = chosen;
-      chosen = chosen.nextInSlot as Message;
-    }
-    this.unlink(slot, previous, chosen);
+    this.unlink(t & WHEEL_MASK, previous, chosen);
     this.liveCount--;
     return chosen;
   }
@@ -114,7 +124,6 @@ export class Scheduler implements EventQueue {
     if (tail === null) this.heads[index] = message;
     else tail.nextInSlot = message;
     this.tails[index] = message;
-    this.counts[index]!++;
     this.occupied[index >>> 5]! |= 1 << (index & 31);
     this.wheelCount++;
   }
@@ -127,7 +136,7 @@ export class Scheduler implements EventQueue {
     if (this.tails[index] === message) this.tails[index] = previous;
     message.nextInSlot = null;
     this.wheelCount--;
-    if (--this.counts[index]! === 0) this.occupied[index >>> 5]! &= ~(1 << (index & 31));
+    if (after === null && previous === null) this.occupied[index >>> 5]! &= ~(1 << (index & 31));
   }
 
   /** The due time of the earliest live event; moves the wheel's start there. */
