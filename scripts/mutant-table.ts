@@ -16,7 +16,9 @@ import { caseArbitrary } from '../properties/case-arbitrary.js';
 import { checkCase } from '../properties/check-case.js';
 import { findFaultProfile } from '../properties/fault-profiles.js';
 import { isPropertyName, type PropertyName, type Violation } from '../properties/violation.js';
+import { join } from 'node:path';
 import { README } from './readme-commands.js';
+import { repoRoot } from './repo-root.js';
 
 /** The runs each mutant is given at every seed: its hunt must catch it within them, and the
  * controls must pass all of them. */
@@ -135,8 +137,12 @@ export function renderMutantTable(rows: readonly MutantRow[]): string {
 const START = '<!-- mutant-table: written by `npm run mutants` from real runs; test/mutants checks it -->\n';
 const END = '<!-- /mutant-table -->';
 
-/** README's copy of the table, or null when it has none. */
-export function readmeMutantTable(text = readFileSync(README, 'utf8')): string | null {
+/** The documents that carry the table between the markers. */
+export const MUTANT_TABLE_DOCUMENTS = [README, join(repoRoot(), 'docs/compare.md')];
+
+/** A document's copy of the table, or null when it has none. */
+export function mutantTableIn(file: string): string | null {
+  const text = readFileSync(file, 'utf8');
   const from = text.indexOf(START);
   const to = text.indexOf(END);
   return from < 0 || to < from ? null : text.slice(from + START.length, to);
@@ -144,13 +150,13 @@ export function readmeMutantTable(text = readFileSync(README, 'utf8')): string |
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const table = renderMutantTable(MUTANTS.map(mutantRow));
-  const text = readFileSync(README, 'utf8');
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  if (from < 0 || to < from) {
-    process.stdout.write(table);
-  } else {
-    writeFileSync(README, text.slice(0, from + START.length) + table + text.slice(to));
-    process.stdout.write(`rewrote README.md's mutant table\n${table}`);
+  process.stdout.write(table);
+  for (const file of MUTANT_TABLE_DOCUMENTS) {
+    const text = readFileSync(file, 'utf8');
+    const from = text.indexOf(START);
+    const to = text.indexOf(END);
+    if (from < 0 || to < from) continue;
+    writeFileSync(file, text.slice(0, from + START.length) + table + text.slice(to));
+    process.stdout.write(`rewrote the mutant table of ${file}\n`);
   }
 }

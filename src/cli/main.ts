@@ -101,6 +101,7 @@ program
   .option('--workload <name>', 'client workload of every cell (see `uiasim list`; default mix)')
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
+  .option('--failures-file <file>', 'where the text report writes every failure\'s reason and replay token (default compare-failures/{property}.txt)')
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../models/stores/mutants/index.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
 import { loadStore } from '../../src/cli/plugins.js';
-import { MUTANT_RUNS, mutantRow, readmeMutantTable, renderMutantTable, seedsOf, type MutantRow } from '../../scripts/mutant-table.js';
+import { MUTANT_RUNS, MUTANT_TABLE_DOCUMENTS, mutantRow, mutantTableIn, renderMutantTable, seedsOf, type MutantRow } from '../../scripts/mutant-table.js';
 
 /** Properties without a mutant yet, and why (docs/compare.md "Mutants"). */
 const WITHOUT_MUTANT: Readonly<Record<string, string>> = {
@@ -47,11 +47,11 @@ for (const mutant of MUTANTS) {
   });
 }
 
-describe("README's mutant table", () => {
+describe("README's and docs/compare.md's mutant table", () => {
   it('is the table these runs give (npm run mutants rewrites it)', () => {
     expect(rows).toHaveLength(MUTANTS.length);
     const ordered = MUTANTS.map((m) => rows.find((r) => r.mutant === m) as MutantRow);
-    expect(readmeMutantTable()).toBe(renderMutantTable(ordered));
+    for (const file of MUTANT_TABLE_DOCUMENTS) expect(mutantTableIn(file), file).toBe(renderMutantTable(ordered));
   });
 });
 
