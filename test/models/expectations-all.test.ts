@@ -18,7 +18,7 @@ describe('models/expectations.ts: every property', () => {
         expect(Object.keys(EXPECTATIONS[property]?.[strategy] ?? {}).sort(), `${property} ${strategy}`).toEqual([...COLUMNS].sort());
         for (const column of COLUMNS) {
           const expectation = expectationFor(property, strategy, column);
-          expect(['holds', 'violated', 'either'], `${property} ${strategy} x ${column}`).toContain(expectation?.verdict);
+          expect(['holds', 'violated'], `${property} ${strategy} x ${column}`).toContain(expectation?.verdict);
           expect(expectation?.reason.length, `${property} ${strategy} x ${column}`).toBeGreaterThan(10);
         }
       }
@@ -44,7 +44,7 @@ describe('models/expectations.ts: every property', () => {
   }
 
   it('exactly-once on sql: the non-atomic registered_user_id write (ref 2.10) and #5450 are known rare defects', () => {
-    for (const column of ['store-restart', 'worker-restart', 'rolling-deploy', 'partition']) expect(expectationFor('exactly-once', 'sql', column)?.verdict).toBe('either');
+    for (const column of ['store-restart', 'worker-restart', 'rolling-deploy', 'partition']) expect(expectationFor('exactly-once', 'sql', column)?.verdict).toBe('violated');
     expect(expectationFor('exactly-once', 'sql', 'worker-restart')?.reason).toContain('registered_user_id');
     expect(expectationFor('exactly-once', 'sql', 'partition')?.reason).toContain('#5450');
   });
