@@ -1,17 +1,26 @@
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
-import { caseArbitrary } from './case-arbitrary.js';
+import { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
 import { checkCase } from './check-case.js';
 import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
 import { canonicalTapes } from './search.js';
 import type { Violation } from './violation.js';
 
+/** How far a cell expected to be violated keeps drawing runs past its N when none of the N
+ * violated (docs/compare.md): 20,000 runs, in batches of EXTRA_BATCH. */
+export const SEARCH_CAP_RUNS = 20_000;
+/** Extra runs are drawn in batches of this many cases, each batch from its own seed. */
+export const EXTRA_BATCH = 500;
+
 export interface CellOutcome {
+  /** N: the runs the cell's rate is over. */
   readonly runs: number;
-  /** Runs whose trace violates the property. */
+  /** Runs whose trace violates the property, among the first N. */
   readonly violations: number;
-  /** 1-based index of the first violating run, or null. */
+  /** Runs drawn in all: N, or more when a cell expected to be violated searched past N. */
+  readonly runsDrawn: number;
+  /** 1-based index of the first violating run (past N when only the search found one), or null. */
   readonly firstFailingRun: number | null;
   /** The first violating run made 1-minimal, or null. */
   readonly minimal: { readonly case: Case; readonly violation: Violation; readonly result: RunResult } | null;
@@ -20,38 +29,59 @@ export interface CellOutcome {
   readonly error: { readonly run: number; readonly case: Case; readonly message: string } | null;
 }
 
-/** A 32-bit seed for (seed, strategy, fault profile): a cell's runs do not depend on which
- * other cells run, or in which order. */
-export function cellSeed(seed: number, strategy: string, faultProfile: string): number {
+/** A 32-bit seed for (seed, Synapse profile, fault profile, batch): a cell's runs do not depend
+ * on which other cells run, in which order, nor on the strategy: every row on the same profile
+ * runs the very same cases in a column (the strategy's name is only a label on the case). */
+export function cellSeed(seed: number, profile: string, faultProfile: string, batch = 0): number {
   let h = 0x811c9dc5 ^ seed;
-  for (const ch of `${strategy}/${faultProfile}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  for (const ch of `${profile}/${faultProfile}${batch === 0 ? '' : `#${batch}`}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return h | 0;
 }
 
-/** One cell of the comparison: all N runs (for the share of failing runs), then the first
- * failing one made 1-minimal. */
-export function runCell(settings: PropertySettings, runs: number, seed: number): CellOutcome {
-  const cases = fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.strategy, settings.faultProfile.name) });
+/** The cases of a column: batch 0 is the cell's first N runs; batch k >= 1 the k-th batch of
+ * EXTRA_BATCH runs drawn past N. A pure function of (settings but the strategy, runs, seed). */
+export function columnCases(settings: CaseSettings, runs: number, seed: number, batch = 0): Case[] {
+  return fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.profile, settings.faultProfile.name, batch) });
+}
+
+export interface CellSearch {
+  /** Keep drawing runs past N, up to this many runs in all, until the first violation (a cell
+   * expected to be violated); 0 or absent: run N only. */
+  readonly untilViolationRuns?: number;
+}
+
+/** One cell of the comparison: all N runs (for the share of failing runs); when none violated
+ * and a search is asked for, further batches until the first violation or the cap; then the
+ * first failing run made 1-minimal. */
+export function runCell(settings: PropertySettings, runs: number, seed: number, search: CellSearch = {}): CellOutcome {
   let violations = 0;
   let first: Case | null = null;
   let firstIndex: number | null = null;
-  for (let i = 0; i < cases.length; i++) {
-    const c = cases[i] as Case;
-    let violated: boolean;
-    try {
-      violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { runs: i + 1, violations, firstFailingRun: firstIndex, minimal: null, error: { run: i + 1, case: c, message } };
-    }
-    if (!violated) continue;
-    violations++;
-    if (first === null) {
-      first = c;
-      firstIndex = i + 1;
+  let drawn = 0;
+  const cap = Math.max(runs, search.untilViolationRuns ?? 0);
+  for (let batch = 0; drawn < cap && (batch === 0 || first === null); batch++) {
+    const size = batch === 0 ? runs : Math.min(EXTRA_BATCH, cap - drawn);
+    const cases = columnCases(settings, size, seed, batch);
+    for (let i = 0; i < cases.length; i++) {
+      const c = { ...(cases[i] as Case), strategy: settings.strategy };
+      const index = ++drawn;
+      let violated: boolean;
+      try {
+        violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message } };
+      }
+      if (!violated) continue;
+      if (batch === 0) violations++;
+      if (first === null) {
+        first = c;
+        firstIndex = index;
+        if (batch > 0) break;
+      }
     }
   }
-  if (first === null) return { runs, violations, firstFailingRun: null, minimal: null, error: null };
+  if (first === null) return { runs, violations, runsDrawn: drawn, firstFailingRun: null, minimal: null, error: null };
   const violates = (c: Case): boolean => {
     try {
       return checkCase(c, settings.property, settings.runOptions).violation !== null;
@@ -62,5 +92,5 @@ export function runCell(settings: PropertySettings, runs: number, seed: number):
   const minimal = canonicalTapes(minimizeCase(canonicalTapes(first, settings), violates).case, settings);
   const verdict = checkCase(minimal, settings.property, { ...settings.runOptions, capture: true });
   if (verdict.violation === null) throw new Error('cell: the minimal counterexample no longer fails; the run is not deterministic');
-  return { runs, violations, firstFailingRun: firstIndex, minimal: { case: minimal, violation: verdict.violation, result: verdict.result }, error: null };
+  return { runs, violations, runsDrawn: drawn, firstFailingRun: firstIndex, minimal: { case: minimal, violation: verdict.violation, result: verdict.result }, error: null };
 }

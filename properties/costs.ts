@@ -1,11 +1,10 @@
-import fc from 'fast-check';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
 import { MAIN } from '../models/topologies/synapse-workers.js';
 import type { MessageKind } from '../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../src/trace.js';
 import { runCase, type RunOptions, type RunResult } from '../models/world.js';
-import { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
-import { cellSeed } from './cell.js';
+import type { CaseSettings } from './case-arbitrary.js';
+import { columnCases } from './cell.js';
 
 /**
  * Per-strategy costs, read off trace events (DESIGN.md "Strategies"; issue 5 item 3).
@@ -70,6 +69,8 @@ export interface StrategyCosts {
   readonly runs: number;
   readonly requests: number;
   readonly operations: number;
+  /** Requests answered: the latencies' denominator. */
+  readonly answered: number;
   /** null when the sample holds no request. */
   readonly hopsPerRequest: number | null;
   /** null when the sample holds no completed operation. */
@@ -151,7 +152,7 @@ export function percentile(values: readonly number[], p: number): number | null 
 }
 
 /** Sums the counts of a sample of runs into a strategy's costs (ratios of sums). */
-export function aggregateCosts(runs: readonly RunCounts[]): StrategyCosts {
+export function aggregateCosts(runs: readonly RunCounts[], drawn = runs.length): StrategyCosts {
   let requests = 0;
   let networkDeliveries = 0;
   let storeCommands = 0;
@@ -169,9 +170,10 @@ export function aggregateCosts(runs: readonly RunCounts[]): StrategyCosts {
     for (const l of r.latenciesMs) all.push(l);
   }
   return {
-    runs: runs.length,
+    runs: drawn,
     requests,
     operations,
+    answered: all.length,
     hopsPerRequest: requests === 0 ? null : networkDeliveries / requests,
     storeRoundTripsPerOperation: operations === 0 ? null : storeCommands / operations,
     hashingOnMainShare: cpuMs === 0 ? null : cpuMsOnMain / cpuMs,
@@ -185,20 +187,42 @@ export function costsOfEvents(events: readonly TraceEvent[], observations: reado
   return aggregateCosts([countRun({ events, observations })]);
 }
 
+/** Costs are sampled in batches of this many runs, until every denominator reaches
+ * COSTS_MIN_DENOMINATOR or COSTS_CAP_RUNS runs were drawn. */
+export const COSTS_BATCH = 50;
+/** The least number of requests, completed operations and answered requests a ratio or a
+ * percentile is printed over (docs/compare.md). */
+export const COSTS_MIN_DENOMINATOR = 100;
+/** The most runs a strategy's costs sample draws; a strategy that completes almost nothing (the
+ * pinned worker answers the fallback 404) may end below the minimum, and says so. */
+export const COSTS_CAP_RUNS = 2_000;
+
+/** Whether a sample's every denominator reached the minimum. */
+export function costsSampleIsEnough(costs: StrategyCosts): boolean {
+  return costs.requests >= COSTS_MIN_DENOMINATOR && costs.operations >= COSTS_MIN_DENOMINATOR && costs.answered >= COSTS_MIN_DENOMINATOR;
+}
+
 /**
- * A strategy's costs over the first `runs` runs of a cell (the comparison uses its `steady`
- * cell): the same cases, from the same seed, as `runCell` draws for that cell, re-run with
- * capture. Deterministic: it depends on (settings, runs, seed) only.
+ * A strategy's costs over its column's cases (the comparison uses `steady`): the same cases, from
+ * the same seed, for every strategy on the same Synapse profile, re-run with capture, batch
+ * after batch until every denominator is at least COSTS_MIN_DENOMINATOR or COSTS_CAP_RUNS runs
+ * were drawn (`minRuns`, when given, is drawn whatever the denominators). Deterministic: it
+ * depends on (settings but the strategy, seed) only.
  */
-export function sampleCosts(settings: CaseSettings & { readonly runOptions?: RunOptions }, runs: number, seed: number): StrategyCosts {
-  const cases = fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.strategy, settings.faultProfile.name) });
-  const counted = [];
-  for (const c of cases) {
-    try {
-      counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true })));
-    } catch {
-      // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
+export function sampleCosts(settings: CaseSettings & { readonly runOptions?: RunOptions }, minRuns: number, seed: number, capRuns = COSTS_CAP_RUNS): StrategyCosts {
+  const counted: RunCounts[] = [];
+  let drawn = 0;
+  for (let batch = 0; drawn < capRuns; batch++) {
+    const size = Math.min(Math.max(COSTS_BATCH, minRuns - drawn), capRuns - drawn);
+    for (const generated of columnCases(settings, size, seed, batch)) {
+      drawn++;
+      try {
+        counted.push(countRun(runCase({ ...generated, strategy: settings.strategy }, { ...settings.runOptions, capture: true })));
+      } catch {
+        // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
+      }
     }
+    if (drawn >= minRuns && costsSampleIsEnough(aggregateCosts(counted, drawn))) break;
   }
-  return aggregateCosts(counted);
+  return aggregateCosts(counted, drawn);
 }

@@ -1,63 +1,45 @@
-import { either, holds, row, rows, type ExpectationTable } from './row.js';
+import { holds, row, violated, type Expectation, type ExpectationTable } from './row.js';
 
-/** #5450 and its relatives: a final /register whose account exists but whose session does not
- * say so yet (registered_user_id is written after register_user, not atomically, ref 2.10). */
+/** #5450: a final /register whose account exists but whose session does not say so yet
+ * (registered_user_id is written after register_user, not atomically, ref 2.10). Observed in
+ * every row and every column but slow-user at seed 1 (compare --property exactly-once): a
+ * client whose final request is slow times out and retries while the first is in flight (no
+ * fault needed: steady shows it), both pass UIA before registered_user_id is written, and the
+ * retry gets "User ID already taken". */
 const RACE_5450 =
-  'a final /register held up (a partition, a slow store) while the client times out and retries: both pass UIA before registered_user_id is written, and one gets "User ID already taken" (#5450, open; ref 2.10)';
-const RESTART_RETRY =
-  'a restart after the account was created but before the answer: the retry reaches a process without the session, 1.8 silently starts a fresh one (ref 2.2) and registers another user';
+  'a final /register is retried while the first is still in flight (the client times out; no fault needed): both pass UIA before registered_user_id is written, and the retry gets "User ID already taken" (#5450, open; ref 2.10)';
 
-/** Found by compare (redis-blob, rolling-deploy, seed 7): the process serving the final request
- * crashes after register_user and before registered_user_id is written (ref 2.10: two separate
- * steps); the retry passes UIA again and the name is taken. */
-const CRASH_BETWEEN =
-  'a crash of the process serving the final /register after register_user and before registered_user_id is written (ref 2.10, steps 7-8 are separate): the retry registers again and gets "User ID already taken" (found on redis-blob under rolling-deploy)';
+/** A crash column reaches the same race, and a crash between the two writes besides. */
+const RESTART_RETRY = `${RACE_5450}; a restart between register_user and the write of registered_user_id (ref 2.10, steps 7-8 are separate) does the same`;
+
+/** Slow users (pauses of hours to days between steps) reach #5450 only when a final request is
+ * retried within its own round trip: main-only and sticky-ip show it in the slow-user column at
+ * seed 1 (run 1,420 of the shared 1.8 cases); the other rows did not within 3,000 runs
+ * (memory-1.8: 20,000). Expected `holds` there, so a violation is reported, not hidden. */
+const SLOW_USERS =
+  "not reached in this column: slow-user clients pause for hours between steps and #5450 needs a final /register retried within its own round trip; not found in 3,000 runs at seed 1 (memory-1.8: 20,000), though main-only's routing reaches it on the same 1.8 cases";
+
+const everyColumnBut = (slowUser: Expectation) =>
+  row(violated(RACE_5450), {
+    'worker-restart': violated(RESTART_RETRY),
+    'main-restart': violated(RESTART_RETRY),
+    'rolling-deploy': violated(RESTART_RETRY),
+    'store-restart': violated(RESTART_RETRY),
+    'slow-user': slowUser,
+  });
 
 /** exactly-once: one account per session; a session's successes name one user; a retry never
  * gets M_USER_IN_USE for the session's own account. */
 export const EXACTLY_ONCE: ExpectationTable = {
-  'memory-1.8': row(holds('registered_user_id (ref 2.10) answers a retry with the same account; every /register of a session reaches reader1'), {
-    'worker-restart': either(RESTART_RETRY),
-    'rolling-deploy': either(RESTART_RETRY),
-    partition: either(RACE_5450),
-  }),
-  'pinned-1.12': row(holds('registered_user_id (ref 2.10) answers a retry with the same account; every /register reaches the pinned worker'), {
-    'worker-restart': either(RESTART_RETRY),
-    'rolling-deploy': either(RESTART_RETRY),
-    partition: either(RACE_5450),
-  }),
-  'main-only': row(holds('registered_user_id (ref 2.10) answers a retry with the same account; one process'), {
-    'main-restart': either(RESTART_RETRY),
-    'rolling-deploy': either(RESTART_RETRY),
-    partition: either(RACE_5450),
-  }),
-  ...rows(
-    ['sticky-ip', 'sticky-cookie', 'session-hash'],
-    row(holds("registered_user_id (ref 2.10) answers a retry with the same account; the app's requests keep to one process"), {
-      'worker-restart': either(RESTART_RETRY),
-      'main-restart': either(RESTART_RETRY),
-      'rolling-deploy': either(RESTART_RETRY),
-      'ip-change': either(`after the move the retry reaches another process: ${RESTART_RETRY}`),
-      partition: either(RACE_5450),
-    }),
-  ),
-  ...rows(
-    ['main-rpc', 'redis-blob', 'redis-hash'],
-    row(holds('registered_user_id (ref 2.10) answers a retried final request with the same account, whichever process serves it; a store that loses the session answers the retry 400 unknown session, not a second account'), {
-      'worker-restart': either(CRASH_BETWEEN),
-      'rolling-deploy': either(CRASH_BETWEEN),
-      partition: either(RACE_5450),
-    }),
-  ),
-  ...rows(
-    ['sql', 'sql-cached'],
-    row(holds('registered_user_id (ref 2.10) answers a retried final request with the same account, whichever process serves it'), {
-      'store-restart': either(
-        'the database restarts between register_user and the separate write of registered_user_id (ref 2.10, steps 7-8 are not one transaction): the retry registers again and gets "User ID already taken" (found on sql, 1 run in 200)',
-      ),
-      'worker-restart': either(CRASH_BETWEEN),
-      'rolling-deploy': either(CRASH_BETWEEN),
-      partition: either(RACE_5450),
-    }),
-  ),
+  'memory-1.8': everyColumnBut(holds(SLOW_USERS)),
+  'pinned-1.12': everyColumnBut(holds(SLOW_USERS)),
+  'main-only': everyColumnBut(violated(`${RACE_5450}; rare among slow users (run 1,420 at seed 1)`)),
+  'sticky-ip': everyColumnBut(violated(`${RACE_5450}; rare among slow users (run 1,420 at seed 1)`)),
+  'sticky-cookie': everyColumnBut(holds(SLOW_USERS)),
+  'session-hash': everyColumnBut(holds(SLOW_USERS)),
+  'main-rpc': everyColumnBut(holds(SLOW_USERS)),
+  'redis-blob': everyColumnBut(holds(SLOW_USERS)),
+  'redis-hash': everyColumnBut(holds(SLOW_USERS)),
+  sql: everyColumnBut(holds(SLOW_USERS)),
+  'sql-cached': everyColumnBut(holds(SLOW_USERS)),
 };

@@ -1,4 +1,4 @@
-import { either, holds, row, rows, STRATEGIES_1_8, type ExpectationTable } from './row.js';
+import { holds, row, rows, STRATEGIES_1_8, violated, type ExpectationTable } from './row.js';
 
 const NOTHING_EXPIRES = 'no run of this column lasts anywhere near 48 h: no session expires';
 
@@ -14,7 +14,12 @@ export const EXPIRY_HONOURED: ExpectationTable = {
     },
   }),
   'redis-blob': row(holds(NOTHING_EXPIRES), {
-    'slow-user': either('the TTL runs from creation (ref 2.8 semantics), but a SET ... KEEPTTL racing the expiry re-creates the blob without a TTL, never to expire: needs a write within a round trip of the expiry'),
+    // Observed: not found in 20,000 runs at seed 1 (compare --property expiry-honoured and the
+    // search past N). The defect needs a write within one round trip of the 48 h expiry, and
+    // slow-user's pauses are hours to days long; reaching it needs a sharper workload (open).
+    'slow-user': holds(
+      'the TTL runs from creation (ref 2.8 semantics); a SET ... KEEPTTL racing the expiry could re-create the blob without a TTL, but it needs a write within one round trip of the 48 h expiry, which slow-user\'s pauses of hours never land on: not found in 20,000 runs at seed 1',
+    ),
   }),
   'redis-hash': row(holds(NOTHING_EXPIRES), {
     'slow-user': holds('EXPIRE right after creation (ref 2.8 semantics); the window without a TTL needs a crash, and this column has none'),

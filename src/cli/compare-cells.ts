@@ -11,8 +11,9 @@ import { loadRouting, loadStore, type Plugins } from './plugins.js';
 export const COSTS_FAULT_PROFILE = 'steady';
 /** The workload the costs are measured on (they are per completed registration). */
 export const COSTS_WORKLOAD = 'registration';
-/** The costs sample: the first this-many runs of a strategy's steady cell (fewer if --runs is
- * smaller). Captured runs are slower than the hot path; 50 keeps the sample cheap and stable. */
+/** The costs sample starts with this many runs of the steady column's registration cases (fewer
+ * if --runs is smaller) and grows batch by batch until every denominator is at least 100
+ * (properties/costs.ts). */
 export const COSTS_RUNS = 50;
 
 /** One piece of the comparison's work, as plain data (a worker thread needs nothing else):
@@ -35,6 +36,9 @@ export interface VerdictSpec {
   readonly property: PropertyName;
   /** The cell's workload (`--workload`). */
   readonly workload: string;
+  /** A cell expected to be violated: when none of the N runs violates, keep drawing runs up to
+   * this many in all until the first violation (properties/cell.ts); 0: run N only. */
+  readonly searchUntilRuns: number;
   readonly plugins?: PluginPaths;
   /** `--set` switches every run carries. */
   readonly switches?: Switches;
@@ -73,8 +77,13 @@ export interface CellSummary {
   readonly kind: 'verdict';
   readonly strategy: string;
   readonly faults: string;
+  /** N: the runs the rate is over. */
   readonly runs: number;
+  /** Violating runs among the first N. */
   readonly violations: number;
+  /** Runs drawn in all (more than N when a cell expected to be violated searched past N). */
+  readonly runsDrawn: number;
+  /** 1-based; past N when only the search found it. */
   readonly firstFailingRun: number | null;
   readonly requests: number | null;
   readonly why: string | null;
@@ -88,9 +97,10 @@ export interface CostsSummary extends StrategyCosts {
   readonly strategy: string;
 }
 
-/** Computes one piece of work. A cell's runs are seeded by (seed, strategy, fault profile, i),
- * and so is the costs sample, so the answer is the same whichever thread computes it, and
- * whichever other work runs. */
+/** Computes one piece of work. A cell's runs are seeded by (seed, Synapse profile, fault
+ * profile), not by the strategy, so every row on the same profile runs the same cases; so is the
+ * costs sample. The answer is the same whichever thread computes it, and whichever other work
+ * runs; it is plain JSON, so a shard can carry it to the printer. */
 export function computeCell(spec: VerdictSpec, row?: PluginRow): CellSummary;
 export function computeCell(spec: CostsSpec, row?: PluginRow): CostsSummary;
 export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary;
@@ -103,7 +113,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const workload = spec.kind === 'verdict' ? spec.workload : COSTS_WORKLOAD;
   const settings = { strategy: strategy.name, profile: strategy.profile, ...(spec.switches === undefined ? {} : { switches: spec.switches }), faultProfile, workload, property, runOptions: { strategy } };
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
-  const outcome = runCell(settings, spec.runs, spec.seed);
+  const outcome = runCell(settings, spec.runs, spec.seed, { untilViolationRuns: spec.searchUntilRuns });
   const minimal = outcome.minimal;
   const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
   const error = outcome.error;
@@ -113,6 +123,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     faults: spec.faults,
     runs: outcome.runs,
     violations: outcome.violations,
+    runsDrawn: outcome.runsDrawn,
     firstFailingRun: outcome.firstFailingRun,
     requests: minimal?.violation.requests ?? null,
     why: minimal?.violation.why ?? null,

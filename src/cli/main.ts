@@ -133,6 +133,7 @@ program
   .option('--set <switch=value>', 'set a profile or homeserver-config switch in every cell (repeatable; see `uiasim list switches`)', collect)
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
+  .option('--failures-file <file>', 'where the text report writes every failure\'s reason and replay token (default compare-failures/{property}.txt)')
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCase, type Case } from '../../models/world.js';
 import { caseArbitrary } from '../../properties/case-arbitrary.js';
-import { findFaultProfile } from '../../properties/fault-profiles.js';
+import { FAULT_PROFILES, findFaultProfile } from '../../properties/fault-profiles.js';
+import { STRATEGIES } from '../../models/strategies.js';
 import { hashEvents, type TraceEvent } from '../../src/trace.js';
 import { GOLDEN_CASES } from '../../scripts/golden-cases.js';
 
@@ -16,6 +17,19 @@ const cases: Case[] = Array.from({ length: 100 }, (_, seed) => {
   const arbitrary = caseArbitrary({ strategy, profile: strategy === 'sql' ? '1.13' : '1.8', faultProfile, workload: 'registration' });
   return fc.sample(arbitrary, { seed, numRuns: 1 })[0] as Case;
 });
+
+/** Every fault profile (the nine columns, captcha-trouble and any-restart) under both the
+ * registration workload and the default `mix`, each on several strategies in turn: 4 cases per
+ * (fault profile, workload), 88 in all. */
+const everyWorkload: Case[] = FAULT_PROFILES.flatMap((profile, p) =>
+  (['registration', 'mix'] as const).flatMap((workload, w) =>
+    Array.from({ length: 4 }, (_, i) => {
+      const strategy = STRATEGIES[(p * 8 + w * 4 + i) % STRATEGIES.length];
+      if (strategy === undefined) throw new Error('no strategy');
+      return fc.sample(caseArbitrary({ strategy: strategy.name, profile: strategy.profile, faultProfile: profile, workload }), { seed: 1000 + p * 8 + w * 4 + i, numRuns: 1 })[0] as Case;
+    }),
+  ),
+);
 
 function hashesInWorker(batch: readonly Case[]): Promise<string[]> {
   // The worker runs the built JavaScript (npm test builds dist/ first, as `prepare` does).
@@ -39,6 +53,15 @@ describe('determinism: the same case gives the same trace, byte for byte', () =>
 
   it('the 100 cases give about 100 distinct traces', () => {
     expect(new Set(first).size).toBeGreaterThanOrEqual(95);
+  });
+
+  it('every fault profile, under registration and mix: the same hash twice in-process, captured or not, and in a worker thread', async () => {
+    const hashes = everyWorkload.map((c) => runCase(c).traceHash);
+    expect(new Set(everyWorkload.map((c) => `${c.faultProfile}/${c.workload.name}`)).size).toBe(FAULT_PROFILES.length * 2);
+    expect(everyWorkload.map((c) => runCase(c).traceHash)).toEqual(hashes);
+    expect(everyWorkload.map((c) => runCase(c, { capture: true }).traceHash)).toEqual(hashes);
+    expect(await hashesInWorker(everyWorkload)).toEqual(hashes);
+    expect(new Set(hashes).size).toBeGreaterThanOrEqual(everyWorkload.length - 2);
   });
 
   it('the hash does not depend on whether the trace is captured', () => {

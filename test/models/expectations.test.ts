@@ -55,8 +55,6 @@ describe('models/expectations.ts', () => {
     expect(isExpected({ verdict: 'holds', reason: 'r' }, true)).toBe(false);
     expect(isExpected({ verdict: 'violated', reason: 'r' }, true)).toBe(true);
     expect(isExpected({ verdict: 'violated', reason: 'r' }, false)).toBe(false);
-    expect(isExpected({ verdict: 'either', reason: 'r' }, false)).toBe(true);
-    expect(isExpected({ verdict: 'either', reason: 'r' }, true)).toBe(true);
     expect(isExpected(undefined, false)).toBe(false);
   });
 });

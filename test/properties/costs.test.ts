@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageKind } from '../../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../../src/trace.js';
 import { runCase, type Case } from '../../models/world.js';
-import { aggregateCosts, costsOfEvents, countRun, latencies, percentile, sampleCosts } from '../../properties/costs.js';
+import { aggregateCosts, COSTS_BATCH, COSTS_MIN_DENOMINATOR, costsOfEvents, costsSampleIsEnough, countRun, latencies, percentile, sampleCosts } from '../../properties/costs.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { caseOf, client, direct, START } from '../models/helpers.js';
 
@@ -95,6 +95,7 @@ describe('costs of a hand-built trace', () => {
       runs: 1,
       requests: 5,
       operations: 1,
+      answered: 4,
       hopsPerRequest: 26 / 5,
       storeRoundTripsPerOperation: 4,
       hashingOnMainShare: null,
@@ -111,6 +112,7 @@ describe('costs of a hand-built trace', () => {
       runs: 2,
       requests: 8,
       operations: 3,
+      answered: 7,
       hopsPerRequest: 56 / 8,
       storeRoundTripsPerOperation: 24 / 3,
       // The hand-built run hashed nothing; the other spent 250 of its 1000 CPU ms on main.
@@ -122,7 +124,7 @@ describe('costs of a hand-built trace', () => {
   });
 
   it('says n/a (null) rather than dividing by zero', () => {
-    expect(aggregateCosts([])).toEqual({ runs: 0, requests: 0, operations: 0, hopsPerRequest: null, storeRoundTripsPerOperation: null, hashingOnMainShare: null, latencyP50Ms: null, latencyP99Ms: null });
+    expect(aggregateCosts([])).toEqual({ runs: 0, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, storeRoundTripsPerOperation: null, hashingOnMainShare: null, latencyP50Ms: null, latencyP99Ms: null });
     const onlyA401 = handBuiltTrace().events.slice(0, 8);
     const costs = costsOfEvents(onlyA401, onlyA401.filter((e): e is ObserveEvent => e.kind === 'observe'));
     expect(costs.hopsPerRequest).toBe(6);
@@ -185,15 +187,31 @@ describe('costs of real runs', () => {
     const steady = findFaultProfile('steady');
     if (steady === undefined) throw new Error('no steady fault profile');
     const settings = { strategy: 'redis-hash', profile: 'head' as const, faultProfile: steady, workload: 'registration' };
-    const once = sampleCosts(settings, 10, 1);
-    expect(sampleCosts(settings, 10, 1)).toEqual(once);
+    const once = sampleCosts(settings, 10, 1, 10);
+    expect(sampleCosts(settings, 10, 1, 10)).toEqual(once);
     expect(once.runs).toBe(10);
+  });
+
+  it('grows batch by batch until every denominator is at least 100, over the same cases for every strategy on a profile', () => {
+    const steady = findFaultProfile('steady');
+    if (steady === undefined) throw new Error('no steady fault profile');
+    const sample = (strategy: string) => sampleCosts({ strategy, profile: 'head', faultProfile: steady, workload: 'registration' }, 50, 1);
+    const sql = sample('sql');
+    const redisHash = sample('redis-hash');
+    for (const costs of [sql, redisHash]) {
+      expect(costsSampleIsEnough(costs)).toBe(true);
+      expect(costs.operations).toBeGreaterThanOrEqual(COSTS_MIN_DENOMINATOR);
+      expect(costs.runs % COSTS_BATCH).toBe(0);
+    }
+    // Both stores complete every registration of these steady cases: the same operations.
+    expect(redisHash.operations).toBe(sql.operations);
+    expect(redisHash.runs).toBe(sql.runs);
   });
 
   it('hashing on main: all of it when every UIA request goes to main, a minority when /register is spread over the workers', () => {
     const steady = findFaultProfile('steady');
     if (steady === undefined) throw new Error('no steady fault profile');
-    const share = (strategy: string, profile: '1.8' | 'head'): number | null => sampleCosts({ strategy, profile, faultProfile: steady, workload: 'registration' }, 20, 1).hashingOnMainShare;
+    const share = (strategy: string, profile: '1.8' | 'head'): number | null => sampleCosts({ strategy, profile, faultProfile: steady, workload: 'registration' }, 20, 1, 20).hashingOnMainShare;
     expect(share('main-only', '1.8')).toBe(1);
     // head hashes a registration's password on its first 401 (ref 2.10), on the worker that answers it.
     expect(share('sql', 'head')).toBeLessThan(0.5);

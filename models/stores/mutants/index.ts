@@ -1,10 +1,13 @@
 import type { Mutant } from './base.js';
 import { collidingIds } from './colliding-ids.js';
+import { dropsDummy } from './drops-dummy.js';
 import { dropsStageWrite } from './drops-stage-write.js';
 import { earlySweep } from './early-sweep.js';
+import { lateSweep } from './late-sweep.js';
 import { losesServerdict } from './loses-serverdict.js';
 import { nonDurable } from './non-durable.js';
 import { rmwCompleted } from './rmw-completed.js';
+import { skipsFirstStage } from './skips-first-stage.js';
 import { staleCache } from './stale-cache.js';
 
 export type { Mutant, MutantCatch } from './base.js';
@@ -17,4 +20,4 @@ export { sqlFaithfulStore } from './sql-faithful.js';
  * property within a stated number of runs at a fixed seed, with the arbitraries the real
  * strategies use, and that `sql` and `sql-faithful` are not caught with the same runs.
  */
-export const MUTANTS: readonly Mutant[] = [dropsStageWrite, nonDurable, staleCache, earlySweep, collidingIds, losesServerdict, rmwCompleted];
+export const MUTANTS: readonly Mutant[] = [dropsStageWrite, nonDurable, staleCache, earlySweep, collidingIds, losesServerdict, rmwCompleted, skipsFirstStage, lateSweep, dropsDummy];
