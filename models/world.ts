@@ -24,7 +24,7 @@ import { PROFILES, type Profile, type ProfileName } from './synapse/profile.js';
 import { applySwitches, type Switches } from './synapse/profile-set.js';
 import { DATABASE, MAIN, NETWORK, REORDER_WINDOW_MS, ROUTER, STORE, WORKERS } from './topologies/synapse-workers.js';
 
-/** Everything one run needs; a run is a pure function of its case (DESIGN.md "Words"). */
+/** Everything one run needs; a run is a pure function of its case (docs/architecture.md "Words"). */
 export interface Case {
   readonly strategy: string;
   readonly profile: ProfileName;
@@ -84,7 +84,7 @@ export interface RunResult {
   readonly lifecycle: readonly LifecycleEvent[];
   /** Server-side facts (models/synapse/facts.ts). */
   readonly facts: readonly FactEvent[];
-  /** Virtual CPU ms per node (password hashing, ref 2.10/2.11), indexed like nodeNames. */
+  /** Virtual CPU ms per node (password hashing, uia §2.10/2.11), indexed like nodeNames. */
   readonly cpuMsByNode: readonly number[];
   readonly events: readonly TraceEvent[] | null;
   readonly nodeNames: readonly string[];
@@ -103,7 +103,7 @@ export interface ProcessSpec {
   readonly role: 'main' | 'worker';
 }
 
-/** The default deployment: main and two client_readers (ref 3.1, 3.2). */
+/** The default deployment: main and two client_readers (uia §3.1, §3.2). */
 export const DEFAULT_PROCESSES: readonly ProcessSpec[] = [
   { name: MAIN, role: 'main' },
   ...WORKERS.map((name): ProcessSpec => ({ name, role: 'worker' })),
@@ -142,7 +142,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   seedClientAccounts(database, c.workload);
   seedRegistrationTokens(database, config);
   const db = sim.addNode((id) => new ProcessNode(sim, id, DATABASE, serviceApp(database, sim)));
-  // Google's siteverify, for the recaptcha checker (ref 1.5): slow or failing per the case.
+  // Google's siteverify, for the recaptcha checker (uia §1.5): slow or failing per the case.
   const captcha = sim.addNode((id) => new ProcessNode(sim, id, CAPTCHA_SERVICE, () => captchaApp(sim, c.captcha ?? HEALTHY_CAPTCHA)));
   let storeNode = strategy.store.placement === 'process' ? -1 : db.id;
   const service = strategy.store.service;
@@ -235,7 +235,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
 
 /** Every client of an account operation has its account before the run (issue 3 contract:
  * `@user<a>:test`, `correct horse`, devices `DEV<A>1`, `DEV<A>2`, `syt_user<a>_token`), with an
- * external ID at the OIDC provider so `m.login.sso` is offered too (ref 2.5). */
+ * external ID at the OIDC provider so `m.login.sso` is offered too (uia §2.5). */
 /** A service node's app: one service object for the whole run, told when its node restarts
  * (the first start is not a restart); what it keeps is what survives. */
 function serviceApp(service: StoreService, sim: Sim): AppFactory {

@@ -33,7 +33,7 @@ interface GeneratedClient {
 export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
   const workload = WORKLOAD_NAMES.find((w) => w === settings.workload);
   if (workload === undefined) throw new Error(`unknown workload ${settings.workload}; one of ${WORKLOAD_NAMES.join(', ')}`);
-  // Only the operations this Synapse version has (no login/get_token before v1.69, ref 3.1).
+  // Only the operations this Synapse version has (no login/get_token before v1.69, uia §3.1).
   const profile = applySwitches(PROFILES[settings.profile], DEFAULT_CONFIG, settings.switches).profile;
   const operations = operationsFor(workload, profile.endpoints);
   const base = settings.faultProfile.clients?.(workload, operations) ?? clientSpecFor(workload, operations);

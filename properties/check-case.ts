@@ -30,7 +30,7 @@ export function judgeRun(c: Case, result: RunResult, properties: readonly Proper
   return { result, violation: null };
 }
 
-/** A counterexample's size (DESIGN.md "Words"), one rule for every property: the client requests
+/** A counterexample's size (docs/architecture.md "Words"), one rule for every property: the client requests
  * sent before the violating response arrived, so a request that raced the violating one and was
  * answered first (#5450's concurrent finals) counts, as `check` lists it. */
 function requestsBefore(result: RunResult, violation: Violation): number {

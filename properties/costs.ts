@@ -7,7 +7,7 @@ import type { CaseSettings } from './case-arbitrary.js';
 import { columnCases } from './cell.js';
 
 /**
- * Per-strategy costs, read off trace events (DESIGN.md "Strategies"; issue 5 item 3).
+ * Per-strategy costs, read off trace events (docs/architecture.md "Strategies"; issue 5 item 3).
  *
  * Definitions, for one run (`countRun`) and summed over a sample of runs (`aggregateCosts`):
  * - **request**: an HTTP request a client-side actor (an app tab or a browser) sends to the
@@ -27,7 +27,7 @@ import { columnCases } from './cell.js';
  *   which every strategy pays alike; a process-local memory store sends nothing.
  * - **completed operation**: a registration that succeeded: a `received` observation with
  *   status 200 whose detail is a user ID (starts with `@`). A user ID counts once per run, so a
- *   retry answered with the same `user_id` (ref §2.4 idempotency) is not a second operation.
+ *   retry answered with the same `user_id` (uia §2.4 idempotency) is not a second operation.
  * - **store round trips per operation** = store commands / completed operations.
  * - **latency** of a request = the virtual time of its `received` observation minus that of its
  *   `sent` observation (joined by the request's message id). A user's pauses fall between
@@ -90,7 +90,7 @@ export function countRun(run: Pick<RunResult, 'events' | 'observations'> & { rea
   for (const event of run.events) {
     if (event.kind !== 'deliver') continue;
     if (NETWORK_MESSAGE_KINDS.has(event.msgKind)) networkDeliveries++;
-    // The captcha's siteverify (ref 1.5) is an outbound call, not a store round trip.
+    // The captcha's siteverify (uia §1.5) is an outbound call, not a store round trip.
     if (event.msgKind === 'command' && run.nodeNames?.[event.to] !== CAPTCHA_SERVICE) storeCommands++;
   }
   let cpuMs = 0;

@@ -13,7 +13,7 @@ export interface RunCoverage {
   readonly restartBetweenShownAndNext: boolean;
   /** Two requests about one session were in flight at once (sent before the other's answer). */
   readonly concurrentRequestsOfOneSession: boolean;
-  /** A request about a session was sent once the session had expired (ref 2.8: 48 h from its
+  /** A request about a session was sent once the session had expired (uia §2.8: 48 h from its
    * creating request from 1.13, 48 h without a request in 1.8). */
   readonly sessionCrossedExpiry: boolean;
   /** Client-side requests sent. */

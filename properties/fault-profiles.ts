@@ -91,7 +91,7 @@ const addressChanges: fc.Arbitrary<FaultPlan> = fc
 const NO_FAULTS: fc.Arbitrary<FaultPlan> = fc.constant({ faults: [] });
 
 /** Google's siteverify slow (seconds to a minute: the checker waits, the request hangs, the
- * client may time out and retry) or failing (`timeout-or-duplicate`) for a while (ref 1.5), and
+ * client may time out and retry) or failing (`timeout-or-duplicate`) for a while (uia §1.5), and
  * sometimes the captcha node down: what the recaptcha stage meets in the wild. */
 const captchaTrouble: fc.Arbitrary<CaptchaBehaviour> = fc
   .array(
@@ -116,7 +116,7 @@ export function describeCaptcha(behaviour: CaptchaBehaviour | undefined): string
 
 const captchaCrashes: fc.Arbitrary<FaultPlan> = fc.array(crash([CAPTCHA_SERVICE]), { maxLength: 1 }).map((faults) => ({ faults }));
 
-/** The columns of the comparison (DESIGN.md "Fault profiles"), then `any-restart`, check's default. */
+/** The columns of the comparison (docs/architecture.md "Fault profiles"), then `any-restart`, check's default. */
 export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'steady', summary: 'no faults; concurrency within and across sessions', plans: NO_FAULTS },
   { name: 'worker-restart', summary: 'restarts of the workers', plans: crashes(WORKERS, 3) },
@@ -129,7 +129,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'slow-user', summary: 'users pausing for hours to days between steps; expiry matters', plans: NO_FAULTS, clients: slowClientSpecFor },
   {
     name: 'captcha-trouble',
-    summary: 'the captcha service slow or failing for a while (ref 1.5), or down; not a column of compare',
+    summary: 'the captcha service slow or failing for a while (uia §1.5), or down; not a column of compare',
     plans: captchaCrashes,
     captcha: captchaTrouble,
   },

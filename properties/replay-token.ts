@@ -11,7 +11,7 @@ export interface TokenPlugins {
   readonly routing?: TokenPluginFile;
 }
 
-/** The replay token of a case (DESIGN.md "Replay token"): the case, the property it violates,
+/** The replay token of a case (docs/architecture.md "Replay token"): the case, the property it violates,
  * the expected trace hash and the plug-in files it needs, with their hashes. */
 export function replayToken(c: Case, property: string, traceHash: string, plugins?: TokenPlugins): string {
   const hasPlugins = plugins !== undefined && (plugins.store !== undefined || plugins.routing !== undefined);

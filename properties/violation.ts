@@ -16,7 +16,7 @@ export interface Violation {
   readonly fact?: FactEvent;
 }
 
-/** The properties of DESIGN.md "Properties", in its order; progress-never-lost is the headline. */
+/** The properties of docs/architecture.md "Properties", in its order; progress-never-lost is the headline. */
 export const PROPERTY_NAMES = [
   'progress-never-lost',
   'completed-only-grows',

@@ -19,7 +19,7 @@ const pauseMs = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 60_000, max: 30 * 60_000 }) },
 );
 
-/** The stages an operation's flows use most (ref 2.11 for registration; ref 2.5 password and SSO
+/** The stages an operation's flows use most (uia §2.11 for registration; uia §2.5 password and SSO
  * for the account endpoints): drawn more often, while every stage stays possible (clients that
  * try a stage nobody offered exist too). */
 function favourite(operation: Operation): { readonly direct: readonly DirectStage[]; readonly fallback: readonly FallbackClientStage[] } {
@@ -75,7 +75,7 @@ function specFor(operation: Operation, action: fc.Arbitrary<ClientAction>, maxLe
 /** One arbitrary per operation, combined with `oneof` (not `chain`, whose values fast-check
  * shrinks poorly): a client shrinks within its operation, and towards the first. In a mix,
  * registration weighs as much as the account operations together: its flows have several
- * stages, fallback pages and out-of-band steps (ref 2.11), where most of the losses of #6705
+ * stages, fallback pages and out-of-band steps (uia §2.11), where most of the losses of #6705
  * live, and the comparison's headline cells are about it. */
 function perOperation(operations: readonly Operation[], specOf: (operation: Operation) => fc.Arbitrary<ClientSpec>): fc.Arbitrary<ClientSpec> {
   const first = operations[0];

@@ -36,7 +36,7 @@ export const MUTANT_RUNS: Readonly<Record<string, number>> = {
 };
 export const MUTANT_SEEDS: readonly number[] = [1, 2, 3];
 /** loses-serverdict's defect needs a lost final response and its retry, which is also where
- * `sql` itself shows #5450 (concurrent finals, an open Synapse bug, ref 2.10): at seed 1 both are
+ * `sql` itself shows #5450 (concurrent finals, an open Synapse bug, uia §2.10): at seed 1 both are
  * first caught in run 69. Its hunt runs at seeds where the two are apart. */
 export const SEEDS_OF: Readonly<Record<string, readonly number[]>> = { 'mutant-loses-serverdict': [2, 3, 4] };
 

@@ -3,7 +3,7 @@ import type { Rng } from './rng.js';
 /**
  * Every control-flow choice of a run goes through `pick(n, owner)`: which of the events in the
  * reorder window runs next, a message's latency bucket, a `random` balancer's upstream.
- * `owner` is the client-side actor whose request caused the choice (DESIGN.md "Scheduler and
+ * `owner` is the client-side actor whose request caused the choice (docs/architecture.md "Scheduler and
  * choosers"), or SHARED_OWNER for choices nobody owns. `pick(1)` consumes nothing.
  */
 export interface Chooser {

@@ -13,7 +13,7 @@ export interface HttpRequest {
   readonly userAgent: string;
   /** The Cookie header the client sends, if any (sticky-cookie balancing). */
   readonly cookie?: string;
-  /** The `Authorization: Bearer` access token, if any (the account endpoints, ref 2.5). */
+  /** The `Authorization: Bearer` access token, if any (the account endpoints, uia §2.5). */
   readonly accessToken?: string;
 }
 

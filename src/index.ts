@@ -1,7 +1,7 @@
 /**
  * uia-sim's engine: a deterministic, synchronous discrete-event simulator that knows nothing
  * about Matrix. The Synapse model lives in models/, the properties in properties/, and the
- * command line (the composition root) in src/cli/. Read DESIGN.md's "The engine" first.
+ * command line (the composition root) in src/cli/. Read docs/architecture.md's "The engine" first.
  */
 export { Rng } from './rng.js';
 export { Clock } from './clock.js';

@@ -39,7 +39,7 @@ export class Rng {
     return Math.floor((this.u32() * n) / 4294967296);
   }
 
-  /** `length` letters a-z, A-Z, as Synapse's `random_string` makes session IDs (ref 2.4).
+  /** `length` letters a-z, A-Z, as Synapse's `random_string` makes session IDs (uia §2.4).
    * One 32-bit draw gives five letters (52^5 < 2^32): the IDs are uniform up to a bias of
    * 52^5/2^32 per letter group, irrelevant here, for a fifth of the draws. */
   letters(length: number): string {

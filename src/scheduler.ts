@@ -19,7 +19,7 @@ export interface EventQueue {
 
 /**
  * The event queue: a timing wheel of 1 ms slots with an occupancy bitmap, plus an overflow heap
- * for events due beyond the wheel (DESIGN.md "Hot loop"). Events are ordered by (due time,
+ * for events due beyond the wheel (docs/architecture.md "Hot loop"). Events are ordered by (due time,
  * sequence). `next` offers every event due within `reorderWindowMs` of the earliest one to the
  * chooser; the natural order (pick 0) is FIFO by (due, seq). A slot is a list threaded through
  * the events themselves (`nextInSlot`), so queueing allocates nothing.

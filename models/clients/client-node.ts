@@ -159,7 +159,7 @@ export function responseObservation(response: HttpResponse): { readonly key: str
   let tags: readonly string[] = NO_TAGS;
   if (body !== null && typeof body === 'object') {
     if (typeof body.page === 'string') {
-      // The email-validation page is about no UIA session and shows no stage (ref 5 #7512).
+      // The email-validation page is about no UIA session and shows no stage (uia §5 #7512).
       key = (body.page as string) === 'email-validated' ? '' : (body.session ?? '');
       detail = `page:${body.page}`;
       tags = body.page === 'success' && typeof body.stage === 'string' ? [body.stage] : NO_TAGS;

@@ -17,7 +17,7 @@ export const TIMED_OUT = httpResponse(0, null);
 const RETRY_BACKOFF_MS = 1_000;
 const NO_TAGS: readonly string[] = [];
 
-/** ref 2.4 step 3: 400 "Unknown session ID: <sid>" (errcode M_UNKNOWN, shared with other 400s). */
+/** uia §2.4 step 3: 400 "Unknown session ID: <sid>" (errcode M_UNKNOWN, shared with other 400s). */
 export const UNKNOWN_SESSION_DETAIL = 'M_UNKNOWN: Unknown session ID';
 
 function isUnknownSession(body: { errcode?: string; error?: string }): boolean {
@@ -45,7 +45,7 @@ interface State {
   session: string | undefined;
   /** The stages the last 401 about the current session listed. */
   completed: ReadonlySet<string>;
-  /** The flows the last 401 offered (ref 1.2). */
+  /** The flows the last 401 offered (uia §1.2). */
   flows: readonly (readonly string[])[];
   creds: ThreepidCreds | undefined;
   emailAttempts: number;
@@ -59,7 +59,7 @@ interface State {
 }
 
 /**
- * The client's behaviour (DESIGN.md "Clients"): runs its actions against its current session.
+ * The client's behaviour (docs/architecture.md "Clients"): runs its actions against its current session.
  * Actions that need a session are skipped while it has none. It adopts the session a 401 names
  * when it has none (or always, when `adoptsNewSession`, as nheko does), forgets a session the
  * server calls unknown or refuses (403), retries timeouts and 5xx answers, and stops once its
@@ -90,8 +90,8 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     return response;
   }
 
-  /** Asks for a validation email and clicks its link in the browser (ref 1.5); neither is
-   * about a UIA session, and the page shows no stage (ref 5 #7512). */
+  /** Asks for a validation email and clicks its link in the browser (uia §1.5); neither is
+   * about a UIA session, and the page shows no stage (uia §5 #7512). */
   function* validateEmail(): Script<void> {
     state.emailAttempts++;
     const answer = yield* send('app', emailTokenRequest(operation, id, state.emailAttempts), undefined, 'POST email requestToken', NO_TAGS);
@@ -174,7 +174,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     yield* send(via, request, session, what, NO_TAGS);
   }
 
-  /** A stage on the fallback page in the browser (ref 1.4, 2.6): load the page, post the form;
+  /** A stage on the fallback page in the browser (uia §1.4, §2.6): load the page, post the form;
    * for SSO, load the page and come back through the IdP's callback. */
   function* fallbackScript(stage: FallbackClientStage, loadsPage: boolean, session: string | undefined): Script<void> {
     const what = `fallback ${stage}`;
@@ -191,7 +191,7 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
   for (const action of spec.actions) if (yield* perform(action)) return;
   if (spec.persistent !== true) return;
   // A client that follows the protocol to the end: after its own steps it completes the first
-  // flow the server offers (ref 1.1): captcha, terms and SSO on the fallback page, as nheko
+  // flow the server offers (uia §1.1): captcha, terms and SSO on the fallback page, as nheko
   // does, each followed by a resubmit that shows what is completed, and the direct stages once
   // those are listed. It starts over when its session is gone, for a bounded number of rounds.
   for (let round = 0; round < PERSISTENT_ROUNDS && !state.stopped; round++) {
@@ -206,15 +206,15 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     if (!flow.every((stage) => state.completed.has(stage) || !PERSISTENT_FALLBACK.includes(stage))) continue;
     for (const stage of flow) {
       if (state.completed.has(stage) || PERSISTENT_FALLBACK.includes(stage)) continue;
-      // The password stage with the legacy `user`, which every version accepts (ref 1.5; 1.8
+      // The password stage with the legacy `user`, which every version accepts (uia §1.5; 1.8
       // knows no identifier dicts), as the clients of that time sent it.
       if (yield* perform({ kind: 'direct', stage: stage as Exclude<ClientStage, 'm.login.sso'>, legacyUser: true })) return;
     }
   }
 }
 
-/** A 401 about the access token, not the UIA session (ref 2.13): the client cannot go on. A
- * bare 401 of another kind (1.8-1.26 re-raised the email stage's LoginError, ref 2.2 step 4)
+/** A 401 about the access token, not the UIA session (uia §2.13): the client cannot go on. A
+ * bare 401 of another kind (1.8-1.26 re-raised the email stage's LoginError, uia §2.2 step 4)
  * leaves the session as it was. */
 export function isTokenRefused(body: { errcode?: string }): boolean {
   return body.errcode === 'M_UNKNOWN_TOKEN' || body.errcode === 'M_MISSING_TOKEN';
@@ -234,7 +234,7 @@ function react(state: State, spec: ClientSpec, response: HttpResponse): boolean 
     // Not a UIA answer: the access token is gone (a deactivated account, a logout).
     state.stopped = true;
   } else if ((response.status === 400 && isUnknownSession(body)) || response.status === 403) {
-    // ref 2.4 step 3: unknown session; 403 operation changed (ref 2.9) or Invalid auth (2.5).
+    // uia §2.4 step 3: unknown session; 403 operation changed (uia §2.9) or Invalid auth (2.5).
     state.session = undefined;
     state.completed = new Set();
   }

@@ -53,7 +53,7 @@ export function identityOf(username: string, ip: string): ClientIdentity {
   };
 }
 
-/** The email validation a client holds (ref 1.5 `threepid_creds`). */
+/** The email validation a client holds (uia §1.5 `threepid_creds`). */
 export interface ThreepidCreds {
   readonly sid: string;
   readonly client_secret: string;
@@ -74,7 +74,7 @@ function target(operation: Operation, id: ClientIdentity): { readonly method: 'P
     case 'deactivate':
       return { method: 'POST', path: DEACTIVATE_PATH };
     case '3pid-add':
-      // ref 3.1: unstable-only in v1.8; the unstable prefix answers in every version.
+      // uia §3.1: unstable-only in v1.8; the unstable prefix answers in every version.
       return { method: 'POST', path: THREEPID_ADD_UNSTABLE_PATH };
     case 'delete-devices':
       return { method: 'POST', path: DELETE_DEVICES_PATH };
@@ -92,7 +92,7 @@ function target(operation: Operation, id: ClientIdentity): { readonly method: 'P
 }
 
 /** The operation's own parameters (the spec's request bodies). Registration sends them only
- * with its first request and resubmits auth alone (ref 1.3, 2.4 step 3: the stored clientdict
+ * with its first request and resubmits auth alone (uia §1.3, §2.4 step 3: the stored clientdict
  * is used); the account endpoints validate their bodies before UIA, so those resend them. */
 function parameters(operation: Operation, id: ClientIdentity, creds: ThreepidCreds | undefined): Record<string, unknown> {
   switch (operation) {
@@ -126,7 +126,7 @@ export function crossSigningKeys(id: ClientIdentity, generation: string): Record
 }
 
 /** The operation's request: without `auth` it starts a session; with it, it carries a stage or
- * `{session}`. Every account endpoint gets the app's access token (ref 2.5). */
+ * `{session}`. Every account endpoint gets the app's access token (uia §2.5). */
 export function operationRequest(operation: Operation, id: ClientIdentity, auth: Record<string, unknown> | undefined, creds: ThreepidCreds | undefined): HttpRequest {
   const { method, path } = target(operation, id);
   const params = operation === 'register' && auth !== undefined ? {} : parameters(operation, id, creds);
@@ -135,18 +135,18 @@ export function operationRequest(operation: Operation, id: ClientIdentity, auth:
   return operation === 'register' ? request : { ...request, accessToken: id.accessToken };
 }
 
-/** ref 3.1: unstable-only in v1.8 (and, in the model, until after 1.13); the unstable prefix
+/** uia §3.1: unstable-only in v1.8 (and, in the model, until after 1.13); the unstable prefix
  * answers in every version, as the clients of that time used it. */
 const UNSTABLE_PREFIX = '/_matrix/client/unstable';
 const CROSS_SIGNING_UPLOAD_PATH = DEVICE_SIGNING_UPLOAD_PATH.replace(/^\/_matrix\/client\/[^/]+/, UNSTABLE_PREFIX);
 
-/** The first upload of cross-signing keys: exempt from UIA (ref 1.5, MSC3967), so the reset
+/** The first upload of cross-signing keys: exempt from UIA (uia §1.5, MSC3967), so the reset
  * that follows is the one that needs it. */
 export function firstKeyUpload(id: ClientIdentity): HttpRequest {
   return { method: 'POST', path: CROSS_SIGNING_UPLOAD_PATH, query: '', body: crossSigningKeys(id, 'K0'), ip: id.ip, userAgent: APP_AGENT, accessToken: id.accessToken };
 }
 
-/** `requestToken` for the email of the client (ref 1.5): registration's, or the account's. */
+/** `requestToken` for the email of the client (uia §1.5): registration's, or the account's. */
 export function emailTokenRequest(operation: Operation, id: ClientIdentity, sendAttempt: number): HttpRequest {
   const path = operation === 'register' ? REGISTER_EMAIL_REQUEST_TOKEN_PATH : ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH;
   return { method: 'POST', path, query: '', body: { client_secret: id.clientSecret, email: id.email, send_attempt: sendAttempt }, ip: id.ip, userAgent: APP_AGENT };

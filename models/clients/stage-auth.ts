@@ -8,7 +8,7 @@ import type { DirectStage, FallbackClientStage } from './workload.js';
 /** The registration token the admin gave the users (the first one DEFAULT_CONFIG seeds). */
 export const CLIENT_REGISTRATION_TOKEN = DEFAULT_CONFIG.registration.registrationTokens[0]?.token ?? 'letmein';
 
-/** The auth dict that completes a stage directly (ref 1.5): what each type carries. */
+/** The auth dict that completes a stage directly (uia §1.5): what each type carries. */
 export function authDict(stage: DirectStage, session: string | undefined, id: ClientIdentity, options: { readonly legacyUser?: boolean; readonly creds?: ThreepidCreds; readonly password?: string }): Record<string, unknown> {
   const base = { type: stage, session };
   switch (stage) {
@@ -18,7 +18,7 @@ export function authDict(stage: DirectStage, session: string | undefined, id: Cl
     case 'm.login.recaptcha':
       return { ...base, response: 'a' };
     case 'm.login.password':
-      // ref 1.5: an identifier, or Synapse's legacy top-level `user`.
+      // uia §1.5: an identifier, or Synapse's legacy top-level `user`.
       return options.legacyUser === true
         ? { ...base, user: id.userId, password: options.password ?? id.password }
         : { ...base, identifier: { type: 'm.id.user', user: id.username }, password: options.password ?? id.password };
@@ -33,7 +33,7 @@ export function authDict(stage: DirectStage, session: string | undefined, id: Cl
   }
 }
 
-/** What the browser posts on a fallback page's form (ref 2.6): the captcha answer, the terms
+/** What the browser posts on a fallback page's form (uia §2.6): the captcha answer, the terms
  * acceptance, the token. SSO has no form: the page sends the browser to the IdP. */
 export function fallbackForm(stage: Exclude<FallbackClientStage, 'm.login.sso'>): Record<string, unknown> {
   switch (stage) {
@@ -54,7 +54,7 @@ export function fallbackRequest(method: 'GET' | 'POST', stage: FallbackClientSta
   return { method, path: fallbackPath(stage), query: `session=${encodeURIComponent(session ?? '')}`, body, ip: id.ip, userAgent: BROWSER_AGENT };
 }
 
-/** Where the IdP sends the browser back once the user logged in there as themselves (ref 1.4
+/** Where the IdP sends the browser back once the user logged in there as themselves (uia §1.4
  * SSO): the SSO fallback page (`sso_auth_confirm.html`) carries the IdP `redirect`; the simulated
  * IdP (models/synapse/sso/idp.ts) answers with the callback for the client's subject. */
 export function ssoCallback(body: unknown, id: ClientIdentity): HttpRequest | null {

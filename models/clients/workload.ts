@@ -1,16 +1,16 @@
 import type { EndpointName } from '../synapse/endpoint-names.js';
 
 /**
- * What the clients of a case do (DESIGN.md "Clients"): each client runs one UIA operation of
- * ref 3.1, follows a flow, completes stages directly or in a browser on the fallback page, and
+ * What the clients of a case do (docs/architecture.md "Clients"): each client runs one UIA operation of
+ * uia §3.1, follows a flow, completes stages directly or in a browser on the fallback page, and
  * reacts to the answers. Workloads (`--workload`) pick the operations.
  */
 
-/** The operations of ref 3.1 a client can run (one per client). */
+/** The operations of uia §3.1 a client can run (one per client). */
 export const OPERATIONS = ['register', 'password', 'deactivate', '3pid-add', 'delete-devices', 'delete-device', 'cross-signing', 'login-token'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** The stage types of the issue 3 contract (ref 1.5), as the clients know them. */
+/** The stage types of the issue 3 contract (uia §1.5), as the clients know them. */
 export const CLIENT_STAGES = [
   'm.login.dummy',
   'm.login.password',
@@ -22,12 +22,12 @@ export const CLIENT_STAGES = [
 ] as const;
 export type ClientStage = (typeof CLIENT_STAGES)[number];
 
-/** Stages a client completes with an auth dict in the operation's body (ref 1.5): all but SSO,
- * which works only through the fallback page (ref 1.4). */
+/** Stages a client completes with an auth dict in the operation's body (uia §1.5): all but SSO,
+ * which works only through the fallback page (uia §1.4). */
 export const DIRECT_STAGES = CLIENT_STAGES.filter((s): s is Exclude<ClientStage, 'm.login.sso'> => s !== 'm.login.sso');
 export type DirectStage = Exclude<ClientStage, 'm.login.sso'>;
 
-/** Stages the fallback page completes (ref 2.6): the captcha, terms and token forms, and SSO
+/** Stages the fallback page completes (uia §2.6): the captcha, terms and token forms, and SSO
  * (fallback page -> IdP -> callback). */
 export const FALLBACK_CLIENT_STAGES = ['m.login.recaptcha', 'm.login.terms', 'm.login.registration_token', 'm.login.sso'] as const;
 export type FallbackClientStage = (typeof FALLBACK_CLIENT_STAGES)[number];
@@ -39,18 +39,18 @@ export type FallbackClientStage = (typeof FALLBACK_CLIENT_STAGES)[number];
  * `m.login.email.identity` or `/account/3pid/add`) does that step first.
  */
 export type ClientAction =
-  /** The operation's request without auth: starts a new session (ref 2.4 step 2). */
+  /** The operation's request without auth: starts a new session (uia §2.4 step 2). */
   | { readonly kind: 'start' }
   /** Completes a stage with an auth dict in the operation's body; for the password stage the
-   * `identifier` form, or the legacy top-level `user` when `legacyUser` (ref 1.5). */
+   * `identifier` form, or the legacy top-level `user` when `legacyUser` (uia §1.5). */
   | { readonly kind: 'direct'; readonly stage: DirectStage; readonly legacyUser?: boolean }
   /** Completes a stage in a browser on the fallback page: GET the page first (a real browser)
    * or only POST the form (a scripted client); SSO always loads the page and follows the IdP
-   * (ref 1.4, 2.6). `concurrent`: the app goes on meanwhile (another tab). */
+   * (uia §1.4, §2.6). `concurrent`: the app goes on meanwhile (another tab). */
   | { readonly kind: 'fallback'; readonly stage: FallbackClientStage; readonly loadsPage: boolean; readonly concurrent?: boolean }
-  /** Asks for a validation email (the app) and clicks its link (the browser), ref 1.5. */
+  /** Asks for a validation email (the app) and clicks its link (the browser), uia §1.5. */
   | { readonly kind: 'email' }
-  /** The operation with `auth: {session}` only, after an out-of-band stage (ref 1.3);
+  /** The operation with `auth: {session}` only, after an out-of-band stage (uia §1.3);
    * `concurrent`: from a second app tab, while this one goes on. */
   | { readonly kind: 'resubmit'; readonly concurrent?: boolean }
   /** The user goes away for a while. */
@@ -85,7 +85,7 @@ export interface Workload {
   readonly clients: readonly ClientSpec[];
 }
 
-/** A client never sends more than this many requests (DESIGN.md "Clients": bounded). */
+/** A client never sends more than this many requests (docs/architecture.md "Clients": bounded). */
 export const MAX_REQUESTS_PER_CLIENT = 80;
 
 /** The two client-side actors of every client: the app and the browser it opens (another user
@@ -122,13 +122,13 @@ export function countRequestsPlanned(spec: ClientSpec): number {
 
 /** `--workload`: which operations the clients run. */
 export const WORKLOADS = [
-  { name: 'registration', operations: ['register'], summary: 'POST /register: recaptcha, terms, dummy / email / registration token flows (ref 2.11)' },
-  { name: 'password', operations: ['password'], summary: 'POST /account/password with a token: password or SSO re-auth (ref 2.5)' },
-  { name: 'deactivate', operations: ['deactivate'], summary: 'POST /account/deactivate: password or SSO re-auth (ref 2.5)' },
-  { name: '3pid-add', operations: ['3pid-add'], summary: 'email validation, then POST /account/3pid/add with re-auth (ref 3.1)' },
-  { name: 'delete-devices', operations: ['delete-devices', 'delete-device'], summary: 'POST /delete_devices and DELETE /devices/{id} with re-auth (ref 2.4, 3.1)' },
-  { name: 'cross-signing', operations: ['cross-signing'], summary: 'a first key upload (exempt), then a replacement upload with re-auth (ref 3.1)' },
-  { name: 'login-token', operations: ['login-token'], summary: 'POST /v1/login/get_token, always re-auth (ref 3.1)' },
+  { name: 'registration', operations: ['register'], summary: 'POST /register: recaptcha, terms, dummy / email / registration token flows (uia §2.11)' },
+  { name: 'password', operations: ['password'], summary: 'POST /account/password with a token: password or SSO re-auth (uia §2.5)' },
+  { name: 'deactivate', operations: ['deactivate'], summary: 'POST /account/deactivate: password or SSO re-auth (uia §2.5)' },
+  { name: '3pid-add', operations: ['3pid-add'], summary: 'email validation, then POST /account/3pid/add with re-auth (uia §3.1)' },
+  { name: 'delete-devices', operations: ['delete-devices', 'delete-device'], summary: 'POST /delete_devices and DELETE /devices/{id} with re-auth (uia §2.4, §3.1)' },
+  { name: 'cross-signing', operations: ['cross-signing'], summary: 'a first key upload (exempt), then a replacement upload with re-auth (uia §3.1)' },
+  { name: 'login-token', operations: ['login-token'], summary: 'POST /v1/login/get_token, always re-auth (uia §3.1)' },
   { name: 'mix', operations: OPERATIONS, summary: 'every operation above, one per client, mixed (the default)' },
 ] as const satisfies readonly { name: string; operations: readonly Operation[]; summary: string }[];
 
@@ -149,7 +149,7 @@ export const OPERATION_ENDPOINTS: Readonly<Record<Operation, EndpointName>> = {
 };
 
 /** The workload's operations that a Synapse version has at all (login/get_token came in
- * v1.69, ref 3.1); all of them when it has none (the user asked for exactly that). */
+ * v1.69, uia §3.1); all of them when it has none (the user asked for exactly that). */
 export function operationsFor(workload: string, endpoints: Readonly<Record<EndpointName, string>>): readonly Operation[] {
   const all = operationsOf(workload);
   const present = all.filter((o) => endpoints[OPERATION_ENDPOINTS[o]] !== 'absent');

@@ -1,16 +1,16 @@
 import { holds, row, violated, type Expectation, type ExpectationTable } from './row.js';
 
 /** #5450: a final /register whose account exists but whose session does not say so yet
- * (registered_user_id is written after register_user, not atomically, ref 2.10). Observed in
+ * (registered_user_id is written after register_user, not atomically, uia §2.10). Observed in
  * every row and every column but slow-user at seed 1 (compare --property exactly-once): a
  * client whose final request is slow times out and retries while the first is in flight (no
  * fault needed: steady shows it), both pass UIA before registered_user_id is written, and the
  * retry gets "User ID already taken". */
 const RACE_5450 =
-  'a final /register is retried while the first is still in flight (the client times out; no fault needed): both pass UIA before registered_user_id is written, and the retry gets "User ID already taken" (#5450, open; ref 2.10)';
+  'a final /register is retried while the first is still in flight (the client times out; no fault needed): both pass UIA before registered_user_id is written, and the retry gets "User ID already taken" (#5450, open; uia §2.10)';
 
 /** A crash column reaches the same race, and a crash between the two writes besides. */
-const RESTART_RETRY = `${RACE_5450}; a restart between register_user and the write of registered_user_id (ref 2.10, steps 7-8 are separate) does the same`;
+const RESTART_RETRY = `${RACE_5450}; a restart between register_user and the write of registered_user_id (uia §2.10, steps 7-8 are separate) does the same`;
 
 /** Slow users (pauses of hours to days between steps) reach #5450 only when a final request is
  * retried within its own round trip: main-only and sticky-ip show it in the slow-user column at

@@ -1,13 +1,13 @@
 import { holds, row, rows, STRATEGIES_HEAD, violated, type ExpectationTable } from './row.js';
 
-/** 1.8's add_oob_auth for a session the process does not hold (ref 2.2). */
+/** 1.8's add_oob_auth for a session the process does not hold (uia §2.2). */
 const THROWAWAY =
-  "1.8's fallback for a session its process does not hold (lost, expired, or never there) records the stage in a throwaway session and still shows the success page for the old ID (ref 2.2, #6705)";
+  "1.8's fallback for a session its process does not hold (lost, expired, or never there) records the stage in a throwaway session and still shows the success page for the old ID (uia §2.2, #6705)";
 
 /** no-phantom-stage: a stage shown for a session passed its checker for that very session. */
 export const NO_PHANTOM_STAGE: ExpectationTable = {
   'memory-1.8': row(violated(`#6705: the fallback runs on main, which never holds the session reader1 created: ${THROWAWAY}`)),
-  'pinned-1.12': row(holds('the pinned v1.12.0 worker answers the fallback 404 (ref 2.3, 3.1): no success page is ever shown, and /register lists only what passed for the session')),
+  'pinned-1.12': row(holds('the pinned v1.12.0 worker answers the fallback 404 (uia §2.3, §3.1): no success page is ever shown, and /register lists only what passed for the session')),
   'main-only': row(holds('one process holds every session and serves its fallback'), {
     'main-restart': violated(`main's restart empties its dict: ${THROWAWAY}`),
     'rolling-deploy': violated(`the deploy restarts main last: ${THROWAWAY}`),
@@ -29,6 +29,6 @@ export const NO_PHANTOM_STAGE: ExpectationTable = {
   }),
   ...rows(
     STRATEGIES_HEAD,
-    row(holds('from 1.13 the fallback marks the stage on the session it names and answers 400 for an unknown one (ref 2.6, #7268): a success page means the stage is stored for that session; IDs never repeat')),
+    row(holds('from 1.13 the fallback marks the stage on the session it names and answers 400 for an unknown one (uia §2.6, #7268): a success page means the stage is stored for that session; IDs never repeat')),
   ),
 };

@@ -28,7 +28,7 @@ export function row(base: Expectation, overrides: Partial<Record<Column, Expecta
   return Object.fromEntries(COLUMNS.map((column) => [column, overrides[column] ?? base]));
 }
 
-/** The six strategies on 1.8/1.12 (each process's own session dict, ref 2.2) and the five on head. */
+/** The six strategies on 1.8/1.12 (each process's own session dict, uia §2.2) and the five on head. */
 export const STRATEGIES_1_8 = ['memory-1.8', 'pinned-1.12', 'main-only', 'sticky-ip', 'sticky-cookie', 'session-hash'] as const;
 export const STRATEGIES_HEAD = ['main-rpc', 'redis-blob', 'redis-hash', 'sql', 'sql-cached'] as const;
 

@@ -7,11 +7,11 @@ function client(actions: ClientSpec['actions'], overrides: Partial<ClientSpec> =
 }
 
 /** #6705's three requests: /register, the captcha's fallback form POSTed by a scripted browser,
- * /register again with `{session}` (ref 2.2, 3.2). */
+ * /register again with `{session}` (uia §2.2, §3.2). */
 const ISSUE_6705 = client([{ kind: 'start' }, { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false }, { kind: 'resubmit' }]);
 
 /** A whole registration: captcha on the fallback page (GET, then POST), resubmit, terms, dummy
- * (ref 2.11). */
+ * (uia §2.11). */
 const WHOLE_REGISTRATION = client([
   { kind: 'start' },
   { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false },
@@ -27,7 +27,7 @@ const START_AND_STAGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.l
 const START_ONLY = client([{ kind: 'start' }]);
 
 /** The browser POSTs the captcha while the app, not waiting, sends the terms stage: two
- * requests of one session in flight at once (a read-modify-write race, ref 2.7). */
+ * requests of one session in flight at once (a read-modify-write race, uia §2.7). */
 const OVERLAPPING_FALLBACK = client([
   { kind: 'start' },
   { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false, concurrent: true },
@@ -35,7 +35,7 @@ const OVERLAPPING_FALLBACK = client([
   { kind: 'resubmit' },
 ]);
 
-/** A password change re-authenticating with the password (ref 2.5). */
+/** A password change re-authenticating with the password (uia §2.5). */
 const PASSWORD_CHANGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.password' }], { operation: 'password' });
 
 const EVERY_PROCESS = ['main', 'reader1', 'reader2', 'db', 'store'] as const;

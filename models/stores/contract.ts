@@ -1,8 +1,8 @@
 import type { Task } from '../../src/effects.js';
 
 /**
- * The session store contract (DESIGN.md "Session store contract"; also the plug-in contract).
- * Methods mirror Synapse's UIAuthWorkerStore (ref 2.7). They are generators yielding backend
+ * The session store contract (docs/architecture.md "Session store contract"; also the plug-in contract).
+ * Methods mirror Synapse's UIAuthWorkerStore (uia §2.7). They are generators yielding backend
  * commands, so every yield is a point where other requests interleave; a method made of several
  * commands is not atomic, exactly as in real life. "Unknown session" is a returned value
  * (undefined / false), never an exception.
@@ -20,7 +20,7 @@ export interface SessionStore {
   /** Inserts a session and returns its ID (drawn from `StoreContext.newSessionId`). */
   createSession(clientdict: Record<string, unknown>, uri: string, method: string, description: string, nowMs: number): Task<string>;
   getSession(id: string): Task<SessionRecord | undefined>;
-  /** Upsert of one stage's result (ref 2.4 step 6); false when the session is unknown. */
+  /** Upsert of one stage's result (uia §2.4 step 6); false when the session is unknown. */
   markStageComplete(id: string, stage: string, result: unknown): Task<boolean>;
   /** Stage -> result, in the order the stages were first completed. Empty for an unknown ID. */
   getCompletedStages(id: string): Task<ReadonlyMap<string, unknown>>;
@@ -38,7 +38,7 @@ export interface SessionStore {
 
 /** What a store gets from the process that uses it. */
 export interface StoreContext {
-  /** A fresh session ID from the calling process's stream (24 letters, ref 2.4 step 2). */
+  /** A fresh session ID from the calling process's stream (24 letters, uia §2.4 step 2). */
   newSessionId(): string;
   nowMs(): number;
   /** The node id of the store's service node, or -1 for a process-local store. */

@@ -1,6 +1,6 @@
 import type { StoreDefinition, StoreService } from './contract.js';
 
-// The kv backend (DESIGN.md "Session store contract"): an in-memory Redis. Every command is one
+// The kv backend (docs/architecture.md "Session store contract"): an in-memory Redis. Every command is one
 // round trip and one atomic step at the node (Redis runs commands one at a time), so a store
 // method made of several commands is not atomic, exactly as with a real Redis.
 
@@ -66,10 +66,10 @@ function guardedHset(mustExist: boolean): KvScript {
 
 const SCRIPTS = new Map<string, KvScript>([
   // if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end; return redis.call('HSET', KEYS[1], unpack(ARGV))
-  // A write to an expired session must not resurrect it without a TTL (ref 2.6: SQL's FK fails it).
+  // A write to an expired session must not resurrect it without a TTL (uia §2.6: SQL's FK fails it).
   ['hset-if-exists', guardedHset(true)],
   // if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end; return redis.call('HSET', KEYS[1], unpack(ARGV))
-  // Creation must not merge into a colliding session (ref 2.4 step 2: retry on a clash).
+  // Creation must not merge into a colliding session (uia §2.4 step 2: retry on a clash).
   ['hset-if-absent', guardedHset(false)],
 ]);
 

@@ -9,7 +9,7 @@ interface MemorySession {
 }
 
 /**
- * Synapse 1.8's `AuthHandler.sessions` (ref 2.2): an ExpiringCache in each process's memory,
+ * Synapse 1.8's `AuthHandler.sessions` (uia §2.2): an ExpiringCache in each process's memory,
  * lost on restart, with a sliding expiry (`reset_expiry_on_get`). Its methods never yield, so
  * every call is atomic within the process, as it was.
  */
@@ -59,7 +59,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   *addUserAgentIp(_id: string, _userAgent: string, _ip: string): Task<void> {
-    // 1.8 kept no per-session client addresses (the ips table came in 1.20, ref 2.1).
+    // 1.8 kept no per-session client addresses (the ips table came in 1.20, uia §2.1).
   }
 
   /** ExpiringCache pruning: entries last used strictly before `expiryTimeMs` go. */
@@ -74,7 +74,7 @@ export class MemorySessionStore implements SessionStore {
     return deleted;
   }
 
-  /** Every access slides the expiry (ref 2.2: reset_expiry_on_get=True). */
+  /** Every access slides the expiry (uia §2.2: reset_expiry_on_get=True). */
   private touch(id: string): MemorySession | undefined {
     const session = this.sessions.get(id);
     if (session !== undefined) session.lastUsedMs = this.context.nowMs();

@@ -3,7 +3,7 @@ import { SESSION_EXPIRE_MS } from '../synapse/profile.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import { REDIS_SERVICE, type KvCommand } from './kv.js';
 
-/** ref 2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
+/** uia §2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
 const CREATE_ATTEMPTS = 5;
 
 /**
@@ -21,11 +21,11 @@ const keyOf = (id: string): string => `uia:${id}`;
 
 /**
  * "Redis with TTL", the #6705 proposal in its simplest form: one key `uia:<id>` per session
- * holding the whole session as JSON, with a 48 h TTL set at creation (ref 2.1 SESSION_EXPIRE_MS;
- * absolute from creation as in ref 2.8, so nothing needs sweeping). Every mutation is a
+ * holding the whole session as JSON, with a 48 h TTL set at creation (uia §2.1 SESSION_EXPIRE_MS;
+ * absolute from creation as in uia §2.8, so nothing needs sweeping). Every mutation is a
  * read-modify-write: GET, change the copy, SET ... KEEPTTL. Two round trips, not atomic, so:
  * - two writes to one session that interleave (a stage from the fallback page while the app's
- *   request writes the clientdict, ref 2.4 step 3; two stages at once) lose the first: the
+ *   request writes the clientdict, uia §2.4 step 3; two stages at once) lose the first: the
  *   second SET writes back a copy read before the first SET (a lost update);
  * - a session that expires between the GET and the SET comes back from the SET with no TTL
  *   (KEEPTTL on a missing key sets none), so it never expires.
@@ -56,7 +56,7 @@ export class RedisBlobSessionStore implements SessionStore {
       const ok = yield* this.run<string | null>({ op: 'set', key: keyOf(id), value: JSON.stringify(blob), nx: true, px: SESSION_EXPIRE_MS });
       if (ok !== null) return id;
     }
-    // ref 2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
+    // uia §2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
     throw new HttpError(500, { errcode: 'M_UNKNOWN', error: "Couldn't generate a session ID." });
   }
 
@@ -67,7 +67,7 @@ export class RedisBlobSessionStore implements SessionStore {
   *markStageComplete(id: string, stage: string, result: unknown): Task<boolean> {
     const blob = yield* this.load(id);
     if (blob === undefined) return false;
-    // ref 2.4 step 6: an upsert; a re-completed stage keeps its place.
+    // uia §2.4 step 6: an upsert; a re-completed stage keeps its place.
     const existing = blob.stages.find(([type]) => type === stage);
     if (existing === undefined) blob.stages.push([stage, result]);
     else existing[1] = result;
@@ -82,7 +82,7 @@ export class RedisBlobSessionStore implements SessionStore {
   *setClientdict(id: string, clientdict: Record<string, unknown>): Task<void> {
     const blob = yield* this.load(id);
     if (blob === undefined) return;
-    blob.record = { ...blob.record, clientdict }; // ref 2.7: blind overwrite
+    blob.record = { ...blob.record, clientdict }; // uia §2.7: blind overwrite
     yield* this.save(blob);
   }
 
@@ -100,7 +100,7 @@ export class RedisBlobSessionStore implements SessionStore {
 
   *addUserAgentIp(id: string, userAgent: string, ip: string): Task<void> {
     const blob = yield* this.load(id);
-    if (blob === undefined || blob.ips.some(([i, ua]) => i === ip && ua === userAgent)) return; // ref 2.7: upsert
+    if (blob === undefined || blob.ips.some(([i, ua]) => i === ip && ua === userAgent)) return; // uia §2.7: upsert
     blob.ips.push([ip, userAgent]);
     yield* this.save(blob);
   }

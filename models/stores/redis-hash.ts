@@ -3,17 +3,17 @@ import { SESSION_EXPIRE_MS } from '../synapse/profile.js';
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import { REDIS_SERVICE, type KvCommand } from './kv.js';
 
-/** ref 2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
+/** uia §2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
 const CREATE_ATTEMPTS = 5;
 
 /**
  * Fields of the hash `uia:<id>`, one per thing written independently, so no write rewrites
- * another's data (the rows of ref 2.7, as fields):
+ * another's data (the rows of uia §2.7, as fields):
  * - `session`: JSON {uri, method, description, creationTimeMs}, written once at creation;
- * - `clientdict`: JSON, a blind overwrite (ref 2.7, last writer wins);
+ * - `clientdict`: JSON, a blind overwrite (uia §2.7, last writer wins);
  * - `serverdict:<key>`: JSON, one field per key, so set_session_data needs no read;
- * - `ip:<JSON [ip, user agent]>`: '1', a set member (ref 2.7 ui_auth_sessions_ips);
- * - `stage:<type>`: JSON of the result (ref 2.7 ui_auth_sessions_credentials).
+ * - `ip:<JSON [ip, user agent]>`: '1', a set member (uia §2.7 ui_auth_sessions_ips);
+ * - `stage:<type>`: JSON of the result (uia §2.7 ui_auth_sessions_credentials).
  * Every name has a letter prefix, so HGETALL's object keeps insertion order (see kv.ts).
  */
 const SESSION = 'session';
@@ -32,11 +32,11 @@ const decode = (raw: string): unknown => (raw === '' ? undefined : JSON.parse(ra
  * two stages completed at once both survive (no lost update, unlike redis-blob).
  * - Writes go through the `hset-if-exists` script (EXISTS + HSET in one step): a plain HSET on
  *   a session that has expired would re-create it as a fragment with no TTL; returning false
- *   instead is what SQL's FK does (ref 2.6).
- * - Creation is `hset-if-absent` (no merging into a colliding ID, ref 2.4 step 2), then EXPIRE
- *   48 h (ref 2.1, 2.8: absolute from creation): two round trips. A crash of the process
+ *   instead is what SQL's FK does (uia §2.6).
+ * - Creation is `hset-if-absent` (no merging into a colliding ID, uia §2.4 step 2), then EXPIRE
+ *   48 h (uia §2.1, §2.8: absolute from creation): two round trips. A crash of the process
  *   between them leaves a session with no TTL, never expired: a known window of this design.
- * - Stage order (ref 2.4 step 7: `completed` in row order) is the hash's field insertion
+ * - Stage order (uia §2.4 step 7: `completed` in row order) is the hash's field insertion
  *   order, a re-completed stage keeping its place. Real Redis keeps that order only while a
  *   hash is listpack-encoded (small fields); a production store would store a sequence number.
  */
@@ -68,7 +68,7 @@ export class RedisHashSessionStore implements SessionStore {
       yield* this.run<number>({ op: 'expire', key: keyOf(id), ms: SESSION_EXPIRE_MS });
       return id;
     }
-    // ref 2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
+    // uia §2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
     throw new HttpError(500, { errcode: 'M_UNKNOWN', error: "Couldn't generate a session ID." });
   }
 
@@ -82,7 +82,7 @@ export class RedisHashSessionStore implements SessionStore {
   }
 
   *markStageComplete(id: string, stage: string, result: unknown): Task<boolean> {
-    return yield* this.write(id, STAGE + stage, encode(result)); // ref 2.4 step 6: an upsert
+    return yield* this.write(id, STAGE + stage, encode(result)); // uia §2.4 step 6: an upsert
   }
 
   *getCompletedStages(id: string): Task<ReadonlyMap<string, unknown>> {
@@ -107,7 +107,7 @@ export class RedisHashSessionStore implements SessionStore {
   }
 
   *addUserAgentIp(id: string, userAgent: string, ip: string): Task<void> {
-    yield* this.write(id, IP + JSON.stringify([ip, userAgent]), '1'); // ref 2.7: upsert
+    yield* this.write(id, IP + JSON.stringify([ip, userAgent]), '1'); // uia §2.7: upsert
   }
 
   /** Redis's TTL does the expiry: nothing to sweep. */

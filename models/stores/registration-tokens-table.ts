@@ -1,8 +1,8 @@
 /**
- * The `registration_tokens` table (ref 2.10; MSC3231, v1.42): one row per token an admin created,
+ * The `registration_tokens` table (uia §2.10; MSC3231, v1.42): one row per token an admin created,
  * with `uses_allowed`, `pending`, `completed` and `expiry_time`. Each command is one transaction
  * of `RegistrationWorkerStore`; the UIA sweep reaches the table inside its own transaction
- * (ref 2.8), which is why the table lives next to the UI-auth tables.
+ * (uia §2.8), which is why the table lives next to the UI-auth tables.
  */
 export interface RegistrationTokenRow {
   readonly token: string;
@@ -72,7 +72,7 @@ export class RegistrationTokensTable {
     }
   }
 
-  /** ref 2.8 step (2): the sweep gives back `count` pending uses of `token`; a token row that
+  /** uia §2.8 step (2): the sweep gives back `count` pending uses of `token`; a token row that
    * was deleted meanwhile is simply not there to update (`..._session_expiry_deleted_token`). */
   returnPending(token: string, count: number): void {
     this.adjust(token, -count, 0);

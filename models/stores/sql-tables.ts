@@ -3,11 +3,11 @@ import { RegistrationTokensTable, type RegistrationTokenCommand } from './regist
 import { ThreepidValidationTable, type ThreepidValidationCommand } from './threepid-validation-table.js';
 
 /**
- * The UI-auth tables of schema delta 58 (ref 2.7), one row object per table row, and the store
+ * The UI-auth tables of schema delta 58 (uia §2.7), one row object per table row, and the store
  * statements of `UIAuthWorkerStore`, each one transaction. The database node runs a command
  * atomically, so a statement sequence inside one command is one transaction. The tables the
  * stages read live here too: `registration_tokens` (its pending uses go back in the sweep's own
- * transaction, ref 2.8) and `threepid_validation_session` (`m.login.email.identity`, ref 1.5);
+ * transaction, uia §2.8) and `threepid_validation_session` (`m.login.email.identity`, uia §1.5);
  * their commands are prefixed `tokens.` and `threepid.`.
  */
 export type UiAuthCommand = UiAuthSessionCommand | RegistrationTokenCommand | ThreepidValidationCommand;
@@ -69,7 +69,7 @@ export class UiAuthTables {
         return row === undefined ? undefined : { ...row.record, clientdict: row.clientdict };
       }
       case 'ui.markStage': {
-        // The FK to ui_auth_sessions fails for an unknown session (ref 2.6: 400 Unknown session ID).
+        // The FK to ui_auth_sessions fails for an unknown session (uia §2.6: 400 Unknown session ID).
         if (!this.sessions.has(command.id)) return false;
         let stages = this.credentials.get(command.id);
         if (stages === undefined) {
@@ -87,7 +87,7 @@ export class UiAuthTables {
         return null;
       }
       case 'ui.setData': {
-        // One transaction: read serverdict, set the key, write back (ref 2.7).
+        // One transaction: read serverdict, set the key, write back (uia §2.7).
         const row = this.sessions.get(command.id);
         if (row !== undefined) row.serverdict = { ...row.serverdict, [command.key]: command.value };
         return null;
@@ -105,7 +105,7 @@ export class UiAuthTables {
         return null;
       }
       case 'ui.deleteOld': {
-        // ref 2.8: creation_time <= now - 48h, absolute. In one transaction: (1) ips rows;
+        // uia §2.8: creation_time <= now - 48h, absolute. In one transaction: (1) ips rows;
         // (2) for each registration-token credential whose result is still the token string
         // (token used, registration unfinished), give the pending use back; (3) credentials;
         // (4) the sessions.

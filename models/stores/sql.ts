@@ -2,11 +2,11 @@ import { callEffect, callResult, HttpError, type Effect, type Task } from '../..
 import type { SessionRecord, SessionStore, StoreContext, StoreDefinition } from './contract.js';
 import type { UiAuthCommand } from './sql-tables.js';
 
-/** ref 2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
+/** uia §2.4 step 2: up to 5 attempts at a unique session ID, then a 500. */
 const CREATE_ATTEMPTS = 5;
 
 /**
- * Synapse 1.13+'s UIAuthWorkerStore (#7302, ref 2.7): every method is one transaction, one
+ * Synapse 1.13+'s UIAuthWorkerStore (#7302, uia §2.7): every method is one transaction, one
  * round trip to the shared database; nothing is cached in process memory, so every process sees
  * every commit on its next read.
  */
@@ -25,7 +25,7 @@ export class SqlSessionStore implements SessionStore {
       const inserted = callResult<boolean>(yield this.statement({ op: 'ui.create', id, clientdict, uri, method, description, nowMs }), this.context.serviceNode);
       if (inserted) return id;
     }
-    // ref 2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
+    // uia §2.4 step 2: StoreError(500, "Couldn't generate a session ID.").
     throw new HttpError(500, { errcode: 'M_UNKNOWN', error: "Couldn't generate a session ID." });
   }
 

@@ -1,6 +1,6 @@
 /**
  * `threepid_validation_session` and `threepid_validation_token`: what `/requestToken` starts and
- * the emailed link validates, and what `m.login.email.identity` reads and deletes (ref 1.5). One
+ * the emailed link validates, and what `m.login.email.identity` reads and deletes (uia §1.5). One
  * command is one transaction of Synapse's `RegistrationWorkerStore`.
  */
 export interface ThreepidValidationRow {

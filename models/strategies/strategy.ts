@@ -2,7 +2,7 @@ import type { RoutingMap } from '../../src/router.js';
 import type { StoreDefinition } from '../stores/contract.js';
 import type { ProfileName } from '../synapse/profile.js';
 
-/** A row of the comparison: a store, a routing map and a default profile (DESIGN.md "Words").
+/** A row of the comparison: a store, a routing map and a default profile (docs/architecture.md "Words").
  * Every proposal made in #6705 keeps a row. */
 export interface Strategy {
   readonly name: string;
@@ -14,7 +14,7 @@ export interface Strategy {
   readonly mountsEverything?: boolean;
   /** Session IDs name the process that created them (for affinity routing). */
   readonly sessionIdsNameOwner?: boolean;
-  /** ref 2.8: `run_background_tasks_on`, the process that sweeps expired sessions (main). */
+  /** uia §2.8: `run_background_tasks_on`, the process that sweeps expired sessions (main). */
   readonly backgroundTasksOn?: string;
   /** The deployment's processes (default: main, reader1, reader2). */
   readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];

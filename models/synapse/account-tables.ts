@@ -1,7 +1,7 @@
 /**
  * The account tables of Synapse's main database, as the UIA endpoints use them: `users` (with
- * `password_hash`), `devices`, `access_tokens` (with `last_validated`, ref 2.7), `user_external_ids`
- * (SSO users, ref 2.5), the cross-signing keys (`e2e_cross_signing_keys`), `user_threepids` and
+ * `password_hash`), `devices`, `access_tokens` (with `last_validated`, uia §2.7), `user_external_ids`
+ * (SSO users, uia §2.5), the cross-signing keys (`e2e_cross_signing_keys`), `user_threepids` and
  * the login tokens of `login/get_token`. One command = one transaction (the database node runs it
  * atomically). Insertion order is kept everywhere, so every listing is deterministic.
  */
@@ -19,7 +19,7 @@ export interface Threepid {
 export interface TokenInfo {
   readonly userId: string;
   readonly deviceId: string;
-  /** ref 2.5, 2.7: `access_tokens.last_validated` (rows from before v1.25 read as 0). */
+  /** uia §2.5, §2.7: `access_tokens.last_validated` (rows from before v1.25 read as 0). */
   readonly lastValidatedMs: number;
 }
 

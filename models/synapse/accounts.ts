@@ -65,15 +65,15 @@ export function* threepidsOf(ctx: Pick<SynapseContext, 'database'>, userId: stri
  * `correct horse`, devices `DEV<A>1`, `DEV<A>2`, token `syt_user<a>_token`). */
 export interface AccountSeed {
   readonly userId: string;
-  /** null: an SSO-only user with no password hash (ref 4.1 test_does_not_offer_password_for_sso_user). */
+  /** null: an SSO-only user with no password hash (uia §4.1 test_does_not_offer_password_for_sso_user). */
   readonly password: string | null;
   readonly devices: readonly string[];
   /** The access token, on the first device. */
   readonly accessToken: string;
-  /** Subjects at the default OIDC provider (`user_external_ids`, ref 2.5): offers m.login.sso. */
+  /** Subjects at the default OIDC provider (`user_external_ids`, uia §2.5): offers m.login.sso. */
   readonly externalIds?: readonly string[];
   readonly threepids?: readonly { readonly medium: string; readonly address: string }[];
-  /** ref 2.5: the token's `last_validated` (login time); 0 by default. */
+  /** uia §2.5: the token's `last_validated` (login time); 0 by default. */
   readonly lastValidatedMs?: number;
 }
 

@@ -32,7 +32,7 @@ import { Ratelimiter } from './ratelimiter.js';
 import { handleRegister } from './register.js';
 import { stageServletFor } from './stage-servlets.js';
 
-/** ref 3.1: main, or a worker (1.8's client_reader, later generic_worker). */
+/** uia §3.1: main, or a worker (1.8's client_reader, later generic_worker). */
 export type ProcessRole = 'main' | 'worker';
 
 export interface SynapseProcessConfig {
@@ -46,14 +46,14 @@ export interface SynapseProcessConfig {
   readonly serverName: string;
   /** The homeserver config (DEFAULT_CONFIG when absent). */
   readonly config?: SynapseConfig;
-  /** Node id of the captcha service (recaptcha's siteverify, ref 1.5); absent: none. */
+  /** Node id of the captcha service (recaptcha's siteverify, uia §1.5); absent: none. */
   readonly captchaNode?: number;
   /** Every process mounts every UIA endpoint (sticky and session-hash strategies), instead of
-   * the profile's worker mounts (ref 3.1). */
+   * the profile's worker mounts (uia §3.1). */
   readonly mountsEverything?: boolean;
   /** Session IDs start with the creating process's name and a dot (session-hash strategy). */
   readonly sessionIdsNameOwner?: boolean;
-  /** ref 2.8: the process that runs background tasks (the expiry sweep), main by default. */
+  /** uia §2.8: the process that runs background tasks (the expiry sweep), main by default. */
   readonly backgroundTasksOn?: string;
   /** Node ids of main and of every Synapse process (stores on main, cache invalidations). */
   readonly deployment?: { readonly main: number; readonly processes: readonly number[] };
@@ -70,7 +70,7 @@ interface Servlet {
   handle(ctx: SynapseContext, request: HttpRequest, match: RegExpExecArray): Task<HttpResponse>;
 }
 
-/** Every UIA servlet of ref 3.1 and the fallback (ref 2.6), in match order. */
+/** Every UIA servlet of uia §3.1 and the fallback (uia §2.6), in match order. */
 const SERVLETS: readonly Servlet[] = [
   { endpoint: 'register', pattern: new RegExp(REGISTER_PATTERN), handle: (ctx, request) => handleRegister(ctx, request) },
   { endpoint: 'fallback', pattern: new RegExp(FALLBACK_PATTERN), handle: (ctx, request, m) => handleFallback(ctx, request, m[2] ?? '') },
@@ -84,9 +84,9 @@ const SERVLETS: readonly Servlet[] = [
 ];
 
 /**
- * One Synapse process. Which servlets it mounts depends on its role (ref 3.1: a worker mounts
- * `/register` but never the fallback servlet, ref 2.2); expiry is a looping call on the processes
- * the profile names (ref 2.8).
+ * One Synapse process. Which servlets it mounts depends on its role (uia §3.1: a worker mounts
+ * `/register` but never the fallback servlet, uia §2.2); expiry is a looping call on the processes
+ * the profile names (uia §2.8).
  */
 export function synapseProcess(config: SynapseProcessConfig): AppFactory {
   return ({ sim, node, rng }) => {
@@ -108,14 +108,14 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       serverName: config.serverName,
       nowMs: () => sim.nowMs,
       fact: (name, key, detail, tags = NO_TAGS) => sim.trace.fact(sim.nowMs, node.id, name, key, detail, tags),
-      // In memory: a restart forgets the failed-attempt counts (ref 3.4).
+      // In memory: a restart forgets the failed-attempt counts (uia §3.4).
       failedUiaAttempts: new Ratelimiter(synapseConfig.rcLoginFailedAttempts),
-      // In memory too: SAML's outstanding requests (#7530, ref 2.6).
+      // In memory too: SAML's outstanding requests (#7530, uia §2.6).
       samlOutstanding: new Map(),
       ...(config.captchaNode === undefined ? {} : { captchaNode: config.captchaNode }),
     };
     const expiry = config.profile.expiry;
-    // ref 2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
+    // uia §2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.
     const sweeps = expiry.sweptBy === 'every-process' || node.name === (config.backgroundTasksOn ?? 'main');
     if (sweeps) node.setAppTimer(expiry.sweepEveryMs, SWEEP);
 
@@ -136,8 +136,8 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
 
 /**
  * Dispatches a request to the servlet this process mounts (exported for the bare-loop
- * benchmark): per the profile's mounts (ref 3.1, 3.4), a worker lacks main-only servlets; an
- * unmounted path, or a stable prefix of an unstable-only servlet (ref 3.1, v1.8), is 404
+ * benchmark): per the profile's mounts (uia §3.1, §3.4), a worker lacks main-only servlets; an
+ * unmounted path, or a stable prefix of an unstable-only servlet (uia §3.1, v1.8), is 404
  * M_UNRECOGNIZED, as Synapse answers for any path it has no servlet for.
  */
 export function route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {

@@ -11,18 +11,18 @@ export type UiAuthOutcome =
       readonly kind: 'respond';
       readonly response: HttpResponse;
       readonly sessionId: string | undefined;
-      /** A LoginError escaped instead of a 401 with flows (1.8-1.26's email re-raise, ref 2.2
+      /** A LoginError escaped instead of a 401 with flows (1.8-1.26's email re-raise, uia §2.2
        * step 4, #9263): callers that count failed attempts or store a password hash on a 401
        * see no "incomplete" here. */
       readonly loginErrorEscaped?: boolean;
     };
 
 /** Stages whose LoginError `check_auth` re-raised instead of merging it into the 401 before
- * v1.27 (#9265, ref 2.2 step 4, 2.3): an old Riot workaround for email. */
+ * v1.27 (#9265, uia §2.2 step 4, §2.3): an old Riot workaround for email. */
 const RERAISED_STAGE = 'm.login.email.identity';
 
 /**
- * `AuthHandler.check_ui_auth` (ref 2.4; 1.8's `check_auth`, ref 2.2), profile by profile.
+ * `AuthHandler.check_ui_auth` (uia §2.4; 1.8's `check_auth`, uia §2.2), profile by profile.
  * Every store call is its own round trip under the database store; under the 1.8 memory store
  * none yields, so the whole check is atomic within its process.
  */
@@ -45,7 +45,7 @@ export function* checkUiAuth(
   }
   const auth: AuthDict = typeof rawAuth === 'object' && rawAuth !== null ? (rawAuth as AuthDict) : {};
   const uri = requestUri(request);
-  // ref 2.4 step 2: Synapse tests `if not sid`, so an empty session ID starts a new session too.
+  // uia §2.4 step 2: Synapse tests `if not sid`, so an empty session ID starts a new session too.
   const givenId = typeof auth.session === 'string' && auth.session !== '' ? auth.session : undefined;
 
   let sessionId: string;
@@ -59,25 +59,25 @@ export function* checkUiAuth(
     const session = yield* store.getSession(givenId);
     if (session === undefined) {
       if (profile.unknownSession === 'reject-400') {
-        // ref 2.4 step 3, #7268.
+        // uia §2.4 step 3, #7268.
         return { kind: 'respond', response: httpResponse(400, matrixError('M_UNKNOWN', `Unknown session ID: ${givenId}`)), sessionId: givenId };
       }
-      // ref 2.2: 1.8's _get_session_info silently starts a fresh session under a new ID.
+      // uia §2.2: 1.8's _get_session_info silently starts a fresh session under a new ID.
       sessionId = yield* store.createSession(clientdict, uri, request.method, description, ctx.nowMs());
       ctx.fact(FACTS.sessionCreated, sessionId, `${request.method} ${uri}`);
     } else {
       sessionId = givenId;
       if (!hasClientdict) effectiveClientdict = session.clientdict;
       if (profile.bindsOperation && (session.uri !== uri || session.method !== request.method)) {
-        // ref 2.9: (uri, method) bound at creation.
+        // uia §2.9: (uri, method) bound at creation.
         return {
           kind: 'respond',
           response: httpResponse(403, matrixError('M_UNKNOWN', 'Requested operation has changed during the UI authentication session.')),
           sessionId,
         };
       }
-      // 1.13+ writes the clientdict unconditionally (last writer wins, ref 2.4 step 3); 1.8
-      // replaced it only with a non-empty body (ref 2.2 step 2).
+      // 1.13+ writes the clientdict unconditionally (last writer wins, uia §2.4 step 3); 1.8
+      // replaced it only with a non-empty body (uia §2.2 step 2).
       if (hasClientdict || profile.bindsOperation) {
         yield* store.setClientdict(sessionId, hasClientdict ? clientdict : { ...session.clientdict });
       }
@@ -129,7 +129,7 @@ export function* checkUiAuth(
   return { kind: 'respond', response: challenge(ctx, sessionId, flows, [...creds.keys()], failure), sessionId };
 }
 
-/** ref 2.4 step 1: the raw request URI, query string included (what a session is bound to). */
+/** uia §2.4 step 1: the raw request URI, query string included (what a session is bound to). */
 export function requestUri(request: HttpRequest): string {
   return request.query === '' ? request.path : `${request.path}?${request.query}`;
 }

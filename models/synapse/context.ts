@@ -21,12 +21,12 @@ export interface SynapseContext {
   nowMs(): number;
   /** Writes a server-side fact to the trace (see facts.ts). */
   readonly fact: FactWriter;
-  /** Node id of the captcha service the recaptcha checker calls (siteverify, ref 1.5); absent:
+  /** Node id of the captcha service the recaptcha checker calls (siteverify, uia §1.5); absent:
    * no service in the topology, the checker verifies locally (unit tests). */
   readonly captchaNode?: number;
-  /** SAML outstanding requests, in this process's memory (#7530, ref 2.6, 3.4); absent: no
+  /** SAML outstanding requests, in this process's memory (#7530, uia §2.6, §3.4); absent: no
    * process memory (unit tests get a fresh one per call). */
   readonly samlOutstanding?: Map<string, SamlOutstandingRequest>;
-  /** ref 2.5: `rc_login.failed_attempts`, in this process's memory (lost on restart, ref 3.4). */
+  /** uia §2.5: `rc_login.failed_attempts`, in this process's memory (lost on restart, uia §3.4). */
   readonly failedUiaAttempts: Ratelimiter;
 }

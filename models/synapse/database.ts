@@ -9,7 +9,7 @@ export type DatabaseCommand = UiAuthCommand | AccountCommand;
 
 /**
  * Synapse's main database (PostgreSQL), shared by every process. It is durable: every command
- * commits as it runs, and a restart keeps everything committed (`restart` drops nothing). Since 1.13 it also holds the UI-auth tables (ref 2.7). Tables answer the
+ * commits as it runs, and a restart keeps everything committed (`restart` drops nothing). Since 1.13 it also holds the UI-auth tables (uia §2.7). Tables answer the
  * commands whose `op` starts with their prefix (`ui.`, `users.`/`accounts.`).
  */
 export class SynapseDatabase implements StoreService {

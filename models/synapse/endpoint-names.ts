@@ -1,4 +1,4 @@
-/** The UIA endpoints of ref 3.1 and the fallback of ref 2.6, by the name profiles mount them
+/** The UIA endpoints of uia §3.1 and the fallback of uia §2.6, by the name profiles mount them
  * (the stages' own servlets, email and SSO callbacks, are mounted by stage-servlets.ts). */
 export const ENDPOINT_NAMES = [
   'register',
@@ -13,7 +13,7 @@ export const ENDPOINT_NAMES = [
 ] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
-/** Who mounts a servlet (ref 3.1, 3.4): nobody, main only, or main and every worker. */
+/** Who mounts a servlet (uia §3.1, §3.4): nobody, main only, or main and every worker. */
 export type EndpointMount = 'absent' | 'main' | 'main-and-workers';
 
 export type EndpointMounts = Readonly<Record<EndpointName, EndpointMount>>;

@@ -1,13 +1,13 @@
 /**
  * The server-side facts a Synapse process writes to the trace (`fact` events). Clients never see
- * them; the checkers that judge the server read them (DESIGN.md "Properties"):
+ * them; the checkers that judge the server read them (docs/architecture.md "Properties"):
  * - `session-created`: key the session ID, detail `METHOD uri` of the creating request.
  * - `stage-passed`: key the session, detail the stage type, tags `[result]`: a checker passed
- *   (ref 2.4 step 6), whether or not the store then kept it.
+ *   (uia §2.4 step 6), whether or not the store then kept it.
  * - `operation`: key the session, detail `METHOD uri`, tags `[requester, authenticated user]`
  *   ('' where there is none): the endpoint ran its operation after UIA completed.
- * - `account-created`: key the session, detail the user ID (registration, ref 2.11 step 7).
- * - `sweep`: detail the expiry threshold in ms, tags `[sessions deleted]` (ref 2.8).
+ * - `account-created`: key the session, detail the user ID (registration, uia §2.11 step 7).
+ * - `sweep`: detail the expiry threshold in ms, tags `[sessions deleted]` (uia §2.8).
  */
 export const FACTS = {
   sessionCreated: 'session-created',

@@ -24,7 +24,7 @@ function formField(request: HttpRequest, name: string): unknown {
 }
 
 /**
- * `AuthRestServlet` (ref 2.6). Both methods check the session parameter first (400 "No session
+ * `AuthRestServlet` (uia §2.6). Both methods check the session parameter first (400 "No session
  * supplied"), then the stage type (404). GET renders the recaptcha, terms and registration-token
  * forms without looking at the session, and starts SSO (`start_sso_ui_auth`). POST runs the
  * checker through `add_oob_auth` and marks the stage: a LoginError re-renders the form with it
@@ -32,7 +32,7 @@ function formField(request: HttpRequest, name: string): unknown {
  */
 export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage: string): Task<HttpResponse> {
   const session = sessionFromQuery(request.query);
-  // SynapseError(400, "No session supplied"): errcode M_UNKNOWN (ref 2.6).
+  // SynapseError(400, "No session supplied"): errcode M_UNKNOWN (uia §2.6).
   if (session === undefined || session === '') return httpResponse(400, matrixError('M_UNKNOWN', 'No session supplied'));
   if (request.method !== 'GET' && request.method !== 'POST') return httpResponse(405, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
   const get = request.method === 'GET';
@@ -45,7 +45,7 @@ export function* handleFallback(ctx: SynapseContext, request: HttpRequest, stage
       if (!ctx.profile.registrationTokens) break;
       return get ? page('form', stage, session) : yield* postForm(ctx, request, stage, session);
     case 'm.login.sso':
-      // SSO in UIA arrived with v1.13 (#7102, ref 5 #5667); before, no such fallback page.
+      // SSO in UIA arrived with v1.13 (#7102, uia §5 #5667); before, no such fallback page.
       if (!ctx.profile.ssoUiAuth) break;
       if (get) return yield* startSsoUiAuth(ctx, session);
       return httpResponse(404, matrixError('M_UNKNOWN', 'Fallback SSO auth does not support POST requests.'));
@@ -74,11 +74,11 @@ function* postForm(ctx: SynapseContext, request: HttpRequest, stage: CheckerStag
 }
 
 /**
- * `add_oob_auth` (ref 2.6): a stage without an enabled checker is LoginError 400 M_INVALID_PARAM
+ * `add_oob_auth` (uia §2.6): a stage without an enabled checker is LoginError 400 M_INVALID_PARAM
  * (re-rendered on the form, like the checker's own LoginError); otherwise run the checker and
  * mark the stage. From 1.13 an unknown session fails at the FK constraint: 400 (test
  * `test_complete_operation_unknown_session`). In 1.8, `_get_session_info` gives an unknown ID a
- * throwaway session and the page still says it succeeded (ref 2.2, #6705).
+ * throwaway session and the page still says it succeeded (uia §2.2, #6705).
  */
 function* addOobAuth(ctx: SynapseContext, request: HttpRequest, stage: CheckerStage, auth: AuthDict, session: string): Task<HttpResponse> {
   if (!enabledCheckers(ctx).has(stage)) return page('form', stage, session, `Unknown UIA stage type: ${stage}`);

@@ -32,7 +32,7 @@ export class SwitchError extends Error {}
 
 /** Config options whose YAML takes more than their default's type. */
 const CONFIG_VALUES: Readonly<Record<string, readonly SwitchValue[]>> = {
-  // password_config.enabled: true, false or "only_for_reauth" (ref 2.5).
+  // password_config.enabled: true, false or "only_for_reauth" (uia §2.5).
   'passwordConfig.enabled': [true, false, 'only_for_reauth'],
 };
 

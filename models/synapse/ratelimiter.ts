@@ -1,6 +1,6 @@
 /**
  * Synapse's `Ratelimiter` (a leaky bucket per key) as `rc_login.failed_attempts` uses it in
- * `validate_user_via_ui_auth` (ref 2.5). Its counters live in the process's memory (ref 3.4: a
+ * `validate_user_via_ui_auth` (uia §2.5). Its counters live in the process's memory (uia §3.4: a
  * restart clears them, and each process counts on its own).
  */
 export interface RateLimit {

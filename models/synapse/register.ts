@@ -19,10 +19,10 @@ function* db<T>(ctx: SynapseContext, command: DatabaseCommand): Task<T> {
 }
 
 /**
- * `RegisterRestServlet.on_POST` (ref 2.11), the UIA part: `registered_user_id` makes a repeated
- * final request idempotent (ref 2.10); the username is checked before UIA; where the password
- * waits between requests is the profile's `registrationPasswordHash` (ref 2.3, 2.10), hashing
- * is a CPU effect; a registration token used in the session is accounted on success (ref 2.10).
+ * `RegisterRestServlet.on_POST` (uia §2.11), the UIA part: `registered_user_id` makes a repeated
+ * final request idempotent (uia §2.10); the username is checked before UIA; where the password
+ * waits between requests is the profile's `registrationPasswordHash` (uia §2.3, §2.10), hashing
+ * is a CPU effect; a registration token used in the session is accounted on success (uia §2.10).
  */
 export function* handleRegister(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   if (request.method !== 'POST') return httpResponse(405, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
@@ -92,7 +92,7 @@ export function* handleRegister(ctx: SynapseContext, request: HttpRequest): Task
     yield* ctx.store.setSessionData(outcome.sessionId, REGISTERED_USER_ID, userId);
     if (ctx.profile.registrationTokens) yield* completeRegistrationToken(ctx, outcome.sessionId);
   }
-  // Registration has no requester: the account it creates is the user (ref 2.11).
+  // Registration has no requester: the account it creates is the user (uia §2.11).
   ctx.fact(FACTS.operation, outcome.sessionId, `${request.method} ${requestUri(request)}`, ['', userId]);
   // _create_registration_details: a new device (the requested one, else a random ID) and token.
   const requested = outcome.clientdict['device_id'];

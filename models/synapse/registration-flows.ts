@@ -6,7 +6,7 @@ import { enabledCheckers } from './stages/index.js';
 const cache = new WeakMap<object, { tokens?: readonly Flow[]; noTokens?: readonly Flow[] }>();
 
 /**
- * `_calculate_registration_flows` (ref 2.11): `[dummy]` unless a 3PID is required, `[email]`
+ * `_calculate_registration_flows` (uia §2.11): `[dummy]` unless a 3PID is required, `[email]`
  * when email can be verified (msisdn is not modelled: no delegate), `[registration_token]` with
  * the 3PID bypass; then every flow is prefixed, each at position 0, with terms (consent at
  * registration), recaptcha (captcha) and the token (required, unless the flow has it): the

@@ -17,8 +17,8 @@ import { handleSamlCallback } from './sso/saml.js';
 /** A servlet the stages need besides the UIA endpoints: who mounts it and what it runs. */
 interface StageServlet {
   readonly pattern: RegExp;
-  /** `any`: every process (the SSO callbacks: the router may send them anywhere, ref 2.6);
-   * `main`: main only (requestToken and the emailed link are not in any worker list, ref 3.2). */
+  /** `any`: every process (the SSO callbacks: the router may send them anywhere, uia §2.6);
+   * `main`: main only (requestToken and the emailed link are not in any worker list, uia §3.2). */
   readonly on: 'any' | 'main';
   handle(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse>;
 }

@@ -40,12 +40,12 @@ export type ValidateOutcome =
 
 const REQUEST_USER_ID = 'request_user_id';
 
-/** ref 2.5, 2.13: 403 "Invalid auth" with M_UNKNOWN (see the note where it is raised). */
+/** uia §2.5, §2.13: 403 "Invalid auth" with M_UNKNOWN (see the note where it is raised). */
 export const INVALID_AUTH_ERRCODE = 'M_UNKNOWN';
 
 /**
  * `AuthHandler.validate_user_via_ui_auth(requester, request, body, description, can_skip_ui_auth)`
- * (ref 2.5), for every endpoint that has an access token.
+ * (uia §2.5), for every endpoint that has an access token.
  */
 export function* validateUserViaUiAuth(
   ctx: SynapseContext,
@@ -56,14 +56,14 @@ export function* validateUserViaUiAuth(
   canSkipUiAuth: boolean,
 ): Task<ValidateOutcome> {
   const nowMs = ctx.nowMs();
-  // Skip path (ref 2.5, 2.12): only where can_skip, from v1.25 (only device deletion since v1.37);
+  // Skip path (uia §2.5, §2.12): only where can_skip, from v1.25 (only device deletion since v1.37);
   // no session is created or touched.
   const timeoutMs = ctx.config.uiAuth.sessionTimeoutMs;
   if (canSkipUiAuth && ctx.profile.sessionTimeout === 'can-skip-endpoints-only' && timeoutMs > 0 && nowMs - requester.lastValidatedMs < timeoutMs) {
     return { kind: 'validated', params: withoutAuth(body), sessionId: undefined, authenticatedUser: requester.userId };
   }
 
-  // ref 2.5, 2.13: the failed-attempt ratelimiter, checked without counting.
+  // uia §2.5, §2.13: the failed-attempt ratelimiter, checked without counting.
   const limit = ctx.failedUiaAttempts.canDoAction(requester.userId, nowMs, false);
   if (!limit.allowed) return { kind: 'respond', response: tooManyRequests(limit.retryAfterMs), sessionId: undefined, incomplete: false };
 
@@ -71,7 +71,7 @@ export function* validateUserViaUiAuth(
   const givenSession = sessionOfBody(body);
   const outcome = yield* checkUiAuth(ctx, flows, request, body, description);
 
-  // get_new_session_data (v1.26+, ref 2.10): request_user_id on a session this request created.
+  // get_new_session_data (v1.26+, uia §2.10): request_user_id on a session this request created.
   // Synapse writes it right after the insert; here after the check, before the client can
   // learn the session (it is named only by this response).
   if (ctx.profile.requestUserId && givenSession === undefined && outcome.sessionId !== undefined) {
@@ -80,16 +80,16 @@ export function* validateUserViaUiAuth(
 
   if (outcome.kind === 'respond') {
     // Only a LoginError that escapes check_ui_auth counts as a failed attempt (`except
-    // LoginError: can_do_action(...)`, ref 2.5). A checker's LoginError is merged into the 401
-    // inside check_ui_auth (ref 2.4 step 6), so a wrong password never counts [code-reading];
-    // what escapes is 1.8-1.26's email re-raise (ref 2.2 step 4, #9263).
+    // LoginError: can_do_action(...)`, uia §2.5). A checker's LoginError is merged into the 401
+    // inside check_ui_auth (uia §2.4 step 6), so a wrong password never counts [code-reading];
+    // what escapes is 1.8-1.26's email re-raise (uia §2.2 step 4, #9263).
     if (outcome.loginErrorEscaped === true) ctx.failedUiaAttempts.canDoAction(requester.userId, nowMs, true);
     const challenge = outcome.response.status === 401 && hasKey(outcome.response.body, 'flows');
     return { kind: 'respond', response: outcome.response, sessionId: outcome.sessionId, incomplete: challenge };
   }
 
-  // The first completed supported type names who authenticated (ref 2.5); a mismatch with the
-  // access token's user (SSO as another user stores "") -> 403 Invalid auth (ref 2.13). The
+  // The first completed supported type names who authenticated (uia §2.5); a mismatch with the
+  // access token's user (SSO as another user stores "") -> 403 Invalid auth (uia §2.13). The
   // errcode is the ref's (M_UNKNOWN); Synapse raises AuthError, whose default errcode is
   // M_FORBIDDEN [code-reading]: INVALID_AUTH_ERRCODE is the one place to change it.
   let authenticatedUser: unknown = undefined;
@@ -103,7 +103,7 @@ export function* validateUserViaUiAuth(
   if (authenticatedUser !== requester.userId) {
     return { kind: 'respond', response: httpResponse(403, matrixError(INVALID_AUTH_ERRCODE, 'Invalid auth')), sessionId: outcome.sessionId, incomplete: false };
   }
-  // ref 2.5: last_validated = now after every successful UIA (the column exists from v1.25).
+  // uia §2.5: last_validated = now after every successful UIA (the column exists from v1.25).
   if (ctx.profile.sessionTimeout !== 'unsupported') {
     yield* accountsCall<boolean>(ctx, { op: 'accounts.setLastValidated', accessToken: requester.accessToken, nowMs: ctx.nowMs() });
   }
@@ -111,7 +111,7 @@ export function* validateUserViaUiAuth(
 }
 
 /**
- * One single-stage flow per type the user may use (ref 2.5 `_get_available_ui_auth_types`):
+ * One single-stage flow per type the user may use (uia §2.5 `_get_available_ui_auth_types`):
  * from v1.25 password only if local password re-auth is on and the user has a hash, sso only if
  * it has an external ID; before, every supported type for everyone (password when enabled, sso
  * when an IdP is configured and the version has SSO UIA, v1.13+). Synapse builds a set (order not
@@ -146,7 +146,7 @@ function flowsFor(password: boolean, sso: boolean): readonly Flow[] {
   return flows;
 }
 
-/** ref 2.13: 429 M_LIMIT_EXCEEDED. */
+/** uia §2.13: 429 M_LIMIT_EXCEEDED. */
 export function tooManyRequests(retryAfterMs: number): HttpResponse {
   return httpResponse(429, { ...matrixError('M_LIMIT_EXCEEDED', 'Too Many Requests'), retry_after_ms: retryAfterMs });
 }

@@ -13,7 +13,7 @@ import {
   THREEPID_ADD_PATTERN,
 } from '../matrix/protocol.js';
 
-/** The processes of the simulated deployment: main and two client_readers (ref 3.1, 3.2). */
+/** The processes of the simulated deployment: main and two client_readers (uia §3.1, §3.2). */
 export const MAIN = 'main';
 export const WORKERS = ['reader1', 'reader2'] as const;
 /** Synapse's PostgreSQL: users always, UI-auth sessions from 1.13. */
@@ -32,7 +32,7 @@ export const NETWORK = {
 /** Events due within this many ms of the earliest are offered to the chooser. */
 export const REORDER_WINDOW_MS = 2;
 
-/** ref 2.2, 3.2: Synapse 1.8's documented worker map: every `/register` to one client_reader;
+/** uia §2.2, §3.2: Synapse 1.8's documented worker map: every `/register` to one client_reader;
  * the fallback is unmatched, so it goes to main (#6705). */
 export const ROUTING_1_8: RoutingMap = {
   rules: [{ path: REGISTER_PATTERN, pool: 'register' }],
@@ -40,7 +40,7 @@ export const ROUTING_1_8: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
-/** ref 3.2, HEAD's generic_worker list: `/register` (since v1.18, #7830) and the UIA endpoints
+/** uia §3.2, HEAD's generic_worker list: `/register` (since v1.18, #7830) and the UIA endpoints
  * that run on workers since v1.135 (deactivate, delete_devices, devices, device_signing/upload),
  * round-robin over the workers (one upstream block); password change, 3PID add, the fallback and
  * login/get_token are not listed, so they fall through to main. Under a profile whose workers do
@@ -61,8 +61,8 @@ export const ROUTING_SHARDED: RoutingMap = {
 /** Everything to main: no worker serves any UIA request. */
 export const ROUTING_ALL_TO_MAIN: RoutingMap = { rules: [], pools: {}, defaultUpstream: MAIN };
 
-/** ref 2.3 (#7048, v1.12 docs): the fallback must share a worker with `/register`: both pinned
- * to one client_reader. At v1.12.0 that worker does not mount the fallback servlet (ref 3.1). */
+/** uia §2.3 (#7048, v1.12 docs): the fallback must share a worker with `/register`: both pinned
+ * to one client_reader. At v1.12.0 that worker does not mount the fallback servlet (uia §3.1). */
 export const ROUTING_1_12_PINNED: RoutingMap = {
   rules: [
     { path: REGISTER_PATTERN, pool: 'register' },
@@ -72,7 +72,7 @@ export const ROUTING_1_12_PINNED: RoutingMap = {
   defaultUpstream: MAIN,
 };
 
-/** Every UIA endpoint of ref 3.1 (and the fallback), one pattern each. */
+/** Every UIA endpoint of uia §3.1 (and the fallback), one pattern each. */
 export const UIA_PATTERNS: readonly string[] = [
   REGISTER_PATTERN,
   FALLBACK_PATTERN,
@@ -85,7 +85,7 @@ export const UIA_PATTERNS: readonly string[] = [
   LOGIN_GET_TOKEN_PATTERN,
 ];
 
-/** The SSO callbacks complete a UIA stage (ref 2.6): a deployment that pins UIA to a process
+/** The SSO callbacks complete a UIA stage (uia §2.6): a deployment that pins UIA to a process
  * pins them too (the same browser comes back from the IdP). */
 export const SSO_CALLBACK_PATTERNS: readonly string[] = [OIDC_CALLBACK_PATTERN, SAML_CALLBACK_PATTERN];
 

@@ -13,18 +13,18 @@ interface Listed {
 }
 
 /**
- * completed-only-grows (DESIGN.md "Properties"): within a session X, the `completed` lists that
+ * completed-only-grows (docs/architecture.md "Properties"): within a session X, the `completed` lists that
  * 401s naming X show clients never lose a stage, in real-time order. A 401 R2 naming X is
  * judged against every earlier 401 R1 naming X that was *received before R2's request was sent*:
  * R2 must list every stage R1 listed. A response to a request sent before R1 was received is
- * concurrent with R1 (its server read may have happened before R1's write, ref 2.4 step 7 reads
+ * concurrent with R1 (its server read may have happened before R1's write, uia §2.4 step 7 reads
  * the stages back in their own transaction) and may legitimately be older: it is not judged
  * against R1. This is linearizability's real-time order, and the only order in which a shared
  * store can promise growth.
  *
- * Only 401s naming X count: they are the only answers that carry X's `completed` list (ref 1.2).
+ * Only 401s naming X count: they are the only answers that carry X's `completed` list (uia §1.2).
  * A 401 to a request without a session is the creation of X and carries no `completed` key at
- * all (ref 2.4 step 5): it lists nothing and is not judged. A 400 unknown session, a 401 naming
+ * all (uia §2.4 step 5): it lists nothing and is not judged. A 400 unknown session, a 401 naming
  * another session, or a fallback success page are not `completed` lists: they are for
  * progress-never-lost and no-phantom-stage. A shrink is forgiven across a legitimate expiry of
  * X (the judgement progress-never-lost uses, ./expiry.ts); after it X's history starts afresh.

@@ -4,18 +4,18 @@ import type { FactEvent, ObserveEvent } from '../../src/trace.js';
 import type { Violation } from '../violation.js';
 import { factsByKey, indexRequests, pointAtFact, requestOf, servedName } from './trace-view.js';
 
-/** ref 2.11 step 5 / 7: what the client records for "User ID already taken". */
+/** uia §2.11 step 5 / 7: what the client records for "User ID already taken". */
 export const USER_IN_USE_DETAIL = 'M_USER_IN_USE';
 
 /**
- * exactly-once (DESIGN.md "Properties", per endpoint, ref 2.4 and 2.10): a completed
+ * exactly-once (docs/architecture.md "Properties", per endpoint, uia §2.4 and §2.10): a completed
  * registration creates one account and retries return the same `user_id`. For session X:
  * 1. at most one `account-created` fact for X (registration creates one account per session;
- *    ref 2.10 `registered_user_id` makes a repeated final request reuse it);
+ *    uia §2.10 `registered_user_id` makes a repeated final request reuse it);
  * 2. every 2xx a client receives for a request about X that names a user (a registration's
  *    `user_id`) names the same user, and the account X created, if any;
  * 3. once X created an account, no request about X is answered M_USER_IN_USE: a client that
- *    retried a final request whose answer was lost must get the same account back (ref 2.10).
+ *    retried a final request whose answer was lost must get the same account back (uia §2.10).
  *    Concurrent final requests of one session, one of which gets "User ID already taken", break
  *    this too: that is #5450 (open), and it is a violation, not an excuse.
  * The first violating event wins; when it is a fact (rule 1), the violation points at the
@@ -37,7 +37,7 @@ export function checkExactlyOnce(observations: readonly ObserveEvent[], facts: r
       property: 'exactly-once',
       ...pointAtFact(observations, requests, two, x),
       fact: two,
-      why: `session ${x} created a second account: ${nodeNames[two.node] ?? `node ${two.node}`} registered ${two.detail} at ${two.atMs} ms, after ${nodeNames[one.node] ?? `node ${one.node}`} had registered ${one.detail} for it at ${one.atMs} ms (ref 2.10: one session, one account).`,
+      why: `session ${x} created a second account: ${nodeNames[two.node] ?? `node ${two.node}`} registered ${two.detail} at ${two.atMs} ms, after ${nodeNames[one.node] ?? `node ${one.node}`} had registered ${one.detail} for it at ${one.atMs} ms (uia §2.10: one session, one account).`,
     });
   }
 
@@ -56,7 +56,7 @@ export function checkExactlyOnce(observations: readonly ObserveEvent[], facts: r
       // Rule 2: one user per session.
       const earlier = named.get(x) ?? (account === undefined ? undefined : { user: account.detail, how: `the account ${x} created at ${account.atMs} ms` });
       if (earlier !== undefined && earlier.user !== event.detail) {
-        keep({ ...at, why: `${who} with ${event.status} ${event.detail}, but ${earlier.how} was ${earlier.user}: a retried registration must return the same user_id (ref 2.10).` });
+        keep({ ...at, why: `${who} with ${event.status} ${event.detail}, but ${earlier.how} was ${earlier.user}: a retried registration must return the same user_id (uia §2.10).` });
         break;
       }
       if (!named.has(x)) named.set(x, { user: event.detail, how: `the user the ${event.status} answering request ${request.requestNumber} named` });
@@ -64,7 +64,7 @@ export function checkExactlyOnce(observations: readonly ObserveEvent[], facts: r
       // Rule 3: the session's own account is "already taken".
       keep({
         ...at,
-        why: `${who} with 400 "User ID already taken", although ${x} had already created ${account.detail} at ${account.atMs} ms: a retry must get that account back (ref 2.10; concurrent finals racing is #5450).`,
+        why: `${who} with 400 "User ID already taken", although ${x} had already created ${account.detail} at ${account.atMs} ms: a retry must get that account back (uia §2.10; concurrent finals racing is #5450).`,
       });
       break;
     }

@@ -18,18 +18,18 @@ export interface ExpiryTrace {
 }
 
 /**
- * expiry-honoured (DESIGN.md "Properties"): no session is usable after its expiry plus one sweep
+ * expiry-honoured (docs/architecture.md "Properties"): no session is usable after its expiry plus one sweep
  * interval once the sweeping process is up; none comes back after it is swept.
  *
  * A response *uses* session X when it treats X as known and alive, answering a request about X:
  * a 401 naming X; the fallback success page for X, when a `stage-passed` fact for X lies
  * between the request's sending and the answer's receipt; a 2xx operation (not a page), when an
  * `operation` fact for X does (1.8's fallback shows success for a session it does not hold, and
- * its /register may complete a fresh session: neither uses X, ref 2.2). Judged only for requests
+ * its /register may complete a fresh session: neither uses X, uia §2.2). Judged only for requests
  * sent after the moment in question, so that an answer already under way when the session went
  * is never blamed.
  *
- * 1.13+ (absolute, ref 2.8): X is created at its latest `session-created` fact c.
+ * 1.13+ (absolute, uia §2.8): X is created at its latest `session-created` fact c.
  * - Swept: a `sweep` fact (any process) whose threshold >= c deleted X (`creation_time <=
  *   threshold`); a request about X sent after that fact must not use X.
  * - Deadline: X expires at c + 48 h; a sweep runs every `sweepEveryMs` on the background-tasks
@@ -37,7 +37,7 @@ export interface ExpiryTrace {
  *   process or store was down and no partition was on (./sweep-deadline.ts, conservative), plus
  *   SWEEP_ROUND_TRIP_SLACK_MS, X is gone, whether the store sweeps or expires keys itself (a
  *   Redis TTL from creation).
- * 1.8 (sliding per process, ref 2.2): X lives on the process P of its `session-created` fact and
+ * 1.8 (sliding per process, uia §2.2): X lives on the process P of its `session-created` fact and
  * only P's answers can use it. Its last use there is bounded from the client's side by the
  * receive time of the last answer from P about X (or naming X).
  * - Swept: a `sweep` fact of P whose threshold is past X's creation and past every answer from
@@ -88,7 +88,7 @@ export function checkExpiryHonoured(trace: ExpiryTrace, partitions: readonly Blo
       return {
         ...at,
         fact: sweep,
-        why: `${answered}, although the sweep on ${nodeNames[sweep.node] ?? `node ${sweep.node}`} at ${sweep.atMs} ms, which deletes every session ${sliding ? 'last used before' : 'created at or before'} ${thresholdMs} ms, had to remove ${x} (created on ${owner} at ${creation.atMs} ms${sliding ? ', and not used there since' : ''}): a swept session must never come back (ref 2.8).`,
+        why: `${answered}, although the sweep on ${nodeNames[sweep.node] ?? `node ${sweep.node}`} at ${sweep.atMs} ms, which deletes every session ${sliding ? 'last used before' : 'created at or before'} ${thresholdMs} ms, had to remove ${x} (created on ${owner} at ${creation.atMs} ms${sliding ? ', and not used there since' : ''}): a swept session must never come back (uia §2.8).`,
       };
     }
 
@@ -98,7 +98,7 @@ export function checkExpiryHonoured(trace: ExpiryTrace, partitions: readonly Blo
     if (sentMs > deadlineMs + SWEEP_ROUND_TRIP_SLACK_MS) {
       return {
         ...at,
-        why: `${answered}, although ${x} (created on ${owner} at ${creation.atMs} ms) expired at ${dueMs} ms (${sliding ? '48 h after its last use, sliding' : '48 h after creation, absolute'}) and a whole sweep interval had passed by ${deadlineMs} ms with nothing down (ref 2.8).`,
+        why: `${answered}, although ${x} (created on ${owner} at ${creation.atMs} ms) expired at ${dueMs} ms (${sliding ? '48 h after its last use, sliding' : '48 h after creation, absolute'}) and a whole sweep interval had passed by ${deadlineMs} ms with nothing down (uia §2.8).`,
       };
     }
   }

@@ -2,11 +2,11 @@ import type { Profile } from '../../models/synapse/profile.js';
 import type { ObserveEvent } from '../../src/trace.js';
 
 /**
- * When a session may legitimately be gone, judged from the client's own times (DESIGN.md
+ * When a session may legitimately be gone, judged from the client's own times (docs/architecture.md
  * "Properties", progress-never-lost): 1.13+ when the response arrives 48 h or more after the
- * send time of the request that created the session (absolute, ref 2.8); 1.8 when no request
+ * send time of the request that created the session (absolute, uia §2.8); 1.8 when no request
  * that reached the session on the answering process was sent for 48 h (sliding and per process,
- * ref 2.2). A restart is never a legitimate expiry. Shared by the checkers that forgive a loss
+ * uia §2.2). A restart is never a legitimate expiry. Shared by the checkers that forgive a loss
  * or a shrink on expiry (progress-never-lost, completed-only-grows).
  *
  * Feed every response in trace order: `noteCreation` first, then judge with `expired`, then
@@ -30,13 +30,13 @@ export class SessionClocks {
   /** Whether session `x` may legitimately be gone when `response` (to `request`) arrives. */
   expired(x: string, request: ObserveEvent, response: ObserveEvent): boolean {
     const expiryMs = this.profile.expiry.expiryMs;
-    // 1.13+: 48 h from the creating request, absolute (ref 2.8).
+    // 1.13+: 48 h from the creating request, absolute (uia §2.8).
     if (this.profile.expiry.kind === 'absolute') {
       const createdMs = this.createdAtMs.get(x);
       return createdMs !== undefined && response.atMs >= createdMs + expiryMs;
     }
     // 1.8: 48 h without a request that reached the session on the answering process (sliding
-    // and per process, ref 2.2). A process that never held it cannot have let it expire.
+    // and per process, uia §2.2). A process that never held it cannot have let it expire.
     const lastTouchMs = this.lastTouchedAtMs.get(`${x}@${response.servedBy}`);
     return lastTouchMs !== undefined && request.atMs >= lastTouchMs + expiryMs;
   }
@@ -46,7 +46,7 @@ export class SessionClocks {
    * too) means the answering process holds it. */
   noteTouch(x: string, request: ObserveEvent, response: ObserveEvent): void {
     if (response.servedBy < 0 || response.status === 404 || response.status >= 500) return;
-    // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, ref 2.2
+    // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, uia §2.2
     // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
     // no evidence that X was touched.
     if (response.status === 401 && response.key === '') return;

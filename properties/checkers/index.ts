@@ -12,7 +12,7 @@ import { checkUserBinding } from './user-binding.js';
 /** A checker judges one run of a case: the first violation, or null. */
 export type Checker = (c: Case, result: RunResult) => Violation | null;
 
-/** Every property's checker (DESIGN.md "Properties"), each in its own module. */
+/** Every property's checker (docs/architecture.md "Properties"), each in its own module. */
 export const CHECKERS: Readonly<Record<PropertyName, Checker>> = {
   'progress-never-lost': (_c, r) => checkProgressNeverLost(r.observations, r.profile, r.nodeNames),
   'completed-only-grows': (_c, r) => checkCompletedOnlyGrows(r.observations, r.profile, r.nodeNames),

@@ -11,7 +11,7 @@ import type { Violation } from '../violation.js';
 export const ROUND_REQUESTS = roundRequests('register');
 
 /**
- * liveness (DESIGN.md "Properties"): after the last fault heals, every client that follows the
+ * liveness (docs/architecture.md "Properties"): after the last fault heals, every client that follows the
  * protocol finishes. The clients that follow it are the case's persistent ones: after their own
  * steps they complete the first flow the server offers, starting over when their session is
  * gone, for a bounded number of rounds (models/clients/client-script.ts). A persistent client

@@ -5,14 +5,14 @@ import type { Violation } from '../violation.js';
 import { factsByKey, indexRequests, latestAtOrBefore, requestOf, servedName } from './trace-view.js';
 
 /**
- * no-phantom-stage (DESIGN.md "Properties"): a stage is shown only if its checker passed for that
- * very session. A stage S is shown for session X by a 401 naming X that lists S (ref 1.2) or a
- * fallback success page for X (ref 2.6). It is real only if a `stage-passed` fact for X and S
- * (ref 2.4 step 6, the checker passed) lies at or after X's latest `session-created` fact before
+ * no-phantom-stage (docs/architecture.md "Properties"): a stage is shown only if its checker passed for that
+ * very session. A stage S is shown for session X by a 401 naming X that lists S (uia §1.2) or a
+ * fallback success page for X (uia §2.6). It is real only if a `stage-passed` fact for X and S
+ * (uia §2.4 step 6, the checker passed) lies at or after X's latest `session-created` fact before
  * the response and at or before the moment the response was received.
  *
  * Catches: 1.8's fallback "success" for a session its process does not hold, whose stage went to
- * a throwaway session (ref 2.2, #6705); a session-ID collision (two sessions given one ID: the
+ * a throwaway session (uia §2.2, #6705); a session-ID collision (two sessions given one ID: the
  * second shows the first's stages, which passed before its creation); a stage shown for a session
  * nobody ever created.
  */

@@ -16,22 +16,22 @@ interface Shown {
 }
 
 /**
- * progress-never-lost (DESIGN.md "Properties"). A stage S is shown for session X when a
+ * progress-never-lost (docs/architecture.md "Properties"). A stage S is shown for session X when a
  * client-side actor receives a 401 for X listing S, a fallback success page for X, or a 2xx for
- * X's operation (not the email-validation page, which shows nothing, ref 5 #7512). Every response to a request about X sent after S was shown must list S or
+ * X's operation (not the email-validation page, which shows nothing, uia §5 #7512). Every response to a request about X sent after S was shown must list S or
  * succeed; the losses are exactly a 400 unknown session, a 401 without S, and a 401 naming
  * another session. A loss is forgiven only as a legitimate expiry judged from the client's own
  * times: 1.13+ when the response arrives 48 h or more after X's creating request was sent; 1.8
  * when no request carried X for 48 h. A restart is never a legitimate expiry.
  *
- * One refinement of DESIGN.md's 1.8 rule, because 1.8 kept one session dict per process: a
+ * One refinement of docs/architecture.md's 1.8 rule, because 1.8 kept one session dict per process: a
  * request "carries X" for the process that answered it, and only when that process answered it
  * itself (a 404 from a worker that does not mount the endpoint, a 5xx or no answer at all may
  * never have reached the session). Counting those would call a real expiry a loss. The expiry
  * judgement is shared with completed-only-grows (./expiry.ts).
  *
  * Shows nothing: a dropped response, a fallback form page, an email-validation page (any page
- * but the success page, ref 5 #7512). Not a loss: a 403 (operation changed, ref 2.9), any other
+ * but the success page, uia §5 #7512). Not a loss: a 403 (operation changed, uia §2.9), any other
  * 4xx or 5xx, a response to a request sent before the stage was shown (another tab).
  */
 export function checkProgressNeverLost(observations: readonly ObserveEvent[], profile: Profile, nodeNames: readonly string[]): Violation | null {
@@ -66,7 +66,7 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
     // What this response shows.
     if (event.status === 401 && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `in the 401 answering request ${request.requestNumber}`);
     else if (event.detail === 'page:success' && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `by the fallback success page answering request ${request.requestNumber}`);
-    // Any other page (a form, an email-validation page, ref 5 #7512) shows nothing.
+    // Any other page (a form, an email-validation page, uia §5 #7512) shows nothing.
     else if (x !== '' && isOperationSuccess(event)) show(shown, x, OPERATION, i, `by the ${event.status} answering request ${request.requestNumber}`);
   }
   return null;

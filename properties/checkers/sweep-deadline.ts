@@ -30,7 +30,7 @@ export function blockedStretches(lifecycle: readonly LifecycleEvent[], partition
 /**
  * The first time t >= `dueMs` + one sweep interval such that the sweeping process has been up,
  * and able to reach the store, for the whole interval before t: a process's sweep is a looping
- * call every `sweepEveryMs` from its start (ref 2.8; models/synapse/app.ts), so a whole
+ * call every `sweepEveryMs` from its start (uia §2.8; models/synapse/app.ts), so a whole
  * unblocked interval ending at t contains a sweep at or after `dueMs`. Infinity when a stretch
  * never ends.
  */

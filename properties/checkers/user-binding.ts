@@ -4,13 +4,13 @@ import type { Violation } from '../violation.js';
 import { indexRequests, pointAtFact } from './trace-view.js';
 
 /**
- * user-binding (DESIGN.md "Properties"): an operation runs only for the user who authenticated.
+ * user-binding (docs/architecture.md "Properties"): an operation runs only for the user who authenticated.
  * An `operation` fact carries tags `[requester, authenticated user]` (models/synapse/facts.ts):
- * the user of the request's access token, and the user the completed stages proved (ref 2.5:
+ * the user of the request's access token, and the user the completed stages proved (uia §2.5:
  * the first completed supported type's result must be the requester, else 403 "Invalid auth";
  * an SSO stage completed as the wrong user stores ""). An operation whose requester is not empty
  * and differs from the authenticated user is a violation. Registration has no requester (the
- * account it creates is the user, ref 2.11): its requester is '' and it is not judged.
+ * account it creates is the user, uia §2.11): its requester is '' and it is not judged.
  * The violation points at the first client response that shows the operation (./trace-view.ts).
  */
 export function checkUserBinding(observations: readonly ObserveEvent[], facts: readonly FactEvent[], nodeNames: readonly string[]): Violation | null {
@@ -27,7 +27,7 @@ export function checkUserBinding(observations: readonly ObserveEvent[], facts: r
       fact,
       why:
         `${nodeNames[fact.node] ?? `node ${fact.node}`} ran ${fact.detail} at ${fact.atMs} ms for ${requester}` +
-        `${fact.key === '' ? '' : ` (session ${fact.key})`}, but the stages were completed as ${as}: the operation must run only for the user who authenticated (ref 2.5).`,
+        `${fact.key === '' ? '' : ` (session ${fact.key})`}, but the stages were completed as ${as}: the operation must run only for the user who authenticated (uia §2.5).`,
     };
   }
   return null;

@@ -63,7 +63,7 @@ function countJudgements(cells: readonly JudgedCell[]): Counts {
   return { cells: cells.length, expected: n('expected'), unexpected: n('unexpected'), errors: n('error'), withoutExpectation: n('no-expectation') };
 }
 
-/** DESIGN.md: exit 3 when the model or a plug-in threw during a run (the rest still completes);
+/** docs/architecture.md: exit 3 when the model or a plug-in threw during a run (the rest still completes);
  * 1 with --fail-on-unexpected and a cell not as expected; else 0. */
 function exitCodeOf(counts: Counts, failOnUnexpected: boolean): number {
   return counts.errors > 0 ? 3 : failOnUnexpected && counts.unexpected > 0 ? 1 : 0;

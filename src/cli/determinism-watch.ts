@@ -31,7 +31,7 @@ export class DeterminismWatch {
     const text = [
       `determinism: NOT deterministic: case ${this.cases} ran twice and gave two different traces;`,
       ...describeDivergence(found.divergence),
-      'A run must be a pure function of its case (DESIGN.md "The engine"); look for state kept between runs, randomness, time or the environment in the store or the model.',
+      'A run must be a pure function of its case (docs/architecture.md "The engine"); look for state kept between runs, randomness, time or the environment in the store or the model.',
     ];
     return { stdout: text.join('\n') + '\n', exitCode: 1 };
   }

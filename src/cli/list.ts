@@ -10,10 +10,10 @@ import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { formatOf, UsageError } from './usage.js';
 import { describeValues, SETTABLE } from '../../models/synapse/profile-set.js';
 
-/** ref 1.5: what each stage type takes, and how the clients complete it. */
+/** uia §1.5: what each stage type takes, and how the clients complete it. */
 const STAGE_SUMMARIES: Record<string, string> = {
   'm.login.dummy': 'nothing to do; directly (registration)',
-  'm.login.password': 'identifier or legacy user + password; directly (the account endpoints, ref 2.5)',
+  'm.login.password': 'identifier or legacy user + password; directly (the account endpoints, uia §2.5)',
   'm.login.recaptcha': 'a captcha response, verified by the captcha service; directly or on the fallback page',
   'm.login.terms': 'accepting the policy; directly or on the fallback page',
   'm.login.email.identity': 'threepid_creds of an email validated through its link (out of band)',
@@ -24,7 +24,7 @@ const STAGE_SUMMARIES: Record<string, string> = {
 function listSwitches(format: string): CommandOutput {
   const switches = SETTABLE.map((s) => ({ name: s.name, of: s.of, values: describeValues(s), defaults: s.defaults, ...(s.ref === undefined ? {} : { ref: s.ref }) }));
   if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, switches }) + '\n', exitCode: 0 };
-  const rows = switches.map((s) => [s.of, s.name, s.values, s.of === 'config' ? `default ${s.defaults}` : `${s.defaults}${s.ref === undefined ? '' : ` (ref ${s.ref})`}`]);
+  const rows = switches.map((s) => [s.of, s.name, s.values, s.of === 'config' ? `default ${s.defaults}` : `${s.defaults}${s.ref === undefined ? '' : ` (uia ${s.ref})`}`]);
   return { stdout: alignColumns(rows).join('\n') + '\n', exitCode: 0 };
 }
 

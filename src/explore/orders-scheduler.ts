@@ -58,7 +58,7 @@ const OPTION_CRASH = 0x63726173;
 const OPTION_DROP = 0x64726f70;
 
 /**
- * The event queue of exhaustive mode (DESIGN.md "Exhaustive exploration"): orders, not latencies.
+ * The event queue of exhaustive mode (docs/architecture.md "Exhaustive exploration"): orders, not latencies.
  * Messages in flight (deliveries) may arrive in any order, each after the nominal latency;
  * timers keep their due times, fire in due order among themselves, and fire before a delivery
  * only when due within the race window (or when nothing is in flight, time jumps to them). At

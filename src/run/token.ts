@@ -29,7 +29,7 @@ function checksum(body: string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 10);
 }
 
-/** `uiasim1.` + base64url(deflate(canonical JSON)) + `.` + checksum (DESIGN.md "Replay token"). */
+/** `uiasim1.` + base64url(deflate(canonical JSON)) + `.` + checksum (docs/architecture.md "Replay token"). */
 export function encodeToken(payload: unknown): string {
   const body = deflateRawSync(Buffer.from(canonicalJson(payload), 'utf8'), { level: 9 }).toString('base64url');
   return `${TOKEN_PREFIX}.${body}.${checksum(body)}`;

@@ -43,7 +43,7 @@ describe('coverage floors for sql with the default arbitraries (check\'s default
 describe('coverage floors where expiry matters (slow-user, 300 runs, seed 1)', () => {
   const stats = coverageOfSql('slow-user', 300, 1);
 
-  it('ref 2.8: >= 20% of runs send a request about a session past its 48 h (measured 36.2% at 500 runs)', () => {
+  it('uia §2.8: >= 20% of runs send a request about a session past its 48 h (measured 36.2% at 500 runs)', () => {
     expect(stats.sessionCrossedExpiry).toBeGreaterThanOrEqual(0.2);
   });
 

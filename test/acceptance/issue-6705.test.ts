@@ -76,7 +76,7 @@ describe('memory-1.8 is not hard-wired to fail', () => {
       if (observations.some((o) => o.phase === 'received' && o.status === 200 && o.detail.startsWith('@'))) registered++;
     }
     expect(shownThenAsked / sample.length).toBeGreaterThan(0.5);
-    // Every registration flow needs the captcha, the terms and a final stage (ref 2.11), and
+    // Every registration flow needs the captcha, the terms and a final stage (uia §2.11), and
     // generated clients also pause, abandon or stop after their own actions: about a fifth of
     // them finish (0.204 at this seed), 100 registrations in 500 runs, far from vacuous.
     expect(registered / sample.length).toBeGreaterThan(0.15);

@@ -87,7 +87,7 @@ describe('shrinking keeps the same property violated', () => {
     expect(outcome.violation.property).toBe('progress-never-lost');
     const smaller = [...reductions(outcome.case)];
     // A one-step reduction still fails, but as no-phantom-stage (the fallback's throwaway session,
-    // ref 2.2): a predicate of "any failure" would have shrunk into it.
+    // uia §2.2): a predicate of "any failure" would have shrunk into it.
     expect(smaller.some((c) => checkCase(c, 'no-phantom-stage').violation !== null)).toBe(true);
     expect(smaller.filter((c) => checkCase(c, 'progress-never-lost').violation !== null)).toEqual([]);
   });

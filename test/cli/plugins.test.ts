@@ -161,7 +161,7 @@ describe('compare --store adds a row', () => {
 describe('plug-in failures during runs', () => {
   it('a store that throws fails its row with a token and the message; the rest of the comparison completes', () => {
     const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '30', '--store', 'test/fixtures/plugins/throwing-store.js', '--json');
-    expect(run.status).toBe(3); // DESIGN.md: a plug-in threw during a run
+    expect(run.status).toBe(3); // docs/architecture.md: a plug-in threw during a run
     const body = JSON.parse(run.stdout) as { cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] };
     expect(body.cells.find((c) => c.strategy === 'sql')?.verdict).toBe('not-found');
     const failed = body.cells.find((c) => c.strategy === 'throws-on-terms');

@@ -14,7 +14,7 @@ function uiasim(...args: string[]): { status: number | null; stdout: string; std
 }
 
 describe('uiasim list: the eight properties', () => {
-  it('one line each, in DESIGN.md order', () => {
+  it('one line each, in docs/architecture.md order', () => {
     const json = JSON.parse(uiasim('list', '--json').stdout) as { properties: { name: string; summary: string }[] };
     expect(json.properties.map((p) => p.name)).toEqual([...PROPERTY_NAMES]);
     for (const p of json.properties) expect(p.summary.length).toBeGreaterThan(20);

@@ -25,7 +25,7 @@ describe('models/expectations.ts: every property', () => {
     });
   }
 
-  // The cells the checkers' own tests and the comparison fix (DESIGN.md "Properties").
+  // The cells the checkers' own tests and the comparison fix (docs/architecture.md "Properties").
   const fixed: [string, string, string, 'holds' | 'violated'][] = [
     ['no-phantom-stage', 'memory-1.8', 'steady', 'violated'],
     ['no-phantom-stage', 'sticky-cookie', 'steady', 'violated'],
@@ -43,7 +43,7 @@ describe('models/expectations.ts: every property', () => {
     });
   }
 
-  it('exactly-once on the head strategies: #5450 (ref 2.10), as README\'s Finding (a) shows, in every column the race is reached', () => {
+  it('exactly-once on the head strategies: #5450 (uia §2.10), as README\'s Finding (a) shows, in every column the race is reached', () => {
     for (const strategy of ['main-rpc', 'redis-blob', 'redis-hash', 'sql', 'sql-cached']) {
       for (const column of COLUMNS.filter((c) => c !== 'slow-user')) {
         expect(expectationFor('exactly-once', strategy, column)?.verdict, `${strategy} x ${column}`).toBe('violated');

@@ -98,7 +98,7 @@ export interface Process {
 
 /**
  * One Synapse process incarnation for a profile: the 1.8 memory store (process-local) or the
- * 1.13 SQL store (in `db`). Session IDs come from this process's own stream (ref 2.4 step 2).
+ * 1.13 SQL store (in `db`). Session IDs come from this process's own stream (uia §2.4 step 2).
  */
 export function processFor(
   profile: ProfileName,

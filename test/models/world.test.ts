@@ -17,10 +17,10 @@ const HOUR = 60 * 60 * 1000;
 const RECAPTCHA = 'm.login.recaptcha';
 
 /** #6705: register, complete the captcha on the fallback page (a scripted client: POST only),
- * then resubmit with `{session}` only (ref 1.4). */
+ * then resubmit with `{session}` only (uia §1.4). */
 const ISSUE_6705 = [START, FALLBACK_RECAPTCHA, RESUBMIT];
 
-/** Registration flows `[[m.login.dummy]]` (ref 2.11: no captcha or consent required at
+/** Registration flows `[[m.login.dummy]]` (uia §2.11: no captcha or consent required at
  * registration), with the recaptcha and terms checkers still enabled, so those stages complete
  * and show as before while dummy alone finishes a registration. */
 const DUMMY_FLOW = withConfig({ captcha: { enableRegistrationCaptcha: false }, consent: { requireAtRegistration: false }, email: { enabled: false }, registration: { enableRegistrationToken3pidBypass: false } });
@@ -44,12 +44,12 @@ describe('topology', () => {
     expect(result.nodeNames).toEqual(['db', 'captcha', 'main', 'reader1', 'reader2', 'router', 'faults', 'app A', 'browser A', 'app B', 'browser B']);
   });
 
-  it('memory-1.8 sends every /register to reader1 and the fallback to main (ref 3.2, v1.8 docs)', () => {
+  it('memory-1.8 sends every /register to reader1 and the fallback to main (uia §3.2, v1.8 docs)', () => {
     const served = responses(run(caseOf('memory-1.8', [client([START, direct('m.login.terms'), FALLBACK_RECAPTCHA, direct('m.login.dummy')])]))).map((r) => r.served);
     expect(served).toEqual(['reader1', 'reader1', 'main', 'reader1']);
   });
 
-  it('sql sends /register round-robin over both workers (ref 2.3, #7830)', () => {
+  it('sql sends /register round-robin over both workers (uia §2.3, #7830)', () => {
     const served = responses(run(caseOf('sql', [client([START, direct('m.login.terms'), direct('m.login.recaptcha'), direct('m.login.dummy')])]))).map((r) => r.served);
     expect(served).toEqual(['reader1', 'reader2', 'reader1', 'reader2']);
   });
@@ -93,12 +93,12 @@ describe('#6705: a fallback stage on main, /register on a worker', () => {
     expect(r[1]).toMatchObject({ served: 'main', detail: 'page:success' });
     expect(r[2]).toMatchObject({ status: 401, served: 'reader2', key: r[0]?.key, tags: [RECAPTCHA] });
     expect(r[3]?.tags).toEqual([RECAPTCHA, 'm.login.terms']);
-    // The three-stage flow completes; the username was remembered (ref 2.2 step 2).
+    // The three-stage flow completes; the username was remembered (uia §2.2 step 2).
     expect(r[4]).toMatchObject({ status: 200, detail: '@usera:test' });
     expect(violation(result)).toBeNull();
   });
 
-  it('misrouting the fallback to a worker gets a 404 from it (ref 3.3), and nothing is lost', () => {
+  it('misrouting the fallback to a worker gets a 404 from it (uia §3.3), and nothing is lost', () => {
     const routing: RoutingMap = {
       rules: [
         { path: REGISTER_PATTERN, pool: 'register' },
@@ -184,7 +184,7 @@ describe('restarts between two steps', () => {
     const y = r[2]?.key ?? '';
     expect(y).not.toBe(x);
     // nheko adopts the new ID: the next request carries it; the fresh session has an empty
-    // clientdict, so no password either (v1.8 asserts `password` in the params, ref 2.11).
+    // clientdict, so no password either (v1.8 asserts `password` in the params, uia §2.11).
     expect(s[3]?.key).toBe(y);
     expect(r[3]).toMatchObject({ status: 400, detail: 'M_MISSING_PARAM: Missing params: password' });
     const v = violation(result);
@@ -208,7 +208,7 @@ describe('restarts between two steps', () => {
     expect(new Set([x, y, z]).size).toBe(3);
   });
 
-  it('ref 2.2: the restarted process draws IDs from a new stream (reader1#2 never re-issues reader1#1\'s IDs)', () => {
+  it('uia §2.2: the restarted process draws IDs from a new stream (reader1#2 never re-issues reader1#1\'s IDs)', () => {
     const plain = responses(run(caseOf('memory-1.8', [client([START])])))[0]?.key;
     const result = run(caseOf('memory-1.8', [client([START, pause(1000), START])], [crashAfter('reader1', 'app A', 1)]));
     const keys = responses(result).map((o) => o.key);
@@ -243,7 +243,7 @@ describe('the router and retries', () => {
       ['reader1', 'restart', 10_100],
     ]);
     // The request sent at ~1 s finds reader1 still down; the one at ~16 s finds it back up (with
-    // a fresh session that has no password: 400 Missing params, ref 2.11).
+    // a fresh session that has no password: 400 Missing params, uia §2.11).
     expect(responses(result).map((o) => [o.status, o.served])).toEqual([
       [401, 'reader1'],
       [502, 'router'],
@@ -256,7 +256,7 @@ describe('the router and retries', () => {
     expect(responses(result).map((o) => o.status)).toEqual([401, 502]);
   });
 
-  it('ref 2.4 step 2 (sql): when 5 session IDs in a row collide, the worker answers 500 M_UNKNOWN "Couldn\'t generate a session ID." and the run goes on', () => {
+  it('uia §2.4 step 2 (sql): when 5 session IDs in a row collide, the worker answers 500 M_UNKNOWN "Couldn\'t generate a session ID." and the run goes on', () => {
     const sql = findStrategy('sql');
     if (sql === undefined) throw new Error('no sql strategy');
     // Every process draws the same ID: the second session can never be inserted.
@@ -291,12 +291,12 @@ describe('a partition between a client and the router', () => {
 });
 
 describe('expiry seen end to end', () => {
-  it('ref 2.8 (sql): a session 47 h old still lists its stage', () => {
+  it('uia §2.8 (sql): a session 47 h old still lists its stage', () => {
     const result = run(caseOf('sql', [client([START, direct(RECAPTCHA), pause(47 * HOUR), RESUBMIT])]));
     expect(responses(result).at(-1)).toMatchObject({ status: 401, tags: [RECAPTCHA] });
   });
 
-  it('ref 2.8 (sql): after 49 h main has swept it: 400 M_UNKNOWN "Unknown session ID: <sid>" (ref 2.4 step 3), a legitimate expiry for progress-never-lost', () => {
+  it('uia §2.8 (sql): after 49 h main has swept it: 400 M_UNKNOWN "Unknown session ID: <sid>" (uia §2.4 step 3), a legitimate expiry for progress-never-lost', () => {
     const result = run(caseOf('sql', [client([START, direct(RECAPTCHA), pause(49 * HOUR), RESUBMIT])]));
     const r = responses(result);
     expect(r.at(-1)).toMatchObject({ status: 400, detail: `M_UNKNOWN: Unknown session ID: ${r[0]?.key}` });
@@ -304,7 +304,7 @@ describe('expiry seen end to end', () => {
     expect(violation(result)).toBeNull();
   });
 
-  it('ref 2.2 (memory-1.8): pruned every 24 h, an idle session lives 48-72 h: alive at 49 h, gone (a fresh session) at 73 h', () => {
+  it('uia §2.2 (memory-1.8): pruned every 24 h, an idle session lives 48-72 h: alive at 49 h, gone (a fresh session) at 73 h', () => {
     const alive = run(caseOf('memory-1.8', [client([START, direct(RECAPTCHA), pause(49 * HOUR), RESUBMIT])]));
     expect(responses(alive).at(-1)).toMatchObject({ status: 401, tags: [RECAPTCHA] });
     const gone = run(caseOf('memory-1.8', [client([START, direct(RECAPTCHA), pause(73 * HOUR), RESUBMIT])]));

@@ -177,7 +177,7 @@ describe('costs of real runs', () => {
     // memory-1.8 keeps sessions in the process: every command it sends goes to the database.
     const memoryCommands = (memory.result.events ?? []).filter((e) => e.kind === 'deliver' && e.msgKind === 'command');
     expect(memoryCommands.length).toBeGreaterThan(0);
-    // (and the captcha checker's siteverify calls go to the captcha service, ref 1.5)
+    // (and the captcha checker's siteverify calls go to the captcha service, uia §1.5)
     for (const e of memoryCommands) if (e.kind === 'deliver') expect(['db', 'captcha']).toContain(memory.result.nodeNames[e.to]);
     expect(sql.costs.storeRoundTripsPerOperation).toBeGreaterThan(memory.costs.storeRoundTripsPerOperation ?? Infinity);
     expect(sql.costs.hopsPerRequest).toBeGreaterThan(memory.costs.hopsPerRequest ?? Infinity);
@@ -213,7 +213,7 @@ describe('costs of real runs', () => {
     if (steady === undefined) throw new Error('no steady fault profile');
     const share = (strategy: string, profile: '1.8' | 'head'): number | null => sampleCosts({ strategy, profile, faultProfile: steady, workload: 'registration' }, 20, 1, 20).hashingOnMainShare;
     expect(share('main-only', '1.8')).toBe(1);
-    // head hashes a registration's password on its first 401 (ref 2.10), on the worker that answers it.
+    // head hashes a registration's password on its first 401 (uia §2.10), on the worker that answers it.
     expect(share('sql', 'head')).toBeLessThan(0.5);
   });
 });

@@ -53,7 +53,7 @@ describe('coverageOf on real runs', () => {
     expect(coverageOf(result).restartBetweenShownAndNext).toBe(false);
   });
 
-  it('1.8: a 401 naming another session than the request\'s (a restarted reader1 silently issues a new one, ref 2.2) counts that session too', () => {
+  it('1.8: a 401 naming another session than the request\'s (a restarted reader1 silently issues a new one, uia §2.2) counts that session too', () => {
     const c = caseOf('memory-1.8', [client([START, direct('m.login.recaptcha'), pause(1000), RESUBMIT], { adoptsNewSession: false })], [crashAfter('reader1', 'app A', 2, 100)]);
     const result = runCase(c);
     const received = result.observations.filter((o) => o.phase === 'received');
@@ -141,13 +141,13 @@ describe('coverageOf: two requests of one session in flight, a session crossing 
     expect(coverage.concurrentRequestsOfOneSession).toBe(false);
   });
 
-  it('ref 2.8 (1.13+): a request 49 h after the creating one crosses the expiry; 47 h does not', () => {
+  it('uia §2.8 (1.13+): a request 49 h after the creating one crosses the expiry; 47 h does not', () => {
     const at = (hours: number): boolean => coverageOf(runCase(caseOf('sql', [client([START, direct('m.login.terms'), pause(hours * HOUR_MS), RESUBMIT])]))).sessionCrossedExpiry;
     expect(at(49)).toBe(true);
     expect(at(47)).toBe(false);
   });
 
-  it('ref 2.2 (1.8): sliding, 48 h without a request about the session', () => {
+  it('uia §2.2 (1.8): sliding, 48 h without a request about the session', () => {
     const at = (hours: number): boolean =>
       coverageOf(runCase(caseOf('memory-1.8', [client([START, pause(30 * HOUR_MS), direct('m.login.terms'), pause(hours * HOUR_MS), RESUBMIT])]))).sessionCrossedExpiry;
     expect(at(47)).toBe(false);

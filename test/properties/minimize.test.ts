@@ -291,7 +291,7 @@ describe('minimizeCase on a real run: #6705 under memory-1.8', () => {
     expect(complete).toBe(true);
     expect(min.workload.clients).toHaveLength(1);
     // The third request shows the loss either way: a resubmit, or (since dummy alone no longer
-    // finishes DEFAULT_CONFIG's flows, ref 2.11) the dummy stage, whose 401 lists no captcha.
+    // finishes DEFAULT_CONFIG's flows, uia §2.11) the dummy stage, whose 401 lists no captcha.
     expect(min.workload.clients[0]?.actions).toEqual([START, FALLBACK_RECAPTCHA, direct('m.login.dummy')]);
     expect(min.faultPlan.faults).toEqual([]);
     expect(checkCase(min, 'progress-never-lost').violation?.requests).toBe(3);

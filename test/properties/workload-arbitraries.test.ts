@@ -1,5 +1,5 @@
 // The workload arbitraries (properties/workload-arbitraries.ts, case-arbitrary.ts): the default
-// workload (mix) generates every operation, stage type and client behaviour of DESIGN.md
+// workload (mix) generates every operation, stage type and client behaviour of docs/architecture.md
 // "Clients" (a floor, so a change that drops one fails here), and each workload only its own.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

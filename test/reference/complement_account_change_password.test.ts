@@ -1,4 +1,4 @@
-// ref 4.5: Complement tests/csapi/account_change_password_test.go, profile `head`, main alone.
+// uia §4.5: Complement tests/csapi/account_change_password_test.go, profile `head`, main alone.
 // There is no /login in the model: "can / can't log in with the new / old password" is checked on
 // the user's password hash, "a session still works" on an authenticated GET /devices/{id}.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// ref 4.5: Complement tests/csapi/account_deactivate_test.go, profile `head`, main alone. There
+// uia §4.5: Complement tests/csapi/account_deactivate_test.go, profile `head`, main alone. There
 // is no /login in the model: "login afterwards -> 403" is checked on the account row (deactivated,
 // no password hash left to log in with, which is why Synapse's login answers 403).
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// ref 4.5: Complement tests/csapi/apidoc_device_management_test.go, profile `head`, main alone.
+// uia §4.5: Complement tests/csapi/apidoc_device_management_test.go, profile `head`, main alone.
 // Complement talks v3; its server is `hs1`, ours `test`. /sync is not modelled: "the deleted
 // device's token gets 401" is checked on GET /devices/{id}, which authenticates the same way.
 import { describe, expect, it } from 'vitest';

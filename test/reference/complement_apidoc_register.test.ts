@@ -1,4 +1,4 @@
-// ref 4.5: Complement tests/csapi/apidoc_register_test.go, profile `head`, main alone. Complement
+// uia §4.5: Complement tests/csapi/apidoc_register_test.go, profile `head`, main alone. Complement
 // talks v3; its server is `hs1`, ours `test`.
 import { describe, expect, it } from 'vitest';
 import { SYNAPSE_TEST_CONFIG } from './configs.js';

@@ -1,4 +1,4 @@
-// ref 4.5: Complement tests/msc3967/msc3967_test.go, profile `head`, main alone.
+// uia §4.5: Complement tests/msc3967/msc3967_test.go, profile `head`, main alone.
 import { describe, expect, it } from 'vitest';
 import { SYNAPSE_TEST_CONFIG } from './configs.js';
 import { deployment, flowsOf, post, sessionOf } from './harness.js';

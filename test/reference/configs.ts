@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, withConfig, type SynapseConfig } from '../../models/syn
 
 /** Synapse's unit-test homeserver (tests/utils.py default_config) and Complement's image:
  * registration open, no captcha, no consent, no email, no tokens, no SSO; flows `[[dummy]]`
- * (ref 2.11). */
+ * (uia §2.11). */
 export const SYNAPSE_TEST_CONFIG: SynapseConfig = withConfig({
   registration: { enableRegistration: true, registrationsRequire3pid: [], registrationRequiresToken: false, enableRegistrationToken3pidBypass: false, registrationTokens: [] },
   captcha: { enableRegistrationCaptcha: false, privateKeySet: false },
@@ -16,7 +16,7 @@ export const SYNAPSE_TEST_CONFIG: SynapseConfig = withConfig({
 });
 
 /** tests/rest/client/test_auth.py FallbackAuthTests: `enable_registration_captcha: true`,
- * `recaptcha_public_key: brokencake` and a private key (ref 4.1); flows `[[recaptcha, dummy]]`. */
+ * `recaptcha_public_key: brokencake` and a private key (uia §4.1); flows `[[recaptcha, dummy]]`. */
 export const FALLBACK_AUTH_CONFIG: SynapseConfig = withConfig({ captcha: { enableRegistrationCaptcha: true, publicKey: 'brokencake', privateKeySet: true } }, SYNAPSE_TEST_CONFIG);
 
 /** SyTest's homeserver (lib/SyTest/Homeserver/Synapse.pm): recaptcha keys set (so the checker

@@ -8,7 +8,7 @@ import { ROUTING_1_12_PINNED } from '../../models/topologies/synapse-workers.js'
 import { FALLBACK_AUTH_CONFIG, SYNAPSE_TEST_CONFIG } from './configs.js';
 import { deployment, get, post, sessionOf } from './harness.js';
 
-describe('finding (a): concurrent final /register requests in one session under head (#5450, ref 2.10)', () => {
+describe('finding (a): concurrent final /register requests in one session under head (#5450, uia §2.10)', () => {
   it('without a username: two accounts for one session; registered_user_id keeps the last writer', () => {
     const hs = deployment({ profile: 'head', config: SYNAPSE_TEST_CONFIG, workers: ['reader1', 'reader2'] });
     const session = sessionOf(hs.send('reader1', post(REGISTER_PATH, { password: 'p' })));
@@ -34,7 +34,7 @@ describe('finding (a): concurrent final /register requests in one session under 
     ]);
     expect(replies.map((r) => r.status)).toEqual([200, 400]);
     expect(replies[1]?.body['errcode']).toBe('M_USER_IN_USE');
-    // Sequentially the same two requests are idempotent (ref 2.10): the race is the only way in.
+    // Sequentially the same two requests are idempotent (uia §2.10): the race is the only way in.
     const calm = deployment({ profile: 'head', config: SYNAPSE_TEST_CONFIG });
     const calmSession = sessionOf(calm.send('main', post(REGISTER_PATH, { username: 'race', password: 'p' })));
     const calmFinal = post(REGISTER_PATH, { username: 'race', password: 'p', auth: { session: calmSession, type: 'm.login.dummy' } });
@@ -42,7 +42,7 @@ describe('finding (a): concurrent final /register requests in one session under 
   });
 });
 
-describe('finding (b): /account/password final request without new_password (ref 2.12, [code-reading])', () => {
+describe('finding (b): /account/password final request without new_password (uia §2.12, [code-reading])', () => {
   function change(profile: ProfileName) {
     const hs = deployment({ profile, config: SYNAPSE_TEST_CONFIG });
     hs.seed({ userId: '@alice:test', password: 'old', devices: ['DEV1'], accessToken: 'syt_alice' });
@@ -50,7 +50,7 @@ describe('finding (b): /account/password final request without new_password (ref
     expect(first.status).toBe(401);
     // The legacy `user` field: 1.13 predates identifier dicts in UIA (#8848, v1.24).
     const auth = { type: 'm.login.password', user: '@alice:test', password: 'old', session: sessionOf(first) };
-    // The final request carries only auth, as registration clients do (ref 2.4 step 3).
+    // The final request carries only auth, as registration clients do (uia §2.4 step 3).
     return { hs, final: hs.send('main', post(ACCOUNT_PASSWORD_PATH, { auth }, { accessToken: 'syt_alice' })) };
   }
 
@@ -64,7 +64,7 @@ describe('finding (b): /account/password final request without new_password (ref
   });
 });
 
-describe('finding (c): the 1.12 documented routing sends the fallback to a worker that does not mount it (ref 2.3, 3.1)', () => {
+describe('finding (c): the 1.12 documented routing sends the fallback to a worker that does not mount it (uia §2.3, §3.1)', () => {
   it('recaptcha and terms fallback pages 404 on reader1, so the captcha flow can never complete', () => {
     const hs = deployment({ profile: '1.12', config: FALLBACK_AUTH_CONFIG, workers: ['reader1', 'reader2'], routing: ROUTING_1_12_PINNED });
     const first = hs.send('router', post(REGISTER_PATH, { username: 'u', password: 'p' }));

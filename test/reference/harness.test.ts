@@ -10,7 +10,7 @@ import { deployment, post, sessionOf } from './harness.js';
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
 
 describe('reference harness', () => {
-  it('advance() runs the sweeps due meanwhile: a head session is gone one sweep after 48 h (ref 2.8)', () => {
+  it('advance() runs the sweeps due meanwhile: a head session is gone one sweep after 48 h (uia §2.8)', () => {
     const hs = deployment({ profile: 'head', config: SYNAPSE_TEST_CONFIG });
     const session = sessionOf(hs.send('main', post(REGISTER_PATH, { username: 'u', password: 'p' })));
     hs.advance(SESSION_EXPIRE_MS - FIVE_MINUTES_MS);
@@ -22,7 +22,7 @@ describe('reference harness', () => {
     expect(gone.body['error']).toBe(`Unknown session ID: ${session}`);
   });
 
-  it('crash() and restart(): a head session survives a main restart (#7302), a 1.8 one does not (ref 2.2)', () => {
+  it('crash() and restart(): a head session survives a main restart (#7302), a 1.8 one does not (uia §2.2)', () => {
     const head = deployment({ profile: 'head', config: SYNAPSE_TEST_CONFIG });
     const kept = sessionOf(head.send('main', post(REGISTER_PATH, { username: 'u', password: 'p' })));
     head.crash('main');

@@ -26,11 +26,11 @@ export const USER_AGENT = 'reference-scenario';
 
 export interface DeploymentOptions {
   readonly profile: ProfileName;
-  /** Worker names (generic workers; ref 3.4); none by default: main alone, as in the unit tests. */
+  /** Worker names (generic workers; uia §3.4); none by default: main alone, as in the unit tests. */
   readonly workers?: readonly string[];
   /** The homeserver config (models/synapse/config.ts); DEFAULT_CONFIG when absent. */
   readonly config?: SynapseConfig;
-  /** The reverse proxy's map; by default `/register` round-robin over the workers (ref 3.2,
+  /** The reverse proxy's map; by default `/register` round-robin over the workers (uia §3.2,
    * v1.18+) and everything else to main. */
   readonly routing?: RoutingMap;
   /** The session store; by default the profile's (memory for 1.8/1.12, SQL from 1.13). */
@@ -201,12 +201,12 @@ export class Deployment {
 
   // ---- Reading the database (the unit tests' `get_success(store....)`) ------------------------
 
-  /** The `ui_auth_sessions` row, with its current clientdict (ref 2.7). */
+  /** The `ui_auth_sessions` row, with its current clientdict (uia §2.7). */
   session(id: string): SessionRecord | undefined {
     return this.database.execute({ op: 'ui.get', id }, this.nowMs) as SessionRecord | undefined;
   }
 
-  /** One serverdict key of a session (ref 2.10). */
+  /** One serverdict key of a session (uia §2.10). */
   sessionData(id: string, key: string): unknown {
     return this.database.execute({ op: 'ui.getData', id, key }, this.nowMs);
   }

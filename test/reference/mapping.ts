@@ -1,4 +1,4 @@
-// Every test ref §4 names (test/reference/synapse-uia-section-4.md), keyed `source::name` as
+// Every test uia §4 names (test/reference/synapse-uia-section-4.md), keyed `source::name` as
 // section-4.ts extracts them, mapped to the scenario that replays it here, to a scenario still
 // pending (an `it.todo` in its file, naming what the model lacks), or to a reasoned exclusion.
 // test/reference/meta.test.ts checks that the mapping is complete and that every scenario exists.
@@ -46,10 +46,10 @@ const OVER_OIDC = 'replayed over OIDC: CAS is not simulated (the UIA steps are t
 
 const CLASS = 'a test class: its UIA tests are mapped one by one';
 const PROVIDER_MODULES =
-  'password provider modules (custom login types, check_password callbacks) are not simulated: the model offers only the built-in stages of ref 1.5';
+  'password provider modules (custom login types, check_password callbacks) are not simulated: the model offers only the built-in stages of uia §1.5';
 
 export const MAPPING: Readonly<Record<string, MappingEntry>> = {
-  // ---- ref 4.1, tests/rest/client/test_auth.py (head) ----
+  // ---- uia §4.1, tests/rest/client/test_auth.py (head) ----
   [`${AUTH}::FallbackAuthTests`]: exclusion(CLASS),
   [`${AUTH}::test_fallback_captcha`]: scenario('test_auth.test.ts', 'test_fallback_captcha'),
   [`${AUTH}::test_complete_operation_unknown_session`]: scenario('test_auth.test.ts', 'test_complete_operation_unknown_session'),
@@ -66,11 +66,11 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${AUTH}::test_does_not_offer_sso_for_password_user`]: scenario('test_auth.test.ts', 'test_does_not_offer_sso_for_password_user'),
   [`${AUTH}::test_offers_both_flows_for_upgraded_user`]: scenario('test_auth.test.ts', 'test_offers_both_flows_for_upgraded_user'),
   [`${AUTH}::test_ui_auth_fails_for_incorrect_sso_user`]: scenario('test_auth.test.ts', 'test_ui_auth_fails_for_incorrect_sso_user'),
-  [`${AUTH}::test_sso_not_approved`]: exclusion('MSC3866 account approval on SSO *login* (403 USER_AWAITING_APPROVAL, no device): not a UIA session (ref 4.1)'),
-  [`${AUTH}::RefreshAuthTests`]: exclusion('refresh tokens: not about UIA (ref 4.1)'),
-  [`${AUTH}::OidcBackchannelLogoutTests`]: exclusion('OIDC back-channel logout: not about UIA (ref 4.1)'),
+  [`${AUTH}::test_sso_not_approved`]: exclusion('MSC3866 account approval on SSO *login* (403 USER_AWAITING_APPROVAL, no device): not a UIA session (uia §4.1)'),
+  [`${AUTH}::RefreshAuthTests`]: exclusion('refresh tokens: not about UIA (uia §4.1)'),
+  [`${AUTH}::OidcBackchannelLogoutTests`]: exclusion('OIDC back-channel logout: not about UIA (uia §4.1)'),
 
-  // ---- ref 4.1 historical, tests/rest/client/v2_alpha/test_auth.py (1.13) ----
+  // ---- uia §4.1 historical, tests/rest/client/v2_alpha/test_auth.py (1.13) ----
   [`${AUTH_V2}::test_cannot_change_operation`]: exclusion(
     'asserts the 1.13.0rc1 comparator of #7068, which rejected a changed clientdict (re-register with another password -> 403); #7483 (1.13.0rc2) removed that before the release, and the model has no rc1 profile: its 1.13 is the release, where the same request succeeds (test_legacy_registration here). The surviving half of the binding, (uri, method) -> 403, is test_cannot_change_uri',
   ),
@@ -80,22 +80,22 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   ),
   [`${AUTH_V2}::test_can_change_body`]: scenario('v2_alpha_test_auth.test.ts', 'test_can_change_body', '1.13'),
 
-  // ---- ref 4.2, multi-worker ----
+  // ---- uia §4.2, multi-worker ----
   [`${SHARD}::test_register_single_worker`]: scenario('test_client_reader_shard.test.ts', 'test_register_single_worker'),
   [`${SHARD}::test_register_multi_worker`]: scenario('test_client_reader_shard.test.ts', 'test_register_multi_worker'),
   [`${REPLICATION}::WorkerAuthenticationTestCase`]: exclusion(CLASS),
   [`${REPLICATION}::test_no_auth`]: adapted('replication_test_auth.test.ts', 'test_no_auth', NO_REPLICATION_SECRET),
   [`${REPLICATION}::test_missing_auth`]: exclusion(
-    "the replication HTTP secret between a worker and main (500 when the worker lacks it) is not simulated: the model's workers write the UI-auth tables and users directly (ref 2.7), with no replication HTTP call",
+    "the replication HTTP secret between a worker and main (500 when the worker lacks it) is not simulated: the model's workers write the UI-auth tables and users directly (uia §2.7), with no replication HTTP call",
   ),
   [`${REPLICATION}::test_unauthorized`]: exclusion('the replication HTTP secret (500 on a wrong one) is not simulated (see test_missing_auth)'),
   [`${REPLICATION}::test_authorized`]: adapted('replication_test_auth.test.ts', 'test_authorized', NO_REPLICATION_SECRET),
 
-  // ---- ref 4.3, tests/rest/client/test_register.py ----
+  // ---- uia §4.3, tests/rest/client/test_register.py ----
   [`${REGISTER}::test_POST_user_valid`]: scenario('test_register.test.ts', 'test_POST_user_valid'),
   [`${REGISTER}::test_POST_disabled_registration`]: scenario('test_register.test.ts', 'test_POST_disabled_registration'),
   [`${REGISTER}::test_POST_ratelimiting`]: exclusion(
-    'the registration ratelimiter (rc_registration, checked before UIA, ref 2.11 step 1) is not simulated; it limits requests, not UIA sessions',
+    'the registration ratelimiter (rc_registration, checked before UIA, uia §2.11 step 1) is not simulated; it limits requests, not UIA sessions',
   ),
   [`${REGISTER}::test_POST_registration_requires_token`]: scenario('test_register.test.ts', 'test_POST_registration_requires_token'),
   [`${REGISTER}::test_POST_registration_token_invalid`]: scenario('test_register.test.ts', 'test_POST_registration_token_invalid'),
@@ -105,7 +105,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${REGISTER}::test_POST_registration_token_session_expiry_deleted_token`]: scenario('test_register.test.ts', 'test_POST_registration_token_session_expiry_deleted_token'),
   [`${REGISTER}::test_advertised_flows*`]: adapted('test_register.test.ts', 'test_advertised_flows*', 'the msisdn flows of test_advertised_flows_captcha_and_terms_and_3pids are left out: msisdn is not simulated'),
 
-  // ---- ref 4.4 ----
+  // ---- uia §4.4 ----
   ['tests/test_terms_auth.py::test_ui_auth']: scenario('test_terms_auth.test.ts', 'test_ui_auth'),
   [`${PROVIDERS}::test_password_only_auth_provider_ui_auth`]: exclusion(PROVIDER_MODULES),
   [`${PROVIDERS}::test_password_only_auth_provider_ui_auth_legacy`]: exclusion(PROVIDER_MODULES),
@@ -124,7 +124,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
   [`${LOGIN_TOKEN}::test_uia_on`]: adapted('test_login_token_request.test.ts', 'test_uia_on', 'stops at the issued login token: POST /login m.login.token is not simulated'),
   [`${LOGIN_TOKEN}::test_uia_off`]: adapted('test_login_token_request.test.ts', 'test_uia_off', 'stops at the issued login token: POST /login m.login.token is not simulated'),
 
-  // ---- ref 4.5, Complement ----
+  // ---- uia §4.5, Complement ----
   ['tests/csapi/apidoc_device_management_test.go::DELETE /device/{deviceId}']: adapted('complement_apidoc_device_management.test.ts', 'DELETE /device/{deviceId}', 'the deleted token is tried on GET /devices/{id} instead of /sync (not simulated); both authenticate the same way'),
   ['tests/csapi/apidoc_device_management_test.go::…requires UI auth user to match device owner']: scenario('complement_apidoc_device_management.test.ts', '…requires UI auth user to match device owner'),
   ['tests/csapi/account_deactivate_test.go::*']: adapted('complement_account_deactivate.test.ts', 'account_deactivate_test.go', NO_LOGIN),
@@ -139,7 +139,7 @@ export const MAPPING: Readonly<Record<string, MappingEntry>> = {
     'tests /keys/changes, not modelled; its only UIA use, a one-shot password UIA to delete a device, is Complement "DELETE /device/{deviceId}"',
   ),
 
-  // ---- ref 4.6, SyTest ----
+  // ---- uia §4.6, SyTest ----
   [`${SYTEST_UIA}::Interactive authentication types include SSO`]: adapted('sytest_13ui-auth.test.ts', 'Interactive authentication types include SSO', OVER_OIDC),
   [`${SYTEST_UIA}::Can perform interactive authentication with SSO`]: adapted('sytest_13ui-auth.test.ts', 'Can perform interactive authentication with SSO', OVER_OIDC),
   [`${SYTEST_UIA}::The user must be consistent through an interactive authentication session with SSO`]: adapted('sytest_13ui-auth.test.ts', 'The user must be consistent through an interactive authentication session with SSO', OVER_OIDC),

@@ -1,4 +1,4 @@
-// The reference scenarios' own bookkeeping: every test ref §4 names has a mapping entry, every
+// The reference scenarios' own bookkeeping: every test uia §4 names has a mapping entry, every
 // entry points at a scenario that exists (an `it` for a scenario, an `it.todo` for a pending
 // one), and the checked-in copy of §4 is still the reference's §4.
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ function titlesIn(file: string, kind: 'it' | 'it.fails' | 'it.todo'): Set<string
   return new Set([...text.matchAll(call)].map((m) => (m[2] as string).replace(/\\(.)/g, '$1')));
 }
 
-describe('ref §4 mapping', () => {
+describe('uia §4 mapping', () => {
   const tests = referenceTests(readSectionFourCopy());
 
   it('extracts the tests of every §4 source (sanity: the extractor sees the whole section)', () => {

@@ -1,4 +1,4 @@
-// ref 4.2: tests/replication/test_auth.py (WorkerAuthenticationTestCase), profile `head`, main +
+// uia §4.2: tests/replication/test_auth.py (WorkerAuthenticationTestCase), profile `head`, main +
 // 2 generic workers. Its `_test_register` registers in two steps on a worker. The replication
 // secret the test varies is not simulated (see mapping.ts): the model's worker reaches the
 // shared database directly, so only the two secret-agnostic outcomes are replayed.

@@ -1,4 +1,4 @@
-// Reads the checked-in copy of ref §4 ("Reference tests") and lists every test it names, each
+// Reads the checked-in copy of uia §4 ("Reference tests") and lists every test it names, each
 // keyed by its source file, so the meta-test can demand a mapping entry for each.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** The checked-in copy of ref §4 (verbatim; the meta-test compares it with the ref when the
+/** The checked-in copy of uia §4 (verbatim; the meta-test compares it with the ref when the
  * ref sits next to the repository). */
 export const SECTION_4_COPY = join(HERE, 'synapse-uia-section-4.md');
 /** Where the shared reference lives relative to a checkout (`../shared/reference/`). */
 export const SHARED_REFERENCE = join(HERE, '..', '..', '..', 'shared', 'reference', 'synapse-uia.md');
 
-/** One test ref §4 names: `source` is the file it lives in, `name` the Python/Go test name, the
+/** One test uia §4 names: `source` is the file it lives in, `name` the Python/Go test name, the
  * SyTest/Complement title, a test class, or `*` for a file §4 lists without naming its tests. */
 export interface ReferenceTest {
   readonly source: string;
@@ -23,7 +23,7 @@ export function keyOf(test: ReferenceTest): string {
   return `${test.source}::${test.name}`;
 }
 
-/** ref §4 as the shared reference has it: from its heading to the rule before §5. */
+/** uia §4 as the shared reference has it: from its heading to the rule before §5. */
 export function sectionFourOf(reference: string): string {
   const start = reference.indexOf('## 4. Reference tests');
   if (start < 0) throw new Error('reference: no "## 4. Reference tests" heading');

@@ -1,4 +1,4 @@
-// ref 4.6: SyTest tests/11register.pl, profile `head`, main alone, under SyTest's homeserver
+// uia §4.6: SyTest tests/11register.pl, profile `head`, main alone, under SyTest's homeserver
 // config (recaptcha keys set, captcha not required, email configured). SyTest talks r0.
 import { describe, expect, it } from 'vitest';
 import { EMAIL_VALIDATE_PATH, REGISTER_EMAIL_REQUEST_TOKEN_PATH, REGISTER_PATH } from '../../models/matrix/protocol.js';
@@ -19,7 +19,7 @@ describe('11register.pl', () => {
   it('Register with a recaptcha', () => {
     // "This test only tests the recaptcha validation stage ... It also abuses the fact the Synapse
     // permits validation of a recaptcha stage even if it's not actually required in any of the
-    // given auth flows." (ref 2.4 step 6)
+    // given auth flows." (uia §2.4 step 6)
     const hs = deployment({ profile: 'head', config: SYTEST_CONFIG });
     const reply = hs.send('main', post(REGISTER_PATH, { username: 'recaptcha-user', password: 'my secret', auth: { type: 'm.login.recaptcha', response: 'sytest_captcha_response' } }));
     expect(reply.status).toBeGreaterThanOrEqual(400);
@@ -55,7 +55,7 @@ describe('11register.pl', () => {
     const first = hs.send('main', post(REGISTER_PATH, { username: 'remembers', password: 's3kr1t', device_id: 'xyzzy', initial_device_display_name: 'display_name' }));
     expect(first.status).toBe(401);
     const session = sessionOf(first);
-    // The second request carries only the auth dict (ref 2.4 step 3: the stored clientdict is used).
+    // The second request carries only the auth dict (uia §2.4 step 3: the stored clientdict is used).
     const done = hs.send('main', post(REGISTER_PATH, { auth: { session, type: 'm.login.dummy' } }));
     expect(done.status).toBe(200);
     expectKeys(done, 'user_id', 'access_token');

@@ -1,6 +1,6 @@
-// ref 4.6: SyTest tests/10apidoc/13ui-auth.pl, profile `head`, main alone. SyTest's SSO tests
+// uia §4.6: SyTest tests/10apidoc/13ui-auth.pl, profile `head`, main alone. SyTest's SSO tests
 // use CAS; CAS is not modelled, so they are replayed over OIDC (the same UIA steps: the fallback
-// page redirects to the IdP, whose callback carries the UIA session back, ref 2.6).
+// page redirects to the IdP, whose callback carries the UIA session back, uia §2.6).
 import { describe, expect, it } from 'vitest';
 import { devicePath } from '../../models/matrix/protocol.js';
 import { DEFAULT_IDP_ID } from '../../models/synapse/config.js';

@@ -1,4 +1,4 @@
-// ref 4.4: tests/rest/client/test_account.py's UIA tests, profile `head`, main alone, email on.
+// uia §4.4: tests/rest/client/test_account.py's UIA tests, profile `head`, main alone, email on.
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_PATH, EMAIL_VALIDATE_PATH } from '../../models/matrix/protocol.js';
 import { passwordHashOf, type Threepid, type UserRow } from '../../models/synapse/accounts.js';

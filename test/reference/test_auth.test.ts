@@ -1,4 +1,4 @@
-// ref 4.1: Synapse's tests/rest/client/test_auth.py (HEAD), replayed on profile `head` against
+// uia §4.1: Synapse's tests/rest/client/test_auth.py (HEAD), replayed on profile `head` against
 // main alone, as the unit tests run. Statuses, errcodes and body keys are the source's.
 import { describe, expect, it } from 'vitest';
 import { DELETE_DEVICES_PATH, devicePath, fallbackPath, REGISTER_PATH } from '../../models/matrix/protocol.js';
@@ -12,7 +12,7 @@ function register(hs: Deployment, body: unknown) {
 }
 
 /** FallbackAuthTests.recaptcha: GET the fallback page (200), then POST the form with
- * `g-recaptcha-response=a` in the query string, as the test does (ref 1.4: the form's fields
+ * `g-recaptcha-response=a` in the query string, as the test does (uia §1.4: the form's fields
  * come back as query or form arguments). */
 function recaptcha(hs: Deployment, session: string, expectedPostStatus: number, postSession: string = session): void {
   expect(hs.send('main', get(fallbackPath('m.login.recaptcha'), `session=${session}`)).status).toBe(200);

@@ -1,4 +1,4 @@
-// ref 4.2: tests/replication/test_client_reader_shard.py (#7830, v1.18), replayed on profile
+// uia §4.2: tests/replication/test_client_reader_shard.py (#7830, v1.18), replayed on profile
 // `head` with main and two generic workers; each request goes straight to the worker the test
 // names (the test talks to each worker's site, no proxy in between).
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe('ClientReaderTestCase (main + 2 generic workers)', () => {
     const first = hs.send('worker1', post(REGISTER_PATH, { username: 'user', type: 'm.login.password', password: 'bar' }));
     expect(first.status).toBe(401);
     const session = sessionOf(first);
-    // The session started on worker 1 is completed on worker 2 (ref 2.7: every process reads the
+    // The session started on worker 1 is completed on worker 2 (uia §2.7: every process reads the
     // UI-auth tables directly).
     const second = hs.send('worker2', post(REGISTER_PATH, { auth: { session, type: 'm.login.dummy' } }));
     expect(second.status).toBe(200);

@@ -1,4 +1,4 @@
-// ref 4.4: tests/rest/client/test_keys.py, profile `head`, main alone.
+// uia §4.4: tests/rest/client/test_keys.py, profile `head`, main alone.
 import { describe, expect, it } from 'vitest';
 import { SYNAPSE_TEST_CONFIG } from './configs.js';
 import { deployment, flowsOf, post, sessionOf } from './harness.js';

@@ -1,4 +1,4 @@
-// ref 4.4: tests/rest/client/test_login_token_request.py, profile `head`, main alone, with
+// uia §4.4: tests/rest/client/test_login_token_request.py, profile `head`, main alone, with
 // `login_via_existing_session: {enabled: true, token_timeout: 5m}`. Logging in with the issued
 // token (POST /login m.login.token) is not modelled; the scenario stops at the token.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// ref 4.3: tests/rest/client/test_register.py's UIA tests, profile `head`, main alone. The
+// uia §4.3: tests/rest/client/test_register.py's UIA tests, profile `head`, main alone. The
 // `registration_tokens` rows the tests insert and read go through the model's table commands.
 import { describe, expect, it } from 'vitest';
 import { REGISTER_PATH } from '../../models/matrix/protocol.js';
@@ -42,7 +42,7 @@ function expectFlows(reply: Reply, expected: readonly (readonly string[])[]): vo
 describe('RegisterRestServletTestCase', () => {
   it('test_POST_user_valid', () => {
     const hs = hsWith(SYNAPSE_TEST_CONFIG);
-    // One request, `auth: {type: m.login.dummy}` and no session (ref 2.11: creates and finishes
+    // One request, `auth: {type: m.login.dummy}` and no session (uia §2.11: creates and finishes
     // a session at once).
     const channel = registerOn(hs, { username: 'kermit', password: 'monkey', device_id: 'frogfone', auth: { type: 'm.login.dummy' } });
     expect(channel.status).toBe(200);
@@ -156,10 +156,10 @@ describe('RegisterRestServletTestCase', () => {
     registerOn(hs, { ...params2, auth: { type: 'm.login.registration_token', token: TOKEN, session: session2 } });
     // "Complete registration with session1"
     registerOn(hs, { ...params1, auth: { type: 'm.login.dummy', session: session1 } });
-    // The credential result is `true` for the finished session, the token for the other (ref 2.10).
+    // The credential result is `true` for the finished session, the token for the other (uia §2.10).
     expect(hs.credentials(session1).get('m.login.registration_token')).toBe(true);
     expect(hs.credentials(session2).get('m.login.registration_token')).toBe(TOKEN);
-    // "Delete both sessions (mimics expiry)" and "Check pending is now 0" (ref 2.8).
+    // "Delete both sessions (mimics expiry)" and "Check pending is now 0" (uia §2.8).
     deleteOldUiAuthSessions(hs);
     expect(tokenRow(hs).pending).toBe(0);
   });

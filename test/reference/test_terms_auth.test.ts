@@ -1,4 +1,4 @@
-// ref 4.4: tests/test_terms_auth.py, profile `head`, main alone, with the test's
+// uia §4.4: tests/test_terms_auth.py, profile `head`, main alone, with the test's
 // `user_consent: {version: "1.0", policy_name: "My Cool Privacy Policy", require_at_registration: true}`.
 import { describe, expect, it } from 'vitest';
 import { REGISTER_PATH } from '../../models/matrix/protocol.js';
@@ -23,7 +23,7 @@ describe('TermsTestCase', () => {
       expect(stages).toContain('m.login.terms');
     }
     // "We have to complete the dummy auth stage before completing the terms stage" (any order
-    // works: ref 1.1).
+    // works: uia §1.1).
     const session = sessionOf(channel);
     expect(hs.send('main', post(REGISTER_PATH, { ...requestData, auth: { session, type: 'm.login.dummy' } })).status).toBe(401);
     // "Finish the UI auth for terms"

@@ -1,6 +1,6 @@
-// ref 4.1 "Historical (v2_alpha path)": tests/rest/client/v2_alpha/test_auth.py as of v1.13, on
+// uia §4.1 "Historical (v2_alpha path)": tests/rest/client/v2_alpha/test_auth.py as of v1.13, on
 // profile `1.13` (main alone). #7068's clientdict comparator and #7455's body-change 403 were
-// removed by #7483 before 1.13.0 shipped (ref 2.3), so those two are exclusions (mapping.ts);
+// removed by #7483 before 1.13.0 shipped (uia §2.3), so those two are exclusions (mapping.ts);
 // what 1.13.0 still asserts is replayed here.
 import { describe, expect, it } from 'vitest';
 import { DELETE_DEVICES_PATH, fallbackPath, REGISTER_PATH } from '../../models/matrix/protocol.js';
@@ -9,7 +9,7 @@ import { at, deployment, flowsOf, get, post, sessionOf } from './harness.js';
 
 describe('FallbackAuthTests at v1.13 (captcha on, public key brokencake)', () => {
   it('test_legacy_registration', () => {
-    // "Registration allows the parameters to vary through the process." (#7455, ref 2.3)
+    // "Registration allows the parameters to vary through the process." (#7455, uia §2.3)
     const hs = deployment({ profile: '1.13', config: FALLBACK_AUTH_CONFIG });
     const first = hs.send('main', post(REGISTER_PATH, { username: 'user', type: 'm.login.password', password: 'bar' }));
     expect(first.status).toBe(401);
@@ -33,7 +33,7 @@ describe('FallbackAuthTests at v1.13 (captcha on, public key brokencake)', () =>
 describe('UIAuthTests at v1.13', () => {
   it('test_can_change_body', () => {
     // "The client dict can be modified during the user interactive authentication session."
-    // (#7483, 1.13.0rc2, ref 2.3). Before v1.24 (#8848) UIA took the legacy `user` field.
+    // (#7483, 1.13.0rc2, uia §2.3). Before v1.24 (#8848) UIA took the legacy `user` field.
     const hs = deployment({ profile: '1.13', config: SYNAPSE_TEST_CONFIG });
     hs.seed({ userId: '@test:test', password: 'pass', devices: ['dev1', 'dev2'], accessToken: 'syt_test_dev1' });
     const deleteDevices = (body: unknown) => hs.send('main', post(DELETE_DEVICES_PATH, body, { accessToken: 'syt_test_dev1' }));

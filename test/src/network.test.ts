@@ -145,7 +145,7 @@ describe('Network', () => {
     });
 
     // Fault plans promise that removing one fault keeps the meaning of the others (faults.ts,
-    // DESIGN.md "Network and faults"). A request the actor sent into a partition is still one
+    // docs/architecture.md "Network and faults"). A request the actor sent into a partition is still one
     // of the requests it sent, but the drop counter skips it: removing the partition moves the
     // "2nd request from a" drop onto another request.
     it('counts a request lost in a partition towards "the nth request from" its sender', () => {

@@ -1,4 +1,4 @@
-// Banned-construct scan behind DESIGN.md "The engine": determinism is the product, so anything
+// Banned-construct scan behind docs/architecture.md "The engine": determinism is the product, so anything
 // that reads wall-clock time, ambient randomness, the environment, the locale, GC timing or
 // unordered key iteration must not appear in engine code.
 //

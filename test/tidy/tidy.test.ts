@@ -1,4 +1,4 @@
-// Determinism tidy check (DESIGN.md, "The engine"): engine code must not reach for wall-clock
+// Determinism tidy check (docs/architecture.md, "The engine"): engine code must not reach for wall-clock
 // time, ambient randomness, the environment, the locale or GC timing. The fixtures prove each
 // rule fires; the last test applies the rules to the real source tree.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -71,6 +71,6 @@ describe('determinism tidy scan', () => {
         (f) => `${rel}:${f.line} ${f.rule} ${f.text}`,
       ),
     );
-    expect(problems, `banned constructs (see DESIGN.md "The engine"):\n${problems.join('\n')}`).toEqual([]);
+    expect(problems, `banned constructs (see docs/architecture.md "The engine"):\n${problems.join('\n')}`).toEqual([]);
   });
 });

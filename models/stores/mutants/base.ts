@@ -24,7 +24,7 @@ export interface Mutant {
 
 /**
  * A variant of the `sql` store (models/stores/sql.ts) on its own database node holding the
- * schema-delta-58 tables (ref 2.7). Its own node (rather than Synapse's `db`) makes every mutant
+ * schema-delta-58 tables (uia §2.7). Its own node (rather than Synapse's `db`) makes every mutant
  * a valid `--store FILE` plug-in too, and lets one mutant be non-durable. `sql-faithful` below is
  * the same construction with no defect: the control that shows the node alone breaks nothing.
  */

@@ -3,7 +3,7 @@ import type { StoreContext } from '../contract.js';
 import { SqlSessionStore } from '../sql.js';
 import { mutantStore, type Mutant } from './base.js';
 
-/** Defect: session IDs come from a per-process counter instead of 24 random letters (ref 2.4
+/** Defect: session IDs come from a per-process counter instead of 24 random letters (uia §2.4
  * step 2), so every process (and every restart) issues the same IDs; and the insert ignores the
  * unique violation (ON CONFLICT DO NOTHING) instead of retrying: a new session silently joins an
  * existing one, with its completed stages. */

@@ -2,7 +2,7 @@ import type { Task } from '../../../src/effects.js';
 import { SqlSessionStore } from '../sql.js';
 import { mutantStore, type Mutant } from './base.js';
 
-/** The stage whose writes this mutant loses (ref 1.5: the stage every registration flow ends on). */
+/** The stage whose writes this mutant loses (uia §1.5: the stage every registration flow ends on). */
 const DROPPED_STAGE = 'm.login.dummy';
 
 /** Defect: `mark_ui_auth_stage_complete` filters out the dummy stage (a "nothing to store" rule

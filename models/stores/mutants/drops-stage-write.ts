@@ -23,7 +23,7 @@ export const dropsStageWrite: Mutant = {
   caughtBy: {
     property: 'progress-never-lost',
     faults: 'steady',
-    // The fallback success page shows the stage without reading it back (ref 2.6), so the loss
+    // The fallback success page shows the stage without reading it back (uia §2.6), so the loss
     // surfaces as a later 401 without it. A direct stage's own 401 reads the set back and never
     // shows the stage, so no-phantom-stage has nothing to object to: the checker did pass.
     why: 'the fallback success page showed the stage; the next 401 for the session does not list it',

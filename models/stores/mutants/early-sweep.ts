@@ -4,7 +4,7 @@ import { mutantStore, type Mutant } from './base.js';
 
 const DAY_MS = 86_400_000;
 
-/** Defect: the expiry sweep deletes sessions created 24 h ago instead of 48 h (ref 2.8): a unit
+/** Defect: the expiry sweep deletes sessions created 24 h ago instead of 48 h (uia §2.8): a unit
  * slip in `session_lifetime`. */
 class EarlySweep extends SqlSessionStore {
   override *deleteOldSessions(expiryTimeMs: number): Task<number> {
@@ -22,7 +22,7 @@ export const earlySweep: Mutant = {
     faults: 'slow-user',
     // Not expiry-honoured: that property forbids using a session too late, this deletes one too
     // early. A session deleted before 48 h from its creating request is not a legitimate expiry
-    // (ref 2.8), so the 400 Unknown session ID a slow user then gets is a progress loss.
+    // (uia §2.8), so the 400 Unknown session ID a slow user then gets is a progress loss.
     why: 'a user back after 24-48 h finds a session that should still live deleted',
   },
 };

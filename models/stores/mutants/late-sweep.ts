@@ -4,7 +4,7 @@ import { mutantStore, type Mutant } from './base.js';
 
 const DAY_MS = 86_400_000;
 
-/** Defect: the expiry sweep deletes sessions created 96 h ago instead of 48 h (ref 2.8): the
+/** Defect: the expiry sweep deletes sessions created 96 h ago instead of 48 h (uia §2.8): the
  * opposite slip of early-sweep, so a session stays usable two days past its expiry. */
 class LateSweep extends SqlSessionStore {
   override *deleteOldSessions(expiryTimeMs: number): Task<number> {
@@ -21,7 +21,7 @@ export const lateSweep: Mutant = {
     property: 'expiry-honoured',
     faults: 'slow-user',
     // Not progress-never-lost: a session that lives too long loses nothing. expiry-honoured
-    // forbids using a session past its 48 h plus one sweep interval (ref 2.8).
+    // forbids using a session past its 48 h plus one sweep interval (uia §2.8).
     why: 'a user back after 48 h still completes stages on a session the sweep should have deleted',
   },
 };

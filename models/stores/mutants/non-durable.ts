@@ -11,8 +11,8 @@ export const nonDurable: Mutant = {
   caughtBy: {
     property: 'progress-never-lost',
     faults: 'store-restart',
-    // DESIGN.md: a restart is never a legitimate expiry; the next request about a session whose
-    // stage was shown gets 400 Unknown session ID (ref 2.4 step 3).
+    // docs/architecture.md: a restart is never a legitimate expiry; the next request about a session whose
+    // stage was shown gets 400 Unknown session ID (uia §2.4 step 3).
     why: 'after a database restart, a session whose stages were shown is unknown',
   },
 };

@@ -8,7 +8,7 @@ const COMPLETED_KEY = 'completed_stages';
 
 /** Defect: the completed stages are one serialized list, updated by a read-modify-write across
  * two transactions (read the list, write it back with the new stage), instead of one upsert row
- * per stage (ref 2.7). Two stage completions of one session in flight at once both read the old
+ * per stage (uia §2.7). Two stage completions of one session in flight at once both read the old
  * list; the second write drops the first one's stage. */
 class RmwCompleted extends SqlSessionStore {
   constructor(private readonly ctx: StoreContext) {

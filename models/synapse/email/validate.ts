@@ -10,8 +10,8 @@ export const EMAIL_VALIDATED = 'email-validated';
 /**
  * The emailed link, `GET /_synapse/client/email/validate?sid=..&client_secret=..&token=..`
  * (`validate_threepid_session`): marks the validation session validated. It completes no UIA
- * stage and is about no UIA session: the client must still submit `threepid_creds` (ref 1.5,
- * ref 5 #7512), so the page shows no stage. A bad link renders the failure page (400).
+ * stage and is about no UIA session: the client must still submit `threepid_creds` (uia §1.5,
+ * uia §5 #7512), so the page shows no stage. A bad link renders the failure page (400).
  */
 export function* handleEmailValidate(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   const params = new URLSearchParams(request.query);

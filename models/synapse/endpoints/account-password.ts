@@ -7,13 +7,13 @@ import type { SynapseContext } from '../context.js';
 import { validateUserViaUiAuth, authenticate, isRequester, type Requester } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, missingParams, notJson, operationFact } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const PASSWORD_DESCRIPTION = 'modify your account password';
 
-/** ref 3.1: without an access token, a password reset proves the email address. */
+/** uia §3.1: without an access token, a password reset proves the email address. */
 export const PASSWORD_RESET_FLOWS: readonly Flow[] = [{ stages: ['m.login.email.identity'] }];
 
-/** ref 2.10: the serverdict key of the hashed password between requests. */
+/** uia §2.10: the serverdict key of the hashed password between requests. */
 const PASSWORD_HASH = 'password_hash';
 
 /** Synapse rejects longer passwords before hashing them. */
@@ -27,12 +27,12 @@ interface Authorised {
 }
 
 /**
- * `POST /account/password` (`PasswordRestServlet`, ref 3.1), on main only. With an access token,
- * `validate_user_via_ui_auth` (never skippable, ref 2.12); without, `check_ui_auth` over
+ * `POST /account/password` (`PasswordRestServlet`, uia §3.1), on main only. With an access token,
+ * `validate_user_via_ui_auth` (never skippable, uia §2.12); without, `check_ui_auth` over
  * `[[m.login.email.identity]]` and the user owning that address. Where the new password waits
- * between requests depends on the profile (`passwordChange`, ref 2.3, 2.10): plaintext in the
+ * between requests depends on the profile (`passwordChange`, uia §2.3, §2.10): plaintext in the
  * UIA params (to 1.13), or popped from the body and hashed into the serverdict on a 401 (head),
- * where a final request without `new_password` hits the unbound local of ref 2.12 (500).
+ * where a final request without `new_password` hits the unbound local of uia §2.12 (500).
  */
 export function* handleAccountPassword(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowed();
@@ -54,7 +54,7 @@ export function* handleAccountPassword(ctx: SynapseContext, request: HttpRequest
   let passwordHash: string | undefined;
   if (!hashing) {
     // To 1.13: `assert_params_in_dict(params, ["new_password"])`, from the stored clientdict
-    // when the final body was empty (ref 2.2 step 2, 2.4 step 3).
+    // when the final body was empty (uia §2.2 step 2, §2.4 step 3).
     const fromParams = params['new_password'];
     if (typeof fromParams !== 'string') return missingParams(['new_password']);
     passwordHash = yield* hashPassword(fromParams);
@@ -62,7 +62,7 @@ export function* handleAccountPassword(ctx: SynapseContext, request: HttpRequest
     // "If we have a password in this request, prefer it."
     passwordHash = yield* hashPassword(offered);
   } else if (sessionId !== undefined) {
-    // ref 2.12 [code-reading]: `existing_session_password_hash` is assigned only in the 401
+    // uia §2.12 [code-reading]: `existing_session_password_hash` is assigned only in the 401
     // branch, so this read raises UnboundLocalError -> 500 (switch passwordChangeUnboundHash).
     if (ctx.profile.passwordChangeUnboundHash) return httpResponse(500, matrixError('M_UNKNOWN', 'Internal server error'));
     const stored = yield* ctx.store.getSessionData(sessionId, PASSWORD_HASH);
@@ -109,7 +109,7 @@ function* authorise(ctx: SynapseContext, request: HttpRequest, body: Readonly<Re
   return { userId: owner, requester: undefined, sessionId: outcome.sessionId, params: outcome.clientdict };
 }
 
-/** 1.93+ (ref 2.10): on a 401, hash a password sent now unless the session already has one. */
+/** 1.93+ (uia §2.10): on a 401, hash a password sent now unless the session already has one. */
 function* rememberHash(ctx: SynapseContext, sessionId: string | undefined, offered: string | undefined): Task<void> {
   if (ctx.profile.passwordChange !== 'serverdict-hash' || offered === undefined || sessionId === undefined) return;
   const existing = yield* ctx.store.getSessionData(sessionId, PASSWORD_HASH);

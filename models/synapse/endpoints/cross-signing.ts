@@ -6,14 +6,14 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, notJson, operationFact } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const CROSS_SIGNING_DESCRIPTION = 'reset the device signing key on your account';
 
 const KEY_TYPES = ['master_key', 'self_signing_key', 'user_signing_key'] as const;
 
 /**
- * `POST /keys/device_signing/upload` (`SigningKeyUploadServlet`, ref 3.1): always prompts, except
- * (MSC3967, v1.79, ref 1.5, 4.5) when the user has no master key yet, and an identical re-upload
+ * `POST /keys/device_signing/upload` (`SigningKeyUploadServlet`, uia §3.1): always prompts, except
+ * (MSC3967, v1.79, uia §1.5, §4.5) when the user has no master key yet, and an identical re-upload
  * is a 200 no-op; replacing a key or adding one needs UIA.
  */
 export function* handleCrossSigningUpload(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {

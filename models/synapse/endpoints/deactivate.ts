@@ -6,11 +6,11 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, notJson, operationFact } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const DEACTIVATE_DESCRIPTION = 'deactivate your account';
 
 /**
- * `POST /account/deactivate` (`DeactivateAccountRestServlet`, ref 3.1): always prompts (ref
+ * `POST /account/deactivate` (`DeactivateAccountRestServlet`, uia §3.1): always prompts (ref
  * 2.12). Deactivation deletes the user's devices and access tokens, so a retry of a final
  * request whose response was lost gets 401 M_UNKNOWN_TOKEN, not a second deactivation.
  */

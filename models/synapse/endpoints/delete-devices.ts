@@ -6,13 +6,13 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, missingParams, operationFact } from './common.js';
 
-/** ref 3.1: the description shown on the SSO confirmation page. */
+/** uia §3.1: the description shown on the SSO confirmation page. */
 export const DELETE_DEVICES_DESCRIPTION = 'remove device(s) from your account';
 
 /**
- * `POST /delete_devices` (`DeleteDevicesRestServlet`, ref 3.1): UIA with `can_skip_ui_auth`
- * (ref 2.12). The devices come from the *current* body, not the session's stored params, so the
- * final request decides which devices go (ref 2.4, 2.9; #8968, test_can_change_body).
+ * `POST /delete_devices` (`DeleteDevicesRestServlet`, uia §3.1): UIA with `can_skip_ui_auth`
+ * (uia §2.12). The devices come from the *current* body, not the session's stored params, so the
+ * final request decides which devices go (uia §2.4, §2.9; #8968, test_can_change_body).
  */
 export function* handleDeleteDevices(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowed();

@@ -6,15 +6,15 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, operationFact } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const DEVICE_DELETE_DESCRIPTION = 'remove a device from your account';
 
 /**
- * `DELETE /devices/{deviceId}` (`DeviceRestServlet.on_DELETE`, ref 3.1): UIA with
- * `can_skip_ui_auth` (ref 2.12). The device ID is in the URI, so it is part of what the session
- * is bound to: finishing on another device's URI is 403 (ref 2.9, test_cannot_change_uri).
+ * `DELETE /devices/{deviceId}` (`DeviceRestServlet.on_DELETE`, uia §3.1): UIA with
+ * `can_skip_ui_auth` (uia §2.12). The device ID is in the URI, so it is part of what the session
+ * is bound to: finishing on another device's URI is 403 (uia §2.9, test_cannot_change_uri).
  * Deleting a device that does not exist succeeds (`delete_devices` ignores it). `GET` answers
- * 404 once the device is gone (Complement, ref 4.5).
+ * 404 once the device is gone (Complement, uia §4.5).
  */
 export function* handleDevice(ctx: SynapseContext, request: HttpRequest, deviceId: string): Task<HttpResponse> {
   if (request.method !== 'DELETE' && request.method !== 'GET') return methodNotAllowed();

@@ -6,13 +6,13 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, notJson, operationFact, unrecognized } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const LOGIN_TOKEN_DESCRIPTION = 'issue a new access token for your account';
 
 /**
- * `POST /v1/login/get_token` (`LoginTokenRequestServlet`, MSC3882, ref 3.1): registered only when
+ * `POST /v1/login/get_token` (`LoginTokenRequestServlet`, MSC3882, uia §3.1): registered only when
  * `login_via_existing_session.enabled` (else 404); UIA unless `require_ui_auth: false`, and never
- * skippable (ref 1.5: it must always prompt; ref 2.12).
+ * skippable (uia §1.5: it must always prompt; uia §2.12).
  */
 export function* handleLoginToken(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   const { enabled, requireUiAuth, tokenTimeoutMs } = ctx.config.loginViaExistingSession;

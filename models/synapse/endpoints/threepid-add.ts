@@ -6,7 +6,7 @@ import type { SynapseContext } from '../context.js';
 import { authenticate, isRequester, validateUserViaUiAuth } from '../validate-user.js';
 import { jsonObject, methodNotAllowed, missingParams, notJson, operationFact } from './common.js';
 
-/** ref 3.1. */
+/** uia §3.1. */
 export const THREEPID_ADD_DESCRIPTION = 'add a third-party identifier to your account';
 
 /** A validated `threepid_validation_session` row (models/stores/threepid-validation-table.ts). */
@@ -17,9 +17,9 @@ interface ValidatedSession {
 }
 
 /**
- * `POST /account/3pid/add` (`ThreepidAddRestServlet`, ref 3.1): always prompts (ref 2.12). After
+ * `POST /account/3pid/add` (`ThreepidAddRestServlet`, uia §3.1): always prompts (uia §2.12). After
  * UIA the (sid, client_secret) validation session must have been validated through the emailed
- * link, else 400 M_THREEPID_AUTH_FAILED (ref 4.4 test_cant_add_email_without_clicking_link).
+ * link, else 400 M_THREEPID_AUTH_FAILED (uia §4.4 test_cant_add_email_without_clicking_link).
  */
 export function* handleThreepidAdd(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   if (request.method !== 'POST') return methodNotAllowed();

@@ -6,13 +6,13 @@ import type { SynapseContext } from '../context.js';
 import { FACTS } from '../facts.js';
 
 export const SSO_STAGE = 'm.login.sso';
-/** ref 2.10: set by validate_user_via_ui_auth for new sessions (v1.26+, #9081). */
+/** uia §2.10: set by validate_user_via_ui_auth for new sessions (v1.26+, #9081). */
 export const REQUEST_USER_ID = 'request_user_id';
-/** The bad-user page's text (test_ui_auth_fails_for_incorrect_sso_user, ref 4.1). */
+/** The bad-user page's text (test_ui_auth_fails_for_incorrect_sso_user, uia §4.1). */
 export const UNABLE_TO_VALIDATE = 'We were unable to validate your Matrix account via single sign-on (SSO), because the SSO Identity Provider returned different details than when you logged in.';
 
 /**
- * `SsoHandler.complete_sso_ui_auth_request` (ref 2.6): maps the IdP's subject to a user; marks
+ * `SsoHandler.complete_sso_ui_auth_request` (uia §2.6): maps the IdP's subject to a user; marks
  * `m.login.sso` with that user ID when it is the session's `request_user_id`, else with `""`
  * (a mismatch or an unknown remote user; validate_user then answers 403 "Invalid auth", ref
  * 2.5). Before v1.26 (no request_user_id) the mapped user is stored as it is and only
@@ -30,7 +30,7 @@ export function* completeSsoUiAuth(ctx: SynapseContext, idpId: string, subject: 
   return page({ page: 'sso-wrong-user', stage: SSO_STAGE, session: sessionId, error: UNABLE_TO_VALIDATE });
 }
 
-/** ref 2.6: the FK constraint fails for a session that is gone (expired meanwhile). */
+/** uia §2.6: the FK constraint fails for a session that is gone (expired meanwhile). */
 function unknownSession(sessionId: string): HttpResponse {
   return httpResponse(400, { errcode: 'M_UNKNOWN', error: `Unknown session ID: ${sessionId}` });
 }

@@ -17,7 +17,7 @@ interface OidcSessionData {
 }
 
 /**
- * OIDC's redirect (`handle_redirect_request` with a UIA session, ref 2.6): the UIA session ID
+ * OIDC's redirect (`handle_redirect_request` with a UIA session, uia §2.6): the UIA session ID
  * travels in a signed, stateless `oidc_session` macaroon, so the callback can land on any
  * process (the router may send it anywhere). The model folds the cookie and the `state` query
  * parameter into one signed state (the browser has no cookie jar for Synapse; the effect is the

@@ -14,7 +14,7 @@ function outstanding(ctx: SynapseContext): Map<string, SamlOutstandingRequest> {
 }
 
 /**
- * SAML's redirect (#7530, ref 2.6): the AuthnRequest's ID goes into this process's
+ * SAML's redirect (#7530, uia §2.6): the AuthnRequest's ID goes into this process's
  * `_outstanding_requests_dict`, in memory. The callback must reach the same process, and the
  * same incarnation: anywhere else it is an unsolicited response.
  */

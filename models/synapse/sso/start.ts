@@ -8,7 +8,7 @@ import { oidcRedirect } from './oidc.js';
 import { samlRedirect } from './saml.js';
 
 /**
- * `start_sso_ui_auth` (ref 2.6, the fallback GET for m.login.sso): loads the session (unknown ->
+ * `start_sso_ui_auth` (uia §2.6, the fallback GET for m.login.sso): loads the session (unknown ->
  * 400), its `request_user_id`, picks the user's first IdP (none -> 400), starts the IdP's
  * redirect and renders `sso_auth_confirm.html` with the session's description and the redirect.
  * Before v1.26 there is no request_user_id: the first configured IdP is used.

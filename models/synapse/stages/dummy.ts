@@ -1,7 +1,7 @@
 import type { Task } from '../../../src/effects.js';
 import { passed, type StageVerdict } from './types.js';
 
-/** `DummyAuthChecker` (ref 1.5): always enabled, always passes; result `true`. */
+/** `DummyAuthChecker` (uia §1.5): always enabled, always passes; result `true`. */
 export function* checkDummy(): Task<StageVerdict> {
   return passed(true);
 }

@@ -5,7 +5,7 @@ import type { SynapseConfig } from '../config.js';
 import type { SynapseContext } from '../context.js';
 import { loginError, passed, synapseError, type StageVerdict } from './types.js';
 
-/** What the stage stores (ref 1.5). */
+/** What the stage stores (uia §1.5). */
 export interface ValidatedThreepid {
   readonly medium: string;
   readonly address: string;
@@ -18,13 +18,13 @@ function* threepid<T>(ctx: SynapseContext, command: ThreepidValidationCommand): 
 }
 
 /**
- * `EmailIdentityAuthChecker` (`_BaseThreepidAuthChecker._check_threepid`, ref 1.5): looks up the
+ * `EmailIdentityAuthChecker` (`_BaseThreepidAuthChecker._check_threepid`, uia §1.5): looks up the
  * validated `threepid_validation_session` row of `threepid_creds` {sid, client_secret},
  * **deletes it on success** (so the same creds pass only once), and stores
  * {medium, address, validated_at, threepid_creds}. A row not (yet) validated is LoginError 401
  * M_UNAUTHORIZED: the link has to be followed first, out of band (email/validate.ts). The stage
  * completes only when the creds are submitted: `{session}` alone after clicking the link does
- * not complete it (ref 5, #7512).
+ * not complete it (uia §5, #7512).
  */
 export function* checkEmailIdentity(ctx: SynapseContext, config: SynapseConfig, auth: AuthDict): Task<StageVerdict> {
   const creds = auth.threepid_creds;

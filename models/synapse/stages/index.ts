@@ -12,14 +12,14 @@ import { synapseError, type StageVerdict } from './types.js';
 
 export type { LoginError, StageVerdict } from './types.js';
 
-/** The stages that have a checker class (`INTERACTIVE_AUTH_CHECKERS`, ref 1.5). */
+/** The stages that have a checker class (`INTERACTIVE_AUTH_CHECKERS`, uia §1.5). */
 export type CheckerStage = 'm.login.dummy' | 'm.login.terms' | 'm.login.recaptcha' | 'm.login.email.identity' | 'm.login.registration_token';
 
 /**
  * `AuthHandler.checkers`: the checker classes whose `is_enabled()` holds for this config and
- * version (ref 1.5). Dummy and terms always; recaptcha when the private key is set; email when
+ * version (uia §1.5). Dummy and terms always; recaptcha when the private key is set; email when
  * email can be verified; the registration token when required or the 3PID bypass is on (v1.42+,
- * `profile.registrationTokens`). Password and SSO are not checkers (ref 2.4 step 6, 2.6).
+ * `profile.registrationTokens`). Password and SSO are not checkers (uia §2.4 step 6, §2.6).
  */
 export function enabledCheckers(ctx: Pick<SynapseContext, 'config' | 'profile'>): ReadonlySet<CheckerStage> {
   const { config, profile } = ctx;
@@ -41,7 +41,7 @@ export function enabledCheckers(ctx: Pick<SynapseContext, 'config' | 'profile'>)
 const enabledCache = new WeakMap<SynapseConfig, { tokens?: ReadonlySet<CheckerStage>; noTokens?: ReadonlySet<CheckerStage> }>();
 
 /**
- * `_check_auth_dict` (ref 2.4 step 6): the enabled checker for `auth.type`, otherwise the login
+ * `_check_auth_dict` (uia §2.4 step 6): the enabled checker for `auth.type`, otherwise the login
  * path (`validate_login(..., is_reauth=True)`), which knows `m.login.password` only; any other
  * type there is a plain 400. `captchaNode` is the siteverify service's node.
  */
@@ -68,7 +68,7 @@ export function* checkAuthDict(ctx: SynapseContext, captchaNode: number, auth: A
   }
 }
 
-/** `validate_login(authdict, is_reauth=True)` as UIA uses it. Before v1.24 (#8848, ref 2.3)
+/** `validate_login(authdict, is_reauth=True)` as UIA uses it. Before v1.24 (#8848, uia §2.3)
  * UIA built a v1 login dict from the legacy `user` only: none -> 400 M_MISSING_PARAM. */
 function* validateLogin(ctx: SynapseContext, auth: AuthDict): Task<StageVerdict> {
   if (!ctx.profile.identifierDicts && auth.user === undefined) throw synapseError(400, 'M_MISSING_PARAM', '');
@@ -80,7 +80,7 @@ function* validateLogin(ctx: SynapseContext, auth: AuthDict): Task<StageVerdict>
   throw synapseError(400, 'M_UNKNOWN', `Unknown login type ${auth.type}`);
 }
 
-/** `_auth_dict_for_flows`' params (ref 1.2): recaptcha's public key and terms' policies, for
+/** `_auth_dict_for_flows`' params (uia §1.2): recaptcha's public key and terms' policies, for
  * the stages the flows name. */
 export function paramsFor(config: SynapseConfig, flows: readonly Flow[]): Readonly<Record<string, unknown>> {
   const params: Record<string, unknown> = {};

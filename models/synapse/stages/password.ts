@@ -5,13 +5,13 @@ import type { SynapseConfig } from '../config.js';
 import type { SynapseContext } from '../context.js';
 import { loginError, passed, synapseError, type StageVerdict } from './types.js';
 
-/** HEAD's wording (ref 2.13). */
+/** HEAD's wording (uia §2.13). */
 export const INVALID_PASSWORD = 'Invalid username or password';
 
 /**
- * `m.login.password` (ref 1.5): no checker class; `_check_auth_dict` falls back to
- * `validate_login(authdict, is_reauth=True)` (ref 2.4 step 6). The result is the canonical user
- * ID; binding it to the requester is `validate_user_via_ui_auth`'s job (ref 2.5: 403 "Invalid
+ * `m.login.password` (uia §1.5): no checker class; `_check_auth_dict` falls back to
+ * `validate_login(authdict, is_reauth=True)` (uia §2.4 step 6). The result is the canonical user
+ * ID; binding it to the requester is `validate_user_via_ui_auth`'s job (uia §2.5: 403 "Invalid
  * auth"). Verifying the hash is bcrypt: a `cpu` effect that occupies the process (and it is
  * skipped for an unknown user, as in Synapse). No rate limiting here: `validate_login` runs with
  * `ratelimit=False` for re-auth.
@@ -37,7 +37,7 @@ export function* checkPassword(ctx: SynapseContext, config: SynapseConfig, auth:
 
 /**
  * `convert_client_dict_legacy_fields_to_identifier`: a legacy top-level `user` becomes an
- * `m.id.user` identifier (ref 4.1 test_grandfathered_identifier); otherwise `identifier` must be
+ * `m.id.user` identifier (uia §4.1 test_grandfathered_identifier); otherwise `identifier` must be
  * a dict with a `type`.
  */
 export function identifierOf(auth: AuthDict): UserIdentifier {

@@ -4,15 +4,15 @@ import { HEALTHY_CAPTCHA, siteverify, type SiteverifyCommand, type SiteverifyRep
 import type { SynapseConfig } from '../config.js';
 import { loginError, passed, type StageVerdict } from './types.js';
 
-/** `RecaptchaAuthChecker`'s LoginError when siteverify does not say `success` (ref 2.13). */
+/** `RecaptchaAuthChecker`'s LoginError when siteverify does not say `success` (uia §2.13). */
 export const CAPTCHA_FAILED = 'Captcha authentication failed';
 
 /**
- * `RecaptchaAuthChecker` (ref 1.5): enabled only when the private key is set. A missing
+ * `RecaptchaAuthChecker` (uia §1.5): enabled only when the private key is set. A missing
  * `response` is LoginError(400, M_CAPTCHA_NEEDED); otherwise it POSTs to siteverify (an outbound
  * call to the `captcha` node, `captchaNode`) and passes with `true` when the answer says so. A
  * slow siteverify holds the request for as long; a failed or unreachable one is the
- * LoginError(401, M_UNAUTHORIZED) of ref 2.13, merged into the 401. (Synapse lets a connection
+ * LoginError(401, M_UNAUTHORIZED) of uia §2.13, merged into the 401. (Synapse lets a connection
  * error escape as a 500 [code-reading]; the model folds it into the same LoginError so that a
  * captcha outage reads as a failed stage the client may retry.)
  */
@@ -32,7 +32,7 @@ export function* checkRecaptcha(captchaNode: number, auth: AuthDict, clientIp: s
   return reply.success ? passed(true) : loginError(401, 'M_UNAUTHORIZED', CAPTCHA_FAILED);
 }
 
-/** `_get_params_recaptcha` (ref 1.2). */
+/** `_get_params_recaptcha` (uia §1.2). */
 export function recaptchaParams(config: SynapseConfig): Readonly<Record<string, unknown>> {
   return { public_key: config.captcha.publicKey };
 }

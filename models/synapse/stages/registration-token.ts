@@ -7,7 +7,7 @@ import type { SynapseDatabase } from '../database.js';
 import { loginError, passed, synapseError, type StageVerdict } from './types.js';
 
 export const REGISTRATION_TOKEN_STAGE = 'm.login.registration_token';
-/** ref 2.10: the serverdict key equals the stage type. */
+/** uia §2.10: the serverdict key equals the stage type. */
 export const REGISTRATION_TOKEN_KEY = REGISTRATION_TOKEN_STAGE;
 
 function* tokens<T>(ctx: SynapseContext, command: RegistrationTokenCommand): Task<T> {
@@ -15,11 +15,11 @@ function* tokens<T>(ctx: SynapseContext, command: RegistrationTokenCommand): Tas
 }
 
 /**
- * `RegistrationTokenAuthChecker` (ref 1.5, 2.10). The result is the token string; registration
+ * `RegistrationTokenAuthChecker` (uia §1.5, §2.10). The result is the token string; registration
  * overwrites it with `true` once it succeeds (`completeRegistrationToken`). The same token again
  * in one session returns early without counting again; a different one is LoginError 400
  * M_INVALID_PARAM "Registration token has changed". Check-then-set is not atomic: every step is
- * its own transaction, so two concurrent submits in one session can both count (ref 2.10
+ * its own transaction, so two concurrent submits in one session can both count (uia §2.10
  * [code-reading]).
  */
 export function* checkRegistrationToken(ctx: SynapseContext, auth: AuthDict): Task<StageVerdict> {
@@ -28,7 +28,7 @@ export function* checkRegistrationToken(ctx: SynapseContext, auth: AuthDict): Ta
   if (typeof auth.session !== 'string') return loginError(401, 'M_MISSING_PARAM', 'Missing UIA session');
   const { session, token } = auth;
   // auth_handler.get_session_data raises 400 "Unknown session ID" for a session that is not
-  // there (the fallback POST reaches this before the FK check, ref 2.6); the store contract
+  // there (the fallback POST reaches this before the FK check, uia §2.6); the store contract
   // answers undefined instead, so ask for the session first.
   if ((yield* ctx.store.getSession(session)) === undefined) throw synapseError(400, 'M_UNKNOWN', `Unknown session ID: ${session}`);
   const stored = yield* ctx.store.getSessionData(session, REGISTRATION_TOKEN_KEY);
@@ -46,7 +46,7 @@ export function* checkRegistrationToken(ctx: SynapseContext, auth: AuthDict): Ta
 }
 
 /**
- * ref 2.10 / 2.11 step 8: after registering, a token used in the session becomes a completed use
+ * uia §2.10 / §2.11 step 8: after registering, a token used in the session becomes a completed use
  * and its credential row `true`, so the sweep does not give the pending use back again.
  */
 export function* completeRegistrationToken(ctx: SynapseContext, sessionId: string): Task<void> {
@@ -56,7 +56,7 @@ export function* completeRegistrationToken(ctx: SynapseContext, sessionId: strin
   yield* ctx.store.markStageComplete(sessionId, REGISTRATION_TOKEN_STAGE, true);
 }
 
-/** The tokens an admin created before the run (`registration_tokens` rows, ref 2.10), straight
+/** The tokens an admin created before the run (`registration_tokens` rows, uia §2.10), straight
  * into the database (no effects). */
 export function seedRegistrationTokens(db: SynapseDatabase, config: SynapseConfig): void {
   for (const t of config.registration.registrationTokens) {

@@ -1,4 +1,4 @@
-// The client behaviours of DESIGN.md "Clients" for every operation of ref 3.1
+// The client behaviours of docs/architecture.md "Clients" for every operation of uia §3.1
 // (models/clients/client-script.ts): what each sends, and how it reacts, driven by hand.
 import { describe, expect, it } from 'vitest';
 import { clientScript, PERSISTENT_PAUSE_MS, TIMED_OUT, type ClientStep } from '../../../models/clients/client-script.js';
@@ -33,8 +33,8 @@ const ok = httpResponse(200, {});
 const of = (operation: Operation, actions: ClientAction[], overrides: Partial<ClientSpec> = {}): ClientSpec => client(actions, { operation, ...overrides });
 const line = (s: Http): string => `${s.via} ${s.request.method} ${s.request.path}${s.request.query === '' ? '' : `?${s.request.query}`}`;
 
-describe('account operations (ref 3.1): the request each sends, with the access token (ref 2.5)', () => {
-  it('password change: new_password and logout_devices false; the password stage with an identifier, or the legacy user (ref 1.5)', () => {
+describe('account operations (uia §3.1): the request each sends, with the access token (uia §2.5)', () => {
+  it('password change: new_password and logout_devices false; the password stage with an identifier, or the legacy user (uia §1.5)', () => {
     const steps = http(drive(of('password', [START, { kind: 'direct', stage: 'm.login.password' }, { kind: 'direct', stage: 'm.login.password', legacyUser: true }]), () => challenge('S')));
     expect(steps.map((s) => [s.request.method, s.request.path, s.request.accessToken, s.what])).toEqual([
       ['POST', '/_matrix/client/r0/account/password', 'syt_usera_token', 'POST /account/password'],
@@ -49,7 +49,7 @@ describe('account operations (ref 3.1): the request each sends, with the access 
     expect(steps[1]?.tags).toEqual(['m.login.password']);
   });
 
-  it('deactivate, delete_devices, DELETE devices/{id}, login/get_token: their paths and bodies, resubmitted with auth {session} only (ref 1.3)', () => {
+  it('deactivate, delete_devices, DELETE devices/{id}, login/get_token: their paths and bodies, resubmitted with auth {session} only (uia §1.3)', () => {
     const cases: [Operation, string, string, Record<string, unknown>][] = [
       ['deactivate', 'POST', '/_matrix/client/r0/account/deactivate', { erase: false }],
       ['delete-devices', 'POST', '/_matrix/client/r0/delete_devices', { devices: ['DEVA2'] }],
@@ -65,7 +65,7 @@ describe('account operations (ref 3.1): the request each sends, with the access 
     }
   });
 
-  it('cross-signing reset: a first upload (exempt, ref 3.1) once, then the replacement keys, which need UIA', () => {
+  it('cross-signing reset: a first upload (exempt, uia §3.1) once, then the replacement keys, which need UIA', () => {
     const steps = http(drive(of('cross-signing', [START, RESUBMIT, START]), (_s, i) => (i === 0 ? ok : challenge('S'))));
     expect(steps.map((s) => s.what)).toEqual(['POST /keys/device_signing/upload (first keys)', 'POST /keys/device_signing/upload', 'POST /keys/device_signing/upload', 'POST /keys/device_signing/upload']);
     const master = (s: Http | undefined): unknown => (s?.request.body as { master_key: { keys: unknown } }).master_key.keys;
@@ -84,13 +84,13 @@ describe('account operations (ref 3.1): the request each sends, with the access 
       'app POST /_matrix/client/unstable/account/3pid/add',
     ]);
     expect(steps[0]?.request.body).toEqual({ client_secret: 'secret-usera', email: 'usera@example.org', send_attempt: 1 });
-    // Neither email request is about a UIA session (ref 5 #7512: the page shows nothing).
+    // Neither email request is about a UIA session (uia §5 #7512: the page shows nothing).
     expect(steps.slice(0, 2).map((s) => s.session)).toEqual(['', '']);
     expect(steps[3]?.request.body).toEqual({ client_secret: 'secret-usera', sid: 'sid1', auth: { session: 'S' } });
   });
 });
 
-describe('registration stages (ref 1.5, 2.6)', () => {
+describe('registration stages (uia §1.5, §2.6)', () => {
   it('registration token: directly with the token, or on the fallback form', () => {
     const steps = http(
       drive(of('register', [START, { kind: 'direct', stage: 'm.login.registration_token' }, { kind: 'fallback', stage: 'm.login.registration_token', loadsPage: true }]), () => challenge('S')),
@@ -128,7 +128,7 @@ describe('registration stages (ref 1.5, 2.6)', () => {
   });
 });
 
-describe('reactions and limits (DESIGN.md "Clients")', () => {
+describe('reactions and limits (docs/architecture.md "Clients")', () => {
   it('a second app tab resubmits the same session while the first goes on (two tabs on one session)', () => {
     const steps = drive(of('password', [START, { kind: 'resubmit', concurrent: true }, { kind: 'direct', stage: 'm.login.password' }]), () => challenge('S'));
     expect(steps.map((s) => (s.kind === 'http' ? `${s.via} ${s.session} ${s.tags.join()}` : s.kind))).toEqual(['app  ', 'spawn', 'app S ', 'app S m.login.password']);
@@ -145,7 +145,7 @@ describe('reactions and limits (DESIGN.md "Clients")', () => {
     expect(steps).toHaveLength(1);
   });
 
-  it('a bare 401 that is not about the token (1.8-1.26 re-raised the email stage\'s LoginError, ref 2.2 step 4) keeps the session', () => {
+  it('a bare 401 that is not about the token (1.8-1.26 re-raised the email stage\'s LoginError, uia §2.2 step 4) keeps the session', () => {
     const answers = [challenge('S'), httpResponse(401, { errcode: 'M_UNAUTHORIZED', error: 'Unable to get validated threepid' })];
     const steps = http(drive(of('password', [START, RESUBMIT, RESUBMIT]), (_s, i) => answers[i] ?? challenge('S')));
     expect(steps.map((s) => s.session)).toEqual(['', 'S', 'S']);
@@ -162,7 +162,7 @@ describe('reactions and limits (DESIGN.md "Clients")', () => {
     expect(typed).toEqual(['correct horse', 'correct horse', 'new horse']);
   });
 
-  it('a 403 (ref 2.4 step 3 operation changed, ref 2.5 Invalid auth) forgets the session: the next stage is skipped until a start', () => {
+  it('a 403 (uia §2.4 step 3 operation changed, uia §2.5 Invalid auth) forgets the session: the next stage is skipped until a start', () => {
     const answers = [challenge('S'), httpResponse(403, { errcode: 'M_UNKNOWN', error: 'Invalid auth' })];
     const steps = http(drive(of('password', [START, RESUBMIT, { kind: 'direct', stage: 'm.login.password' }, START]), (_s, i) => answers[i] ?? challenge('T')));
     expect(steps.map((s) => s.session)).toEqual(['', 'S', '']);

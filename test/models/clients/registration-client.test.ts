@@ -1,5 +1,5 @@
 // The registration client (models/clients/registration-client.ts): what it sends for each action,
-// how it reacts to responses (DESIGN.md "Clients"), and what it records for the properties.
+// how it reacts to responses (docs/architecture.md "Clients"), and what it records for the properties.
 import { describe, expect, it } from 'vitest';
 import { clientScript, TIMED_OUT, UNKNOWN_SESSION_DETAIL, type ClientStep } from '../../../models/clients/registration-client.js';
 import type { ClientSpec } from '../../../models/clients/workload.js';
@@ -30,7 +30,7 @@ describe('RegistrationClient', () => {
   });
 
   it('records each response: status, the process, the session it names, errcode / page / user_id, and the stages it shows', () => {
-    // DEFAULT_CONFIG's first registration flow is [recaptcha, terms, dummy] (ref 2.11).
+    // DEFAULT_CONFIG's first registration flow is [recaptcha, terms, dummy] (uia §2.11).
     const result = run('sql', [client([START, direct(RECAPTCHA), FALLBACK_RECAPTCHA, direct('m.login.terms'), direct('m.login.dummy')])]);
     const r = responses(result);
     const sid = r[0]?.key ?? '';
@@ -79,7 +79,7 @@ describe('RegistrationClient', () => {
     expect(r[3]).toMatchObject({ key: r[2]?.key, tags: [] });
   });
 
-  it('forgets a session the server calls unknown (ref 2.4 step 3: 400 M_UNKNOWN "Unknown session ID: <sid>") and needs a `start` to go on', () => {
+  it('forgets a session the server calls unknown (uia §2.4 step 3: 400 M_UNKNOWN "Unknown session ID: <sid>") and needs a `start` to go on', () => {
     const result = run('sql', [client([START, direct(RECAPTCHA), pause(49 * HOUR), RESUBMIT, direct('m.login.dummy'), START, direct('m.login.dummy')])]);
     const s = sent(result);
     const r = responses(result);
@@ -149,7 +149,7 @@ const challenge = (session: string, completed?: string[]): HttpResponse => httpR
 const http = (steps: ClientStep[]) => steps.flatMap((s) => (s.kind === 'http' ? [s] : []));
 
 describe('clientScript (the behaviour alone, DESIGN "Clients")', () => {
-  it('sends the parameters once, then auth dicts only (ref 1.3); a direct recaptcha carries a response', () => {
+  it('sends the parameters once, then auth dicts only (uia §1.3); a direct recaptcha carries a response', () => {
     const steps = http(script(client([START, direct(RECAPTCHA), direct('m.login.terms'), RESUBMIT]), () => challenge('X')));
     expect(steps.map((s) => s.request.body)).toEqual([
       { username: 'usera', password: 'correct horse' },
@@ -161,7 +161,7 @@ describe('clientScript (the behaviour alone, DESIGN "Clients")', () => {
     expect(steps.every((s) => s.via === 'app' && s.request.userAgent === 'nheko/0.7' && s.request.ip === '198.51.100.10')).toBe(true);
   });
 
-  it('opens the fallback in a browser (another user agent, same IP): GET the page, POST the form (ref 1.4, 2.6)', () => {
+  it('opens the fallback in a browser (another user agent, same IP): GET the page, POST the form (uia §1.4, §2.6)', () => {
     const steps = http(script(client([START, { kind: 'fallback', stage: RECAPTCHA, loadsPage: true }, { kind: 'fallback', stage: 'm.login.terms', loadsPage: false }]), () => challenge('a b')));
     expect(steps.slice(1).map((s) => [s.via, s.request.method, s.request.path, s.request.query, s.request.body, s.request.userAgent, s.request.ip])).toEqual([
       ['browser', 'GET', `/_matrix/client/r0/auth/${RECAPTCHA}/fallback/web`, 'session=a%20b', null, 'Mozilla/5.0', '198.51.100.10'],
@@ -197,7 +197,7 @@ describe('clientScript (the behaviour alone, DESIGN "Clients")', () => {
     ]);
   });
 
-  it('stops at a 200 and skips session-less actions after a 400 M_UNKNOWN "Unknown session ID" (ref 2.4 step 3) until a `start`', () => {
+  it('stops at a 200 and skips session-less actions after a 400 M_UNKNOWN "Unknown session ID" (uia §2.4 step 3) until a `start`', () => {
     const answers = [challenge('X'), httpResponse(400, { errcode: 'M_UNKNOWN', error: 'Unknown session ID: X' }), challenge('Y'), httpResponse(200, { user_id: '@usera:test' })];
     const steps = http(script(client([START, RESUBMIT, direct('m.login.dummy'), FALLBACK_RECAPTCHA, START, direct('m.login.dummy'), RESUBMIT]), (_s, i) => answers[i] ?? challenge('Z')));
     expect(steps.map((s) => [s.what, s.session])).toEqual([
@@ -208,7 +208,7 @@ describe('clientScript (the behaviour alone, DESIGN "Clients")', () => {
     ]);
   });
 
-  it('keeps its session after a 400 M_UNKNOWN that is not "Unknown session ID" (e.g. ref 2.6 "No session supplied", ref 2.4 step 6 "Unknown login type")', () => {
+  it('keeps its session after a 400 M_UNKNOWN that is not "Unknown session ID" (e.g. uia §2.6 "No session supplied", uia §2.4 step 6 "Unknown login type")', () => {
     for (const error of ['No session supplied', 'Unknown login type m.login.bogus', 'No captcha response supplied']) {
       const answers = [challenge('X'), httpResponse(400, { errcode: 'M_UNKNOWN', error }), challenge('X', [])];
       const steps = http(script(client([START, RESUBMIT, direct('m.login.dummy'), RESUBMIT]), (_s, i) => answers[i] ?? challenge('X', ['m.login.dummy'])));

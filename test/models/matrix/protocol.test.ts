@@ -1,14 +1,14 @@
-// Matrix shapes and paths (models/matrix/protocol.ts; ref 1.4, 2.1).
+// Matrix shapes and paths (models/matrix/protocol.ts; uia §1.4, §2.1).
 import { describe, expect, it } from 'vitest';
 import { fallbackPath, FALLBACK_PATTERN, isStageType, REGISTER_PATH, REGISTER_PATTERN } from '../../../models/matrix/protocol.js';
 
 describe('protocol', () => {
-  it('ref 1.4: the fallback page lives at /auth/{type}/fallback/web under the r0 prefix', () => {
+  it('uia §1.4: the fallback page lives at /auth/{type}/fallback/web under the r0 prefix', () => {
     expect(fallbackPath('m.login.recaptcha')).toBe('/_matrix/client/r0/auth/m.login.recaptcha/fallback/web');
     expect(REGISTER_PATH).toBe('/_matrix/client/r0/register');
   });
 
-  it('ref 2.1: the servlet patterns take the r0, v3 and unstable prefixes and nothing else', () => {
+  it('uia §2.1: the servlet patterns take the r0, v3 and unstable prefixes and nothing else', () => {
     const register = new RegExp(REGISTER_PATTERN);
     const fallback = new RegExp(FALLBACK_PATTERN);
     for (const prefix of ['r0', 'v3', 'unstable']) {

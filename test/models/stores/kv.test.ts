@@ -1,4 +1,4 @@
-// The kv backend (DESIGN.md "Session store contract"): an in-memory Redis in virtual time.
+// The kv backend (docs/architecture.md "Session store contract"): an in-memory Redis in virtual time.
 import { describe, expect, it } from 'vitest';
 import { appendOnly, KvService, WRONGTYPE, type KvCommand, type KvReply } from '../../../models/stores/kv.js';
 import { redisBlobStore } from '../../../models/stores/redis-blob.js';

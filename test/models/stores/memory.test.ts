@@ -1,4 +1,4 @@
-// Synapse 1.8's per-process session cache (ref 2.2) as a SessionStore.
+// Synapse 1.8's per-process session cache (uia §2.2) as a SessionStore.
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../../src/effects.js';
 import { MemorySessionStore, memoryStore } from '../../../models/stores/memory.js';
@@ -33,13 +33,13 @@ describe('MemorySessionStore', () => {
     expect(memoryStore).toMatchObject({ name: 'memory', backend: 'memory', placement: 'process', durable: false });
   });
 
-  it('ref 2.4 step 2: session IDs come from the calling process\'s stream, in order', () => {
+  it('uia §2.4 step 2: session IDs come from the calling process\'s stream, in order', () => {
     const { store } = storeWith();
     expect(now(store.createSession({}, '/r', 'POST', 'd', 0))).toBe('s1');
     expect(now(store.createSession({}, '/r', 'POST', 'd', 0))).toBe('s2');
   });
 
-  it('ref 2.2: an ID already in the cache is drawn again', () => {
+  it('uia §2.2: an ID already in the cache is drawn again', () => {
     const { store, drawn } = storeWith(['dup', 'dup', 'dup', 'fresh']);
     expect(now(store.createSession({}, '/r', 'POST', 'd', 0))).toBe('dup');
     expect(now(store.createSession({}, '/r', 'POST', 'd', 0))).toBe('fresh');
@@ -107,7 +107,7 @@ describe('MemorySessionStore', () => {
     expect(now(store.getSessionData(b, 'registered_user_id'))).toBeUndefined();
   });
 
-  describe('ref 2.2: sliding expiry (ExpiringCache, reset_expiry_on_get)', () => {
+  describe('uia §2.2: sliding expiry (ExpiringCache, reset_expiry_on_get)', () => {
     it('getSession touches lastUsed, so deleteOldSessions removes only idle sessions', () => {
       const { store, clock } = storeWith();
       const idle = now(store.createSession({}, '/r', 'POST', 'd', 0));
@@ -161,7 +161,7 @@ describe('MemorySessionStore', () => {
     });
   });
 
-  it('each connection (process incarnation) has its own sessions: a restart loses everything (ref 2.2)', () => {
+  it('each connection (process incarnation) has its own sessions: a restart loses everything (uia §2.2)', () => {
     const clock = new TestClock();
     const first = memoryStore.connect({ newSessionId: () => 'abc', nowMs: clock.now, serviceNode: -1 });
     const id = now(first.createSession({}, '/r', 'POST', 'd', 0));

@@ -24,7 +24,7 @@ describe('redisBlobStore', () => {
     expect(redisBlobStore.service?.create()).not.toBe(first);
   });
 
-  it('ref 2.4 step 2: create is one SET NX PX 48 h under uia:<id>; the record reads back as given', () => {
+  it('uia §2.4 step 2: create is one SET NX PX 48 h under uia:<id>; the record reads back as given', () => {
     const { store, run, pttl, clock } = setup();
     clock.ms = 1234;
     const created = run(store.createSession({ username: 'u' }, '/_matrix/client/r0/register', 'POST', 'register a new account', 1234));
@@ -40,7 +40,7 @@ describe('redisBlobStore', () => {
     } satisfies SessionRecord);
   });
 
-  it('ref 2.4 step 2: a colliding ID is drawn again and the existing session is untouched', () => {
+  it('uia §2.4 step 2: a colliding ID is drawn again and the existing session is untouched', () => {
     const { store, run, drawn } = setup(['dup', 'dup', 'fresh']);
     run(store.createSession({ who: 'first' }, '/r', 'POST', 'd', 0));
     const second = run(store.createSession({ who: 'second' }, '/r', 'POST', 'd', 0));
@@ -49,7 +49,7 @@ describe('redisBlobStore', () => {
     expect(run(store.getSession('dup')).value?.clientdict).toEqual({ who: 'first' });
   });
 
-  it("ref 2.4 step 2: after 5 colliding attempts, HttpError 500 \"Couldn't generate a session ID.\"", () => {
+  it("uia §2.4 step 2: after 5 colliding attempts, HttpError 500 \"Couldn't generate a session ID.\"", () => {
     const { store, run } = setup(['same']);
     run(store.createSession({}, '/r', 'POST', 'd', 0));
     let thrown: unknown;
@@ -114,7 +114,7 @@ describe('redisBlobStore', () => {
     expect(pttl('ghost')).toBe(-2);
   });
 
-  it('ref 2.8: gone 48 h after creation, activity notwithstanding (KEEPTTL never extends it)', () => {
+  it('uia §2.8: gone 48 h after creation, activity notwithstanding (KEEPTTL never extends it)', () => {
     const { store, run, clock, pttl } = setup();
     const id = run(store.createSession({}, '/r', 'POST', 'd', 0)).value;
     clock.ms = 47 * HOUR;
@@ -143,7 +143,7 @@ describe('redisBlobStore', () => {
     expect([...run(store.getCompletedStages(id)).value.keys()]).toEqual(['m.login.terms']);
   });
 
-  it('THE DEFECT, #6705 shaped: the app\'s clientdict write (ref 2.4 step 3) erases a fallback stage', () => {
+  it('THE DEFECT, #6705 shaped: the app\'s clientdict write (uia §2.4 step 3) erases a fallback stage', () => {
     const { store, run, step } = setup();
     const id = run(store.createSession({ username: 'u' }, '/r', 'POST', 'd', 0)).value;
     const app = step(store.setClientdict(id, { username: 'u' }));

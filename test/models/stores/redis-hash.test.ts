@@ -23,7 +23,7 @@ describe('redisHashStore', () => {
     expect(redisHashStore.service?.create()).toBeInstanceOf(KvService);
   });
 
-  it('ref 2.4 step 2: create is hset-if-absent then EXPIRE 48 h; fields session and clientdict', () => {
+  it('uia §2.4 step 2: create is hset-if-absent then EXPIRE 48 h; fields session and clientdict', () => {
     const { store, run, fields, pttl } = setup();
     const created = run(store.createSession({ username: 'u' }, '/_matrix/client/r0/register', 'POST', 'register a new account', 1234));
     expect(created).toEqual({ value: 's1', ops: ['hset-if-absent', 'expire'] });
@@ -42,7 +42,7 @@ describe('redisHashStore', () => {
     } satisfies SessionRecord);
   });
 
-  it('ref 2.4 step 2: a colliding ID is drawn again and the existing session is not merged into', () => {
+  it('uia §2.4 step 2: a colliding ID is drawn again and the existing session is not merged into', () => {
     const { store, run, drawn } = setup(['dup', 'dup', 'fresh']);
     run(store.createSession({ who: 'first' }, '/first', 'POST', 'd', 0));
     const second = run(store.createSession({ who: 'second' }, '/second', 'PUT', 'd', 0));
@@ -51,7 +51,7 @@ describe('redisHashStore', () => {
     expect(run(store.getSession('dup')).value).toMatchObject({ clientdict: { who: 'first' }, uri: '/first', method: 'POST' });
   });
 
-  it("ref 2.4 step 2: after 5 colliding attempts, HttpError 500 \"Couldn't generate a session ID.\"", () => {
+  it("uia §2.4 step 2: after 5 colliding attempts, HttpError 500 \"Couldn't generate a session ID.\"", () => {
     const { store, run } = setup(['same']);
     run(store.createSession({}, '/r', 'POST', 'd', 0));
     let thrown: unknown;
@@ -106,7 +106,7 @@ describe('redisHashStore', () => {
     expect(run(store.getSession(id)).value).toBeDefined();
   });
 
-  it('an unknown session is a returned value, and no write creates it (ref 2.6: as the FK refuses it)', () => {
+  it('an unknown session is a returned value, and no write creates it (uia §2.6: as the FK refuses it)', () => {
     const { store, run, pttl } = setup();
     expect(run(store.getSession('ghost')).value).toBeUndefined();
     expect(run(store.markStageComplete('ghost', 'm.login.dummy', true)).value).toBe(false);
@@ -118,7 +118,7 @@ describe('redisHashStore', () => {
     expect(pttl('ghost')).toBe(-2);
   });
 
-  it('ref 2.8: gone 48 h after creation, activity notwithstanding; a late write does not resurrect it', () => {
+  it('uia §2.8: gone 48 h after creation, activity notwithstanding; a late write does not resurrect it', () => {
     const { store, run, clock, pttl } = setup();
     const id = run(store.createSession({}, '/r', 'POST', 'd', 0)).value;
     clock.ms = 47 * HOUR;
@@ -155,7 +155,7 @@ describe('redisHashStore', () => {
     expect([...run(store.getCompletedStages(id)).value.keys()]).toEqual(['m.login.recaptcha', 'm.login.terms']);
   });
 
-  it('THE COMPARISON, #6705 shaped: the app\'s clientdict write (ref 2.4 step 3) and a fallback stage both survive', () => {
+  it('THE COMPARISON, #6705 shaped: the app\'s clientdict write (uia §2.4 step 3) and a fallback stage both survive', () => {
     const { store, run, step } = setup();
     const id = run(store.createSession({ username: 'u' }, '/r', 'POST', 'd', 0)).value;
     // The app reads the session first, as check_ui_auth does, then writes the clientdict.

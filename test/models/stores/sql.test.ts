@@ -1,4 +1,4 @@
-// Synapse 1.13+'s UI-auth tables (schema delta 58, ref 2.7) and UIAuthWorkerStore over them.
+// Synapse 1.13+'s UI-auth tables (schema delta 58, uia §2.7) and UIAuthWorkerStore over them.
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../../models/stores/contract.js';
 import { SqlSessionStore, sqlStore } from '../../../models/stores/sql.js';
@@ -17,7 +17,7 @@ function stages(t: UiAuthTables, id: string): [string, unknown][] {
   return [...(t.execute({ op: 'ui.getStages', id }) as Map<string, unknown>).entries()];
 }
 
-describe('UiAuthTables (ref 2.7)', () => {
+describe('UiAuthTables (uia §2.7)', () => {
   it('ui_auth_sessions: insert, then a unique violation on the same session_id', () => {
     const t = new UiAuthTables();
     expect(create(t, 'abc', 5, { username: 'u' })).toBe(true);
@@ -41,7 +41,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(stages(t, 'abc')).toEqual([['m.login.registration_token', true]]);
   });
 
-  it('ref 2.6, 2.7: marking a stage for an unknown session fails the FK and returns false, writing no row', () => {
+  it('uia §2.6, §2.7: marking a stage for an unknown session fails the FK and returns false, writing no row', () => {
     const t = new UiAuthTables();
     expect(t.execute({ op: 'ui.markStage', id: 'ghost', stage: 'm.login.recaptcha', result: true })).toBe(false);
     expect(stages(t, 'ghost')).toEqual([]);
@@ -50,7 +50,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(stages(t, 'ghost')).toEqual([]);
   });
 
-  it('ref 2.4 step 7: getStages returns the rows in insert order, per session', () => {
+  it('uia §2.4 step 7: getStages returns the rows in insert order, per session', () => {
     const t = new UiAuthTables();
     create(t, 'a');
     create(t, 'b');
@@ -67,7 +67,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(stages(t, 'a')).toEqual([]);
   });
 
-  it('ref 2.7: the clientdict is a blind overwrite (last writer wins); unknown sessions are ignored', () => {
+  it('uia §2.7: the clientdict is a blind overwrite (last writer wins); unknown sessions are ignored', () => {
     const t = new UiAuthTables();
     create(t, 'a', 0, { username: 'first' });
     t.execute({ op: 'ui.setClientdict', id: 'a', clientdict: { username: 'second' } });
@@ -77,7 +77,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(t.execute({ op: 'ui.get', id: 'none' })).toBeUndefined();
   });
 
-  it('ref 2.7: serverdict read-modify-write keeps the other keys', () => {
+  it('uia §2.7: serverdict read-modify-write keeps the other keys', () => {
     const t = new UiAuthTables();
     create(t, 'a');
     t.execute({ op: 'ui.setData', id: 'a', key: 'registered_user_id', value: '@u:test' });
@@ -88,7 +88,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(t.execute({ op: 'ui.getData', id: 'none', key: 'registered_user_id' })).toBeUndefined();
   });
 
-  it('ref 2.7: adding an (ip, user agent) is an upsert with no values', () => {
+  it('uia §2.7: adding an (ip, user agent) is an upsert with no values', () => {
     const t = new UiAuthTables();
     create(t, 'a');
     expect(t.execute({ op: 'ui.addIp', id: 'a', userAgent: 'ua', ip: '1.2.3.4' })).toBeNull();
@@ -96,7 +96,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(t.execute({ op: 'ui.addIp', id: 'none', userAgent: 'ua', ip: '1.2.3.4' })).toBeNull();
   });
 
-  it('ref 2.8: deleteOld is absolute from creation (creation_time <= cutoff), whatever the activity, and removes stages and data', () => {
+  it('uia §2.8: deleteOld is absolute from creation (creation_time <= cutoff), whatever the activity, and removes stages and data', () => {
     const t = new UiAuthTables();
     create(t, 'old', 0);
     create(t, 'young', 1);
@@ -115,7 +115,7 @@ describe('UiAuthTables (ref 2.7)', () => {
     expect(t.execute({ op: 'ui.deleteOld', expiryTimeMs: 1 })).toBe(1);
   });
 
-  it('ref 2.8: a deleted session ID can be created again, empty', () => {
+  it('uia §2.8: a deleted session ID can be created again, empty', () => {
     const t = new UiAuthTables();
     create(t, 'a', 0);
     t.execute({ op: 'ui.markStage', id: 'a', stage: 'm.login.terms', result: true });
@@ -148,7 +148,7 @@ describe('SynapseDatabase', () => {
   });
 });
 
-describe('SqlSessionStore (ref 2.7)', () => {
+describe('SqlSessionStore (uia §2.7)', () => {
   function sqlWith(ids: () => string): { store: SqlSessionStore; db: SynapseDatabase; clock: TestClock } {
     const clock = new TestClock();
     return { store: new SqlSessionStore({ newSessionId: ids, nowMs: clock.now, serviceNode: DB_NODE }), db: new SynapseDatabase(), clock };
@@ -158,7 +158,7 @@ describe('SqlSessionStore (ref 2.7)', () => {
     expect(sqlStore).toMatchObject({ name: 'sql', backend: 'sql', placement: 'service', durable: true });
   });
 
-  it('ref 2.4 step 2: create retries on a colliding ID and returns the first that inserts', () => {
+  it('uia §2.4 step 2: create retries on a colliding ID and returns the first that inserts', () => {
     const queue = ['taken', 'taken', 'fresh'];
     const { store, db } = sqlWith(() => queue.shift() ?? 'end');
     drive(store.createSession({}, '/r', 'POST', 'd', 0), db); // 'taken' goes in
@@ -169,7 +169,7 @@ describe('SqlSessionStore (ref 2.7)', () => {
     expect((db.uiAuth.execute({ op: 'ui.get', id: 'fresh' }) as SessionRecord).creationTimeMs).toBe(7);
   });
 
-  it("ref 2.4 step 2: after 5 colliding attempts create gives up with StoreError(500, \"Couldn't generate a session ID.\"), an HttpError 500 M_UNKNOWN", () => {
+  it("uia §2.4 step 2: after 5 colliding attempts create gives up with StoreError(500, \"Couldn't generate a session ID.\"), an HttpError 500 M_UNKNOWN", () => {
     const { store, db } = sqlWith(() => 'always');
     drive(store.createSession({}, '/r', 'POST', 'd', 0), db);
     const commands: unknown[] = [];
@@ -194,7 +194,7 @@ describe('SqlSessionStore (ref 2.7)', () => {
     expect(ops(commands)).toEqual(['ui.create', 'ui.create', 'ui.create', 'ui.create', 'ui.create']);
   });
 
-  it('every method is one round trip to the store\'s service node (ref 2.7: nothing cached)', () => {
+  it('every method is one round trip to the store\'s service node (uia §2.7: nothing cached)', () => {
     const { store, db } = sqlWith(() => 'sid');
     const one = (task: Generator<unknown, unknown, unknown>): string[] => {
       const driven = drive(task as never, db);
@@ -212,7 +212,7 @@ describe('SqlSessionStore (ref 2.7)', () => {
     expect(one(store.deleteOldSessions(0))).toEqual(['ui.deleteOld']);
   });
 
-  it('two connections (two processes) see each other\'s commits on their next read (ref 2.7)', () => {
+  it('two connections (two processes) see each other\'s commits on their next read (uia §2.7)', () => {
     const db = new SynapseDatabase();
     const clock = new TestClock();
     const reader1 = sqlStore.connect({ newSessionId: () => 'shared', nowMs: clock.now, serviceNode: DB_NODE });

@@ -1,5 +1,5 @@
 // The tables the stages read, next to the UI-auth tables (models/stores/sql-tables.ts,
-// registration-tokens-table.ts, threepid-validation-table.ts; ref 1.5, 2.8, 2.10).
+// registration-tokens-table.ts, threepid-validation-table.ts; uia §1.5, §2.8, §2.10).
 import { describe, expect, it } from 'vitest';
 import { UiAuthTables } from '../../../models/stores/sql-tables.js';
 
@@ -15,7 +15,7 @@ function session(t: UiAuthTables, id: string, nowMs: number): void {
   t.execute({ op: 'ui.create', id, clientdict: {}, uri: '/r', method: 'POST', description: 'd', nowMs });
 }
 
-describe('registration_tokens (ref 2.10)', () => {
+describe('registration_tokens (uia §2.10)', () => {
   it('valid until pending + completed reach uses_allowed; expiry_time < now is expired; unknown is invalid', () => {
     const t = tables();
     expect(t.execute({ op: 'tokens.isValid', token: 'abcd', nowMs: 0 })).toBe(true);
@@ -30,7 +30,7 @@ describe('registration_tokens (ref 2.10)', () => {
     expect(t.execute({ op: 'tokens.isValid', token: 'old', nowMs: 11 })).toBe(false);
   });
 
-  it('ref 2.8: the sweep returns one pending use per expired session whose token result is still a string, in the same transaction; true results and live sessions are left alone', () => {
+  it('uia §2.8: the sweep returns one pending use per expired session whose token result is still a string, in the same transaction; true results and live sessions are left alone', () => {
     const t = tables();
     for (const [id, nowMs] of [['open', 0], ['finished', 0], ['young', 100]] as const) {
       session(t, id, nowMs);
@@ -46,7 +46,7 @@ describe('registration_tokens (ref 2.10)', () => {
   });
 });
 
-describe('threepid_validation_session (ref 1.5)', () => {
+describe('threepid_validation_session (uia §1.5)', () => {
   it('start -> validate -> getValidated -> delete', () => {
     const t = new UiAuthTables();
     const started = t.execute({ op: 'threepid.start', medium: 'email', address: 'a@b', clientSecret: 's', sendAttempt: 1, newSid: 'sid1', newToken: 'tok1', expiresAtMs: 100 });

@@ -26,7 +26,7 @@ describe('accounts', () => {
     expect(info).toEqual({ userId: '@usera:test', deviceId: 'DEVA1', lastValidatedMs: 0 });
   });
 
-  it('an SSO-only seed has no password hash and an external ID at the default IdP (ref 2.5)', () => {
+  it('an SSO-only seed has no password hash and an external ID at the default IdP (uia §2.5)', () => {
     const db = new SynapseDatabase();
     seedAccount(db, { ...standardAccount('B'), password: null, externalIds: ['sub-b'] });
     expect((db.execute({ op: 'accounts.getUser', userId: '@userb:test' }, 0) as UserRow).passwordHash).toBeNull();

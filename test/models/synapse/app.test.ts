@@ -1,6 +1,6 @@
 import { Trace } from '../../../src/trace.js';
-// One Synapse process (models/synapse/app.ts): which servlets each role mounts (ref 3.1) and the
-// expiry looping call (ref 2.2, 2.8). The app is built from its factory with a hand-made process
+// One Synapse process (models/synapse/app.ts): which servlets each role mounts (uia §3.1) and the
+// expiry looping call (uia §2.2, §2.8). The app is built from its factory with a hand-made process
 // context and its tasks are driven against a database by hand.
 import { describe, expect, it } from 'vitest';
 import { fallbackPath } from '../../../models/matrix/protocol.js';
@@ -54,8 +54,8 @@ function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, cloc
   };
 }
 
-describe('servlet mounts (ref 3.1)', () => {
-  it.each<ProfileName>(['1.8', '1.13'])('profile %s: a worker mounts /register but not the fallback servlet (ref 2.2, 3.3: misrouted fallback -> 404)', (profile) => {
+describe('servlet mounts (uia §3.1)', () => {
+  it.each<ProfileName>(['1.8', '1.13'])('profile %s: a worker mounts /register but not the fallback servlet (uia §2.2, §3.3: misrouted fallback -> 404)', (profile) => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     const worker = boot('worker', profile, db, clock, 'reader1');
@@ -78,7 +78,7 @@ describe('servlet mounts (ref 3.1)', () => {
     expect(bodyOf(main.handle(request('POST', fallbackPath('m.login.terms'), {}, `session=${sid}`)))['page']).toBe('success');
   });
 
-  it('ref 2.1: /register and the fallback answer under the r0, v3 and unstable prefixes; anything else is 404', () => {
+  it('uia §2.1: /register and the fallback answer under the r0, v3 and unstable prefixes; anything else is 404', () => {
     const clock = new TestClock();
     const main = boot('main', '1.13', new SynapseDatabase(), clock, 'main');
     for (const prefix of ['r0', 'v3', 'unstable']) {
@@ -89,7 +89,7 @@ describe('servlet mounts (ref 3.1)', () => {
     expect(main.handle(request('POST', '/_matrix/client/r0/account/whoami', {})).status).toBe(404);
   });
 
-  it('ref 3.1, 3.4: every UIA endpoint answers on main (a 401 for a missing token); a 1.13 worker mounts only /register', () => {
+  it('uia §3.1, §3.4: every UIA endpoint answers on main (a 401 for a missing token); a 1.13 worker mounts only /register', () => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     const main = boot('main', '1.13', db, clock, 'main');
@@ -111,7 +111,7 @@ describe('servlet mounts (ref 3.1)', () => {
     expect(main.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
   });
 
-  it('ref 3.1 (v1.135): a head worker mounts deactivate and the device endpoints, not password, 3PID add or login tokens', () => {
+  it('uia §3.1 (v1.135): a head worker mounts deactivate and the device endpoints, not password, 3PID add or login tokens', () => {
     const clock = new TestClock();
     const worker = boot('worker', 'head', new SynapseDatabase(), clock, 'reader1');
     for (const [method, path] of [
@@ -140,14 +140,14 @@ describe('mountsEverything (sticky and session-hash strategies)', () => {
 });
 
 describe('the expiry looping call', () => {
-  it('ref 2.8 (1.13): only main runs it, every 5 minutes', () => {
+  it('uia §2.8 (1.13): only main runs it, every 5 minutes', () => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     expect(boot('main', '1.13', db, clock, 'main').timers).toEqual([{ delayMs: 5 * 60 * 1000, payload: SWEEP }]);
     expect(boot('worker', '1.13', db, clock, 'reader1').timers).toEqual([]);
   });
 
-  it('ref 2.2 (1.8): every process prunes its own cache every 24 h (expiry_ms / 2)', () => {
+  it('uia §2.2 (1.8): every process prunes its own cache every 24 h (expiry_ms / 2)', () => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     expect(boot('main', '1.8', db, clock, 'main').timers).toEqual([{ delayMs: 24 * HOUR, payload: SWEEP }]);
@@ -162,7 +162,7 @@ describe('the expiry looping call', () => {
     expect(main.app.handleTimer?.('something else')).toBeUndefined();
   });
 
-  it('ref 2.8 (1.13): absolute 48 h from creation, activity does not extend it; a worker keeps serving an old session until main sweeps (reads never check age)', () => {
+  it('uia §2.8 (1.13): absolute 48 h from creation, activity does not extend it; a worker keeps serving an old session until main sweeps (reads never check age)', () => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     const main = boot('main', '1.13', db, clock, 'main');
@@ -182,7 +182,7 @@ describe('the expiry looping call', () => {
     expect(gone.body).toEqual({ errcode: 'M_UNKNOWN', error: `Unknown session ID: ${sid}` });
   });
 
-  it('ref 2.2 (1.8): sliding 48 h from the last access, in the process that holds the session', () => {
+  it('uia §2.2 (1.8): sliding 48 h from the last access, in the process that holds the session', () => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     const worker = boot('worker', '1.8', db, clock, 'reader1');
@@ -213,7 +213,7 @@ describe('the expiry looping call', () => {
   });
 });
 
-describe('run_background_tasks_on (ref 2.8, #8369)', () => {
+describe('run_background_tasks_on (uia §2.8, #8369)', () => {
   it('the sweep runs on the configured process instead of main', async () => {
     const { runCase } = await import('../../../models/world.js');
     const { findStrategy } = await import('../../../models/strategies.js');

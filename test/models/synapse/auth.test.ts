@@ -1,4 +1,4 @@
-// AuthHandler.check_ui_auth (ref 2.4; 1.8's check_auth, ref 2.2), driven by hand against the
+// AuthHandler.check_ui_auth (uia §2.4; 1.8's check_auth, uia §2.2), driven by hand against the
 // store each profile uses: 1.13 the SQL tables, 1.8 the process's memory.
 import { describe, expect, it } from 'vitest';
 import type { Flow } from '../../../models/matrix/protocol.js';
@@ -32,15 +32,15 @@ function start(p: Process, body: Record<string, unknown> = { username: 'alice', 
 }
 
 describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) => {
-  it('ref 2.4 steps 2 and 5: a first request without auth gets a 401 with session, flows and params and no `completed` key', () => {
+  it('uia §2.4 steps 2 and 5: a first request without auth gets a 401 with session, flows and params and no `completed` key', () => {
     const p = processFor(profile);
     const response = responded(check(p, register({ username: 'alice', password: 'pw' })));
     expect(response.status).toBe(401);
     const body = bodyOf(response);
     expect(typeof body['session']).toBe('string');
-    expect(body['session']).toMatch(/^[a-zA-Z]{24}$/); // ref 2.4 step 2: 24 random letters
+    expect(body['session']).toMatch(/^[a-zA-Z]{24}$/); // uia §2.4 step 2: 24 random letters
     expect(body['flows']).toEqual(REGISTRATION_FLOWS);
-    // ref 1.2, 4.1 test_fallback_captcha: the recaptcha public key; ref 4.4: the terms policy.
+    // uia §1.2, §4.1 test_fallback_captcha: the recaptcha public key; uia §4.4: the terms policy.
     expect(body['params']).toEqual({
       'm.login.recaptcha': { public_key: 'brokencake' },
       'm.login.terms': { policies: { privacy_policy: { version: '1.0', en: { name: 'Privacy Policy', url: 'https://example.org/_matrix/consent?v=1.0' } } } },
@@ -49,13 +49,13 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect('errcode' in body).toBe(false);
   });
 
-  it('ref 1.2: params only carry the stages the offered flows use', () => {
+  it('uia §1.2: params only carry the stages the offered flows use', () => {
     const p = processFor(profile);
     const body = bodyOf(responded(check(p, register({}), DUMMY_ONLY)));
     expect(body['params']).toEqual({});
   });
 
-  it('ref 1.3, 2.4 step 7: `auth: {session}` alone gets a 401 that carries `completed` (empty so far)', () => {
+  it('uia §1.3, §2.4 step 7: `auth: {session}` alone gets a 401 that carries `completed` (empty so far)', () => {
     const p = processFor(profile);
     const sid = start(p);
     const response = responded(check(p, register({ auth: { session: sid } })));
@@ -65,7 +65,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect('errcode' in bodyOf(response)).toBe(false);
   });
 
-  it('ref 2.4 step 6-7: a dummy stage completes the [m.login.dummy] flow and returns the session and the stored clientdict', () => {
+  it('uia §2.4 step 6-7: a dummy stage completes the [m.login.dummy] flow and returns the session and the stored clientdict', () => {
     const p = processFor(profile);
     const sid = start(p);
     const outcome = check(p, register({ auth: { type: 'm.login.dummy', session: sid } }));
@@ -73,36 +73,36 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     if (outcome.kind !== 'complete') return;
     expect(outcome.sessionId).toBe(sid);
     expect([...outcome.creds.entries()]).toEqual([['m.login.dummy', true]]);
-    // An auth-only body proceeds with the clientdict of the first request (ref 2.2 step 2, 2.4 step 3).
+    // An auth-only body proceeds with the clientdict of the first request (uia §2.2 step 2, §2.4 step 3).
     expect(outcome.clientdict).toEqual({ username: 'alice', password: 'pw' });
   });
 
-  it('ref 2.11, 4.3 test_POST_user_valid: a one-shot request with `auth: {type: m.login.dummy}` and no session completes at once', () => {
+  it('uia §2.11, §4.3 test_POST_user_valid: a one-shot request with `auth: {type: m.login.dummy}` and no session completes at once', () => {
     const p = processFor(profile);
     const outcome = check(p, register({ username: 'bob', auth: { type: 'm.login.dummy' } }));
     expect(outcome.kind).toBe('complete');
     if (outcome.kind === 'complete') expect(outcome.clientdict).toEqual({ username: 'bob' });
   });
 
-  it('ref 1.2, 2.4 step 6: a recaptcha stage without `response` gets a 401 carrying RecaptchaAuthChecker\'s LoginError (M_CAPTCHA_NEEDED "Captcha response is required"), `completed`, and records nothing', () => {
+  it('uia §1.2, §2.4 step 6: a recaptcha stage without `response` gets a 401 carrying RecaptchaAuthChecker\'s LoginError (M_CAPTCHA_NEEDED "Captcha response is required"), `completed`, and records nothing', () => {
     const p = processFor(profile);
     const sid = start(p);
     check(p, register({ auth: { type: 'm.login.terms', session: sid } }));
     const response = responded(check(p, register({ auth: { type: 'm.login.recaptcha', session: sid } })));
     expect(response.status).toBe(401);
     const body = bodyOf(response);
-    // The LoginError is 400, but its errcode/error are merged into the 401 (ref 1.2).
+    // The LoginError is 400, but its errcode/error are merged into the 401 (uia §1.2).
     expect(body['errcode']).toBe('M_CAPTCHA_NEEDED');
     expect(body['error']).toBe('Captcha response is required');
     expect(body['session']).toBe(sid);
     expect(body['flows']).toEqual(REGISTRATION_FLOWS);
     expect(body['completed']).toEqual(['m.login.terms']);
-    // ref 6.2: a failed attempt writes nothing.
+    // uia §6.2: a failed attempt writes nothing.
     const creds = p.run(p.store.getCompletedStages(sid)).value;
     expect([...creds.keys()]).toEqual(['m.login.terms']);
   });
 
-  it('ref 1.2, 2.13: an empty recaptcha `response` goes to siteverify, which refuses it (401, M_UNAUTHORIZED merged in)', () => {
+  it('uia §1.2, §2.13: an empty recaptcha `response` goes to siteverify, which refuses it (401, M_UNAUTHORIZED merged in)', () => {
     const p = processFor(profile);
     const sid = start(p);
     const response = responded(check(p, register({ auth: { type: 'm.login.recaptcha', session: sid, response: '' } })));
@@ -112,7 +112,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(bodyOf(response)['completed']).toEqual([]);
   });
 
-  it('ref 2.4 step 6: an auth type nobody recognises is a plain 400 M_UNKNOWN "Unknown login type <type>" with no UIA fields', () => {
+  it('uia §2.4 step 6: an auth type nobody recognises is a plain 400 M_UNKNOWN "Unknown login type <type>" with no UIA fields', () => {
     const p = processFor(profile);
     const sid = start(p);
     // With a legacy `user`, so the login path gets past the identifier to the type.
@@ -125,7 +125,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect('completed' in body).toBe(false);
   });
 
-  it('ref 1.1, 4.4 test_terms_auth: stages may be completed in any order (set difference, not a sequence)', () => {
+  it('uia §1.1, §4.4 test_terms_auth: stages may be completed in any order (set difference, not a sequence)', () => {
     const p = processFor(profile);
     const flows: readonly Flow[] = [{ stages: ['m.login.terms', 'm.login.dummy'] }];
     const sid = start(p);
@@ -135,7 +135,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(check(p, register({ auth: { type: 'm.login.terms', session: sid } }), flows).kind).toBe('complete');
   });
 
-  it('ref 1.1: the three-stage flow completes with its stages done last-to-first', () => {
+  it('uia §1.1: the three-stage flow completes with its stages done last-to-first', () => {
     const p = processFor(profile);
     const flows: readonly Flow[] = [{ stages: ['m.login.recaptcha', 'm.login.terms', 'm.login.dummy'] }];
     const sid = start(p);
@@ -145,7 +145,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(check(p, register({ auth: { type: 'm.login.recaptcha', session: sid, response: 'a' } }), flows).kind).toBe('complete');
   });
 
-  it('ref 2.4 step 6: a stage that passes its checker is recorded even if no offered flow contains it', () => {
+  it('uia §2.4 step 6: a stage that passes its checker is recorded even if no offered flow contains it', () => {
     const p = processFor(profile);
     const sid = start(p);
     const response = responded(check(p, register({ auth: { type: 'm.login.terms', session: sid } }), DUMMY_ONLY));
@@ -153,7 +153,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(bodyOf(response)['completed']).toEqual(['m.login.terms']);
   });
 
-  it('ref 1.3, 2.4 step 6: re-completing a stage re-runs the checker and upserts (no duplicate in `completed`)', () => {
+  it('uia §1.3, §2.4 step 6: re-completing a stage re-runs the checker and upserts (no duplicate in `completed`)', () => {
     const p = processFor(profile);
     const sid = start(p);
     check(p, register({ auth: { type: 'm.login.terms', session: sid } }));
@@ -161,7 +161,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(bodyOf(again)['completed']).toEqual(['m.login.terms']);
   });
 
-  it('ref 2.4 step 7: `completed` lists stages in the order they were first recorded', () => {
+  it('uia §2.4 step 7: `completed` lists stages in the order they were first recorded', () => {
     const p = processFor(profile);
     const sid = start(p);
     check(p, register({ auth: { type: 'm.login.terms', session: sid } }));
@@ -169,7 +169,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(bodyOf(response)['completed']).toEqual(['m.login.terms', 'm.login.recaptcha']);
   });
 
-  it('ref 2.4 (end): a completed session is not deleted; replaying `auth: {session}` completes again', () => {
+  it('uia §2.4 (end): a completed session is not deleted; replaying `auth: {session}` completes again', () => {
     const p = processFor(profile);
     const sid = start(p);
     expect(check(p, register({ auth: { type: 'm.login.dummy', session: sid } })).kind).toBe('complete');
@@ -178,7 +178,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
     expect(replay.sessionId).toBe(sid);
   });
 
-  it('ref 2.4 step 3 / 2.2 step 2: a later non-empty body replaces the stored clientdict', () => {
+  it('uia §2.4 step 3 / §2.2 step 2: a later non-empty body replaces the stored clientdict', () => {
     const p = processFor(profile);
     const sid = start(p, { username: 'alice', password: 'pw' });
     check(p, register({ username: 'carol', auth: { session: sid } }));
@@ -188,7 +188,7 @@ describe.each(PROFILES_UNDER_TEST)('check_ui_auth under profile %s', (profile) =
 });
 
 describe('check_ui_auth, the unknown session ID', () => {
-  it('ref 2.4 step 3, 2.3 #7268 (1.13): an unknown session is a 400 M_UNKNOWN "Unknown session ID: <sid>", and no session is created', () => {
+  it('uia §2.4 step 3, §2.3 #7268 (1.13): an unknown session is a 400 M_UNKNOWN "Unknown session ID: <sid>", and no session is created', () => {
     const p = processFor('1.13');
     const driven = p.run(checkUiAuth(p.ctx, REGISTRATION_FLOWS, register({ auth: { session: 'nosuchsession' } }), { auth: { session: 'nosuchsession' } }, 'd'));
     const response = responded(driven.value);
@@ -197,7 +197,7 @@ describe('check_ui_auth, the unknown session ID', () => {
     expect(ops(driven.commands)).toEqual(['ui.get']);
   });
 
-  it('ref 2.4 step 3 (1.13): an unknown session with a stage is rejected before the checker runs (nothing is recorded)', () => {
+  it('uia §2.4 step 3 (1.13): an unknown session with a stage is rejected before the checker runs (nothing is recorded)', () => {
     const p = processFor('1.13');
     const body = { auth: { type: 'm.login.dummy', session: 'nosuchsession' } };
     const driven = p.run(checkUiAuth(p.ctx, REGISTRATION_FLOWS, register(body), body, 'd'));
@@ -205,7 +205,7 @@ describe('check_ui_auth, the unknown session ID', () => {
     expect(ops(driven.commands)).not.toContain('ui.markStage');
   });
 
-  it('ref 2.2 (1.8): an unknown session silently becomes a 401 naming a DIFFERENT, fresh session with empty `completed`', () => {
+  it('uia §2.2 (1.8): an unknown session silently becomes a 401 naming a DIFFERENT, fresh session with empty `completed`', () => {
     const p = processFor('1.8');
     const known = start(p);
     const response = responded(check(p, register({ auth: { session: 'nosuchsession' } })));
@@ -221,14 +221,14 @@ describe('check_ui_auth, the unknown session ID', () => {
     expect(p.run(p.store.getSession(body['session'] as string)).value).toBeDefined();
   });
 
-  it('ref 2.2 (1.8): a stage sent with an unknown session lands in the fresh session (so a dummy completes)', () => {
+  it('uia §2.2 (1.8): a stage sent with an unknown session lands in the fresh session (so a dummy completes)', () => {
     const p = processFor('1.8');
     const outcome = check(p, register({ auth: { type: 'm.login.dummy', session: 'nosuchsession' } }));
     expect(outcome.kind).toBe('complete');
     expect(outcome.sessionId).not.toBe('nosuchsession');
   });
 
-  it('ref 2.2 (1.8): a recaptcha stage sent with an unknown session shows up under the fresh session ID', () => {
+  it('uia §2.2 (1.8): a recaptcha stage sent with an unknown session shows up under the fresh session ID', () => {
     const p = processFor('1.8');
     const response = responded(check(p, register({ auth: { type: 'm.login.recaptcha', session: 'gone', response: 'a' } })));
     expect(bodyOf(response)['session']).not.toBe('gone');
@@ -236,7 +236,7 @@ describe('check_ui_auth, the unknown session ID', () => {
   });
 });
 
-describe('check_ui_auth, the operation binding (ref 2.9)', () => {
+describe('check_ui_auth, the operation binding (uia §2.9)', () => {
   it('1.13: the same session used with a query string added is a 403 M_UNKNOWN (#7722), and nothing is recorded', () => {
     const p = processFor('1.13');
     const sid = start(p);
@@ -256,7 +256,7 @@ describe('check_ui_auth, the operation binding (ref 2.9)', () => {
     expect(response.status).toBe(403);
   });
 
-  it('profile 1.13: the same URI with another method is a 403 (v1.16+ behaviour: v1.13.0 compared the URI twice, ref 2.3 #7689; see report)', () => {
+  it('profile 1.13: the same URI with another method is a 403 (v1.16+ behaviour: v1.13.0 compared the URI twice, uia §2.3 #7689; see report)', () => {
     const p = processFor('1.13');
     const first = request('DELETE', '/_matrix/client/r0/devices/dev1', {});
     const sid = check(p, first, DUMMY_ONLY).sessionId as string;
@@ -281,7 +281,7 @@ describe('check_ui_auth, the operation binding (ref 2.9)', () => {
 });
 
 describe('check_ui_auth, store traffic', () => {
-  it('ref 2.4: under 1.13 every store call is its own database round trip, in the documented order', () => {
+  it('uia §2.4: under 1.13 every store call is its own database round trip, in the documented order', () => {
     const p = processFor('1.13');
     const first = p.run(checkUiAuth(p.ctx, REGISTRATION_FLOWS, register({ username: 'a' }), { username: 'a' }, 'd'));
     expect(ops(first.commands)).toEqual(['ui.create']);
@@ -292,7 +292,7 @@ describe('check_ui_auth, store traffic', () => {
     expect(ops(next.commands)).toEqual(['ui.get', 'ui.setClientdict', 'ui.markStage', 'ui.getStages']);
   });
 
-  it('ref 2.4 step 3 (1.13): an auth-only body rewrites the stored clientdict unchanged (last writer wins)', () => {
+  it('uia §2.4 step 3 (1.13): an auth-only body rewrites the stored clientdict unchanged (last writer wins)', () => {
     const p = processFor('1.13');
     const sid = start(p, { username: 'alice' });
     const body = { auth: { session: sid } };
@@ -310,7 +310,7 @@ describe('check_ui_auth, store traffic', () => {
     expect(p.run(checkUiAuth(p.ctx, REGISTRATION_FLOWS, register(body), body, 'd')).commands).toEqual([]);
   });
 
-  it('ref 2.2 step 2 (1.8): an auth-only body reuses the stored clientdict without rewriting it', () => {
+  it('uia §2.2 step 2 (1.8): an auth-only body reuses the stored clientdict without rewriting it', () => {
     const p = processFor('1.8');
     const sid = start(p, { username: 'alice' });
     const outcome = check(p, register({ auth: { type: 'm.login.dummy', session: sid } }));

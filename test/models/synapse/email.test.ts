@@ -1,5 +1,5 @@
 // Email: requestToken, the emailed link, and m.login.email.identity (models/synapse/email/,
-// stages/email-identity.ts; ref 1.5, 2.2 step 4, 2.3 #9265, ref 5 #7512).
+// stages/email-identity.ts; uia §1.5, §2.2 step 4, §2.3 #9265, uia §5 #7512).
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, EMAIL_VALIDATE_PATH, REGISTER_EMAIL_REQUEST_TOKEN_PATH } from '../../../models/matrix/protocol.js';
 import { seedAccount } from '../../../models/synapse/accounts.js';
@@ -14,7 +14,7 @@ import { bodyOf, register, request, sessionOf } from '../helpers.js';
 import { stageProcess, type StageProcess } from './stages/harness.js';
 
 const EMAIL = 'm.login.email.identity';
-/** Registration flows [[dummy], [email]] (ref 2.11). */
+/** Registration flows [[dummy], [email]] (uia §2.11). */
 const EMAIL_CONFIG = withConfig({ captcha: { enableRegistrationCaptcha: false }, consent: { requireAtRegistration: false }, registration: { enableRegistrationToken3pidBypass: false } });
 
 function emailProcess(profile: ProfileName = 'head'): StageProcess {
@@ -44,7 +44,7 @@ describe('email requestToken and the emailed link', () => {
     expect(token).toMatch(/^[a-zA-Z]{32}$/);
     const page = follow(p, sid, token);
     expect(page.status).toBe(200);
-    // ref 5 #7512: the page shows no stage and names no session.
+    // uia §5 #7512: the page shows no stage and names no session.
     expect(page.body).toEqual({ page: 'email-validated', stage: '', session: '' });
     // Following it again is fine.
     expect(follow(p, sid, token).status).toBe(200);
@@ -80,7 +80,7 @@ describe('email requestToken and the emailed link', () => {
   });
 });
 
-describe('password-reset requestToken (ref 4.4 test_basic_password_reset)', () => {
+describe('password-reset requestToken (uia §4.4 test_basic_password_reset)', () => {
   it('needs an address an account has: else 400 M_THREEPID_NOT_FOUND; with one, a validation session like the others', () => {
     const p = emailProcess();
     seedAccount(p.db, { userId: '@alice:test', password: 'pw', devices: ['D'], accessToken: 't', threepids: [{ medium: 'email', address: 'alice@example.org' }] });
@@ -95,7 +95,7 @@ describe('password-reset requestToken (ref 4.4 test_basic_password_reset)', () =
   });
 });
 
-describe('m.login.email.identity (ref 1.5)', () => {
+describe('m.login.email.identity (uia §1.5)', () => {
   it('before the link is followed: LoginError 401 M_UNAUTHORIZED "Unable to get validated threepid"', () => {
     const p = emailProcess();
     const { sid } = started(p);
@@ -122,7 +122,7 @@ describe('m.login.email.identity (ref 1.5)', () => {
     expect(p.run(checkEmailIdentity(p.ctx, p.ctx.config, { threepid_creds: creds })).value).toMatchObject({ ok: false });
   });
 
-  it('ref 2.11, SyTest "Can register using an email address": [email] flow; {session} alone after the link does not complete the stage (#7512), the creds do', () => {
+  it('uia §2.11, SyTest "Can register using an email address": [email] flow; {session} alone after the link does not complete the stage (#7512), the creds do', () => {
     const p = emailProcess();
     expect(registrationFlows(p.ctx)).toEqual([{ stages: ['m.login.dummy'] }, { stages: [EMAIL] }]);
     const sid = sessionOf(p.run(handleRegister(p.ctx, register({ username: 'kermit', password: 'monkey' }))).value);
@@ -136,7 +136,7 @@ describe('m.login.email.identity (ref 1.5)', () => {
     expect(p.facts.filter((f) => f.name === 'stage-passed').map((f) => f.detail)).toEqual([EMAIL]);
   });
 
-  it('ref 2.2 step 4, #9263 (1.13, before v1.27): a failed email stage escapes as a bare 401 error with no flows or session', () => {
+  it('uia §2.2 step 4, #9263 (1.13, before v1.27): a failed email stage escapes as a bare 401 error with no flows or session', () => {
     const p = emailProcess('1.13');
     const sid = sessionOf(p.run(handleRegister(p.ctx, register({ username: 'kermit', password: 'monkey' }))).value);
     const failed = p.run(handleRegister(p.ctx, register({ auth: { type: EMAIL, session: sid, threepid_creds: { sid: 'x', client_secret: 'secret' } } }))).value;
@@ -144,7 +144,7 @@ describe('m.login.email.identity (ref 1.5)', () => {
     expect(failed.body).toEqual({ errcode: 'M_UNAUTHORIZED', error: 'Unable to get validated threepid' });
   });
 
-  it('ref 2.3 #9265 (head): the same failure is merged into a 401 with flows, session and completed', () => {
+  it('uia §2.3 #9265 (head): the same failure is merged into a 401 with flows, session and completed', () => {
     const p = emailProcess('head');
     const sid = sessionOf(p.run(handleRegister(p.ctx, register({ username: 'kermit', password: 'monkey' }))).value);
     const failed = p.run(handleRegister(p.ctx, register({ auth: { type: EMAIL, session: sid, threepid_creds: { sid: 'x', client_secret: 'secret' } } }))).value;

@@ -5,7 +5,7 @@ import { fallbackPath } from '../../../models/matrix/protocol.js';
 import { withConfig } from '../../../models/synapse/config.js';
 import { processFor, register, request, sessionOf } from '../helpers.js';
 
-/** Registration flows `[[m.login.dummy]]` (ref 2.11): dummy alone finishes it. */
+/** Registration flows `[[m.login.dummy]]` (uia §2.11): dummy alone finishes it. */
 const DUMMY_ONLY = withConfig({ captcha: { enableRegistrationCaptcha: false }, consent: { requireAtRegistration: false }, email: { enabled: false }, registration: { enableRegistrationToken3pidBypass: false } });
 
 /** The server-side facts the checkers read (models/synapse/facts.ts), written where Synapse
@@ -24,7 +24,7 @@ describe('server-side facts', () => {
     ]);
   });
 
-  it('a replayed final request runs the operation again but creates no second account (ref 2.10)', () => {
+  it('a replayed final request runs the operation again but creates no second account (uia §2.10)', () => {
     const p = processFor('head', { config: DUMMY_ONLY });
     const sid = sessionOf(p.run(handleRegister(p.ctx, register({ username: 'bob', password: 'pw' }))).value);
     p.run(handleRegister(p.ctx, register({ auth: { type: 'm.login.dummy', session: sid } })));
@@ -40,7 +40,7 @@ describe('server-side facts', () => {
     expect(p.facts.filter((f) => f.name === 'stage-passed')).toEqual([]);
   });
 
-  it("1.8's fallback POST for an unknown session creates the throwaway session it completes (ref 2.2)", () => {
+  it("1.8's fallback POST for an unknown session creates the throwaway session it completes (uia §2.2)", () => {
     const p = processFor('1.8');
     const post = request('POST', fallbackPath('m.login.recaptcha'), { 'g-recaptcha-response': 'a' }, 'session=nosuch');
     p.run(handleFallback(p.ctx, post, 'm.login.recaptcha'));

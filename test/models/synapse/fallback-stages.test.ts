@@ -1,4 +1,4 @@
-// The fallback of ref 2.6 for the stages issue 3 adds: the registration-token form, LoginErrors
+// The fallback of uia §2.6 for the stages issue 3 adds: the registration-token form, LoginErrors
 // re-rendered on the form (#10561), checkers that are not enabled, and stage-passed facts.
 import { describe, expect, it } from 'vitest';
 import { fallbackPath } from '../../../models/matrix/protocol.js';
@@ -28,7 +28,7 @@ function start(p: StageProcess): string {
   return sessionOf(p.run(handleRegister(p.ctx, register({ username: 'user', password: 'pw' }))).value);
 }
 
-describe('fallback: registration token (ref 2.6)', () => {
+describe('fallback: registration token (uia §2.6)', () => {
   it('GET renders the token form without looking at the session', () => {
     const p = tokenProcess();
     const page = fallback(p, 'GET', TOKEN, 'session=neverissued');
@@ -64,13 +64,13 @@ describe('fallback: registration token (ref 2.6)', () => {
     expect(p.db.execute({ op: 'tokens.get', token: 'abcd' }, 0)).toMatchObject({ pending: 0 });
   });
 
-  it('ref 2.3 (v1.42): before registration tokens (1.13) the token page is 404', () => {
+  it('uia §2.3 (v1.42): before registration tokens (1.13) the token page is 404', () => {
     const p = stageProcess('1.13', { config: TOKEN_CONFIG });
     expect(fallback(p, 'GET', TOKEN, 'session=x').status).toBe(404);
   });
 });
 
-describe('fallback: LoginErrors and disabled checkers (ref 2.6)', () => {
+describe('fallback: LoginErrors and disabled checkers (uia §2.6)', () => {
   it('#10561: a captcha siteverify refuses -> the form again with "Captcha authentication failed"', () => {
     const p = stageProcess('head', { captcha: { windows: [{ fromMs: 0, untilMs: 1e9, mode: 'failing' }] } });
     const sid = start(p);

@@ -1,4 +1,4 @@
-// AuthRestServlet, the fallback web page (ref 1.4, 2.6), driven by hand.
+// AuthRestServlet, the fallback web page (uia §1.4, §2.6), driven by hand.
 import { describe, expect, it } from 'vitest';
 import { fallbackPath } from '../../../models/matrix/protocol.js';
 import type { SessionStore } from '../../../models/stores/contract.js';
@@ -27,7 +27,7 @@ const untouchable: SessionStore = new Proxy({} as SessionStore, {
 });
 
 describe.each<ProfileName>(['1.8', '1.13'])('fallback under profile %s', (profile) => {
-  it('ref 2.6 GET, 2.13: no `session` query parameter -> 400 M_UNKNOWN "No session supplied" (a plain SynapseError)', () => {
+  it('uia §2.6 GET, §2.13: no `session` query parameter -> 400 M_UNKNOWN "No session supplied" (a plain SynapseError)', () => {
     const p = processFor(profile);
     for (const query of ['', 'session=', 'other=1']) {
       const response = fallback(p, 'GET', RECAPTCHA, query);
@@ -36,7 +36,7 @@ describe.each<ProfileName>(['1.8', '1.13'])('fallback under profile %s', (profil
     }
   });
 
-  it('ref 2.6 GET: recaptcha and terms render their form without checking that the session exists', () => {
+  it('uia §2.6 GET: recaptcha and terms render their form without checking that the session exists', () => {
     const p = processFor(profile);
     const blind = { ...p, ctx: { ...p.ctx, store: untouchable } };
     for (const stage of [RECAPTCHA, TERMS]) {
@@ -47,37 +47,37 @@ describe.each<ProfileName>(['1.8', '1.13'])('fallback under profile %s', (profil
     }
   });
 
-  it('ref 2.6 GET: any other stage type -> 404', () => {
+  it('uia §2.6 GET: any other stage type -> 404', () => {
     const p = processFor(profile);
     expect(fallback(p, 'GET', 'm.login.dummy', 'session=abc').status).toBe(404);
     expect(fallback(p, 'POST', 'm.login.dummy', 'session=abc').status).toBe(404);
   });
 
-  it('ref 1.4: the session parameter is URL-decoded', () => {
+  it('uia §1.4: the session parameter is URL-decoded', () => {
     expect(sessionFromQuery('a=1&session=ab%2Bc&z=2')).toBe('ab+c');
     expect(sessionFromQuery('a=1')).toBeUndefined();
   });
 
-  it('ref 2.6 POST, 4.1 test_fallback_captcha: the recaptcha form with g-recaptcha-response completes the stage; the success page names the session', () => {
+  it('uia §2.6 POST, §4.1 test_fallback_captcha: the recaptcha form with g-recaptcha-response completes the stage; the success page names the session', () => {
     const p = processFor(profile);
     const sid = startSession(p);
     const response = fallback(p, 'POST', RECAPTCHA, `session=${sid}`, { 'g-recaptcha-response': 'a' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ page: 'success', stage: RECAPTCHA, session: sid });
     expect([...p.run(p.store.getCompletedStages(sid)).value.keys()]).toEqual([RECAPTCHA]);
-    // The app then resubmits with `{session}` only (ref 1.4) and sees the stage.
+    // The app then resubmits with `{session}` only (uia §1.4) and sees the stage.
     const resubmit = p.run(handleRegister(p.ctx, register({ auth: { session: sid } }))).value;
     expect(bodyOf(resubmit)['completed']).toEqual([RECAPTCHA]);
   });
 
-  it('ref 2.6 POST: the terms form takes nothing and completes the stage', () => {
+  it('uia §2.6 POST: the terms form takes nothing and completes the stage', () => {
     const p = processFor(profile);
     const sid = startSession(p);
     expect(fallback(p, 'POST', TERMS, `session=${sid}`).body).toEqual({ page: 'success', stage: TERMS, session: sid });
     expect(p.run(p.store.getCompletedStages(sid)).value.has(TERMS)).toBe(true);
   });
 
-  it('ref 2.6 POST: without g-recaptcha-response (or with an empty one) -> 400 M_UNKNOWN "No captcha response supplied", checked before add_oob_auth, so nothing is recorded', () => {
+  it('uia §2.6 POST: without g-recaptcha-response (or with an empty one) -> 400 M_UNKNOWN "No captcha response supplied", checked before add_oob_auth, so nothing is recorded', () => {
     const p = processFor(profile);
     const sid = startSession(p);
     // Before add_oob_auth: the store is never called (the untouchable store throws if it is).
@@ -91,7 +91,7 @@ describe.each<ProfileName>(['1.8', '1.13'])('fallback under profile %s', (profil
     expect(p.run(p.store.getCompletedStages(sid)).value.size).toBe(0);
   });
 
-  it('ref 2.6 POST: a missing session is 400 M_UNKNOWN "No session supplied" before anything else (even the captcha field check)', () => {
+  it('uia §2.6 POST: a missing session is 400 M_UNKNOWN "No session supplied" before anything else (even the captcha field check)', () => {
     const p = processFor(profile);
     expect(fallback(p, 'POST', RECAPTCHA, '', { 'g-recaptcha-response': 'a' }).body).toEqual({ errcode: 'M_UNKNOWN', error: 'No session supplied' });
     const noCaptcha = fallback(p, 'POST', RECAPTCHA, '', {});
@@ -106,7 +106,7 @@ describe.each<ProfileName>(['1.8', '1.13'])('fallback under profile %s', (profil
 });
 
 describe('fallback POST for an unknown session', () => {
-  it('ref 2.6, 4.1 test_complete_operation_unknown_session (1.13): the FK fails -> 400 M_UNKNOWN "Unknown session ID"', () => {
+  it('uia §2.6, §4.1 test_complete_operation_unknown_session (1.13): the FK fails -> 400 M_UNKNOWN "Unknown session ID"', () => {
     const p = processFor('1.13');
     const sid = startSession(p);
     const unknown = `${sid}unknown`;
@@ -117,7 +117,7 @@ describe('fallback POST for an unknown session', () => {
     expect(p.run(p.store.getCompletedStages(sid)).value.size).toBe(0);
   });
 
-  it('ref 2.2, #6705 (1.8): a throwaway session takes the stage and the page still says success for the unknown ID', () => {
+  it('uia §2.2, #6705 (1.8): a throwaway session takes the stage and the page still says success for the unknown ID', () => {
     const issued: string[] = [];
     let n = 0;
     const p = processFor('1.8', {
@@ -137,7 +137,7 @@ describe('fallback POST for an unknown session', () => {
     expect(p.run(p.store.getCompletedStages('issuedbyanotherprocess')).value.size).toBe(0);
   });
 
-  it('ref 2.2 (1.8): a session this process knows takes the stage itself (no throwaway)', () => {
+  it('uia §2.2 (1.8): a session this process knows takes the stage itself (no throwaway)', () => {
     const p = processFor('1.8');
     const sid = startSession(p);
     fallback(p, 'POST', TERMS, `session=${sid}`);

@@ -4,11 +4,11 @@ import { ENDPOINT_NAMES, isProfileName, PROFILE_NAMES, PROFILES, SESSION_EXPIRE_
 import { describeProfile, SWITCHES } from '../../../models/synapse/profile-switches.js';
 
 describe('profiles', () => {
-  it('ref 2.1: SESSION_EXPIRE_MS is 48 h (172,800,000 ms)', () => {
+  it('uia §2.1: SESSION_EXPIRE_MS is 48 h (172,800,000 ms)', () => {
     expect(SESSION_EXPIRE_MS).toBe(172_800_000);
   });
 
-  it('ref 2.2: 1.8 keeps sessions in process memory, silently replaces unknown IDs, binds nothing, slides 48 h pruned every 24 h everywhere', () => {
+  it('uia §2.2: 1.8 keeps sessions in process memory, silently replaces unknown IDs, binds nothing, slides 48 h pruned every 24 h everywhere', () => {
     expect(PROFILES['1.8']).toMatchObject({
       unknownSession: 'fresh-session',
       bindsOperation: false,
@@ -17,7 +17,7 @@ describe('profiles', () => {
     });
   });
 
-  it('ref 2.3, 2.4, 2.8: 1.13 keeps sessions in the database, rejects unknown IDs, binds (uri, method), 48 h from creation swept every 5 min by main', () => {
+  it('uia §2.3, §2.4, §2.8: 1.13 keeps sessions in the database, rejects unknown IDs, binds (uri, method), 48 h from creation swept every 5 min by main', () => {
     expect(PROFILES['1.13']).toMatchObject({
       unknownSession: 'reject-400',
       bindsOperation: true,
@@ -26,18 +26,18 @@ describe('profiles', () => {
     });
   });
 
-  it('ref 2.3, 3.1: 1.12 behaves as 1.8 (the fixes came in 1.13); its workers do not mount the fallback', () => {
+  it('uia §2.3, §3.1: 1.12 behaves as 1.8 (the fixes came in 1.13); its workers do not mount the fallback', () => {
     const { name: _name, summary: _summary, ...switches } = PROFILES['1.12'];
     const { name: _n, summary: _s, ...switches18 } = PROFILES['1.8'];
     expect(switches).toEqual(switches18);
   });
 
-  it('ref 2.4 step 4: the per-session user agent and IP rows (v1.20) in head only', () => {
+  it('uia §2.4 step 4: the per-session user agent and IP rows (v1.20) in head only', () => {
     expect(PROFILES['1.13'].recordsUserAgentIps).toBe(false);
     expect(PROFILES.head.recordsUserAgentIps).toBe(true);
   });
 
-  it('ref 3.1, 3.4, 2.2: workers mount /register in every profile; the fallback never; head adds deactivate and device endpoints', () => {
+  it('uia §3.1, §3.4, §2.2: workers mount /register in every profile; the fallback never; head adds deactivate and device endpoints', () => {
     for (const name of PROFILE_NAMES) {
       expect(PROFILES[name].endpoints.register).toBe('main-and-workers');
       expect(PROFILES[name].endpoints.fallback).toBe('main');
@@ -59,17 +59,17 @@ describe('profiles', () => {
     expect(PROFILES.head.endpoints['login-token']).toBe('main');
   });
 
-  it('ref 3.1: v1.8 serves 3PID add and cross-signing upload under unstable only', () => {
+  it('uia §3.1: v1.8 serves 3PID add and cross-signing upload under unstable only', () => {
     expect(PROFILES['1.8'].unstableOnly).toEqual(['threepid-add', 'cross-signing']);
     expect(PROFILES['1.13'].unstableOnly).toEqual(['cross-signing']);
     expect(PROFILES.head.unstableOnly).toEqual([]);
   });
 
-  it('ref 2.3, 2.10: the registration password: plaintext clientdict (1.8), hash in clientdict (1.13rc3-1.18), serverdict (1.19+)', () => {
+  it('uia §2.3, §2.10: the registration password: plaintext clientdict (1.8), hash in clientdict (1.13rc3-1.18), serverdict (1.19+)', () => {
     expect(PROFILE_NAMES.map((p) => PROFILES[p].registrationPasswordHash)).toEqual(['plaintext-clientdict', 'plaintext-clientdict', 'hash-clientdict', 'serverdict']);
   });
 
-  it('ref 2.3, 2.12: head only: session_timeout for can-skip endpoints, identifier dicts, usable types, request_user_id, tokens, MSC3967, the password suspicion', () => {
+  it('uia §2.3, §2.12: head only: session_timeout for can-skip endpoints, identifier dicts, usable types, request_user_id, tokens, MSC3967, the password suspicion', () => {
     for (const name of ['1.8', '1.12', '1.13'] as const) {
       expect(PROFILES[name]).toMatchObject({
         sessionTimeout: 'unsupported',
@@ -98,7 +98,7 @@ describe('profiles', () => {
     expect(PROFILE_NAMES.map((p) => PROFILES[p].ssoUiAuth)).toEqual([false, false, true, true]);
   });
 
-  it('ref 2.3 #7689: 1.13 compares the URI only; head the URI and the method', () => {
+  it('uia §2.3 #7689: 1.13 compares the URI only; head the URI and the method', () => {
     expect(PROFILES['1.13'].bindingComparesMethod).toBe(false);
     expect(PROFILES.head.bindingComparesMethod).toBe(true);
   });
@@ -109,7 +109,7 @@ describe('profiles', () => {
     for (const s of SWITCHES) expect(s.ref).toMatch(/\d/);
     const lines = describeProfile(PROFILES['1.8']);
     expect(lines).toHaveLength(SWITCHES.length);
-    expect(lines).toContain('unknownSession = fresh-session (ref 2.2, 2.3 #7268)');
+    expect(lines).toContain('unknownSession = fresh-session (uia §2.2, §2.3 #7268)');
   });
 
   it('names', () => {

@@ -1,5 +1,5 @@
-// `_calculate_registration_flows` (models/synapse/registration-flows.ts; ref 2.11, 4.3
-// test_advertised_flows*) and where the registration password waits (ref 2.3, 2.10).
+// `_calculate_registration_flows` (models/synapse/registration-flows.ts; uia §2.11, §4.3
+// test_advertised_flows*) and where the registration password waits (uia §2.3, §2.10).
 import { describe, expect, it } from 'vitest';
 import { PASSWORD_HASH_CPU_MS } from '../../../models/synapse/accounts.js';
 import { DEFAULT_CONFIG, withConfig, type SynapseConfig } from '../../../models/synapse/config.js';
@@ -20,7 +20,7 @@ function flows(config: SynapseConfig, profile: ProfileName = 'head'): string[][]
 
 const BARE = withConfig({ captcha: { enableRegistrationCaptcha: false }, consent: { requireAtRegistration: false }, email: { enabled: false }, registration: { enableRegistrationToken3pidBypass: false } });
 
-describe('registration flows (ref 2.11)', () => {
+describe('registration flows (uia §2.11)', () => {
   it('nothing configured: [[dummy]]', () => {
     expect(flows(BARE)).toEqual([[D]]);
   });
@@ -74,7 +74,7 @@ describe('registration flows (ref 2.11)', () => {
   });
 });
 
-describe('where the registration password waits (ref 2.3 #7523 #8009, 2.10)', () => {
+describe('where the registration password waits (uia §2.3 #7523 #8009, §2.10)', () => {
   it('head: the hash goes to the serverdict on the first 401, once; the final request without a password uses it', () => {
     const p = stageProcess('head', { config: BARE });
     const first = p.run(handleRegister(p.ctx, register({ username: 'u', password: 'pw' })));
@@ -107,7 +107,7 @@ describe('where the registration password waits (ref 2.3 #7523 #8009, 2.10)', ()
     expect([done.value.status, done.cpuMs]).toEqual([200, PASSWORD_HASH_CPU_MS]);
   });
 
-  it('ref 2.11: no password anywhere -> 400 M_MISSING_PARAM "Missing params: password" once UIA completes', () => {
+  it('uia §2.11: no password anywhere -> 400 M_MISSING_PARAM "Missing params: password" once UIA completes', () => {
     const p = stageProcess('head', { config: BARE });
     const response = p.run(handleRegister(p.ctx, register({ username: 'u', auth: { type: D } }))).value;
     expect([response.status, response.body]).toEqual([400, { errcode: 'M_MISSING_PARAM', error: 'Missing params: password' }]);

@@ -1,4 +1,4 @@
-// SSO inside UIA (models/synapse/sso/; ref 1.4, 2.6, #7530; 4.1 test_ui_auth_via_sso,
+// SSO inside UIA (models/synapse/sso/; uia §1.4, §2.6, #7530; 4.1 test_ui_auth_via_sso,
 // test_ui_auth_fails_for_incorrect_sso_user).
 import { describe, expect, it } from 'vitest';
 import { fallbackPath, type FallbackPage, type Flow } from '../../../models/matrix/protocol.js';
@@ -27,7 +27,7 @@ interface Deployment {
 }
 
 /** Main and a worker on one database; alice (SSO subject alice-sub) and bob (bob-sub) exist; a
- * device-deletion session of alice's, as validate_user_via_ui_auth creates it (ref 2.5). */
+ * device-deletion session of alice's, as validate_user_via_ui_auth creates it (uia §2.5). */
 function deployment(config: SynapseConfig = withConfig({})): Deployment {
   const db = new SynapseDatabase();
   const main = stageProcess('head', { db, config, label: 'main#1' });
@@ -63,7 +63,7 @@ function stored(p: StageProcess, sid: string): unknown {
   return p.run(p.store.getCompletedStages(sid)).value.get(SSO);
 }
 
-describe('SSO over OIDC (ref 2.6)', () => {
+describe('SSO over OIDC (uia §2.6)', () => {
   it('test_ui_auth_via_sso: the fallback GET renders the confirm page (description, IdP redirect); the callback on another process completes the stage; {session} then passes', () => {
     const { main, worker, sid } = deployment();
     const page = confirm(main, sid);
@@ -102,7 +102,7 @@ describe('SSO over OIDC (ref 2.6)', () => {
     expect(stored(main, sid)).toBeUndefined();
   });
 
-  it('ref 2.6: start_sso_ui_auth needs the session (400 Unknown session ID) and a user with an SSO identity (400)', () => {
+  it('uia §2.6: start_sso_ui_auth needs the session (400 Unknown session ID) and a user with an SSO identity (400)', () => {
     const { main } = deployment();
     expect(fallbackGet(main, 'nosuchsession').body).toEqual({ errcode: 'M_UNKNOWN', error: 'Unknown session ID: nosuchsession' });
     const sid = main.run(main.store.createSession({}, DELETE_DEVICES, 'POST', DESCRIPTION, 0)).value;
@@ -113,7 +113,7 @@ describe('SSO over OIDC (ref 2.6)', () => {
     expect([none.status, none.body]).toEqual([400, { errcode: 'M_UNKNOWN', error: 'User has no SSO identities' }]);
   });
 
-  it('ref 2.6: the SSO fallback takes no POST (404)', () => {
+  it('uia §2.6: the SSO fallback takes no POST (404)', () => {
     const { main, sid } = deployment();
     const response = main.run(handleFallback(main.ctx, request('POST', fallbackPath(SSO), {}, `session=${sid}`), SSO)).value;
     expect(response.status).toBe(404);
@@ -155,7 +155,7 @@ describe('SSO over SAML: per-process outstanding requests (#7530)', () => {
   });
 });
 
-describe('SSO before v1.13 (ref 5 #5667)', () => {
+describe('SSO before v1.13 (uia §5 #5667)', () => {
   it('1.8 has no SSO in UIA: the sso fallback page is 404', () => {
     const p = stageProcess('1.8');
     const response = p.run(handleFallback(p.ctx, request('GET', fallbackPath(SSO), null, 'session=x'), SSO)).value;

@@ -1,4 +1,4 @@
-// The worker maps of models/topologies/synapse-workers.ts: where each UIA path goes (ref 3.2, 3.3).
+// The worker maps of models/topologies/synapse-workers.ts: where each UIA path goes (uia §3.2, §3.3).
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_PASSWORD_PATH,
@@ -24,7 +24,7 @@ function upstreamsOf(map: RoutingMap, path: string): readonly string[] {
 const ACCOUNT_PATHS = [ACCOUNT_PASSWORD_PATH, DEACTIVATE_PATH, THREEPID_ADD_PATH, DELETE_DEVICES_PATH, devicePath('DEVA1'), DEVICE_SIGNING_UPLOAD_PATH, LOGIN_GET_TOKEN_PATH];
 
 describe('worker maps', () => {
-  it('ref 3.2 (v1.8 docs) and #7048 (v1.12): only /register (and at 1.12 the fallback) leave main', () => {
+  it('uia §3.2 (v1.8 docs) and #7048 (v1.12): only /register (and at 1.12 the fallback) leave main', () => {
     for (const path of ACCOUNT_PATHS) {
       expect(upstreamsOf(ROUTING_1_8, path)).toEqual(['main']);
       expect(upstreamsOf(ROUTING_1_12_PINNED, path)).toEqual(['main']);
@@ -33,7 +33,7 @@ describe('worker maps', () => {
     expect(upstreamsOf(ROUTING_1_12_PINNED, fallbackPath('m.login.terms'))).toEqual(['reader1']);
   });
 
-  it("ref 3.2 (HEAD's generic_worker list): register, deactivate, delete_devices, devices, device_signing/upload round-robin over the workers; password, 3PID add, get_token and the fallback to main", () => {
+  it("uia §3.2 (HEAD's generic_worker list): register, deactivate, delete_devices, devices, device_signing/upload round-robin over the workers; password, 3PID add, get_token and the fallback to main", () => {
     for (const path of [REGISTER_PATH, DEACTIVATE_PATH, DELETE_DEVICES_PATH, devicePath('DEVA1'), DEVICE_SIGNING_UPLOAD_PATH]) {
       expect(upstreamsOf(ROUTING_SHARDED, path)).toEqual(['reader1', 'reader2']);
     }

@@ -1,4 +1,4 @@
-// operation-binding and user-binding (DESIGN.md "Properties") on hand-built traces, then on real runs.
+// operation-binding and user-binding (docs/architecture.md "Properties") on hand-built traces, then on real runs.
 import { describe, expect, it } from 'vitest';
 import { FACTS } from '../../../models/synapse/facts.js';
 import { PROFILES } from '../../../models/synapse/profile.js';
@@ -19,7 +19,7 @@ function operation(detail: string, tags: readonly string[] = ['', '@usera:test']
   return story;
 }
 
-describe('operation-binding (from 1.13, ref 2.9)', () => {
+describe('operation-binding (from 1.13, uia §2.9)', () => {
   it('rejected: X, created for POST /register, authorises POST /account/password', () => {
     const story = operation(PASSWORD);
     const v = bindsHead(story);
@@ -27,10 +27,10 @@ describe('operation-binding (from 1.13, ref 2.9)', () => {
     expect(v?.fact?.name).toBe(FACTS.operation);
     expect(v?.observationIndex).toBe(3);
     expect(v?.requests).toBe(2);
-    expect(v?.why).toBe(`reader1 ran ${PASSWORD} at 102 ms on the authority of session ${X}, which was created for ${REGISTER}: a session authorises only the operation it was started for (ref 2.9).`);
+    expect(v?.why).toBe(`reader1 ran ${PASSWORD} at 102 ms on the authority of session ${X}, which was created for ${REGISTER}: a session authorises only the operation it was started for (uia §2.9).`);
   });
 
-  it('rejected: the raw URI is bound, query string included (ref 2.9, #7722)', () => {
+  it('rejected: the raw URI is bound, query string included (uia §2.9, #7722)', () => {
     expect(bindsHead(operation(`${REGISTER}?kind=user`))).not.toBeNull();
     expect(bindsHead(operation(REGISTER.replace('POST', 'PUT')))).not.toBeNull();
   });
@@ -57,14 +57,14 @@ describe('operation-binding (from 1.13, ref 2.9)', () => {
     expect(bindsHead(unseen)?.observationIndex).toBe(4);
   });
 
-  it('accepted: the operation X was created for; an operation without a session (the session_timeout skip, ref 2.5)', () => {
+  it('accepted: the operation X was created for; an operation without a session (the session_timeout skip, uia §2.5)', () => {
     expect(bindsHead(operation(REGISTER))).toBeNull();
     const skip = Story.opening();
     skip.fact(102, FACTS.operation, '', PASSWORD, { tags: ['@usera:test', '@usera:test'] });
     expect(bindsHead(skip)).toBeNull();
   });
 
-  it('not applicable before 1.13 (ref 2.3): holds trivially, and says why', () => {
+  it('not applicable before 1.13 (uia §2.3): holds trivially, and says why', () => {
     expect(checkOperationBinding(operation(PASSWORD).observations, operation(PASSWORD).facts, PROFILES['1.8'], NODES)).toBeNull();
     expect(NOT_BINDING).toContain('not applicable');
   });
@@ -76,21 +76,21 @@ describe('operation-binding (from 1.13, ref 2.9)', () => {
   });
 });
 
-describe('user-binding (ref 2.5)', () => {
+describe('user-binding (uia §2.5)', () => {
   const check = (story: Story) => checkUserBinding(story.observations, story.facts, NODES);
 
   it('rejected: the requester is not the user the stages proved', () => {
     const v = check(operation(PASSWORD, ['@alice:test', '@bob:test']));
     expect(v?.property).toBe('user-binding');
     expect(v?.observationIndex).toBe(3);
-    expect(v?.why).toBe(`reader1 ran ${PASSWORD} at 102 ms for @alice:test (session ${X}), but the stages were completed as @bob:test: the operation must run only for the user who authenticated (ref 2.5).`);
+    expect(v?.why).toBe(`reader1 ran ${PASSWORD} at 102 ms for @alice:test (session ${X}), but the stages were completed as @bob:test: the operation must run only for the user who authenticated (uia §2.5).`);
   });
 
-  it('rejected: SSO completed as the wrong user stores "" (ref 1.5), and the operation ran anyway', () => {
+  it('rejected: SSO completed as the wrong user stores "" (uia §1.5), and the operation ran anyway', () => {
     expect(check(operation(PASSWORD, ['@alice:test', '']))?.why).toContain('completed as nobody');
   });
 
-  it('accepted: the requester authenticated; registration has no requester (ref 2.11)', () => {
+  it('accepted: the requester authenticated; registration has no requester (uia §2.11)', () => {
     expect(check(operation(PASSWORD, ['@alice:test', '@alice:test']))).toBeNull();
     expect(check(operation(REGISTER, ['', '@usera:test']))).toBeNull();
   });

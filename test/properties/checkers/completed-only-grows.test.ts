@@ -1,4 +1,4 @@
-// completed-only-grows (DESIGN.md "Properties") on hand-built traces, then on real runs.
+// completed-only-grows (docs/architecture.md "Properties") on hand-built traces, then on real runs.
 import { describe, expect, it } from 'vitest';
 import { PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
 import { checkCompletedOnlyGrows } from '../../../properties/checkers/completed-only-grows.js';
@@ -42,7 +42,7 @@ describe('completed-only-grows: rejected', () => {
 });
 
 describe('completed-only-grows: accepted', () => {
-  it('a 401 to a request sent before the earlier 401 was received (concurrent, ref 2.4 step 7) may be older', () => {
+  it('a 401 to a request sent before the earlier 401 was received (concurrent, uia §2.4 step 7) may be older', () => {
     const story = Story.opening();
     const first = story.send(10, X, { tags: [S] });
     const second = story.send(11, X);
@@ -51,7 +51,7 @@ describe('completed-only-grows: accepted', () => {
     expect(check(story)).toBeNull();
   });
 
-  it('the 401 creating X (a request without a session) lists nothing and is not judged (ref 2.4 step 5)', () => {
+  it('the 401 creating X (a request without a session) lists nothing and is not judged (uia §2.4 step 5)', () => {
     const story = Story.passed();
     story.recv(105, story.send(100, ''), 401, { key: X, tags: [] });
     expect(check(story)).toBeNull();

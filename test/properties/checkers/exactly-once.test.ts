@@ -1,4 +1,4 @@
-// exactly-once (DESIGN.md "Properties", ref 2.4, 2.10) on hand-built traces, then on real runs.
+// exactly-once (docs/architecture.md "Properties", uia §2.4, §2.10) on hand-built traces, then on real runs.
 import { describe, expect, it } from 'vitest';
 import { FACTS } from '../../../models/synapse/facts.js';
 import type { Case } from '../../../models/world.js';
@@ -20,7 +20,7 @@ function registered(): Story {
 }
 
 describe('exactly-once: rejected', () => {
-  it('a second account for one session (ref 2.10), pointed at the first response that shows it', () => {
+  it('a second account for one session (uia §2.10), pointed at the first response that shows it', () => {
     const story = registered();
     story.fact(202, FACTS.accountCreated, X, '@fresh:test', { node: READER2 });
     story.recv(205, story.send(200, X, { tags: [D] }), 200, { detail: '@fresh:test', servedBy: READER2 });
@@ -28,7 +28,7 @@ describe('exactly-once: rejected', () => {
     expect(v?.property).toBe('exactly-once');
     expect(v?.fact?.detail).toBe('@fresh:test');
     expect(v?.observationIndex).toBe(5);
-    expect(v?.why).toBe(`session ${X} created a second account: reader2 registered @fresh:test at 202 ms, after reader1 had registered @usera:test for it at 102 ms (ref 2.10: one session, one account).`);
+    expect(v?.why).toBe(`session ${X} created a second account: reader2 registered @fresh:test at 202 ms, after reader1 had registered @usera:test for it at 102 ms (uia §2.10: one session, one account).`);
   });
 
   it('a retry answered with another user_id than the first 200 for the session', () => {
@@ -45,7 +45,7 @@ describe('exactly-once: rejected', () => {
     expect(check(story)?.why).toContain(`but the account ${X} created at 102 ms was @usera:test`);
   });
 
-  it('a retry of a final request whose answer was lost gets M_USER_IN_USE for the session\'s own account (ref 2.10)', () => {
+  it('a retry of a final request whose answer was lost gets M_USER_IN_USE for the session\'s own account (uia §2.10)', () => {
     const story = Story.opening();
     story.fact(102, FACTS.accountCreated, X, '@usera:test');
     story.send(100, X, { tags: [D] }); // lost
@@ -53,7 +53,7 @@ describe('exactly-once: rejected', () => {
     const v = check(story);
     expect(v?.requests).toBe(3);
     expect(v?.why).toBe(
-      `reader1 answered app A's request 3 about session ${X} with 400 "User ID already taken", although ${X} had already created @usera:test at 102 ms: a retry must get that account back (ref 2.10; concurrent finals racing is #5450).`,
+      `reader1 answered app A's request 3 about session ${X} with 400 "User ID already taken", although ${X} had already created @usera:test at 102 ms: a retry must get that account back (uia §2.10; concurrent finals racing is #5450).`,
     );
   });
 
@@ -69,7 +69,7 @@ describe('exactly-once: rejected', () => {
 });
 
 describe('exactly-once: accepted', () => {
-  it('retries answered with the same user_id (registered_user_id, ref 2.10)', () => {
+  it('retries answered with the same user_id (registered_user_id, uia §2.10)', () => {
     const story = registered();
     story.recv(205, story.send(200, X, { tags: [D] }), 200, { detail: '@usera:test', servedBy: READER2 });
     expect(check(story)).toBeNull();
@@ -98,7 +98,7 @@ describe('exactly-once: real runs', () => {
   });
 
   // Found by `compare --property exactly-once` (1 run in 200): the database restarts between
-  // register_user and the separate write of registered_user_id (ref 2.10, steps 7-8).
+  // register_user and the separate write of registered_user_id (uia §2.10, steps 7-8).
   it('sql violates it under store-restart: the retry after a 500 gets "User ID already taken"', () => {
     const c: Case = {
       strategy: 'sql',

@@ -1,4 +1,4 @@
-// expiry-honoured (DESIGN.md "Properties", ref 2.2, 2.8) on hand-built traces, then on real runs.
+// expiry-honoured (docs/architecture.md "Properties", uia §2.2, §2.8) on hand-built traces, then on real runs.
 import { describe, expect, it } from 'vitest';
 import { FACTS } from '../../../models/synapse/facts.js';
 import { SESSION_EXPIRE_MS as E } from '../../../models/synapse/profile.js';
@@ -17,7 +17,7 @@ const sweep = (story: Story, atMs: number, thresholdMs: number, node = MAIN): St
 /** A request about X sent at `atMs`, answered 5 ms later with a 401 naming X (X is alive). */
 const usesX = (story: Story, atMs: number, servedBy = READER2): Story => story.recv(atMs + 5, story.send(atMs, X), 401, { key: X, servedBy });
 
-describe('expiry-honoured, 1.13+ (absolute from creation, ref 2.8)', () => {
+describe('expiry-honoured, 1.13+ (absolute from creation, uia §2.8)', () => {
   it('rejected: X answered as alive to a request sent after a sweep whose threshold passed its creation', () => {
     const story = sweep(Story.opening(), E + FIVE_MIN, FIVE_MIN);
     usesX(story, E + FIVE_MIN + 1000);
@@ -26,7 +26,7 @@ describe('expiry-honoured, 1.13+ (absolute from creation, ref 2.8)', () => {
     expect(v?.fact?.name).toBe(FACTS.sweep);
     expect(v?.requests).toBe(2);
     expect(v?.why).toBe(
-      `reader2 answered app A's request 2 about session ${X} (sent at ${E + FIVE_MIN + 1000} ms) with a 401 naming ${X} listing completed [], although the sweep on main at ${E + FIVE_MIN} ms, which deletes every session created at or before ${FIVE_MIN} ms, had to remove ${X} (created on reader1 at 2 ms): a swept session must never come back (ref 2.8).`,
+      `reader2 answered app A's request 2 about session ${X} (sent at ${E + FIVE_MIN + 1000} ms) with a 401 naming ${X} listing completed [], although the sweep on main at ${E + FIVE_MIN} ms, which deletes every session created at or before ${FIVE_MIN} ms, had to remove ${X} (created on reader1 at 2 ms): a swept session must never come back (uia §2.8).`,
     );
   });
 
@@ -81,7 +81,7 @@ describe('expiry-honoured, 1.13+ (absolute from creation, ref 2.8)', () => {
   });
 });
 
-describe('expiry-honoured, 1.8 (sliding, per process, ref 2.2)', () => {
+describe('expiry-honoured, 1.8 (sliding, per process, uia §2.2)', () => {
   it('rejected: the process that holds X swept it (last used before the threshold) and then answered for it', () => {
     const story = sweep(Story.opening(), 3 * DAY, DAY, READER1);
     usesX(story, 3 * DAY + HOUR, READER1);
@@ -117,7 +117,7 @@ describe('expiry-honoured, 1.8 (sliding, per process, ref 2.2)', () => {
 });
 
 describe('expiry-honoured: real runs', () => {
-  it('holds on sql: after a 49 h pause the resubmit is told the session is unknown (ref 2.8)', () => {
+  it('holds on sql: after a 49 h pause the resubmit is told the session is unknown (uia §2.8)', () => {
     const { result, violation } = checkCase(caseOf('sql', [client([START, pause(49 * HOUR), RESUBMIT])]), 'expiry-honoured');
     expect(result.facts.some((f) => f.name === FACTS.sweep && Number(f.detail) > 0)).toBe(true);
     expect(result.observations.at(-1)?.status).toBe(400);
@@ -125,7 +125,7 @@ describe('expiry-honoured: real runs', () => {
   });
 
   // Found by `compare --property expiry-honoured` (slow-user): main-rpc keeps sessions in 1.8's
-  // sliding ExpiringCache on main (ref 2.2), under a profile that promises 48 h from creation.
+  // sliding ExpiringCache on main (uia §2.2), under a profile that promises 48 h from creation.
   it('main-rpc violates it: a session used at 5.5 h survives the sweep at 48 h 5 min', () => {
     const c: Case = {
       strategy: 'main-rpc',

@@ -1,4 +1,4 @@
-// no-phantom-stage (DESIGN.md "Properties") on hand-built traces, then on real runs.
+// no-phantom-stage (docs/architecture.md "Properties") on hand-built traces, then on real runs.
 import { describe, expect, it } from 'vitest';
 import { FACTS } from '../../../models/synapse/facts.js';
 import { checkNoPhantomStage } from '../../../properties/checkers/no-phantom-stage.js';
@@ -10,7 +10,7 @@ const check = (story: Story) => checkNoPhantomStage(story.observations, [...stor
 const THROWAWAY = 'sessionTsessionTsessionT';
 
 describe('no-phantom-stage: rejected', () => {
-  it('#6705 (1.8): the fallback success page for X, whose stage passed in a throwaway session on main (ref 2.2)', () => {
+  it('#6705 (1.8): the fallback success page for X, whose stage passed in a throwaway session on main (uia §2.2)', () => {
     const story = Story.opening();
     story.fact(22, FACTS.sessionCreated, THROWAWAY, `POST /_matrix/client/r0/auth/${S}/fallback/web`, { node: MAIN });
     story.fact(22, FACTS.stagePassed, THROWAWAY, S, { node: MAIN, tags: ['true'] });
@@ -58,20 +58,20 @@ describe('no-phantom-stage: rejected', () => {
 });
 
 describe('no-phantom-stage: accepted', () => {
-  it('a stage listed after its checker passed for the session (ref 2.4 step 6), also on another process', () => {
+  it('a stage listed after its checker passed for the session (uia §2.4 step 6), also on another process', () => {
     const story = Story.passed(S);
     story.recv(105, story.send(100, X), 401, { key: X, tags: [S], servedBy: READER2 });
     expect(check(story)).toBeNull();
   });
 
-  it('1.13: a fallback success page after the stage passed for that session (ref 2.6)', () => {
+  it('1.13: a fallback success page after the stage passed for that session (uia §2.6)', () => {
     const story = Story.opening();
     story.fact(22, FACTS.stagePassed, X, S, { node: MAIN, tags: ['true'] });
     story.recv(30, story.send(20, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { servedBy: MAIN, key: X, detail: 'page:success', tags: [S] });
     expect(check(story)).toBeNull();
   });
 
-  it('1.8: a fresh session for an unknown ID lists the stage that passed in it (ref 2.2)', () => {
+  it('1.8: a fresh session for an unknown ID lists the stage that passed in it (uia §2.2)', () => {
     const story = Story.opening();
     story.fact(12, FACTS.sessionCreated, Y, REGISTER, { node: READER2 });
     story.fact(12, FACTS.stagePassed, Y, S, { node: READER2, tags: ['true'] });

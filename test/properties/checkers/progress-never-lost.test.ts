@@ -1,4 +1,4 @@
-// progress-never-lost (DESIGN.md "Properties") on hand-built observation lists: no simulation.
+// progress-never-lost (docs/architecture.md "Properties") on hand-built observation lists: no simulation.
 import { describe, expect, it } from 'vitest';
 import { PROFILES, SESSION_EXPIRE_MS } from '../../../models/synapse/profile.js';
 import { checkProgressNeverLost } from '../../../properties/checkers/progress-never-lost.js';
@@ -147,7 +147,7 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check18(notIdle)).not.toBeNull();
   });
 
-  // ref 2.2: 1.8 kept one session dict per process, so a request answered by main does not keep
+  // uia §2.2: 1.8 kept one session dict per process, so a request answered by main does not keep
   // X alive on reader1, which holds it; one answered by reader1 itself does.
   it('1.8: only a request answered by the process holding X keeps X alive there', () => {
     const elsewhere = Story.passed(S, 10);
@@ -202,7 +202,7 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check13(story)).toBeNull();
   });
 
-  it('a 400 M_UNKNOWN that is not "Unknown session ID" is not a loss (ref 2.6 "No session supplied", ref 2.4 step 6 "Unknown login type", ref 2.6 "No captcha response supplied")', () => {
+  it('a 400 M_UNKNOWN that is not "Unknown session ID" is not a loss (uia §2.6 "No session supplied", uia §2.4 step 6 "Unknown login type", uia §2.6 "No captcha response supplied")', () => {
     for (const detail of ['M_UNKNOWN: No session supplied', 'M_UNKNOWN: Unknown login type m.login.bogus', 'M_UNKNOWN: No captcha response supplied']) {
       const story = Story.passed();
       story.recv(105, story.send(100, X), 400, { detail });
@@ -229,7 +229,7 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check13(story)).toBeNull();
   });
 
-  it('an email-validation page (the link clicked in the mail) shows nothing and is not a loss (ref 5 #7512)', () => {
+  it('an email-validation page (the link clicked in the mail) shows nothing and is not a loss (uia §5 #7512)', () => {
     // The page answers a request about X with a 200, but it is a page, not X's operation: later
     // 401s for X that do not list the email stage lose nothing.
     const story = Story.passed();
@@ -277,10 +277,10 @@ describe('progress-never-lost: what is not a loss', () => {
 });
 
 describe('progress-never-lost: the legitimate-expiry judgement, from the client\'s own send times', () => {
-  // ref 2.2 (1.8): a session Y created by a request that carried another ID X (the unknown-ID
+  // uia §2.2 (1.8): a session Y created by a request that carried another ID X (the unknown-ID
   // path) is created by that request: its creation time is the request's send time, so a later
   // legitimate idle expiry of Y is forgiven.
-  it('ref 2.2 (1.8): a session created by the unknown-ID path and then idle 73 h expires legitimately', () => {
+  it('uia §2.2 (1.8): a session created by the unknown-ID path and then idle 73 h expires legitimately', () => {
     const story = Story.opening();
     // reader1 restarted and no longer knows X: the recaptcha lands in a fresh session Y.
     story.recv(15, story.send(10, X, { tags: [S] }), 401, { key: Y, tags: [S] });
@@ -300,8 +300,8 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
   // The same end to end: reader1 restarts after the first 401, so the recaptcha lands in a
   // fresh session Y (nothing had been shown for X: no loss); the client adopts Y and goes away
   // for 73 h; reader1's 24-hourly prune removes Y (idle since ~1 s); the resubmit gets a 401
-  // naming Z. Y expired exactly as 1.8 expires sessions (ref 2.2): not a violation.
-  it('ref 2.2 (1.8) end to end: the idle expiry of a session born on the unknown-ID path is not a violation', () => {
+  // naming Z. Y expired exactly as 1.8 expires sessions (uia §2.2): not a violation.
+  it('uia §2.2 (1.8) end to end: the idle expiry of a session born on the unknown-ID path is not a violation', () => {
     const c = caseOf(
       'memory-1.8',
       [client([START, pause(1000), direct(S), pause(73 * HOUR), RESUBMIT])],
@@ -317,16 +317,16 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
     expect(checkProgressNeverLost(result.observations, result.profile, result.nodeNames)).toBeNull();
   });
 
-  // ref 2.2 (1.8): a request whose answer never came may never have reached the session: the
+  // uia §2.2 (1.8): a request whose answer never came may never have reached the session: the
   // checker does not count it as keeping X alive (it would rather miss a loss than invent one).
-  it('ref 2.2 (1.8): a request carrying X whose response was lost does not count as keeping X alive', () => {
+  it('uia §2.2 (1.8): a request carrying X whose response was lost does not count as keeping X alive', () => {
     const story = Story.passed(S, 10);
     story.send(10 * HOUR, X, { tags: [T] }); // the response was lost
     story.recv(SESSION_EXPIRE_MS + 20, story.send(SESSION_EXPIRE_MS + 15, X), 401, { key: Y });
     expect(check18(story)).toBeNull();
   });
 
-  it('ref 2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request the same process answered (at its send time)', () => {
+  it('uia §2.2 (1.8): the sliding rule compares the losing request\'s send time with the previous request the same process answered (at its send time)', () => {
     for (const [sentMs, legitimate] of [[10 * HOUR + SESSION_EXPIRE_MS, true], [10 * HOUR + SESSION_EXPIRE_MS - 1, false]] as const) {
       const story = Story.passed(S, 10);
       story.recv(10 * HOUR + 5, story.send(10 * HOUR, X, { tags: [T] }), 401, { key: X, tags: [S, T] });
@@ -344,7 +344,7 @@ describe('progress-never-lost: the legitimate-expiry judgement, from the client\
 });
 
 describe('progress-never-lost: after a legitimate expiry', () => {
-  it('ref 2.2 (1.8): once a loss is forgiven as an expiry, later answers about the dead session are not losses either', () => {
+  it('uia §2.2 (1.8): once a loss is forgiven as an expiry, later answers about the dead session are not losses either', () => {
     const story = new Story();
     story.recv(10, story.send(0, ''), 401, { key: X });
     story.recv(20, story.send(15, X, { tags: [T] }), 401, { key: X, tags: [T] });

@@ -24,7 +24,7 @@ function normalised(map: RoutingMap): RoutingMap {
   };
 }
 
-describe('reading the worker docs\' nginx configs (ref 3.2)', () => {
+describe('reading the worker docs\' nginx configs (uia §3.2)', () => {
   it('1.8: /register to the one client_reader, everything else (the fallback too) to main', () => {
     const { routing, processes } = parseNginxConfig(fixture('synapse-1.8.nginx.conf'));
     expect(normalised(routing)).toEqual(normalised(ROUTING_1_8));

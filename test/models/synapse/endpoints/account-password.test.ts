@@ -1,4 +1,4 @@
-// POST /account/password (models/synapse/endpoints/account-password.ts), ref 3.1, 2.3, 2.10, 2.12, 4.4.
+// POST /account/password (models/synapse/endpoints/account-password.ts), uia §3.1, §2.3, §2.10, §2.12, §4.4.
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, ACCOUNT_PASSWORD_PATH, EMAIL_VALIDATE_PATH } from '../../../../models/matrix/protocol.js';
 import { PASSWORD_HASH_CPU_MS, passwordHashOf, standardAccount, type UserRow } from '../../../../models/synapse/accounts.js';
@@ -12,7 +12,7 @@ function hashOf(p: AccountsProcess): string | null {
 }
 
 describe('POST /account/password', () => {
-  it('ref 4.4 test_basic_password_reset, #16272 (head): one-shot UIA with new_password -> 200; the session clientdict has no new_password', () => {
+  it('uia §4.4 test_basic_password_reset, #16272 (head): one-shot UIA with new_password -> 200; the session clientdict has no new_password', () => {
     const p = accountsProcess('head');
     const done = p.serve(post({ new_password: 'new pw', auth: passwordAuth('head', undefined) }));
     expect(done).toMatchObject({ status: 200, body: {} });
@@ -23,7 +23,7 @@ describe('POST /account/password', () => {
     expect(operations(p)).toEqual([[USER_A, USER_A]]);
   });
 
-  it('ref 2.10 (head): a 401 with new_password hashes it (one CPU effect) into the serverdict password_hash, once per session', () => {
+  it('uia §2.10 (head): a 401 with new_password hashes it (one CPU effect) into the serverdict password_hash, once per session', () => {
     const p = accountsProcess('head');
     const first = p.serveDriven(post({ new_password: 'new pw' }));
     expect(first.value.status).toBe(401);
@@ -37,7 +37,7 @@ describe('POST /account/password', () => {
     expect(p.db.execute({ op: 'ui.getData', id: sid, key: 'password_hash' }, 0)).toBe(passwordHashOf('new pw'));
   });
 
-  it('ref 2.12 [code-reading] (head): a final request that completes UIA but omits new_password -> 500 (the unbound local of #16264)', () => {
+  it('uia §2.12 [code-reading] (head): a final request that completes UIA but omits new_password -> 500 (the unbound local of #16264)', () => {
     const p = accountsProcess('head');
     const first = p.serve(post({ new_password: 'new pw' }));
     const final = p.serve(post({ auth: passwordAuth('head', session(first)) }));
@@ -46,7 +46,7 @@ describe('POST /account/password', () => {
     expect(operations(p)).toEqual([]);
   });
 
-  it('ref 2.3: to 1.13 new_password is plaintext in the params: a final {auth} alone uses the stored clientdict -> 200; the clientdict keeps new_password', () => {
+  it('uia §2.3: to 1.13 new_password is plaintext in the params: a final {auth} alone uses the stored clientdict -> 200; the clientdict keeps new_password', () => {
     for (const profile of ['1.8', '1.13'] as const) {
       const p = accountsProcess(profile);
       const first = p.serve(post({ new_password: 'new pw' }));
@@ -76,13 +76,13 @@ describe('POST /account/password', () => {
     expect(q.db.execute({ op: 'accounts.listDevices', userId: USER_A }, 0)).toEqual(['DEVA1', 'DEVA2']);
   });
 
-  it('ref 3.1: without an access token the flow is [[m.login.email.identity]]', () => {
+  it('uia §3.1: without an access token the flow is [[m.login.email.identity]]', () => {
     const first = accountsProcess('head').serve(post({ new_password: 'x' }, null));
     expect(first.status).toBe(401);
     expect(body(first)['flows']).toEqual([{ stages: ['m.login.email.identity'] }]);
   });
 
-  it('ref 4.4 test_basic_password_reset (no access token): requestToken, the emailed link, then one email.identity request -> 200; every device logged out; no new_password stored', () => {
+  it('uia §4.4 test_basic_password_reset (no access token): requestToken, the emailed link, then one email.identity request -> 200; every device logged out; no new_password stored', () => {
     const p = accountsProcess('head', { seeds: [{ ...standardAccount('A'), threepids: [{ medium: 'email', address: 'a@example.org' }] }] });
     const asked = p.serve(authed('POST', ACCOUNT_PASSWORD_EMAIL_REQUEST_TOKEN_PATH, { client_secret: 'secret', email: 'a@example.org', send_attempt: 1 }, null));
     expect(asked.status).toBe(200);
@@ -98,7 +98,7 @@ describe('POST /account/password', () => {
     expect(row.clientdict).not.toHaveProperty('new_password');
   });
 
-  it('ref 3.1: a reset for an address nobody owns: UIA passes, then 404 M_NOT_FOUND', () => {
+  it('uia §3.1: a reset for an address nobody owns: UIA passes, then 404 M_NOT_FOUND', () => {
     const p = accountsProcess('head');
     p.db.execute({ op: 'threepid.start', medium: 'email', address: 'x@example.org', clientSecret: 's', sendAttempt: 1, newSid: 'sid9', newToken: 't9', expiresAtMs: 3_600_000 }, 0);
     p.db.execute({ op: 'threepid.validate', sid: 'sid9', clientSecret: 's', token: 't9', nowMs: 0 }, 0);
@@ -106,7 +106,7 @@ describe('POST /account/password', () => {
     expect(reset).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
   });
 
-  it('ref 2.12 (#10184): never skipped by session_timeout; main only (ref 3.1)', () => {
+  it('uia §2.12 (#10184): never skipped by session_timeout; main only (uia §3.1)', () => {
     const config = withConfig({ uiAuth: { sessionTimeoutMs: 60_000 } });
     expect(accountsProcess('head', { config }).serve(post({ new_password: 'x' })).status).toBe(401);
     expect(accountsProcess('head').serve(post({ new_password: 'x' }), 'worker').status).toBe(404);

@@ -1,4 +1,4 @@
-// POST /keys/device_signing/upload (models/synapse/endpoints/cross-signing.ts), ref 3.1, 1.5, 4.4, 4.5.
+// POST /keys/device_signing/upload (models/synapse/endpoints/cross-signing.ts), uia §3.1, §1.5, §4.4, §4.5.
 import { describe, expect, it } from 'vitest';
 import { DEVICE_SIGNING_UPLOAD_PATH } from '../../../../models/matrix/protocol.js';
 import { accountsProcess, authed, body, operations, passwordAuth, session, USER_A } from './harness.js';
@@ -10,7 +10,7 @@ const OTHER_MASTER = { master_key: { user_id: USER_A, usage: ['master'], keys: {
 const SSK = { self_signing_key: { user_id: USER_A, usage: ['self_signing'], keys: { 'ed25519:SSS': 'SSS' } } };
 
 describe('POST /keys/device_signing/upload', () => {
-  it('ref 4.4 test_device_signing_with_uia / 4.5 msc3967 (head): first upload 200 without UIA, identical re-upload 200, a different key set 401 [[m.login.password]], password + session 200, the same request again 200', () => {
+  it('uia §4.4 test_device_signing_with_uia / 4.5 msc3967 (head): first upload 200 without UIA, identical re-upload 200, a different key set 401 [[m.login.password]], password + session 200, the same request again 200', () => {
     const p = accountsProcess('head');
     expect(p.serve(post(MASTER))).toMatchObject({ status: 200, body: {} });
     expect(p.serve(post(MASTER)).status).toBe(200);
@@ -28,13 +28,13 @@ describe('POST /keys/device_signing/upload', () => {
     ]);
   });
 
-  it('ref 4.5 msc3967: adding a self-signing key to an existing master key needs UIA', () => {
+  it('uia §4.5 msc3967: adding a self-signing key to an existing master key needs UIA', () => {
     const p = accountsProcess('head');
     expect(p.serve(post(MASTER)).status).toBe(200);
     expect(p.serve(post({ ...MASTER, ...SSK })).status).toBe(401);
   });
 
-  it('ref 2.3 (#15077 v1.79): before MSC3967 even the first upload prompts; 1.8-1.13 serve it under unstable only (ref 3.1)', () => {
+  it('uia §2.3 (#15077 v1.79): before MSC3967 even the first upload prompts; 1.8-1.13 serve it under unstable only (uia §3.1)', () => {
     for (const profile of ['1.8', '1.13'] as const) {
       const p = accountsProcess(profile);
       expect(p.serve(post(MASTER))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });

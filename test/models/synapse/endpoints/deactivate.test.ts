@@ -1,4 +1,4 @@
-// POST /account/deactivate (models/synapse/endpoints/deactivate.ts), ref 3.1, 2.5, 2.12.
+// POST /account/deactivate (models/synapse/endpoints/deactivate.ts), uia §3.1, §2.5, §2.12.
 import { describe, expect, it } from 'vitest';
 import { DEACTIVATE_PATH } from '../../../../models/matrix/protocol.js';
 import { withConfig } from '../../../../models/synapse/config.js';
@@ -8,7 +8,7 @@ const post = (b: unknown) => authed('POST', DEACTIVATE_PATH, b);
 
 describe('POST /account/deactivate', () => {
   for (const profile of ALL_PROFILES) {
-    it(`ref 4.5 account_deactivate_test (${profile}): flows include m.login.password; wrong password 401 M_FORBIDDEN; right one 200; the token is gone`, () => {
+    it(`uia §4.5 account_deactivate_test (${profile}): flows include m.login.password; wrong password 401 M_FORBIDDEN; right one 200; the token is gone`, () => {
       const p = accountsProcess(profile);
       const first = p.serve(post({}));
       expect(first.status).toBe(401);
@@ -24,7 +24,7 @@ describe('POST /account/deactivate', () => {
     });
   }
 
-  it('ref 2.12 (#10184): session_timeout never skips deactivation', () => {
+  it('uia §2.12 (#10184): session_timeout never skips deactivation', () => {
     const p = accountsProcess('head', { config: withConfig({ uiAuth: { sessionTimeoutMs: 60_000 } }) });
     expect(p.serve(post({})).status).toBe(401);
   });
@@ -33,7 +33,7 @@ describe('POST /account/deactivate', () => {
     expect(accountsProcess('head').serve(post({ erase: 'yes' }))).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
   });
 
-  it('ref 3.1: main only until v1.135 (head mounts it on workers)', () => {
+  it('uia §3.1: main only until v1.135 (head mounts it on workers)', () => {
     expect(accountsProcess('1.13').serve(post({}), 'worker').status).toBe(404);
     expect(accountsProcess('head').serve(post({}), 'worker').status).toBe(401);
   });

@@ -1,4 +1,4 @@
-// POST /delete_devices (models/synapse/endpoints/delete-devices.ts), ref 3.1, 2.4, 2.9, 2.12.
+// POST /delete_devices (models/synapse/endpoints/delete-devices.ts), uia §3.1, §2.4, §2.9, §2.12.
 import { describe, expect, it } from 'vitest';
 import { DELETE_DEVICES_PATH } from '../../../../models/matrix/protocol.js';
 import { withConfig } from '../../../../models/synapse/config.js';
@@ -7,7 +7,7 @@ import { accountsProcess, authed, body, operations, passwordAuth, PRE_HEAD, sess
 const post = (b: unknown) => authed('POST', DELETE_DEVICES_PATH, b);
 
 describe('POST /delete_devices', () => {
-  it('ref 4.1 test_can_change_body, #8968: started for [DEVA1], finished with {devices: [DEVA2]} -> 200, the final body decides', () => {
+  it('uia §4.1 test_can_change_body, #8968: started for [DEVA1], finished with {devices: [DEVA2]} -> 200, the final body decides', () => {
     for (const profile of ['1.8', '1.13', 'head'] as const) {
       const p = accountsProcess(profile);
       const first = p.serve(post({ devices: ['DEVA1'] }));
@@ -19,7 +19,7 @@ describe('POST /delete_devices', () => {
     }
   });
 
-  it('ref 2.4: a completed session replays with {session} only while it lives (device deletion too)', () => {
+  it('uia §2.4: a completed session replays with {session} only while it lives (device deletion too)', () => {
     const p = accountsProcess('head');
     const first = p.serve(post({ devices: ['DEVA2'] }));
     const sid = session(first);
@@ -35,14 +35,14 @@ describe('POST /delete_devices', () => {
     expect(accountsProcess('head').serve(post(undefined))).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
   });
 
-  it('ref 2.12: can_skip_ui_auth with session_timeout in head: a token validated 1 s ago deletes without UIA', () => {
+  it('uia §2.12: can_skip_ui_auth with session_timeout in head: a token validated 1 s ago deletes without UIA', () => {
     const p = accountsProcess('head', { config: withConfig({ uiAuth: { sessionTimeoutMs: 15_000 } }) });
     p.clock.ms = 1000;
     expect(p.serve(post({ devices: ['DEVA2'], auth: { type: 'm.login.password', session: 'ignored' } })).status).toBe(200);
     expect(body(p.serve(post({ devices: ['DEVA2'] })))).toEqual({});
   });
 
-  it('ref 3.1: workers mount it only in head', () => {
+  it('uia §3.1: workers mount it only in head', () => {
     expect(accountsProcess('1.13').serve(post({ devices: [] }), 'worker').status).toBe(404);
     expect(accountsProcess('head').serve(post({ devices: [] }), 'worker').status).toBe(401);
   });

@@ -1,4 +1,4 @@
-// DELETE /devices/{id} (models/synapse/endpoints/device-delete.ts), ref 3.1, 2.5, 2.9, 2.12, 2.13.
+// DELETE /devices/{id} (models/synapse/endpoints/device-delete.ts), uia §3.1, §2.5, §2.9, §2.12, §2.13.
 import { describe, expect, it } from 'vitest';
 import { devicePath } from '../../../../models/matrix/protocol.js';
 import { withConfig } from '../../../../models/synapse/config.js';
@@ -8,7 +8,7 @@ const del = (device: string, b: unknown, token?: string) => authed('DELETE', dev
 
 describe('DELETE /devices/{id}', () => {
   for (const profile of ALL_PROFILES) {
-    it(`ref 4.1 test_ui_auth (${profile}): no body -> 401 session, flows [[m.login.password]], params, no completed; password + session -> 200`, () => {
+    it(`uia §4.1 test_ui_auth (${profile}): no body -> 401 session, flows [[m.login.password]], params, no completed; password + session -> 200`, () => {
       const p = accountsProcess(profile);
       const first = p.serve(del('DEVA2', undefined));
       expect(first.status).toBe(401);
@@ -21,7 +21,7 @@ describe('DELETE /devices/{id}', () => {
     });
   }
 
-  it('ref 4.5 Complement: wrong password without a session -> 401 with flows, params, session, error, M_FORBIDDEN; right one -> 200; GET -> 404', () => {
+  it('uia §4.5 Complement: wrong password without a session -> 401 with flows, params, session, error, M_FORBIDDEN; right one -> 200; GET -> 404', () => {
     const p = accountsProcess('head');
     const wrong = p.serve(del('DEVA2', { auth: passwordAuth('head', undefined, USER_A, 'wrong') }));
     expect(wrong.status).toBe(401);
@@ -34,7 +34,7 @@ describe('DELETE /devices/{id}', () => {
     expect(p.serve(authed('GET', devicePath('DEVA1'), undefined)).status).toBe(200);
   });
 
-  it("ref 4.5, 2.5, 2.13: Bob's credentials on Alice's request -> 403 Invalid auth, the device still exists", () => {
+  it("uia §4.5, §2.5, §2.13: Bob's credentials on Alice's request -> 403 Invalid auth, the device still exists", () => {
     const p = accountsProcess('head');
     const first = p.serve(del('DEVA2', {}));
     const bob = p.serve(del('DEVA2', { auth: passwordAuth('head', session(first), '@userb:test') }));
@@ -43,7 +43,7 @@ describe('DELETE /devices/{id}', () => {
     expect(operations(p)).toEqual([]);
   });
 
-  it('ref 2.9 test_cannot_change_uri: from 1.13 a session started on DEVA2 cannot finish on DEVA1 (403); 1.8 binds nothing', () => {
+  it('uia §2.9 test_cannot_change_uri: from 1.13 a session started on DEVA2 cannot finish on DEVA1 (403); 1.8 binds nothing', () => {
     for (const profile of ['1.13', 'head'] as const) {
       const p = accountsProcess(profile);
       const first = p.serve(del('DEVA2', {}));
@@ -56,11 +56,11 @@ describe('DELETE /devices/{id}', () => {
     expect(p.serve(del('DEVA1', { auth: passwordAuth('1.8', session(first)) })).status).toBe(200);
   });
 
-  it('ref 4.1 test_can_reuse_session (head, session_timeout 5 s): skip right after login; after 6 s -> 401, completed -> 200, then another device with no auth -> 200', () => {
+  it('uia §4.1 test_can_reuse_session (head, session_timeout 5 s): skip right after login; after 6 s -> 401, completed -> 200, then another device with no auth -> 200', () => {
     const config = withConfig({ uiAuth: { sessionTimeoutMs: 5000 } });
     const p = accountsProcess('head', { config, seeds: [{ userId: USER_A, password: 'correct horse', devices: ['DEVA1', 'DEVA2', 'DEVA3', 'DEVA4'], accessToken: 'syt_usera_token' }] });
     expect(p.serve(del('DEVA2', undefined)).status).toBe(200);
-    // The skip path creates no session (ref 2.5).
+    // The skip path creates no session (uia §2.5).
     expect(p.facts.filter((f) => f.name === 'session-created')).toEqual([]);
     expect(operations(p)).toEqual([[USER_A, USER_A]]);
     p.clock.ms = 6000;
@@ -70,7 +70,7 @@ describe('DELETE /devices/{id}', () => {
     expect(p.serve(del('DEVA4', undefined)).status).toBe(200);
   });
 
-  it('ref 2.12: before v1.25 session_timeout does not exist: 1.13 always prompts', () => {
+  it('uia §2.12: before v1.25 session_timeout does not exist: 1.13 always prompts', () => {
     const p = accountsProcess('1.13', { config: withConfig({ uiAuth: { sessionTimeoutMs: 5000 } }) });
     expect(p.serve(del('DEVA2', undefined)).status).toBe(401);
   });
@@ -88,7 +88,7 @@ describe('DELETE /devices/{id}', () => {
     expect(p.serve(del('DEVA2', {}))).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
   });
 
-  it('ref 3.1, 3.4: a worker mounts it only in head (v1.135); elsewhere a worker answers 404 M_UNRECOGNIZED', () => {
+  it('uia §3.1, §3.4: a worker mounts it only in head (v1.135); elsewhere a worker answers 404 M_UNRECOGNIZED', () => {
     for (const profile of PRE_HEAD) {
       expect(accountsProcess(profile).serve(del('DEVA2', {}), 'worker')).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
     }

@@ -1,5 +1,5 @@
 // Every account operation end to end through runCase: seeded accounts, the router's map, the
-// profile's mounts, the endpoint and its `operation` fact (ref 3.1, 3.2, 3.4).
+// profile's mounts, the endpoint and its `operation` fact (uia §3.1, §3.2, §3.4).
 import { describe, expect, it } from 'vitest';
 import type { ClientSpec, Operation } from '../../../../models/clients/workload.js';
 import { runCase, type Case } from '../../../../models/world.js';
@@ -32,7 +32,7 @@ describe('account operations in a deployment', () => {
     });
   }
 
-  it('ref 3.1, 3.2: under head the sql routing sends device deletion to a worker, password change to main', () => {
+  it('uia §3.1, §3.2: under head the sql routing sends device deletion to a worker, password change to main', () => {
     const names = (operation: Operation): string[] => {
       const result = runCase(caseFor(operation, 'sql', 'head'));
       return result.observations.filter((o) => o.phase === 'received').map((o) => result.nodeNames[o.servedBy] ?? '?');

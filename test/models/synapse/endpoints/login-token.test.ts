@@ -1,4 +1,4 @@
-// POST /v1/login/get_token (models/synapse/endpoints/login-token.ts), ref 3.1, 1.5, 2.12, 4.4.
+// POST /v1/login/get_token (models/synapse/endpoints/login-token.ts), uia §3.1, §1.5, §2.12, §4.4.
 import { describe, expect, it } from 'vitest';
 import { LOGIN_GET_TOKEN_PATH } from '../../../../models/matrix/protocol.js';
 import { DEFAULT_CONFIG, withConfig } from '../../../../models/synapse/config.js';
@@ -7,11 +7,11 @@ import { accountsProcess, authed, body, operations, passwordAuth, PRE_HEAD, sess
 const post = (b: unknown, token?: string | null) => authed('POST', LOGIN_GET_TOKEN_PATH, b, token);
 
 describe('POST /login/get_token', () => {
-  it('ref 4.4 test_require_auth: without an access token -> 401 M_MISSING_TOKEN', () => {
+  it('uia §4.4 test_require_auth: without an access token -> 401 M_MISSING_TOKEN', () => {
     expect(accountsProcess('head').serve(post({}, null))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
   });
 
-  it('ref 4.4 test_uia_on: 401, then password + session -> 200 with login_token and expires_in_ms', () => {
+  it('uia §4.4 test_uia_on: 401, then password + session -> 200 with login_token and expires_in_ms', () => {
     const p = accountsProcess('head');
     const first = p.serve(post({}));
     expect(first.status).toBe(401);
@@ -22,17 +22,17 @@ describe('POST /login/get_token', () => {
     expect(operations(p)).toEqual([[USER_A, USER_A]]);
   });
 
-  it('ref 4.4 test_uia_off: require_ui_auth false -> 200 at once', () => {
+  it('uia §4.4 test_uia_off: require_ui_auth false -> 200 at once', () => {
     const config = withConfig({ loginViaExistingSession: { requireUiAuth: false } });
     expect(accountsProcess('head', { config }).serve(post({})).status).toBe(200);
   });
 
-  it('ref 1.5, 2.12: always prompts, even with session_timeout', () => {
+  it('uia §1.5, §2.12: always prompts, even with session_timeout', () => {
     const config = withConfig({ uiAuth: { sessionTimeoutMs: 60_000 } });
     expect(accountsProcess('head', { config }).serve(post({})).status).toBe(401);
   });
 
-  it('ref 3.1: not registered when login_via_existing_session is off, absent before v1.69, main only in head', () => {
+  it('uia §3.1: not registered when login_via_existing_session is off, absent before v1.69, main only in head', () => {
     const config = withConfig({ loginViaExistingSession: { enabled: false } });
     expect(accountsProcess('head', { config }).serve(post({}))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
     for (const profile of PRE_HEAD) expect(accountsProcess(profile).serve(post({})).status).toBe(404);

@@ -1,4 +1,4 @@
-// POST /account/3pid/add (models/synapse/endpoints/threepid-add.ts), ref 3.1, 2.12, 4.4.
+// POST /account/3pid/add (models/synapse/endpoints/threepid-add.ts), uia §3.1, §2.12, §4.4.
 import { describe, expect, it } from 'vitest';
 import { THREEPID_ADD_PATH, THREEPID_ADD_UNSTABLE_PATH } from '../../../../models/matrix/protocol.js';
 import { withConfig } from '../../../../models/synapse/config.js';
@@ -14,7 +14,7 @@ function emailSession(p: AccountsProcess, validated: boolean): { sid: string; cl
 }
 
 describe('POST /account/3pid/add', () => {
-  it('ref 4.4 test_cant_add_email_without_clicking_link: UIA passes, then 400 M_THREEPID_AUTH_FAILED', () => {
+  it('uia §4.4 test_cant_add_email_without_clicking_link: UIA passes, then 400 M_THREEPID_AUTH_FAILED', () => {
     const p = accountsProcess('head');
     const creds = emailSession(p, false);
     const first = p.serve(post(creds));
@@ -24,7 +24,7 @@ describe('POST /account/3pid/add', () => {
     expect(operations(p)).toEqual([]);
   });
 
-  it('ref 4.4 (one-shot password UIA): a validated session binds the address -> 200 {}', () => {
+  it('uia §4.4 (one-shot password UIA): a validated session binds the address -> 200 {}', () => {
     const p = accountsProcess('head');
     const creds = emailSession(p, true);
     expect(p.serve(post({ ...creds, auth: passwordAuth('head', undefined) }))).toMatchObject({ status: 200, body: {} });
@@ -32,12 +32,12 @@ describe('POST /account/3pid/add', () => {
     expect(operations(p)).toEqual([[USER_A, USER_A]]);
   });
 
-  it('ref 2.12: session_timeout never skips it', () => {
+  it('uia §2.12: session_timeout never skips it', () => {
     const p = accountsProcess('head', { config: withConfig({ uiAuth: { sessionTimeoutMs: 60_000 } }) });
     expect(p.serve(post(emailSession(p, true))).status).toBe(401);
   });
 
-  it('ref 3.1: unstable-only in v1.8 (the r0 path is 404 there); main only everywhere', () => {
+  it('uia §3.1: unstable-only in v1.8 (the r0 path is 404 there); main only everywhere', () => {
     const p = accountsProcess('1.8');
     const creds = emailSession(p, true);
     expect(p.serve(post(creds))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });

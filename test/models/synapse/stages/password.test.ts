@@ -1,5 +1,5 @@
-// m.login.password through the login path (models/synapse/stages/password.ts; ref 1.5, 2.4 step 6,
-// 2.13, 4.1 test_grandfathered_identifier).
+// m.login.password through the login path (models/synapse/stages/password.ts; uia §1.5, §2.4 step 6,
+// §2.13, §4.1 test_grandfathered_identifier).
 import { describe, expect, it } from 'vitest';
 import type { AuthDict, Flow } from '../../../../models/matrix/protocol.js';
 import { checkUiAuth } from '../../../../models/synapse/auth.js';
@@ -23,7 +23,7 @@ function check(p: StageProcess, auth: AuthDict) {
   return p.run(checkAuthDict(p.ctx, CAPTCHA_NODE, { type: 'm.login.password', ...auth }, CLIENT_IP));
 }
 
-describe('m.login.password (ref 1.5)', () => {
+describe('m.login.password (uia §1.5)', () => {
   it.each<[string, AuthDict]>([
     ['m.id.user with a localpart', { identifier: { type: 'm.id.user', user: 'alice' } }],
     ['m.id.user with a full user ID', { identifier: { type: 'm.id.user', user: ALICE } }],
@@ -37,7 +37,7 @@ describe('m.login.password (ref 1.5)', () => {
     expect(run.cpuMs).toBe(PASSWORD_HASH_CPU_MS);
   });
 
-  it('ref 2.13: a wrong password is LoginError 403 M_FORBIDDEN "Invalid username or password" (HEAD wording)', () => {
+  it('uia §2.13: a wrong password is LoginError 403 M_FORBIDDEN "Invalid username or password" (HEAD wording)', () => {
     const p = withAlice();
     const run = check(p, { identifier: { type: 'm.id.user', user: 'alice' }, password: 'wrong' });
     expect(run.value).toEqual({ ok: false, loginError: { status: 403, errcode: 'M_FORBIDDEN', error: INVALID_PASSWORD } });
@@ -59,7 +59,7 @@ describe('m.login.password (ref 1.5)', () => {
     ['an unknown identifier type', { identifier: { type: 'm.id.other' }, password: 'x' }, 400, 'M_UNKNOWN', 'Unknown login identifier type'],
     ['a password that is no string', { user: 'alice', password: 3 }, 400, 'M_INVALID_PARAM', 'Bad parameter: password'],
     ['a phone identifier without a country', { identifier: { type: 'm.id.phone', phone: '1' }, password: 'x' }, 400, 'M_MISSING_PARAM', 'Invalid phone-type identifier'],
-  ])('%s: a plain SynapseError, not a 401 (ref 1.2)', (_name, auth, status, errcode, error) => {
+  ])('%s: a plain SynapseError, not a 401 (uia §1.2)', (_name, auth, status, errcode, error) => {
     const p = withAlice();
     const body = { auth: { type: 'm.login.password', ...auth } };
     const outcome = p.run(checkUiAuth(p.ctx, PASSWORD_FLOW, request('POST', '/_matrix/client/r0/delete_devices', body), body, 'remove device(s) from your account')).value;
@@ -67,7 +67,7 @@ describe('m.login.password (ref 1.5)', () => {
     if (outcome.kind === 'respond') expect([outcome.response.status, outcome.response.body]).toEqual([status, { errcode, error }]);
   });
 
-  it('ref 2.4 step 6, 4.5 Complement device deletion: through check_ui_auth a wrong password is a 401 with flows, session, completed [] and M_FORBIDDEN', () => {
+  it('uia §2.4 step 6, §4.5 Complement device deletion: through check_ui_auth a wrong password is a 401 with flows, session, completed [] and M_FORBIDDEN', () => {
     const p = withAlice();
     const body = { auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'wrong' } };
     const outcome = p.run(checkUiAuth(p.ctx, PASSWORD_FLOW, request('POST', '/_matrix/client/r0/delete_devices', body), body, 'remove device(s) from your account')).value;
@@ -92,12 +92,12 @@ describe('m.login.password (ref 1.5)', () => {
     expect(() => check(p, { user: 'alice', password: 'correct horse' })).toThrow('HTTP 403');
   });
 
-  it('ref 4.1 test_ui_auth_with_passwords_for_reauth_only: `enabled: only_for_reauth` still allows UIA; `enabled: false` is 400', () => {
+  it('uia §4.1 test_ui_auth_with_passwords_for_reauth_only: `enabled: only_for_reauth` still allows UIA; `enabled: false` is 400', () => {
     expect(check(withAlice('head', withConfig({ passwordConfig: { enabled: 'only_for_reauth' } })), { user: 'alice', password: 'correct horse' }).value).toEqual({ ok: true, result: ALICE });
     expect(() => check(withAlice('head', withConfig({ passwordConfig: { enabled: false } })), { user: 'alice', password: 'correct horse' })).toThrow('HTTP 400');
   });
 
-  it('ref 2.3 #8848: before v1.24 UIA took only the legacy `user` (1.13 profile); an identifier dict alone is 400 M_MISSING_PARAM', () => {
+  it('uia §2.3 #8848: before v1.24 UIA took only the legacy `user` (1.13 profile); an identifier dict alone is 400 M_MISSING_PARAM', () => {
     const p = withAlice('1.13');
     expect(() => check(p, { identifier: { type: 'm.id.user', user: 'alice' }, password: 'correct horse' })).toThrow('HTTP 400');
     expect(check(p, { user: 'alice', password: 'correct horse' }).value).toEqual({ ok: true, result: ALICE });

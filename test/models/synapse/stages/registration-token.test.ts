@@ -1,5 +1,5 @@
-// m.login.registration_token (models/synapse/stages/registration-token.ts; ref 2.8, 2.10, 2.11,
-// 4.3's test_POST_registration_token_* tests).
+// m.login.registration_token (models/synapse/stages/registration-token.ts; uia §2.8, §2.10, §2.11,
+// §4.3's test_POST_registration_token_* tests).
 import { describe, expect, it } from 'vitest';
 import { withConfig } from '../../../../models/synapse/config.js';
 import { handleRegister, registrationFlows } from '../../../../models/synapse/register.js';
@@ -38,7 +38,7 @@ function start(p: StageProcess, username = 'kermit'): string {
   return sessionOf(post(p, { username, password: 'monkey' }));
 }
 
-describe('registration tokens (ref 2.10, 4.3)', () => {
+describe('registration tokens (uia §2.10, §4.3)', () => {
   it('test_POST_registration_requires_token: flows exactly [[token, dummy]]; token -> 401 completed [token]; dummy -> 200; completed 1, pending 0', () => {
     const p = tokenProcess();
     const first = post(p, { username: 'kermit', password: 'monkey' });
@@ -52,7 +52,7 @@ describe('registration tokens (ref 2.10, 4.3)', () => {
     const done = post(p, { auth: { type: DUMMY, session: sid } });
     expect(done.status).toBe(200);
     expect(row(p)).toMatchObject({ pending: 0, completed: 1 });
-    // The credential result is now true (ref 2.10), so the sweep will not give the use back.
+    // The credential result is now true (uia §2.10), so the sweep will not give the use back.
     expect(p.run(p.store.getCompletedStages(sid)).value.get(TOKEN)).toBe(true);
     expect(p.facts.filter((f) => f.name === 'stage-passed').map((f) => [f.detail, f.tags])).toEqual([
       [TOKEN, ['abcd']],
@@ -87,7 +87,7 @@ describe('registration tokens (ref 2.10, 4.3)', () => {
     expect(bodyOf(post(p, { auth: { type: TOKEN, token: 'abcd', session: s2 } }))['errcode']).toBe('M_UNAUTHORIZED');
   });
 
-  it('ref 2.10: a different token in the same session -> 401 M_INVALID_PARAM "Registration token has changed" (the LoginError merged in)', () => {
+  it('uia §2.10: a different token in the same session -> 401 M_INVALID_PARAM "Registration token has changed" (the LoginError merged in)', () => {
     const p = tokenProcess();
     p.db.execute({ op: 'tokens.create', token: 'other', usesAllowed: null, expiryTimeMs: null }, 0);
     const sid = start(p);
@@ -107,7 +107,7 @@ describe('registration tokens (ref 2.10, 4.3)', () => {
     expect(bodyOf(post(p, { auth: { type: TOKEN, token: 'abcd', session: sid } }))['completed']).toEqual([TOKEN]);
   });
 
-  it('test_POST_registration_token_session_expiry (ref 2.8): the sweep gives back the pending use of an unfinished session only', () => {
+  it('test_POST_registration_token_session_expiry (uia §2.8): the sweep gives back the pending use of an unfinished session only', () => {
     const p = tokenProcess();
     const done = start(p, 'finished');
     post(p, { auth: { type: TOKEN, token: 'abcd', session: done } });
@@ -131,7 +131,7 @@ describe('registration tokens (ref 2.10, 4.3)', () => {
     expect(row(p)).toBeUndefined();
   });
 
-  it('ref 2.10 [code-reading]: check-then-set is not atomic, so two interleaved submits of one session count twice', () => {
+  it('uia §2.10 [code-reading]: check-then-set is not atomic, so two interleaved submits of one session count twice', () => {
     const p = tokenProcess();
     const sid = start(p);
     const a = handleRegister(p.ctx, register({ auth: { type: TOKEN, token: 'abcd', session: sid } }));
@@ -156,7 +156,7 @@ describe('registration tokens (ref 2.10, 4.3)', () => {
     expect(row(p)).toMatchObject({ pending: 2 });
   });
 
-  it('ref 2.3 (v1.42): before registration tokens existed (1.13) the stage is no checker and no flow', () => {
+  it('uia §2.3 (v1.42): before registration tokens existed (1.13) the stage is no checker and no flow', () => {
     const config = withConfig({ registration: { registrationRequiresToken: true } });
     const p = stageProcess('1.13', { config });
     expect(registrationFlows(p.ctx).some((f) => f.stages.includes(TOKEN))).toBe(false);

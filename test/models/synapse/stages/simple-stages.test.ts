@@ -1,4 +1,4 @@
-// Dummy, terms and recaptcha (models/synapse/stages/; ref 1.5, 2.13).
+// Dummy, terms and recaptcha (models/synapse/stages/; uia §1.5, §2.13).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, withConfig } from '../../../../models/synapse/config.js';
 import { checkUiAuth } from '../../../../models/synapse/auth.js';
@@ -12,26 +12,26 @@ import { CAPTCHA_NODE, opsOf, stageProcess } from './harness.js';
 
 const CAPTCHA_FLOW: readonly Flow[] = [{ stages: ['m.login.recaptcha', 'm.login.dummy'] }];
 
-describe('dummy and terms (ref 1.5)', () => {
+describe('dummy and terms (uia §1.5)', () => {
   it('always pass with result true, touching nothing', () => {
     const p = stageProcess('head');
     expect(p.run(checkDummy())).toMatchObject({ value: { ok: true, result: true }, commands: [] });
     expect(p.run(checkTerms())).toMatchObject({ value: { ok: true, result: true }, commands: [] });
   });
 
-  it('ref 4.4 test_terms_auth: params carry policies.privacy_policy with version 1.0 and the en name and url', () => {
+  it('uia §4.4 test_terms_auth: params carry policies.privacy_policy with version 1.0 and the en name and url', () => {
     expect(termsParams(DEFAULT_CONFIG)).toEqual({
       policies: { privacy_policy: { version: '1.0', en: { name: 'Privacy Policy', url: 'https://example.org/_matrix/consent?v=1.0' } } },
     });
   });
 
-  it('ref 1.2: params name only the stages the flows use; recaptcha carries the public key', () => {
+  it('uia §1.2: params name only the stages the flows use; recaptcha carries the public key', () => {
     expect(paramsFor(DEFAULT_CONFIG, [{ stages: ['m.login.dummy'] }])).toEqual({});
     expect(paramsFor(DEFAULT_CONFIG, CAPTCHA_FLOW)).toEqual({ 'm.login.recaptcha': { public_key: 'brokencake' } });
   });
 });
 
-describe('recaptcha (ref 1.5, 2.13)', () => {
+describe('recaptcha (uia §1.5, §2.13)', () => {
   it('a missing response is LoginError 400 M_CAPTCHA_NEEDED, with no siteverify call', () => {
     const p = stageProcess('head');
     const run = p.run(checkRecaptcha(CAPTCHA_NODE, {}, CLIENT_IP));
@@ -67,7 +67,7 @@ describe('recaptcha (ref 1.5, 2.13)', () => {
     expect([run.sleptMs, run.cpuMs]).toEqual([7000, 0]);
   });
 
-  it('ref 2.4 step 6, 2.13: through check_ui_auth a captcha failure is merged into the 401 with completed []', () => {
+  it('uia §2.4 step 6, §2.13: through check_ui_auth a captcha failure is merged into the 401 with completed []', () => {
     const p = stageProcess('head', { captcha: { windows: [{ fromMs: 0, untilMs: 1e9, mode: 'failing' }] } });
     const body = { auth: { type: 'm.login.recaptcha', response: 'a' } };
     const outcome = p.run(checkUiAuth(p.ctx, CAPTCHA_FLOW, register(body), body, 'register a new account')).value;
@@ -78,7 +78,7 @@ describe('recaptcha (ref 1.5, 2.13)', () => {
     expect(p.facts.filter((f) => f.name === 'stage-passed')).toEqual([]);
   });
 
-  it('ref 1.5: recaptcha is a checker only when the private key is set; otherwise the login path refuses it (plain 400)', () => {
+  it('uia §1.5: recaptcha is a checker only when the private key is set; otherwise the login path refuses it (plain 400)', () => {
     const off = withConfig({ captcha: { privateKeySet: false } });
     const p = stageProcess('head', { config: off });
     expect(enabledCheckers(p.ctx).has('m.login.recaptcha')).toBe(false);
