@@ -25,7 +25,7 @@ export interface Row {
   readonly real: Answer | null;
   readonly agree: boolean;
   /** The model had this request in flight together with another: the real processes may take
-   * them in the other order, so a difference here is a race, not a disagreement (DESIGN.md
+   * them in the other order, so a difference here is a race, not a disagreement (docs/architecture.md
    * "Real deployments": such cases show a distribution). */
   readonly raced: boolean;
 }

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 
 /**
  * Google's reCAPTCHA `siteverify`, served locally (Synapse's `recaptcha_siteverify_api`): Synapse
- * POSTs `secret`, `response` and `remoteip` and reads `success` (ref 1.5). A non-empty response
+ * POSTs `secret`, `response` and `remoteip` and reads `success` (uia §1.5). A non-empty response
  * verifies unless the case's captcha is failing; `slow` holds the answer (the model's
  * CaptchaBehaviour, models/synapse/captcha-service.ts). `POST /control` with
  * `{"mode": "healthy" | "failing" | "slow", "delayMs": n}` switches it; `GET /calls` counts calls.

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { documentedSections, rewriteCitations, sectionCitations, type CitationForm } from './citations.js';
 import { repoRoot } from './repo-root.js';
 
-export const CITING_FOLDERS = ['src', 'models', 'properties', 'test', 'scripts', 'bench'] as const;
+export const CITING_FOLDERS = ['src', 'models', 'properties', 'real', 'test', 'scripts', 'bench'] as const;
 /** The tooling that defines the forms, and its test, cite them as examples: never rewritten. */
 const EXEMPT = new Set(['scripts/citations.ts', 'scripts/renumber-citations.ts', 'test/docs/citations.test.ts']);
 const CODE = /\.(ts|js|mjs|cjs)$/;
