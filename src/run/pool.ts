@@ -50,3 +50,32 @@ export async function mapInWorkers<T, R>(items: readonly T[], jobs: number, work
   );
   return results;
 }
+
+/** A task sent to a supervised worker (src/cli/supervisor.ts). */
+export interface TaskRequest<T> {
+  readonly id: number;
+  readonly task: T;
+}
+
+/** A supervised worker's answer to one task. */
+export type TaskReply<R> = { readonly kind: 'done'; readonly id: number; readonly result: R } | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly stack: string };
+
+/** What a supervised worker receives as `workerData`. */
+export interface SupervisedWorkerData<S> {
+  readonly setup: S;
+  /** A RunBeacon's buffer (src/run/run-beacon.ts): the worker marks each run's start in it. */
+  readonly beacon: SharedArrayBuffer;
+}
+
+/** The worker side of a supervised pool: answers each task with its result, one at a time. */
+export function serveTasks<T, R>(compute: (task: T) => R): void {
+  parentPort?.on('message', (request: TaskRequest<T>) => {
+    let reply: TaskReply<R>;
+    try {
+      reply = { kind: 'done', id: request.id, result: compute(request.task) };
+    } catch (error) {
+      reply = { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? (error.stack ?? '') : '' };
+    }
+    parentPort?.postMessage(reply);
+  });
+}
