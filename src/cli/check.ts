@@ -4,8 +4,8 @@ import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
-import { parseShard, shardRange } from '../run/shard.js';
-import { checkShardFile } from './check-shard.js';
+import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
+import { packageVersion } from './package-version.js';
 import { combineRanges, loadSpec, runRange, type CheckSpec, type ChecksOutcome, type LoadedSpec } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -137,7 +137,10 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     runTimeoutMs: print.runTimeoutS * 1000,
     ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }),
   });
-  if (shard !== null) return { stdout: JSON.stringify(checkShardFile(print, shard, outcome)) + '\n', exitCode: 0 };
+  if (shard !== null) {
+    const of = `runs ${outcome.start + 1}-${outcome.end} of ${print.runs}`;
+    return { stdout: JSON.stringify(makeShardFile('check', packageVersion(), print.seed, print, shard, of, outcome)) + '\n', exitCode: 0 };
+  }
   const output = renderCheck(print, combineRanges([outcome], options.runs));
   if (options.saveFailures === undefined || output.failureToken === null || output.exitCode !== 1) return output;
   return { ...output, stderr: savedNote(await saveFailures(options.saveFailures, [output.failureToken])) };

@@ -5,13 +5,17 @@ import { STRATEGIES } from '../../models/strategies.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { renderHtml, type HtmlCell } from '../report/html.js';
 import { alignColumns } from '../report/table.js';
-import { mapInWorkers } from '../run/pool.js';
-import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
+import { makeShardFile, parseShard, shardItems } from '../run/shard.js';
+import { DEFAULT_RUN_TIMEOUT_S, SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { computeCells } from './compare-run.js';
+import type { CompareShardResult } from './compare-shard.js';
+import { packageVersion } from './package-version.js';
+import type { Plugins } from './plugins.js';
+import { COSTS_RUNS, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { htmlAssets } from './html-assets.js';
 import { saveFailures, savedNote } from './save-failures.js';
-import { choose, formatOf } from './usage.js';
+import { choose, formatOf, UsageError, type OutputFormat } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
 import { PROPERTY_LABELS, propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
@@ -32,6 +36,10 @@ export interface CompareOptions {
   /** --save-failures DIR: every cell's minimal counterexample as a failure file. */
   saveFailures?: string;
   workload?: string;
+  /** --run-timeout S: a run taking longer makes its cell ERROR (hung), and the comparison goes on. */
+  runTimeout?: number;
+  /** --shard k/n: compute only every n-th cell from the k-th and print a shard file for `merge`. */
+  shard?: string;
 }
 
 
@@ -43,7 +51,10 @@ interface JudgedCell extends CellSummary {
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
-  if (propertyOption(options.property) === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
+  if (propertyOption(options.property) === ALL_PROPERTIES) {
+    if (options.shard !== undefined) throw new UsageError(`--shard needs one property: shard each --property separately (${PROPERTY_NAMES.join(', ')})`);
+    return compareEveryProperty(options, runCompare);
+  }
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const PROPERTY = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
@@ -59,11 +70,64 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     ...strategies.flatMap((s) => faultProfiles.map((f) => ({ kind: 'verdict' as const, strategy: s.name, faults: f.name, runs: options.runs, seed: options.seed, property: PROPERTY, workload, plugins }))),
     ...strategies.map((s) => ({ kind: 'costs' as const, strategy: s.name, runs: costsRuns, seed: options.seed, plugins })),
   ];
+  const context: CompareContext = {
+    property: PROPERTY,
+    workload,
+    runs: options.runs,
+    seed: options.seed,
+    strategies: strategies.map((s) => s.name),
+    faultProfiles: faultProfiles.map((f) => f.name),
+    costsRuns,
+    format,
+    failOnUnexpected: options.failOnUnexpected === true,
+    runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S,
+    plugins: row?.plugins ?? {},
+  };
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
+  const indices = shard === null ? specs.map((_, i) => i) : shardItems(shard, specs.length);
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
-  const progress = progressBar(specs.length);
-  const results = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), (spec) => computeCell(spec, row), () => progress?.increment());
+  const progress = progressBar(indices.length);
+  const computed = await computeCells(
+    indices.map((i) => specs[i] as CellSpec),
+    { jobs, runTimeoutS: context.runTimeoutS, row, plugins, property: PROPERTY },
+    () => progress?.increment(),
+  );
   progress?.stop();
+  if (shard !== null) {
+    const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
+    const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
+    return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
+  }
+  return renderCompare(context, computed, options.saveFailures);
+}
+
+/** Everything the comparison's printed report depends on besides its cells: what a shard file
+ * carries and `merge` prints with. */
+export interface CompareContext {
+  readonly property: PropertyName;
+  readonly workload: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly strategies: readonly string[];
+  readonly faultProfiles: readonly string[];
+  readonly costsRuns: number;
+  readonly format: OutputFormat;
+  readonly failOnUnexpected: boolean;
+  readonly runTimeoutS: number;
+  /** The plug-in row's files and content hashes (its tokens name them). */
+  readonly plugins: Plugins;
+}
+
+/** The printer of `compare`, unsharded or merged: the same context and cells print the same bytes. */
+export async function renderCompare(context: CompareContext, results: readonly (CellSummary | CostsSummary)[], saveFailuresDir?: string): Promise<CommandOutput> {
+  const PROPERTY = context.property;
+  const { workload, format } = context;
+  const options = { runs: context.runs, seed: context.seed, failOnUnexpected: context.failOnUnexpected, saveFailures: saveFailuresDir };
+  const strategies = context.strategies.map((name) => ({ name }));
+  const faultProfiles = context.faultProfiles.map((name) => ({ name }));
+  const costsRuns = context.costsRuns;
   const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells: JudgedCell[] = summaries.map((cell) => {

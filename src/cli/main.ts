@@ -108,6 +108,8 @@ program
   .option('--store <file>', 'adds a row: a session store plug-in (README "Plug-in stores")')
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
+  .option('--run-timeout <seconds>', 'a run taking longer makes its cell ERROR, with its replay token; the others carry on', parseSeconds, 10)
+  .option('--shard <k/n>', 'compute only every n-th cell from the k-th and print a shard file for `uiasim merge`')
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
 
 program

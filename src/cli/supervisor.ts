@@ -101,6 +101,10 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
       const slot: Slot = { worker, beacon: new RunBeacon(buffer), task: null };
       slots.add(slot);
       worker.on('message', (reply: TaskReply<R>) => {
+        if (reply.kind === 'ready') {
+          if (!finished && slots.has(slot)) dispatch(slot);
+          return;
+        }
         if (finished || slot.task === null || reply.id !== slot.task.index) return;
         slot.task = null;
         if (reply.kind === 'failed') {
@@ -114,7 +118,6 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
       worker.on('exit', (code) => {
         if (!finished && slots.has(slot) && code !== 0) finish(new Error(`a worker thread exited with code ${code}`));
       });
-      dispatch(slot);
     };
     const watchdog = setInterval(
       () => {
@@ -128,7 +131,8 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
             task.lastChangeMs = now;
           } else if (now - task.lastChangeMs > options.runTimeoutMs) {
             slot.task = null;
-            const hung: TaskOutcome<R> = { kind: 'hung', runsStarted: count - task.startCount, subject: slot.beacon.lastSubject() };
+            // A task hung before its first run names no case (the beacon still holds an earlier task's).
+            const hung: TaskOutcome<R> = { kind: 'hung', runsStarted: count - task.startCount, subject: count > task.startCount ? slot.beacon.lastSubject() : null };
             slots.delete(slot);
             void slot.worker.terminate();
             settle(task.index, hung);

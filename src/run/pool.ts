@@ -58,7 +58,10 @@ export interface TaskRequest<T> {
 }
 
 /** A supervised worker's answer to one task. */
-export type TaskReply<R> = { readonly kind: 'done'; readonly id: number; readonly result: R } | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly stack: string };
+export type TaskReply<R> =
+  /** Set up (modules and plug-ins loaded): the watchdog's clock for a task starts when it is sent. */
+  | { readonly kind: 'ready'; readonly id: -1 }
+  | { readonly kind: 'done'; readonly id: number; readonly result: R } | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly stack: string };
 
 /** What a supervised worker receives as `workerData`. */
 export interface SupervisedWorkerData<S> {
@@ -69,6 +72,7 @@ export interface SupervisedWorkerData<S> {
 
 /** The worker side of a supervised pool: answers each task with its result, one at a time. */
 export function serveTasks<T, R>(compute: (task: T) => R): void {
+  parentPort?.postMessage({ kind: 'ready', id: -1 } satisfies TaskReply<R>);
   parentPort?.on('message', (request: TaskRequest<T>) => {
     let reply: TaskReply<R>;
     try {

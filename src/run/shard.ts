@@ -105,3 +105,8 @@ export function checkShards<S, R>(files: readonly { readonly path: string; reado
   for (let k = 1; k <= n; k++) if (!byK.has(k)) throw new ShardError(`shard ${k}/${n} is missing (given: ${shards.map((s) => `${s.path} ${s.file.shard.k}/${n}`).join(', ')})`);
   return shards.map((s) => s.file).sort((a, b) => a.shard.k - b.shard.k);
 }
+
+/** A shard file of `command` (its version: the one running). */
+export function makeShardFile<S, R>(command: string, packageVersion: string, seed: number, settings: S, shard: Shard, of: string, result: R): ShardFile<S, R> {
+  return { kind: SHARD_KIND, schemaVersion: SHARD_SCHEMA_VERSION, command, packageVersion, seed, settings, shard: { k: shard.k, n: shard.n, of }, result };
+}
