@@ -28,24 +28,34 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
       return result;
     });
   }
+  // A strategy with a hung run would hang its costs sample too: those are n/a without waiting.
+  const hungStrategies = new Set<string>();
   const outcomes = await superviseTasks<CellSpec, CellSummary | CostsSummary>({
     workerUrl: worker,
     setup: options.plugins,
     jobs: options.jobs,
     runTimeoutMs: options.runTimeoutS * 1000,
     tasks: specs,
-    onOutcome: () => onProgress(),
+    skip: (index) => {
+      const spec = specs[index] as CellSpec;
+      return spec.kind === 'costs' && hungStrategies.has(spec.strategy);
+    },
+    onOutcome: (index, outcome) => {
+      if (outcome.kind === 'hung') hungStrategies.add((specs[index] as CellSpec).strategy);
+      onProgress();
+    },
   });
   return outcomes.map((outcome, i) => resultOf(specs[i] as CellSpec, outcome, options));
 }
 
 function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummary>, options: ComputeCellsOptions): CellSummary | CostsSummary {
   if (outcome.kind === 'done') return outcome.result;
-  if (outcome.kind === 'skipped') throw new Error(`compare: the cell ${spec.strategy} x ${spec.kind === 'verdict' ? spec.faults : 'costs'} was skipped`);
+  if (outcome.kind === 'skipped' && spec.kind === 'verdict') throw new Error(`compare: the cell ${spec.strategy} x ${spec.faults} was skipped`);
   if (spec.kind === 'costs') {
     // Costs of a strategy whose run hangs cannot be measured: every figure n/a (its verdict cells say why).
     return { kind: 'costs', strategy: spec.strategy, runs: 0, requests: 0, operations: 0, hopsPerRequest: null, storeRoundTripsPerOperation: null, hashingOnMainShare: null, latencyP50Ms: null, latencyP99Ms: null };
   }
+  if (outcome.kind === 'skipped') throw new Error('compare: unreachable');
   const hungCase = outcome.subject as Case | null;
   const plugins = options.row?.strategy.name === spec.strategy ? options.row.plugins : undefined;
   return {
