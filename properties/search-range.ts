@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
+import { caseArbitrary } from './case-arbitrary.js';
 import { checkCase } from './check-case.js';
 import { coverageOf, CoverageTally, type CoverageParts } from './coverage.js';
 import { minimizeCase } from './minimize.js';
@@ -59,6 +60,21 @@ export function scanRange(settings: PropertySettings, seed: number, start: numbe
     fc.check(property, { seed, path: String(start), numRuns: end - start, endOnFailure: true });
   }
   return { start, end, event, coverage: tally.parts() };
+}
+
+/** The case of run `index` (0-based) of `search(settings, _, seed)`, without running it: what a
+ * run that never returned was given, for its replay token. */
+export function caseAtRun(settings: PropertySettings, seed: number, index: number): Case {
+  let found: Case | null = null;
+  fc.check(
+    fc.property(caseArbitrary(settings), (c) => {
+      found = c;
+      return true;
+    }),
+    { seed, path: String(index), numRuns: 1 },
+  );
+  if (found === null) throw new Error(`caseAtRun: fast-check produced no case for run ${index}`);
+  return found;
 }
 
 export interface ShrunkRun {

@@ -4,7 +4,7 @@ import type { ProfileName } from '../../models/synapse/profile.js';
 import { CoverageTally, type CoverageParts, type CoverageStats } from '../../properties/coverage.js';
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import type { PropertySettings } from '../../properties/property.js';
-import { scanRange, shrinkRun, type RangeScan } from '../../properties/search-range.js';
+import { caseAtRun, scanRange, shrinkRun, type RangeScan } from '../../properties/search-range.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 import { scheduleLines } from './schedule.js';
@@ -153,7 +153,9 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     if (outcome.kind === 'skipped') throw new Error(`check: chunk ${chunk.start}-${chunk.end} was skipped before any event`);
     if (outcome.kind === 'hung') {
       const index = chunk.start + Math.max(0, outcome.runsStarted - 1);
-      return { start: options.start, end: options.end, coverage: tally.parts(), event: { kind: 'hung', index, during: 'run', case: outcome.subject as Case | null } };
+      // The scan did not write its cases down (it would cost a JSON encoding a run): run `index`'s
+      // case is rebuilt from the index, as fast-check generated it.
+      return { start: options.start, end: options.end, coverage: tally.parts(), event: { kind: 'hung', index, during: 'run', case: caseAtRun(loaded.settings, options.seed, index) } };
     }
     if (outcome.result.kind !== 'scan') throw new Error('check: a scan task answered with a shrink');
     const scan = outcome.result.scan;

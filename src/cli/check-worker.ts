@@ -7,6 +7,12 @@ import { computeCheckTask, loadSpec, type CheckSpec, type CheckTask } from './ch
 
 const data = workerData as SupervisedWorkerData<CheckSpec>;
 const beacon = new RunBeacon(data.beacon);
-listenToRunStarts((c) => beacon.started(c));
+// A scan's hung run is rebuilt from its index by the supervisor, so a scan only counts its runs;
+// a shrink candidate cannot be rebuilt, so its case is written down before it runs.
+let recordCases = false;
+listenToRunStarts((c) => (recordCases ? beacon.started(c) : beacon.startedUnrecorded()));
 const { settings } = await loadSpec(data.setup);
-serveTasks((task: CheckTask) => computeCheckTask(settings, task));
+serveTasks((task: CheckTask) => {
+  recordCases = task.kind === 'shrink';
+  return computeCheckTask(settings, task);
+});

@@ -4,7 +4,8 @@ import { CoverageTally } from '../../properties/coverage.js';
 import { findFaultProfile, type FaultProfile } from '../../properties/fault-profiles.js';
 import type { PropertySettings } from '../../properties/property.js';
 import { search } from '../../properties/search.js';
-import { scanRange, shrinkRun } from '../../properties/search-range.js';
+import { caseAtRun, scanRange, shrinkRun } from '../../properties/search-range.js';
+import type { Case } from '../../models/world.js';
 
 function settingsOf(strategyName: string, faults: string): PropertySettings {
   const strategy = findStrategy(strategyName) as Strategy;
@@ -46,5 +47,12 @@ describe('scanRange + shrinkRun: search cut into ranges gives the answer of one 
     const whole = search(settings, 200, 5);
     expect(whole.verdict).toBe('holds');
     expect(searchInRanges(settings, 200, 5, 29)).toEqual({ verdict: 'holds', runs: 200, coverage: whole.verdict === 'holds' ? whole.coverage : null });
+  });
+
+  it('caseAtRun(i) is the case run i was given (a hung run is named by its index)', () => {
+    const settings = settingsOf('sql', 'any-restart');
+    const seen: Case[] = [];
+    search({ ...settings, onRun: (c) => seen.push(c) }, 40, 9);
+    for (const i of [0, 1, 17, 39]) expect(caseAtRun(settings, 9, i)).toEqual(seen[i]);
   });
 });
