@@ -140,16 +140,43 @@ const WORKER = new URL('./check-worker.js', import.meta.url);
  */
 export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: RangeRunOptions): Promise<RangeOutcome> {
   const chunks = chunksOf(options.start, options.end, options.jobs);
-  const firstEventChunk = (outcomes: readonly (TaskOutcome<CheckTaskResult> | undefined)[]): number => outcomes.findIndex((o) => o !== undefined && (o.kind === 'hung' || (o.kind === 'done' && o.result.kind === 'scan' && o.result.scan.event !== null)));
   const seen: (TaskOutcome<CheckTaskResult> | undefined)[] = [];
+  const eventAt = (i: number): RangeScan['event'] | 'hung' | undefined => {
+    const o = seen[i];
+    if (o === undefined || o.kind === 'skipped') return undefined;
+    if (o.kind === 'hung') return 'hung';
+    return o.result.kind === 'scan' ? o.result.scan.event : undefined;
+  };
+  const firstEventChunk = (): number => chunks.findIndex((_, i) => eventAt(i) !== undefined && eventAt(i) !== null);
+  // One pool for the scan and the shrink: once the first failing run is known (every chunk
+  // before it done), its shrink is queued on the thread that frees up first.
   const tasks: CheckTask[] = chunks.map((c) => ({ kind: 'scan', seed: options.seed, start: c.start, end: c.end }));
-  const scanned = await runTasks(spec, loaded, options, tasks, (index) => {
-    const first = firstEventChunk(seen);
-    return first !== -1 && index > first;
-  }, (index, outcome) => (seen[index] = outcome));
+  let shrinkQueued = false;
+  const outcomes = await runTasks(
+    spec,
+    loaded,
+    options,
+    tasks,
+    (index) => {
+      if (index >= chunks.length) return false;
+      const first = firstEventChunk();
+      return first !== -1 && index > first;
+    },
+    (index, outcome) => {
+      seen[index] = outcome;
+      const first = firstEventChunk();
+      // Every chunk before it done (a loop, not .some(): `seen` has holes, and .some skips them).
+      if (shrinkQueued || first === -1) return;
+      for (let i = 0; i < first; i++) if (seen[i] === undefined) return;
+      const event = eventAt(first);
+      if (event === undefined || event === null || event === 'hung' || event.kind !== 'violated') return;
+      shrinkQueued = true;
+      tasks.push({ kind: 'shrink', seed: options.seed, index: event.index, ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }) });
+    },
+  );
   const tally = new CoverageTally();
-  for (const [i, outcome] of scanned.entries()) {
-    const chunk = chunks[i] as { start: number; end: number };
+  for (const [i, chunk] of chunks.entries()) {
+    const outcome = outcomes[i] as TaskOutcome<CheckTaskResult>;
     if (outcome.kind === 'skipped') throw new Error(`check: chunk ${chunk.start}-${chunk.end} was skipped before any event`);
     if (outcome.kind === 'hung') {
       const index = chunk.start + Math.max(0, outcome.runsStarted - 1);
@@ -164,9 +191,9 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     if (event === null) continue;
     const coverage = tally.parts();
     if (event.kind === 'error') return { start: options.start, end: options.end, coverage, event };
-    const shrinkTask: CheckTask = { kind: 'shrink', seed: options.seed, index: event.index, ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }) };
-    const [shrunk] = await runTasks(spec, loaded, { ...options, jobs: 1 }, [shrinkTask]);
-    if (shrunk === undefined || shrunk.kind === 'skipped') throw new Error('check: the shrink was skipped');
+    const shrunk = outcomes[chunks.length];
+    const shrinkTask = tasks[chunks.length];
+    if (shrunk === undefined || shrunk.kind === 'skipped' || shrinkTask?.kind !== 'shrink' || shrinkTask.index !== event.index) throw new Error(`check: the shrink of run ${event.index + 1} was not run`);
     if (shrunk.kind === 'hung') return { start: options.start, end: options.end, coverage, event: { kind: 'hung', index: event.index, during: 'shrink', case: shrunk.subject as Case | null } };
     if (shrunk.result.kind !== 'shrink') throw new Error('check: a shrink task answered with a scan');
     return { start: options.start, end: options.end, coverage, event: { kind: 'violated', index: event.index, failure: shrunk.result.failure } };

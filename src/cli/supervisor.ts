@@ -21,6 +21,7 @@ export interface SuperviseOptions<T, R> {
   readonly jobs: number;
   /** Wall-clock limit of one run (DESIGN.md: a run that never returns is a finding, exit 3). */
   readonly runTimeoutMs: number;
+  /** The tasks; `onOutcome` may push more (they run after the ones before them). */
   readonly tasks: readonly T[];
   /** Asked before a task starts, and of running tasks after every outcome: true stops it. */
   readonly skip?: (index: number) => boolean;
@@ -48,7 +49,7 @@ interface Slot {
  */
 export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<TaskOutcome<R>[]> {
   const { tasks, skip = () => false } = options;
-  const outcomes = new Array<TaskOutcome<R> | undefined>(tasks.length);
+  const outcomes: (TaskOutcome<R> | undefined)[] = [];
   let next = 0;
   const slots = new Set<Slot>();
   return new Promise<TaskOutcome<R>[]>((resolve, reject) => {
@@ -60,7 +61,7 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
       for (const slot of slots) void slot.worker.terminate();
       slots.clear();
       if (error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve(outcomes.map((o) => o ?? { kind: 'skipped' }));
+      else resolve(tasks.map((_, i) => outcomes[i] ?? { kind: 'skipped' }));
     };
     const settle = (index: number, outcome: TaskOutcome<R>): void => {
       outcomes[index] = outcome;
