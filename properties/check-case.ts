@@ -8,6 +8,14 @@ export interface CaseVerdict {
   readonly violation: Violation | null;
 }
 
+/** Told of every case about to run, in this thread (a worker's watchdog beacon: a run that never
+ * returns can still be named by its case). Null: nobody listens. */
+let runStartListener: ((c: Case) => void) | null = null;
+
+export function listenToRunStarts(listener: ((c: Case) => void) | null): void {
+  runStartListener = listener;
+}
+
 /** Runs a case and checks one property over its trace. */
 export function checkCase(c: Case, property: PropertyName, options: RunOptions = {}): CaseVerdict {
   return checkCaseAll(c, [property], options);
@@ -16,6 +24,7 @@ export function checkCase(c: Case, property: PropertyName, options: RunOptions =
 /** Runs a case once and checks every property over its trace, in PROPERTY_NAMES order: the
  * first violation (`replay --property all`). */
 export function checkCaseAll(c: Case, properties: readonly PropertyName[], options: RunOptions = {}): CaseVerdict {
+  if (runStartListener !== null) runStartListener(c);
   return judgeRun(c, runCase(c, options), properties);
 }
 

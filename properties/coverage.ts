@@ -117,6 +117,19 @@ export interface CoverageStats {
   readonly distinctInterleavings: number;
 }
 
+/** A tally as plain data: what crosses a worker thread or goes into a shard file, so the
+ * coverage of runs done apart adds up to that of the runs done in one place. */
+export interface CoverageParts {
+  readonly runs: number;
+  readonly sessions: number;
+  readonly spanning: number;
+  readonly restartBetween: number;
+  readonly concurrent: number;
+  readonly crossedExpiry: number;
+  /** The distinct trace hashes, sorted. */
+  readonly hashes: readonly string[];
+}
+
 /** Adds up the coverage of runs, in the order they ran. */
 export class CoverageTally {
   private runs = 0;
@@ -135,6 +148,22 @@ export class CoverageTally {
     if (coverage.concurrentRequestsOfOneSession) this.concurrent++;
     if (coverage.sessionCrossedExpiry) this.crossedExpiry++;
     this.hashes.add(coverage.traceHash);
+  }
+
+  parts(): CoverageParts {
+    const { runs, sessions, spanning, restartBetween, concurrent, crossedExpiry } = this;
+    return { runs, sessions, spanning, restartBetween, concurrent, crossedExpiry, hashes: [...this.hashes].sort() };
+  }
+
+  /** Adds the runs of another tally (a disjoint set of runs). */
+  addParts(parts: CoverageParts): void {
+    this.runs += parts.runs;
+    this.sessions += parts.sessions;
+    this.spanning += parts.spanning;
+    this.restartBetween += parts.restartBetween;
+    this.concurrent += parts.concurrent;
+    this.crossedExpiry += parts.crossedExpiry;
+    for (const hash of parts.hashes) this.hashes.add(hash);
   }
 
   stats(): CoverageStats {

@@ -1,7 +1,7 @@
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
 import { propertyOption } from './property-labels.js';
-import { formatOf } from './usage.js';
+import { formatOf, UsageError } from './usage.js';
 
 /**
  * `check --property all`: every property in PROPERTY_NAMES order, each over the same seeded
@@ -12,6 +12,7 @@ import { formatOf } from './usage.js';
  */
 export async function runCheckProperties(options: CheckOptions): Promise<CommandOutput> {
   if (propertyOption(options.property) !== ALL_PROPERTIES) return runCheck(options);
+  if (options.shard !== undefined) throw new UsageError(`--shard needs one property: shard each --property separately (${PROPERTY_NAMES.join(', ')})`);
   const format = formatOf(options);
   const outputs: { readonly property: PropertyName; readonly output: CommandOutput }[] = [];
   for (const property of PROPERTY_NAMES) {

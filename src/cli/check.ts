@@ -1,12 +1,16 @@
-import { match } from 'ts-pattern';
+import { availableParallelism } from 'node:os';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
+import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
+import { packageVersion } from './package-version.js';
+import { combineRanges, loadSpec, runRange, type CheckSpec, type ChecksOutcome, type LoadedSpec } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { isStoreContractError } from '../../models/stores/checked-store.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
+import type { Switches } from '../../models/synapse/profile-set.js';
 import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
@@ -43,9 +47,41 @@ export interface CheckOptions {
   saveFailures?: string;
   /** --check-determinism: every case runs twice; a divergence is exit 1. */
   checkDeterminism?: boolean;
+  /** --jobs N: worker threads (default: every core from 1,000 runs); the output does not depend on it. */
+  jobs?: number;
+  /** --run-timeout S: a run taking longer is reported as hung (exit 3). */
+  runTimeout?: number;
+  /** --shard k/n: run only this slice of the runs and print a shard file for `merge`. */
+  shard?: string;
 }
 
-export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
+/** `--run-timeout`'s default: a run takes milliseconds; one past this never returns. */
+export const DEFAULT_RUN_TIMEOUT_S = 10;
+/** From this many runs `check` uses every core unless `--jobs` says otherwise. */
+export const PARALLEL_FROM_RUNS = 1_000;
+
+/** Everything `check`'s printed report depends on besides its runs: what a shard file carries
+ * and `merge` prints with. */
+export interface CheckPrint {
+  readonly strategy: string;
+  readonly profile: ProfileName;
+  /** --set switches (none: the profile as it is). */
+  readonly switches?: Switches;
+  readonly faults: string;
+  readonly workload: string;
+  readonly property: PropertyName;
+  readonly runs: number;
+  readonly seed: number;
+  readonly format: 'text' | 'json';
+  readonly stats: boolean;
+  readonly maxShrinkMs: number | null;
+  readonly runTimeoutS: number;
+  /** The plug-ins (with their content hashes) the tokens name. */
+  readonly plugins: Plugins;
+}
+
+/** The settings of a check, resolved from its options (a bad one is a UsageError). */
+export async function resolveCheck(options: CheckOptions): Promise<{ readonly spec: CheckSpec; readonly loaded: LoadedSpec; readonly print: CheckPrint }> {
   if (options.strategy === undefined && options.store === undefined) {
     throw new UsageError(`check needs --strategy (one of ${STRATEGIES.map((s) => s.name).join(', ')}) or --store FILE`);
   }
@@ -53,16 +89,70 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const store = options.store === undefined ? undefined : await loadStore(options.store);
   const routing = options.routing === undefined ? undefined : await loadRouting(options.routing);
   const strategy = withPlugins(base, store?.store, routing?.routing);
-  const plugins: Plugins =
-    store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
   const switches = switchesOf(options.set);
   const faultProfile = choose('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES, (f) => f.name);
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
-  const format = formatOf(options);
+  const format = formatOf(options) as 'text' | 'json';
+  const spec: CheckSpec = {
+    strategy: base.name,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
+    profile,
+    ...(switches === undefined ? {} : { switches }),
+    faults: faultProfile.name,
+    property,
+    workload,
+  };
+  const loaded = await loadSpec(spec);
+  const print: CheckPrint = {
+    strategy: strategy.name,
+    profile,
+    ...(switches === undefined ? {} : { switches }),
+    faults: faultProfile.name,
+    workload,
+    property,
+    runs: options.runs,
+    seed: options.seed,
+    format,
+    stats: options.stats === true,
+    maxShrinkMs: options.maxShrinkMs ?? null,
+    runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S,
+    plugins: loaded.plugins,
+  };
+  return { spec, loaded, print };
+}
 
-  // The wall clock stays here, in the CLI: search only asks whether to stop (properties/ is deterministic).
+export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
+  const { spec, loaded, print } = await resolveCheck(options);
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard !== null && options.checkDeterminism === true) throw new UsageError('--shard and --check-determinism do not go together: check determinism unsharded');
+  if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: the failure is known after merge; replay its token with --save-failures');
+  if (options.checkDeterminism === true) return checkDeterminism(options, loaded, print);
+  const range = shard === null ? { start: 0, end: options.runs } : shardRange(shard, options.runs);
+  // The os module only sizes the thread pool; the answer does not depend on it.
+  const jobs = options.jobs ?? (options.runs >= PARALLEL_FROM_RUNS ? availableParallelism() : 1);
+  const outcome = await runRange(spec, loaded, {
+    seed: options.seed,
+    ...range,
+    jobs,
+    runTimeoutMs: print.runTimeoutS * 1000,
+    ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }),
+  });
+  if (shard !== null) {
+    const of = `runs ${outcome.start + 1}-${outcome.end} of ${print.runs}`;
+    return { stdout: JSON.stringify(makeShardFile('check', packageVersion(), print.seed, print, shard, of, outcome)) + '\n', exitCode: 0 };
+  }
+  const output = renderCheck(print, refuseContractBreach(combineRanges([outcome], options.runs), options));
+  if (options.saveFailures === undefined || output.failureToken === null || output.exitCode !== 1) return output;
+  return { ...output, stderr: savedNote(await saveFailures(options.saveFailures, [output.failureToken])) };
+}
+
+/** `--check-determinism`: one thread, every case run twice more (src/cli/determinism-watch.ts). */
+async function checkDeterminism(options: CheckOptions, loaded: LoadedSpec, print: CheckPrint): Promise<CommandOutput> {
+  const { settings, strategy } = loaded;
+  const watch = new DeterminismWatch(print.property, strategy);
   const maxShrinkMs = options.maxShrinkMs;
   const startShrinkBudget =
     maxShrinkMs === undefined
@@ -71,91 +161,151 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
           const deadline = Date.now() + maxShrinkMs;
           return () => Date.now() > deadline;
         };
-  const watch = options.checkDeterminism === true ? new DeterminismWatch(property, strategy) : null;
   let outcome: SearchOutcome;
   try {
-    outcome = search(
-      { strategy: strategy.name, profile, ...(switches === undefined ? {} : { switches }), faultProfile, workload, property, runOptions: { strategy }, ...(watch === null ? {} : { onRun: watch.onRun }) },
-      options.runs,
-      options.seed,
-      startShrinkBudget === undefined ? {} : { startShrinkBudget },
-    );
+    outcome = search({ ...settings, onRun: watch.onRun }, options.runs, options.seed, startShrinkBudget === undefined ? {} : { startShrinkBudget });
   } catch (error) {
     // A nondeterministic run can break shrinking itself; the divergence is the finding.
-    if (watch === null || watch.found === null) throw error;
-    // No coverage to report: the runs are not a function of their cases.
+    if (watch.found === null) throw error;
     outcome = { verdict: 'holds', runs: watch.cases, coverage: new CoverageTally().stats() };
   }
-  const header = {
+  if (watch.found !== null) return watch.output(print.format, headerOf(print, outcome.runs));
+  const output = renderCheck(print, refuseContractBreach(fromSearch(outcome, options.runs), options));
+  if (options.saveFailures === undefined || output.failureToken === null || output.exitCode !== 1) return output;
+  return { ...output, stderr: savedNote(await saveFailures(options.saveFailures, [output.failureToken])) };
+}
+
+/** A store that breaks the contract (yields a non-effect, say) is bad input, not a finding: one
+ * line and exit 2. */
+function refuseContractBreach(outcome: ChecksOutcome, options: CheckOptions): ChecksOutcome {
+  if (outcome.verdict === 'error' && outcome.storeContract !== undefined) {
+    throw new UsageError(`store file ${options.store ?? outcome.storeContract.store}: ${outcome.storeContract.detail}`);
+  }
+  return outcome;
+}
+
+/** A single-thread search's outcome in the printer's terms. */
+function fromSearch(outcome: SearchOutcome, runs: number): ChecksOutcome {
+  const coverage = new CoverageTally();
+  switch (outcome.verdict) {
+    case 'holds':
+      return { verdict: 'holds', runs, coverage: tallyOf(outcome.coverage) };
+    case 'error': {
+      const error = outcome.error;
+      return {
+        verdict: 'error',
+        runs: outcome.runs,
+        case: outcome.case,
+        message: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? (error.stack ?? '') : '',
+        ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
+      };
+    }
+    case 'violated':
+      return {
+        verdict: 'violated',
+        runs: outcome.failingRun,
+        coverage: tallyOf(outcome.coverage),
+        failure: {
+          case: outcome.case,
+          requests: outcome.violation.requests,
+          why: outcome.violation.why,
+          traceHash: outcome.result.traceHash,
+          steps: stepsOf(outcome.result, outcome.violation),
+          schedule: scheduleLines(outcome.case, outcome.result, outcome.violation),
+          shrinks: outcome.shrinks,
+          minimizeAttempts: outcome.minimizeAttempts,
+          shrinkComplete: outcome.shrinkComplete,
+        },
+      };
+    default: {
+      const never: never = outcome;
+      void coverage;
+      throw new Error(`check: unknown verdict ${String(never)}`);
+    }
+  }
+}
+
+/** The determinism watch's search keeps stats, not parts: the printer only reads stats. */
+function tallyOf(stats: CoverageStats): { stats(): CoverageStats } {
+  return { stats: () => stats };
+}
+
+function headerOf(print: CheckPrint, runs: number): Record<string, unknown> {
+  return {
     schemaVersion: SCHEMA_VERSION,
-    strategy: strategy.name,
-    profile,
-    ...(switches === undefined ? {} : { switches }),
-    faults: faultProfile.name,
-    workload,
-    property,
-    runs: outcome.runs,
-    seed: options.seed,
+    strategy: print.strategy,
+    profile: print.profile,
+    ...(print.switches === undefined ? {} : { switches: print.switches }),
+    faults: print.faults,
+    workload: print.workload,
+    property: print.property,
+    runs,
+    seed: print.seed,
   };
-  if (watch !== null && watch.found !== null) return watch.output(format, header);
-  const saved = options.saveFailures === undefined || outcome.verdict !== 'violated' ? '' : savedNote(await saveFailures(options.saveFailures, [replayToken(outcome.case, property, outcome.result.traceHash, plugins)]));
-  return match(outcome)
-    .with({ verdict: 'holds' }, (holds): CommandOutput => {
-      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / holds.runs, coverage: holds.coverage }) + '\n', exitCode: 0 };
-      const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
-        notFoundLine(property, holds.runs, holds.coverage.distinctInterleavings),
-        ...(options.stats === true ? coverageLines(holds.coverage) : []),
-      ];
-      return { stdout: text.join('\n') + '\n', exitCode: 0 };
-    })
-    .with({ verdict: 'error' }, (thrown): CommandOutput => {
-      // A store that breaks the contract (yields a non-effect, say) is bad input, not a finding.
-      if (isStoreContractError(thrown.error)) throw new UsageError(`store file ${options.store ?? thrown.error.store}: ${thrown.error.detail}`);
-      const token = replayToken(thrown.case, property, '', plugins);
-      const message = thrown.error instanceof Error ? thrown.error.message : String(thrown.error);
-      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: message, token }) + '\n', exitCode: 3 };
-      const text = `the model threw during run ${thrown.runs}: ${message}\nreplay: npm run uiasim -- replay ${token}\n`;
-      return { stdout: text, exitCode: 3, stderr: thrown.error instanceof Error ? (thrown.error.stack ?? '') + '\n' : '' };
-    })
-    .with({ verdict: 'violated' }, (violated): CommandOutput => {
-      const token = replayToken(violated.case, property, violated.result.traceHash, plugins);
-      const steps = stepsOf(violated.result, violated.violation);
-      const faults = [...violated.case.faultPlan.faults.map(describeFault), ...describeCaptcha(violated.case.captcha)];
+}
+
+/** The printer of `check`, unsharded or merged: the same settings and outcome print the same bytes. */
+export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandOutput & { readonly failureToken: string | null } {
+  const { property, plugins, format } = print;
+  const header = headerOf(print, outcome.runs);
+  const settings = settingsLines(print.strategy, print.profile, print.faults, print.workload, print.seed, print.switches);
+  switch (outcome.verdict) {
+    case 'holds': {
+      const coverage = outcome.coverage.stats();
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / outcome.runs, coverage }) + '\n', exitCode: 0, failureToken: null };
+      const text = [...settings, notFoundLine(property, outcome.runs, coverage.distinctInterleavings), ...(print.stats ? coverageLines(coverage) : [])];
+      return { stdout: text.join('\n') + '\n', exitCode: 0, failureToken: null };
+    }
+    case 'error': {
+      const token = replayToken(outcome.case, property, '', plugins);
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: outcome.message, token }) + '\n', exitCode: 3, failureToken: null };
+      const text = `the model threw during run ${outcome.runs}: ${outcome.message}\nreplay: npm run uiasim -- replay ${token}\n`;
+      return { stdout: text, exitCode: 3, stderr: outcome.stack === '' ? '' : outcome.stack + '\n', failureToken: null };
+    }
+    case 'hung': {
+      const token = outcome.case === null ? null : replayToken(outcome.case, property, '', plugins);
+      const what = outcome.during === 'run' ? `run ${outcome.runs}` : `a shrink candidate of run ${outcome.runs}`;
+      const message = `${what} did not return within ${print.runTimeoutS} s (--run-timeout): the model or a plug-in is stuck`;
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'hung', error: message, token }) + '\n', exitCode: 3, failureToken: null };
+      const text = `${message}\n${token === null ? 'no replay token: the case was too large to record' : `replay: npm run uiasim -- replay ${token}`}\n`;
+      return { stdout: text, exitCode: 3, failureToken: null };
+    }
+    case 'violated': {
+      const failure = outcome.failure;
+      const coverage = outcome.coverage.stats();
+      const token = replayToken(failure.case, property, failure.traceHash, plugins);
+      const faults = [...failure.case.faultPlan.faults.map(describeFault), ...describeCaptcha(failure.case.captcha)];
+      const clients = failure.case.workload.clients.length;
       if (format === 'json') {
-        const violation = {
-          property,
-          requests: violated.violation.requests,
-          clients: violated.case.workload.clients.length,
-          faults,
-          why: violated.violation.why,
-          token,
-          traceHash: violated.result.traceHash,
-          steps,
-        };
-        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: violated.shrinkComplete }, coverage: violated.coverage }) + '\n', exitCode: 1, stderr: saved };
+        const violation = { property, requests: failure.requests, clients, faults, why: failure.why, token, traceHash: failure.traceHash, steps: failure.steps };
+        return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation, shrink: { complete: failure.shrinkComplete }, coverage }) + '\n', exitCode: 1, failureToken: token };
       }
-      const shrunk = violated.shrinkComplete
-        ? `shrunk by fast-check (${violated.shrinks} steps), then made 1-minimal (${violated.minimizeAttempts} tries).`
-        : `shrink PARTIAL: stopped ${maxShrinkMs === undefined ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${violated.shrinks} fast-check steps and ${violated.minimizeAttempts} tries; the case fails but may not be minimal.`;
+      const shrunk = failure.shrinkComplete
+        ? `shrunk by fast-check (${failure.shrinks} steps), then made 1-minimal (${failure.minimizeAttempts} tries).`
+        : `shrink PARTIAL: stopped ${print.maxShrinkMs === null ? 'at the cap on tries' : 'by --max-shrink-ms'} after ${failure.shrinks} fast-check steps and ${failure.minimizeAttempts} tries; the case fails but may not be minimal.`;
       const text = [
-        ...settingsLines(strategy.name, profile, faultProfile.name, workload, options.seed, switches),
-        `${property}: VIOLATED in run ${violated.failingRun} of ${options.runs}; ${shrunk}`,
-        ...(options.stats === true ? coverageLines(violated.coverage) : []),
+        ...settings,
+        `${property}: VIOLATED in run ${outcome.runs} of ${print.runs}; ${shrunk}`,
+        ...(print.stats ? coverageLines(coverage) : []),
         '',
-        `${violated.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${violated.violation.requests} requests, ${plural(violated.case.workload.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
+        `${failure.shrinkComplete ? 'Minimal counterexample' : 'Counterexample (partly shrunk)'}: ${failure.requests} requests, ${plural(clients, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}.`,
         ...faults.map((f) => `  fault: ${f}`),
-        ...scheduleLines(violated.case, violated.result, violated.violation),
-        ...renderSteps(steps, property),
+        ...failure.schedule,
+        ...renderSteps(failure.steps, property),
         '',
-        `Why: ${violated.violation.why}`,
+        `Why: ${failure.why}`,
         '',
-        `trace hash  ${violated.result.traceHash}`,
+        `trace hash  ${failure.traceHash}`,
         `replay      npm run uiasim -- replay ${token}`,
       ];
-      return { stdout: text.join('\n') + '\n', exitCode: 1, stderr: saved };
-    })
-    .exhaustive();
+      return { stdout: text.join('\n') + '\n', exitCode: 1, failureToken: token };
+    }
+    default: {
+      const never: never = outcome;
+      throw new Error(`check: unknown verdict ${String(never)}`);
+    }
+  }
 }
 
 export function renderSteps(steps: readonly Step[], property: PropertyName): string[] {

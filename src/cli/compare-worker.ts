@@ -1,8 +1,12 @@
-/** A worker thread of `compare --jobs N`: computes the cells it is given, posts the summaries. */
+/** A worker thread of `compare`: computes the cells it is sent, under the supervisor's watchdog. */
 import { workerData } from 'node:worker_threads';
-import { serveWorkItems } from '../run/pool.js';
-import { computeCell, loadPluginRow, type CellSpec } from './compare-cells.js';
+import { listenToRunStarts } from '../../properties/check-case.js';
+import { RunBeacon } from '../run/run-beacon.js';
+import { serveTasks, type SupervisedWorkerData } from '../run/pool.js';
+import { computeCell, loadPluginRow, type CellSpec, type PluginPaths } from './compare-cells.js';
 
-const specs = workerData as readonly CellSpec[];
-const row = await loadPluginRow(specs[0]?.plugins);
-serveWorkItems(specs, (spec) => computeCell(spec, row));
+const data = workerData as SupervisedWorkerData<PluginPaths>;
+const beacon = new RunBeacon(data.beacon);
+listenToRunStarts((c) => beacon.started(c));
+const row = await loadPluginRow(data.setup);
+serveTasks((spec: CellSpec) => computeCell(spec, row));

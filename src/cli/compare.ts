@@ -7,13 +7,16 @@ import { STRATEGIES } from '../../models/strategies.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { SEARCH_CAP_RUNS } from '../../properties/cell.js';
 import { renderHtml } from '../report/html.js';
-import { mapInWorkers } from '../run/pool.js';
-import type { CommandOutput } from './check.js';
-import { COSTS_RUNS, computeCell, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
+import { makeShardFile, parseShard, shardItems } from '../run/shard.js';
+import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
+import { computeCells } from './compare-run.js';
+import type { CompareShardResult } from './compare-shard.js';
+import { packageVersion } from './package-version.js';
+import { COSTS_RUNS, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { htmlAssets } from './html-assets.js';
 import { saveFailures, savedNote } from './save-failures.js';
-import { choose, formatOf, UsageError } from './usage.js';
+import { choose, formatOf, UsageError, type OutputFormat } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
 import { propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
@@ -40,6 +43,10 @@ export interface CompareOptions {
   failuresFile?: string;
   /** --set NAME=VALUE: switches every cell's runs carry (the expectations are for none). */
   set?: string[];
+  /** --run-timeout S: a run taking longer makes its cell ERROR (hung), and the comparison goes on. */
+  runTimeout?: number;
+  /** --shard k/n: compute only every n-th cell from the k-th and print a shard file for `merge`. */
+  shard?: string;
 }
 
 /** Where the text report puts the failures' reasons and replay tokens unless told otherwise;
@@ -103,28 +110,68 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
  * each verdict judged against models/expectations.ts. Computing (plain outcomes) and printing
  * (a pure function of the settings and every outcome) are separate steps. */
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
-  if (propertyOption(options.property) === ALL_PROPERTIES) return compareEveryProperty(options, runCompare);
+  if (propertyOption(options.property) === ALL_PROPERTIES) {
+    if (options.shard !== undefined) throw new UsageError(`--shard needs one property: shard each --property separately (${PROPERTY_NAMES.join(', ')})`);
+    return compareEveryProperty(options, runCompare);
+  }
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   const { settings, specs, row } = await planCompare(options);
+  const context: CompareContext = {
+    settings,
+    format,
+    failOnUnexpected: options.failOnUnexpected === true,
+    failuresFile: (options.failuresFile ?? DEFAULT_FAILURES_FILE).replaceAll('{property}', settings.property),
+    runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S,
+  };
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
+  const indices = shard === null ? specs.map((_, i) => i) : shardItems(shard, specs.length);
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
-  const progress = progressBar(specs.length);
-  const results = await mapInWorkers(specs, jobs, new URL('./compare-worker.js', import.meta.url), (spec) => computeCell(spec, row), () => progress?.increment());
+  const progress = progressBar(indices.length);
+  const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
+  const computed = await computeCells(
+    indices.map((i) => specs[i] as CellSpec),
+    { jobs, runTimeoutS: context.runTimeoutS, row, plugins, property: settings.property },
+    () => progress?.increment(),
+  );
   progress?.stop();
+  if (shard !== null) {
+    const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
+    const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
+    return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
+  }
+  return renderCompare(context, computed, options.saveFailures);
+}
+
+/** Everything the comparison's printed report depends on besides its cells: what a shard file
+ * carries and `merge` prints with. */
+export interface CompareContext {
+  readonly settings: CompareSettings;
+  readonly format: OutputFormat;
+  readonly failOnUnexpected: boolean;
+  /** Where the text report writes every failure's reason and replay token. */
+  readonly failuresFile: string;
+  readonly runTimeoutS: number;
+}
+
+/** The printer of `compare`, unsharded or merged: the same context and cells print the same
+ * bytes (a pure function of the settings and every outcome, but for the failures file it writes). */
+export async function renderCompare(context: CompareContext, results: readonly (CellSummary | CostsSummary)[], saveFailuresDir?: string): Promise<CommandOutput> {
+  const { settings, format } = context;
   const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells = judgeCells(settings, summaries);
   const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);
-  const stderr = options.saveFailures === undefined ? '' : savedNote(await saveFailures(options.saveFailures, failing));
+  const stderr = saveFailuresDir === undefined ? '' : savedNote(await saveFailures(saveFailuresDir, failing));
 
   if (format === 'json' || format === 'html') {
-    const json = compareJson(settings, cells, costs, options.failOnUnexpected === true);
+    const json = compareJson(settings, cells, costs, context.failOnUnexpected);
     const body = JSON.stringify(json.report);
     return { stdout: format === 'html' ? renderHtml(json.report, await htmlAssets(cells, body)) : body + '\n', exitCode: json.exitCode, stderr };
   }
-  const failuresFile = (options.failuresFile ?? DEFAULT_FAILURES_FILE).replaceAll('{property}', settings.property);
-  const printed = printCompareText(settings, cells, costs, { markdown: format === 'markdown', failOnUnexpected: options.failOnUnexpected === true, failuresFile });
-  if (printed.failuresText !== null) writeFailuresFile(failuresFile, printed.failuresText);
+  const printed = printCompareText(settings, cells, costs, { markdown: format === 'markdown', failOnUnexpected: context.failOnUnexpected, failuresFile: context.failuresFile });
+  if (printed.failuresText !== null) writeFailuresFile(context.failuresFile, printed.failuresText);
   return { stdout: printed.stdout, exitCode: printed.exitCode, stderr };
 }
 

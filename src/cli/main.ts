@@ -9,12 +9,14 @@ import { runCheckProperties } from './check-all.js';
 import { runCompare } from './compare.js';
 import { runExplore } from './explore.js';
 import { runList } from './list.js';
+import { runMerge } from './merge.js';
+import { ShardError } from '../run/shard.js';
 import { runRegress } from './regress.js';
 import { runReal } from './real.js';
 import { runConform } from './conform.js';
 import { runReplay } from './replay.js';
 import { runReplayReal } from './replay-real.js';
-import { parseCount, parseSeed, UsageError } from './usage.js';
+import { parseCount, parseSeconds, parseSeed, UsageError } from './usage.js';
 import { collect } from './switches.js';
 
 function emit(output: CommandOutput): never {
@@ -46,7 +48,7 @@ async function guarded(run: () => CommandOutput | Promise<CommandOutput>): Promi
   try {
     output = await run();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError || error instanceof FailureFileError) usageFailure(error.message);
+    if (error instanceof UsageError || error instanceof TokenError || error instanceof CaseFormatError || error instanceof FailureFileError || error instanceof ShardError) usageFailure(error.message);
     throw error;
   }
   emit(output);
@@ -77,7 +79,11 @@ program
   .option('--json', 'same as --format json')
   .option('--save-failures <dir>', 'write the minimal counterexample as a failure file (JSON) into this directory')
   .option('--check-determinism', 'run every case twice; exit 1 naming the first differing event if two runs differ')
-  .action((options) => guarded(() => runCheckProperties(options)));
+  .option('--jobs <n>', 'worker threads (default: the number of cores from 1,000 runs, else 1); the output does not depend on it', parseCount)
+  .option('--run-timeout <seconds>', 'a run taking longer is reported as hung, with its replay token (exit 3)', parseSeconds, 10)
+  .option('--shard <k/n>', 'run only slice k of n of the runs and print a shard file for `uiasim merge`')
+  .option('--out <file>', 'write the report (or the shard file) to this file instead of stdout')
+  .action((options) => guarded(async () => toFile(await runCheckProperties(options), options.out)));
 
 program
   .command('replay')
@@ -135,7 +141,16 @@ program
   .option('--routing <file>', "adds a row: your worker map (with --store, the store's)")
   .option('--failures-file <file>', 'where the text report writes every failure\'s reason and replay token (default compare-failures/{property}.txt)')
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
+  .option('--run-timeout <seconds>', 'a run taking longer makes its cell ERROR, with its replay token; the others carry on', parseSeconds, 10)
+  .option('--shard <k/n>', 'compute only every n-th cell from the k-th and print a shard file for `uiasim merge`')
   .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
+
+program
+  .command('merge')
+  .description('combine the shard files of one check or compare (--shard k/n --out FILE) into what the unsharded command prints')
+  .argument('<files...>', 'every shard file, 1/n to n/n, in any order')
+  .option('--out <file>', 'write the report to this file instead of stdout')
+  .action((files, options) => guarded(async () => toFile(await runMerge(files), options.out)));
 
 program
   .command('regress')

@@ -10,6 +10,13 @@ export function parseCount(value: string): number {
   return Number(value);
 }
 
+/** A positive duration in seconds, fractions allowed (`--run-timeout 0.5`). */
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(n > 0) || n > 86_400) throw new InvalidArgumentError(`expected a positive number of seconds (at most 86400), got '${value}'`);
+  return n;
+}
+
 export function parseSeed(value: string): number {
   const n = Number(value);
   if (!/^-?[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < -2147483648 || n > 2147483647) {

@@ -1,0 +1,74 @@
+import { replayToken } from '../../properties/replay-token.js';
+import type { Case } from '../../models/world.js';
+import type { PropertyName } from '../../properties/violation.js';
+import { computeCell, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow } from './compare-cells.js';
+import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
+
+const WORKER = new URL('./compare-worker.js', import.meta.url);
+
+export interface ComputeCellsOptions {
+  readonly jobs: number;
+  readonly runTimeoutS: number;
+  readonly row: PluginRow | undefined;
+  readonly plugins: PluginPaths;
+  readonly property: PropertyName;
+}
+
+/**
+ * The comparison's cells and costs on supervised worker threads (from the build; under vitest,
+ * in this thread): a cell with a run past the run timeout is an ERROR cell with that run's token,
+ * and the other cells carry on. Results come back in the order of `specs`.
+ */
+export async function computeCells(specs: readonly CellSpec[], options: ComputeCellsOptions, onProgress: () => void): Promise<(CellSummary | CostsSummary)[]> {
+  const worker = builtWorker(WORKER);
+  if (worker === null || options.jobs < 1) {
+    return specs.map((spec) => {
+      const result = computeCell(spec, options.row);
+      onProgress();
+      return result;
+    });
+  }
+  // A strategy with a hung run would hang its costs sample too: those are n/a without waiting.
+  const hungStrategies = new Set<string>();
+  const outcomes = await superviseTasks<CellSpec, CellSummary | CostsSummary>({
+    workerUrl: worker,
+    setup: options.plugins,
+    jobs: options.jobs,
+    runTimeoutMs: options.runTimeoutS * 1000,
+    tasks: specs,
+    skip: (index) => {
+      const spec = specs[index] as CellSpec;
+      return spec.kind === 'costs' && hungStrategies.has(spec.strategy);
+    },
+    onOutcome: (index, outcome) => {
+      if (outcome.kind === 'hung') hungStrategies.add((specs[index] as CellSpec).strategy);
+      onProgress();
+    },
+  });
+  return outcomes.map((outcome, i) => resultOf(specs[i] as CellSpec, outcome, options));
+}
+
+function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummary>, options: ComputeCellsOptions): CellSummary | CostsSummary {
+  if (outcome.kind === 'done') return outcome.result;
+  if (outcome.kind === 'skipped' && spec.kind === 'verdict') throw new Error(`compare: the cell ${spec.strategy} x ${spec.faults} was skipped`);
+  if (spec.kind === 'costs') {
+    // Costs of a strategy whose run hangs cannot be measured: every figure n/a (its verdict cells say why).
+    return { kind: 'costs', strategy: spec.strategy, runs: 0, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, storeRoundTripsPerOperation: null, hashingOnMainShare: null, latencyP50Ms: null, latencyP99Ms: null };
+  }
+  if (outcome.kind === 'skipped') throw new Error('compare: unreachable');
+  const hungCase = outcome.subject as Case | null;
+  const plugins = options.row?.strategy.name === spec.strategy ? options.row.plugins : undefined;
+  return {
+    kind: 'verdict',
+    strategy: spec.strategy,
+    faults: spec.faults,
+    runs: Math.min(spec.runs, Math.max(1, outcome.runsStarted)),
+    violations: 0,
+    runsDrawn: Math.max(1, outcome.runsStarted),
+    firstFailingRun: null,
+    requests: null,
+    why: null,
+    token: hungCase === null ? null : replayToken(hungCase, options.property, '', plugins),
+    error: `a run did not return within ${options.runTimeoutS} s (--run-timeout): the model or a plug-in is stuck`,
+  };
+}
