@@ -19,7 +19,7 @@ export interface SuperviseOptions<T, R> {
   /** Given to every worker (with its beacon) as `workerData.setup`. */
   readonly setup: unknown;
   readonly jobs: number;
-  /** Wall-clock limit of one run (DESIGN.md: a run that never returns is a finding, exit 3). */
+  /** Wall-clock limit of one run (docs/architecture.md: a run that never returns is a finding, exit 3). */
   readonly runTimeoutMs: number;
   /** The tasks; `onOutcome` may push more (they run after the ones before them). */
   readonly tasks: readonly T[];

@@ -1,7 +1,7 @@
 /**
  * Shards: one command's work cut into n slices (`--shard k/n`, k from 1), each run apart (a CI
  * matrix) and written as a shard file; `uiasim merge` checks the files belong together and
- * prints what the unsharded command prints (DESIGN.md "Shards and merge").
+ * prints what the unsharded command prints (docs/architecture.md "Shards and merge").
  */
 
 export interface Shard {
