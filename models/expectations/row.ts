@@ -5,12 +5,18 @@
  *   finds nothing in its N runs keeps drawing runs, up to a cap (properties/cell.ts
  *   SEARCH_CAP_RUNS), until its first violation; not found by then is a surprise. A rare defect
  *   is still `violated`: there is no verdict that cannot fail (docs/compare.md).
+ * - a `witness` (a replay token of this very cell: strategy, fault profile, property) marks a
+ *   defect too rare for the search at some seeds: when the search finds nothing, the witness is
+ *   replayed and must still violate, else the cell is a surprise. It is the evidence, checked on
+ *   every run of the matrix, that the column reaches the defect (docs/compare.md "Witnesses").
  */
 export type ExpectedVerdict = 'holds' | 'violated';
 
 export interface Expectation {
   readonly verdict: ExpectedVerdict;
   readonly reason: string;
+  /** Only with `violated`: a counterexample of this cell that must keep violating. */
+  readonly witness?: string;
 }
 
 export type ExpectationRow = Readonly<Record<string, Expectation>>;
@@ -18,7 +24,7 @@ export type ExpectationRow = Readonly<Record<string, Expectation>>;
 export type ExpectationTable = Readonly<Record<string, ExpectationRow>>;
 
 export const holds = (reason: string): Expectation => ({ verdict: 'holds', reason });
-export const violated = (reason: string): Expectation => ({ verdict: 'violated', reason });
+export const violated = (reason: string, witness?: string): Expectation => ({ verdict: 'violated', reason, ...(witness === undefined ? {} : { witness }) });
 
 export const COLUMNS = ['steady', 'worker-restart', 'main-restart', 'rolling-deploy', 'store-restart', 'partition', 'lost-responses', 'ip-change', 'slow-user'] as const;
 export type Column = (typeof COLUMNS)[number];

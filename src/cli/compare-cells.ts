@@ -5,6 +5,9 @@ import { runCell } from '../../properties/cell.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { replayToken } from '../../properties/replay-token.js';
+import { checkCaseAll } from '../../properties/check-case.js';
+import { decodeTokenPayload } from '../../models/case-codec.js';
+import { decodeToken } from '../run/token.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 
 /** The fault profile whose runs the costs are measured on: no faults, only the workload. */
@@ -42,6 +45,8 @@ export interface VerdictSpec {
   readonly plugins?: PluginPaths;
   /** `--set` switches every run carries. */
   readonly switches?: Switches;
+  /** The expectation's witness (models/expectations/row.ts): replayed when the search finds nothing. */
+  readonly witness?: string;
 }
 
 /** A strategy's costs: the first `runs` runs of its steady cell, captured. Computed once per
@@ -90,6 +95,9 @@ export interface CellSummary {
   readonly token: string | null;
   /** The message of a run that threw (its token is `token`), or null. */
   readonly error: string | null;
+  /** Set when the search found nothing and the expectation's witness was replayed: whether it
+   * still violates (then `requests`, `why` and `token` are the witness's). */
+  readonly witness?: 'violated' | 'holds';
 }
 
 export interface CostsSummary extends StrategyCosts {
@@ -117,6 +125,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
   const minimal = outcome.minimal;
   const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
   const error = outcome.error;
+  if (error === null && outcome.firstFailingRun === null && spec.witness !== undefined) return witnessCell(spec, outcome.runs, outcome.runsDrawn, strategy);
   return {
     kind: 'verdict',
     strategy: spec.strategy,
@@ -131,5 +140,34 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     token:
       error !== null ? replayToken(error.case, property, '', plugins) : minimal === null ? null : replayToken(minimal.case, property, minimal.result.traceHash, plugins),
     error: error === null ? null : `run ${error.run} threw: ${error.message}`,
+  };
+}
+
+/**
+ * A cell whose search found nothing, judged by its expectation's witness: the recorded case,
+ * run again under this cell's strategy and judged by this cell's property. A witness of another
+ * cell is a broken expectation table, not a verdict.
+ */
+function witnessCell(spec: VerdictSpec, runs: number, runsDrawn: number, strategy: Strategy): CellSummary {
+  const payload = decodeTokenPayload(decodeToken(spec.witness as string));
+  const recorded = `${payload.case.strategy} x ${payload.property}`;
+  if (payload.case.strategy !== spec.strategy || payload.property !== spec.property) {
+    throw new Error(`models/expectations: the witness of ${spec.strategy} under ${spec.faults} (${spec.property}) was recorded for ${recorded}`);
+  }
+  const verdict = checkCaseAll(payload.case, [spec.property], { strategy });
+  const violation = verdict.violation;
+  return {
+    kind: 'verdict',
+    strategy: spec.strategy,
+    faults: spec.faults,
+    runs,
+    violations: 0,
+    runsDrawn,
+    firstFailingRun: null,
+    requests: violation?.requests ?? null,
+    why: violation?.why ?? null,
+    token: violation === null ? null : replayToken(payload.case, spec.property, verdict.result.traceHash),
+    error: null,
+    witness: violation === null ? 'holds' : 'violated',
   };
 }

@@ -44,7 +44,7 @@ export interface JudgedCell extends CellSummary {
 export function judgeCells(settings: CompareSettings, summaries: readonly CellSummary[]): JudgedCell[] {
   return summaries.map((cell) => {
     const expectation = settings.switches === undefined ? expectationFor(settings.property, cell.strategy, cell.faults) : undefined;
-    const violated = cell.firstFailingRun !== null;
+    const violated = cell.firstFailingRun !== null || cell.witness === 'violated';
     const judgement: CellJudgement = cell.error !== null ? 'error' : expectation === undefined ? 'no-expectation' : isExpected(expectation, violated) ? 'expected' : 'unexpected';
     return { ...cell, expectation, judgement, violated, rate: wilsonInterval(cell.violations, cell.runs) };
   });
@@ -101,6 +101,7 @@ export function compareJson(settings: CompareSettings, cells: readonly JudgedCel
       lossRate: c.rate,
       runsDrawn: c.runsDrawn,
       firstFailingRun: c.firstFailingRun,
+      witness: c.witness ?? null,
       requests: c.requests,
       why: c.why,
       token: c.token,
@@ -151,7 +152,7 @@ export function printCompareText(
       if (cell.error === null && !cell.violated) return `ok${mark}`;
       failures.push(cell);
       if (cell.error !== null) return `ERROR [${failures.length}]${mark}`;
-      return `${labels.cell} ${cell.violations === 0 ? '0%' : percentText(cell.rate.rate)} [${failures.length}]${mark}`;
+      return `${labels.cell} ${cell.witness === 'violated' ? 'rare' : cell.violations === 0 ? '0%' : percentText(cell.rate.rate)} [${failures.length}]${mark}`;
     }),
   ]);
   const table = options.markdown ? markdownTable(header, rows) : alignColumns([header, ...rows]);
@@ -159,12 +160,14 @@ export function printCompareText(
   const legend =
     `${settings.property}, workload ${settings.workload}${settings.switches === undefined ? '' : `, set ${describeSwitches(settings.switches)} (no expectations)`}, ${settings.runs} runs per cell, seed ${settings.seed}; every row on one Synapse version runs the same cases. ` +
     `"ok": not found in ${settings.runs} runs (95% upper bound ${bound}% per run); "${labels.cell} n%": ${labels.share} in the first ${settings.runs}; ` +
-    `"${labels.cell} 0%": found only past them (a cell expected violated searches up to ${settings.searchCapRuns} runs); [n]: failure n; (!): not as models/expectations.ts expects; (?): no expectation (a plug-in row).`;
+    `"${labels.cell} 0%": found only past them (a cell expected violated searches up to ${settings.searchCapRuns} runs); ` +
+    (cells.some((c) => c.witness !== undefined) ? `"${labels.cell} rare": not found in that search, but the counterexample its expectation records still violates; ` : '') +
+    `[n]: failure n; (!): not as models/expectations.ts expects; (?): no expectation (a plug-in row).`;
   const surprises = cells
     .filter((c) => c.judgement === 'unexpected')
     .map(
       (c) =>
-        `(!) ${c.strategy} under ${c.faults}: expected ${c.expectation?.verdict ?? 'no expectation'}, ${c.violated ? `violated (${c.violations}/${c.runs} runs)` : `not found in ${c.runsDrawn} runs`}${c.expectation ? ` (${c.expectation.reason})` : ''}`,
+        `(!) ${c.strategy} under ${c.faults}: expected ${c.expectation?.verdict ?? 'no expectation'}, ${c.violated ? `violated (${c.violations}/${c.runs} runs)` : `not found in ${c.runsDrawn} runs${c.witness === 'holds' ? ", and the witness it records no longer violates" : ''}`}${c.expectation ? ` (${c.expectation.reason})` : ''}`,
     );
   const costsHeader = ['strategy', 'runs', 'requests', 'hops/request', 'operations', 'store round trips/operation', 'hashing on main', 'answered', 'p50 ms', 'p99 ms'];
   const costsRows = costs.map((c) => [
@@ -180,7 +183,7 @@ export function printCompareText(
     fixed(c.latencyP99Ms),
   ]);
   const costsTable = options.markdown ? markdownTable(costsHeader, costsRows) : alignColumns([costsHeader, ...costsRows]);
-  const entries = failures.map((c, i) => `[${i + 1}] ${c.error !== null ? 'ERROR' : `${c.requests ?? '?'} req, run ${c.firstFailingRun ?? '?'}`}`);
+  const entries = failures.map((c, i) => `[${i + 1}] ${c.error !== null ? 'ERROR' : `${c.requests ?? '?'} req, ${c.witness === 'violated' ? 'witness' : `run ${c.firstFailingRun ?? '?'}`}`}`);
   const text = [
     legend,
     '',
@@ -203,7 +206,10 @@ export function printCompareText(
           .map((c, i) =>
             c.error !== null
               ? `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.error}\n    npm run uiasim -- replay ${c.token}`
-              : `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.violations}/${c.runs} runs ${labels.failure} (first in run ${c.firstFailingRun} of ${c.runsDrawn} drawn); ` +
+              : c.witness === 'violated'
+                ? `[${i + 1}] ${c.strategy} under ${c.faults}: not found in ${c.runsDrawn} runs drawn; the witness models/expectations records still violates: ` +
+                  `${c.requests} requests\n    ${c.why}\n    npm run uiasim -- replay ${c.token}`
+                : `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.violations}/${c.runs} runs ${labels.failure} (first in run ${c.firstFailingRun} of ${c.runsDrawn} drawn); ` +
                 `minimal counterexample: ${c.requests} requests${c.judgement === 'unexpected' ? ' -- UNEXPECTED' : ''}\n    ${c.why}\n    npm run uiasim -- replay ${c.token}`,
           )
           .join('\n') + '\n';

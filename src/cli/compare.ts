@@ -97,6 +97,7 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
         workload,
         // Only a cell expected to be violated searches past N for its first violation.
         searchUntilRuns: switches === undefined && expectationFor(property, strategy, faults)?.verdict === 'violated' ? settings.searchCapRuns : 0,
+        ...witnessOf(switches === undefined ? expectationFor(property, strategy, faults)?.witness : undefined),
         plugins,
         ...set,
       })),
@@ -173,6 +174,10 @@ export async function renderCompare(context: CompareContext, results: readonly (
   const printed = printCompareText(settings, cells, costs, { markdown: format === 'markdown', failOnUnexpected: context.failOnUnexpected, failuresFile: context.failuresFile });
   if (printed.failuresText !== null) writeFailuresFile(context.failuresFile, printed.failuresText);
   return { stdout: printed.stdout, exitCode: printed.exitCode, stderr };
+}
+
+function witnessOf(witness: string | undefined): { readonly witness?: string } {
+  return witness === undefined ? {} : { witness };
 }
 
 function writeFailuresFile(file: string, text: string): void {
