@@ -11,8 +11,8 @@
  *   and the template `(uia ${ref})`, so the printed line reads like every other citation.
  * - Sections of the design notes: `DESIGN.md "The engine"` becomes
  *   `docs/architecture.md "The engine"` (a heading there).
- * - The reference's old location, `../shared/reference/synapse-uia.md`, becomes
- *   `docs/synapse-uia.md`.
+ * - The reference's old location beside the checkout (`reference/synapse-uia.md` one or more
+ *   folders up) becomes `docs/synapse-uia.md`.
  *
  * scripts/renumber-citations.ts applies it to the tree; test/docs/citations.test.ts checks that
  * every cited section exists.

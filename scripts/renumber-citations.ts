@@ -1,7 +1,7 @@
 /**
  * Rewrites the code's citations to point into docs/ (scripts/citations.ts says how):
  * `ref 2.4` -> `uia §2.4`, `DESIGN.md "The engine"` -> `docs/architecture.md "The engine"`,
- * `../shared/reference/synapse-uia.md` -> `docs/synapse-uia.md`.
+ * the reference's old path outside the checkout -> `docs/synapse-uia.md`.
  *
  *   node dist/scripts/renumber-citations.js            dry run: counts, and any cited section
  *                                                       docs/synapse-uia.md does not have

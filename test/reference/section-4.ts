@@ -6,11 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** The checked-in copy of uia §4 (verbatim; the meta-test compares it with the ref when the
- * ref sits next to the repository). */
+/** The checked-in copy of §4 of the UIA reference the model was written from (verbatim; the
+ * repository's own account of those tests is docs/synapse-uia.md §4). */
 export const SECTION_4_COPY = join(HERE, 'synapse-uia-section-4.md');
-/** Where the shared reference lives relative to a checkout (`../shared/reference/`). */
-export const SHARED_REFERENCE = join(HERE, '..', '..', '..', 'shared', 'reference', 'synapse-uia.md');
 
 /** One test uia §4 names: `source` is the file it lives in, `name` the Python/Go test name, the
  * SyTest/Complement title, a test class, or `*` for a file §4 lists without naming its tests. */
@@ -23,7 +21,7 @@ export function keyOf(test: ReferenceTest): string {
   return `${test.source}::${test.name}`;
 }
 
-/** uia §4 as the shared reference has it: from its heading to the rule before §5. */
+/** §4 of a reference document: from its heading to the rule before §5. */
 export function sectionFourOf(reference: string): string {
   const start = reference.indexOf('## 4. Reference tests');
   if (start < 0) throw new Error('reference: no "## 4. Reference tests" heading');

@@ -1,6 +1,6 @@
 /**
  * The HTML report as a person sees it: opened from disk in a real headless Chromium (Debian's,
- * driven by playwright-core; never a downloaded browser, see ../shared/reference/browser.md).
+ * driven by playwright-core; never a downloaded browser).
  * Screenshots land in test-output/ for a person to look at.
  */
 import { execFile } from 'node:child_process';
