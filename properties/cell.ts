@@ -1,3 +1,4 @@
+import { isStoreContractError } from '../models/stores/checked-store.js';
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
 import { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
@@ -26,7 +27,8 @@ export interface CellOutcome {
   readonly minimal: { readonly case: Case; readonly violation: Violation; readonly result: RunResult } | null;
   /** A run that threw (a model bug, a plug-in that throws or never returns): the cell stops
    * there, with the case for its replay token. */
-  readonly error: { readonly run: number; readonly case: Case; readonly message: string } | null;
+  /** A run that threw; `storeContract`: a plug-in store broke the contract (bad input, not a finding). */
+  readonly error: { readonly run: number; readonly case: Case; readonly message: string; readonly storeContract?: string } | null;
 }
 
 /** A 32-bit seed for (seed, Synapse profile, fault profile, batch): a cell's runs do not depend
@@ -70,7 +72,8 @@ export function runCell(settings: PropertySettings, runs: number, seed: number, 
         violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message } };
+        const storeContract = isStoreContractError(error) ? { storeContract: error.detail } : {};
+        return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message, ...storeContract } };
       }
       if (!violated) continue;
       if (batch === 0) violations++;

@@ -98,6 +98,8 @@ export interface CellSummary {
   /** Set when the search found nothing and the expectation's witness was replayed: whether it
    * still violates (then `requests`, `why` and `token` are the witness's). */
   readonly witness?: 'violated' | 'holds';
+  /** The run that threw was a plug-in store breaking the contract: what it did, naming the method. */
+  readonly storeContract?: string;
 }
 
 export interface CostsSummary extends StrategyCosts {
@@ -140,6 +142,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     token:
       error !== null ? replayToken(error.case, property, '', plugins) : minimal === null ? null : replayToken(minimal.case, property, minimal.result.traceHash, plugins),
     error: error === null ? null : `run ${error.run} threw: ${error.message}`,
+    ...(error?.storeContract === undefined ? {} : { storeContract: error.storeContract }),
   };
 }
 

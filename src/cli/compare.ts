@@ -123,6 +123,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
     failOnUnexpected: options.failOnUnexpected === true,
     failuresFile: (options.failuresFile ?? DEFAULT_FAILURES_FILE).replaceAll('{property}', settings.property),
     runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S,
+    ...(options.store === undefined ? {} : { storeFile: options.store }),
   };
   const shard = options.shard === undefined ? null : parseShard(options.shard);
   if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
@@ -154,6 +155,8 @@ export interface CompareContext {
   /** Where the text report writes every failure's reason and replay token. */
   readonly failuresFile: string;
   readonly runTimeoutS: number;
+  /** --store's file, named when the store breaks the contract. */
+  readonly storeFile?: string;
 }
 
 /** The printer of `compare`, unsharded or merged: the same context and cells print the same
@@ -161,6 +164,9 @@ export interface CompareContext {
 export async function renderCompare(context: CompareContext, results: readonly (CellSummary | CostsSummary)[], saveFailuresDir?: string): Promise<CommandOutput> {
   const { settings, format } = context;
   const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
+  // A store that breaks the contract (yields a non-effect, say) is bad input, as in check: one line, exit 2.
+  const breach = summaries.find((s) => s.storeContract !== undefined);
+  if (breach !== undefined) throw new UsageError(`store file ${context.storeFile ?? breach.strategy}: ${breach.storeContract}`);
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells = judgeCells(settings, summaries);
   const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);

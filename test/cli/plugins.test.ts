@@ -89,6 +89,13 @@ describe('plug-in mistakes: exit 2, one line naming the file and what is wrong, 
     );
   });
 
+  it('compare says the same, exit 2, instead of an ERROR cell (the matrix has no verdict to give)', () => {
+    const run = uiasim('compare', '--store', 'test/fixtures/plugins/bad-yield-store.js', '--strategies', 'sql', '--faults', 'steady', '--runs', '20');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^uiasim: store file test\/fixtures\/plugins\/bad-yield-store\.js: getSession yielded the object \{"op":"get",.*\(from uia-sim\)\n$/);
+  }, 120_000);
+
   it('a syntax error gives file:line:column and the parser\'s message', () => {
     const run = uiasim('check', '--store', 'test/fixtures/plugins/broken/syntax-error-store.ts');
     expect(run.status).toBe(2);
