@@ -83,6 +83,7 @@ export function compareJson(settings: CompareSettings, cells: readonly JudgedCel
     runs: settings.runs,
     seed: settings.seed,
     searchCapRuns: settings.searchCapRuns,
+    ...(settings.switches === undefined ? {} : { switches: settings.switches }),
     strategies: settings.strategies,
     faultProfiles: settings.faultProfiles,
     unexpected: counts.unexpected,

@@ -1,7 +1,7 @@
 import { ShardError, type ShardFile } from '../run/shard.js';
 import type { CommandOutput } from './check.js';
 import type { CellSummary, CostsSummary } from './compare-cells.js';
-import { renderCompare, type CompareContext } from './compare.js';
+import { renderCompare, type CompareContext } from './compare-render.js';
 
 /** A shard of `compare`: whole cells (and costs), each with its index in the unsharded work list. */
 export interface CompareShardResult {

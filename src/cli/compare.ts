@@ -1,27 +1,23 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { expectationFor } from '../../models/expectations.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { COMPARISON_FAULT_PROFILES, FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { SEARCH_CAP_RUNS } from '../../properties/cell.js';
-import { renderHtml } from '../report/html.js';
 import { makeShardFile, parseShard, shardItems } from '../run/shard.js';
+import { renderCompare, type CompareContext } from './compare-render.js';
 import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
 import { computeCells } from './compare-run.js';
 import type { CompareShardResult } from './compare-shard.js';
 import { packageVersion } from './package-version.js';
 import { COSTS_RUNS, loadPluginRow, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths } from './compare-cells.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
-import { htmlAssets } from './html-assets.js';
-import { saveFailures, savedNote } from './save-failures.js';
-import { choose, formatOf, UsageError, type OutputFormat } from './usage.js';
+import { choose, formatOf, UsageError } from './usage.js';
 import { compareEveryProperty } from './compare-all.js';
 import { propertyOption } from './property-labels.js';
 import { ALL_PROPERTIES } from '../../properties/violation.js';
 import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.js';
-import { compareJson, judgeCells, printCompareText, type CompareSettings } from './compare-print.js';
+import type { CompareSettings } from './compare-print.js';
 import { switchesOf } from './switches.js';
 
 export interface CompareOptions {
@@ -146,53 +142,8 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   return renderCompare(context, computed, options.saveFailures);
 }
 
-/** Everything the comparison's printed report depends on besides its cells: what a shard file
- * carries and `merge` prints with. */
-export interface CompareContext {
-  readonly settings: CompareSettings;
-  readonly format: OutputFormat;
-  readonly failOnUnexpected: boolean;
-  /** Where the text report writes every failure's reason and replay token. */
-  readonly failuresFile: string;
-  readonly runTimeoutS: number;
-  /** --store's file, named when the store breaks the contract. */
-  readonly storeFile?: string;
-}
-
-/** The printer of `compare`, unsharded or merged: the same context and cells print the same
- * bytes (a pure function of the settings and every outcome, but for the failures file it writes). */
-export async function renderCompare(context: CompareContext, results: readonly (CellSummary | CostsSummary)[], saveFailuresDir?: string): Promise<CommandOutput> {
-  const { settings, format } = context;
-  const summaries = results.filter((r): r is CellSummary => r.kind === 'verdict');
-  // A store that breaks the contract (yields a non-effect, say) is bad input, as in check: one line, exit 2.
-  const breach = summaries.find((s) => s.storeContract !== undefined);
-  if (breach !== undefined) throw new UsageError(`store file ${context.storeFile ?? breach.strategy}: ${breach.storeContract}`);
-  const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
-  const cells = judgeCells(settings, summaries);
-  const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);
-  const stderr = saveFailuresDir === undefined ? '' : savedNote(await saveFailures(saveFailuresDir, failing));
-
-  if (format === 'json' || format === 'html') {
-    const json = compareJson(settings, cells, costs, context.failOnUnexpected);
-    const body = JSON.stringify(json.report);
-    return { stdout: format === 'html' ? renderHtml(json.report, await htmlAssets(cells, body)) : body + '\n', exitCode: json.exitCode, stderr };
-  }
-  const printed = printCompareText(settings, cells, costs, { markdown: format === 'markdown', failOnUnexpected: context.failOnUnexpected, failuresFile: context.failuresFile });
-  if (printed.failuresText !== null) writeFailuresFile(context.failuresFile, printed.failuresText);
-  return { stdout: printed.stdout, exitCode: printed.exitCode, stderr };
-}
-
 function witnessOf(witness: string | undefined): { readonly witness?: string } {
   return witness === undefined ? {} : { witness };
-}
-
-function writeFailuresFile(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /** Progress on stderr, only on a terminal: stdout stays the reproducible report. */

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -186,10 +188,12 @@ describe('plug-in failures during runs', () => {
   });
 
   it('a store that never returns is stopped by the step budget: an error row, not a hang', () => {
-    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js');
+    const failuresFile = join(mkdtempSync(join(tmpdir(), 'uiasim-sleepy-')), 'failures.txt');
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js', '--failures-file', failuresFile);
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^never-returns +ERROR \[1\]$/m);
-    expect(run.stdout).toMatch(/never-returns under steady: run \d+ threw: run exceeded its step budget of 200000 events/);
+    expect(run.stdout).toMatch(/^\[1\] ERROR$/m);
+    expect(readFileSync(failuresFile, 'utf8')).toMatch(/never-returns under steady: run \d+ threw: run exceeded its step budget of 200000 events/);
   });
 });
 

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../../models/world.js';
@@ -64,14 +67,17 @@ describe('uiasim compare --property', () => {
     expect(report.matrices.map((m) => m.property)).toEqual([...PROPERTY_NAMES]);
     for (const m of report.matrices) expect(m.unexpected).toBe(0);
     const text = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--property', 'all').stdout;
-    for (const name of PROPERTY_NAMES) expect(text).toContain(`${name}, workload mix, 5 runs per cell, seed 1.`);
+    // Each matrix opens with its legend (src/cli/compare-print.ts).
+    for (const name of PROPERTY_NAMES) expect(text).toContain(`${name}, workload mix, 5 runs per cell, seed 1; `);
   });
 
   it('a violated cell is named after its property', () => {
-    const run = uiasim('compare', '--strategies', 'memory-1.8', '--faults', 'steady', '--runs', '10', '--property', 'no-phantom-stage', '--fail-on-unexpected');
+    // The reasons go to the failures file; the first screen keeps one short entry per failure.
+    const failuresFile = join(mkdtempSync(join(tmpdir(), 'uiasim-phantom-')), 'failures.txt');
+    const run = uiasim('compare', '--strategies', 'memory-1.8', '--faults', 'steady', '--runs', '10', '--property', 'no-phantom-stage', '--fail-on-unexpected', '--failures-file', failuresFile);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/memory-1\.8\s+PHANTOM \d+% \[1\]/);
-    expect(run.stdout).toContain('runs show a stage that never passed for the session');
+    expect(readFileSync(failuresFile, 'utf8')).toMatch(/^\[1\] memory-1\.8 under steady: \d+\/10 runs show a stage that never passed for the session/);
   });
 
   it('all with --format html is refused: a page shows one matrix (exit 2)', () => {

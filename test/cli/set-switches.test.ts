@@ -75,6 +75,6 @@ describe('--set: profile and config switches from the command line', () => {
     const run = uiasim('list', 'switches');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^config +sso\.samlEnabled +true \| false +default false$/m);
-    expect(run.stdout).toMatch(/^profile +unknownSession +fresh-session \| reject-400 +1\.8: fresh-session, 1\.12: fresh-session, 1\.13: reject-400, head: reject-400 \(ref /m);
+    expect(run.stdout).toMatch(/^profile +unknownSession +fresh-session \| reject-400 +1\.8: fresh-session, 1\.12: fresh-session, 1\.13: reject-400, head: reject-400 \(uia §2\.2/m);
   });
 });
