@@ -1,9 +1,9 @@
 /**
- * The mutant table of README.md ("Trusting a verdict"), produced from real runs: each mutant of
+ * The mutant table of docs/compare.md ("Mutants"), produced from real runs: each mutant of
  * models/stores/mutants/ hunted with the arbitraries `check` and `compare` use, at seeds 1, 2 and
  * 3, and the unmutated controls (`sql`, `sql-faithful`) run on the very same cases. The mutant
- * suite (test/mutants/) recomputes the table and fails when README's copy differs;
- * `npm run mutants` rewrites README's copy.
+ * suite (test/mutants/) recomputes the table and fails when the document's copy differs;
+ * `npm run mutants` rewrites that copy.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,6 @@ import { checkCase } from '../properties/check-case.js';
 import { findFaultProfile } from '../properties/fault-profiles.js';
 import { isPropertyName, type PropertyName, type Violation } from '../properties/violation.js';
 import { join } from 'node:path';
-import { README } from './readme-commands.js';
 import { repoRoot } from './repo-root.js';
 
 /** The runs each mutant is given at every seed: its hunt must catch it within them, and the
@@ -120,7 +119,7 @@ export function mutantRow(mutant: Mutant): MutantRow {
   return { mutant, runs: MUTANT_RUNS[mutant.store.name] ?? 0, caughtAt, controlCaught };
 }
 
-/** README's table: one line per mutant, from its row. */
+/** The table: one line per mutant, from its row. */
 export function renderMutantTable(rows: readonly MutantRow[]): string {
   const lines = [
     '| mutant | defect | caught by | faults | runs given | seeds | first caught | `sql`, `sql-faithful` on the same runs |',
@@ -138,7 +137,7 @@ const START = '<!-- mutant-table: written by `npm run mutants` from real runs; t
 const END = '<!-- /mutant-table -->';
 
 /** The documents that carry the table between the markers. */
-export const MUTANT_TABLE_DOCUMENTS = [README, join(repoRoot(), 'docs/compare.md')];
+export const MUTANT_TABLE_DOCUMENTS = [join(repoRoot(), 'docs/compare.md')];
 
 /** A document's copy of the table, or null when it has none. */
 export function mutantTableIn(file: string): string | null {
