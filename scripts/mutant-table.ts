@@ -1,9 +1,9 @@
 /**
- * The mutant table of docs/compare.md ("Mutants"), produced from real runs: each mutant of
+ * The mutant table of README.md and docs/compare.md ("Mutants"), produced from real runs: each mutant of
  * models/stores/mutants/ hunted with the arbitraries `check` and `compare` use, at seeds 1, 2 and
  * 3, and the unmutated controls (`sql`, `sql-faithful`) run on the very same cases. The mutant
- * suite (test/mutants/) recomputes the table and fails when the document's copy differs;
- * `npm run mutants` rewrites that copy.
+ * suite (test/mutants/) recomputes the table and fails when a document's copy differs;
+ * `npm run mutants` rewrites both copies.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { checkCase } from '../properties/check-case.js';
 import { findFaultProfile } from '../properties/fault-profiles.js';
 import { isPropertyName, type PropertyName, type Violation } from '../properties/violation.js';
 import { join } from 'node:path';
+import { README } from './readme-commands.js';
 import { repoRoot } from './repo-root.js';
 
 /** The runs each mutant is given at every seed: its hunt must catch it within them, and the
@@ -137,7 +138,7 @@ const START = '<!-- mutant-table: written by `npm run mutants` from real runs; t
 const END = '<!-- /mutant-table -->';
 
 /** The documents that carry the table between the markers. */
-export const MUTANT_TABLE_DOCUMENTS = [join(repoRoot(), 'docs/compare.md')];
+export const MUTANT_TABLE_DOCUMENTS = [README, join(repoRoot(), 'docs/compare.md')];
 
 /** A document's copy of the table, or null when it has none. */
 export function mutantTableIn(file: string): string | null {

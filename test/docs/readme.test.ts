@@ -9,9 +9,10 @@ const root = repoRoot();
 const DOCS = join(root, 'docs');
 const docsPages = (): string[] => readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort();
 
-/** The first screen of `npm start` fits 60 lines (issue 13 item 7), so README stays under 300
- * lines when everything but that output takes fewer than 240. */
-const README_OWN_LINES = 240;
+/** Issue 13: README is the quick start, under 300 lines (`wc -l`), and the first screen of
+ * `npm start` (item 7) fits 60 lines. */
+const README_MAX_LINES = 300;
+const FIRST_SCREEN_LINES = 60;
 
 describe('README.md is the quick start and shows real output (regenerate with `npm run readme`)', () => {
   const readme = readFileSync(README, 'utf8');
@@ -31,10 +32,11 @@ describe('README.md is the quick start and shows real output (regenerate with `n
     expect(commands).toContain('replay $TOKEN');
   });
 
-  it(`is short: fewer than ${README_OWN_LINES} lines besides the output of npm start`, () => {
+  it(`is short: under ${README_MAX_LINES} lines, npm start's first screen within ${FIRST_SCREEN_LINES} of them`, () => {
     const compare = blocks.find((b) => b.command === 'compare');
-    const outputLines = compare === undefined ? 0 : compare.output.split('\n').length - 1;
-    expect(readme.split('\n').length - outputLines).toBeLessThan(README_OWN_LINES);
+    expect(compare).toBeDefined();
+    expect((compare?.output ?? '').split('\n').length - 1).toBeLessThanOrEqual(FIRST_SCREEN_LINES);
+    expect(readme.split('\n').length - 1).toBeLessThan(README_MAX_LINES);
   });
 
   it('links every page of docs/', () => {

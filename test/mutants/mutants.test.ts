@@ -2,7 +2,7 @@
 // caught by the property named for it, in generated runs (the arbitraries the real strategies
 // use), within its stated runs at each of three seeds; and `sql` itself and `sql-faithful` (the
 // mutants' own construction without a defect) must pass the very same runs. A checker that goes
-// blind, or that flags everything, fails this suite. docs/compare.md's mutant table is this suite's
+// blind, or that flags everything, fails this suite. README's and docs/compare.md's mutant table is this suite's
 // result (scripts/mutant-table.ts writes it; the last test here compares).
 import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../models/stores/mutants/index.js';
@@ -47,7 +47,7 @@ for (const mutant of MUTANTS) {
   });
 }
 
-describe("docs/compare.md's mutant table", () => {
+describe("README's and docs/compare.md's mutant table", () => {
   it('is the table these runs give (npm run mutants rewrites it)', () => {
     expect(rows).toHaveLength(MUTANTS.length);
     const ordered = MUTANTS.map((m) => rows.find((r) => r.mutant === m) as MutantRow);
