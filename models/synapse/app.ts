@@ -137,8 +137,9 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
 /**
  * Dispatches a request to the servlet this process mounts (exported for the bare-loop
  * benchmark): per the profile's mounts (uia §3.1, §3.4), a worker lacks main-only servlets; an
- * unmounted path, or a stable prefix of an unstable-only servlet (uia §3.1, v1.8), is 404
- * M_UNRECOGNIZED, as Synapse answers for any path it has no servlet for.
+ * unmounted path, or a stable prefix of an unstable-only servlet (uia §3.1, v1.8), is
+ * M_UNRECOGNIZED, as Synapse answers for any path it has no servlet for: a 400 up to v1.66 at
+ * least, a 404 today (Profile.unrecognizedStatus).
  */
 export function route(ctx: SynapseContext, config: SynapseProcessConfig, request: HttpRequest): Task<HttpResponse> {
   // Not a generator itself: it returns the servlet's task, so every resume of the handler
@@ -146,15 +147,15 @@ export function route(ctx: SynapseContext, config: SynapseProcessConfig, request
   for (const servlet of SERVLETS) {
     const match = servlet.pattern.exec(request.path);
     if (match === null) continue;
-    if (!mounts(config.profile.endpoints[servlet.endpoint], config.role, config.mountsEverything === true)) return answer(unrecognized());
+    if (!mounts(config.profile.endpoints[servlet.endpoint], config.role, config.mountsEverything === true)) return answer(unrecognized(config.profile.unrecognizedStatus));
     const unstableOnly = (config.profile.unstableOnly as readonly string[]).includes(servlet.endpoint);
-    if (unstableOnly && match[1] !== 'unstable') return answer(unrecognized());
+    if (unstableOnly && match[1] !== 'unstable') return answer(unrecognized(config.profile.unrecognizedStatus));
     return servlet.handle(ctx, request, match);
   }
   // The stages' own servlets: email requestToken and link, SSO callbacks.
   const stageServlet = stageServletFor(request, config.role, config.mountsEverything === true);
   if (stageServlet !== undefined) return stageServlet(ctx, request);
-  return answer(unrecognized());
+  return answer(unrecognized(config.profile.unrecognizedStatus));
 }
 
 /** A task that answers at once. */

@@ -18,6 +18,7 @@ export const SWITCHES: readonly { readonly key: Exclude<keyof Profile, 'name' | 
   { key: 'identifierDicts', ref: '§2.3 #8848' },
   { key: 'onlyUsableTypes', ref: '§2.3 v1.25, 2.5' },
   { key: 'ssoUiAuth', ref: '§1.5, §2.6; #7102 v1.13 [not in ref tables]' },
+  { key: 'unrecognizedStatus', ref: '§3.1; synapse/api/errors.py, real 1.12.4 (docs/real.md) [not in ref tables]' },
   { key: 'requestUserId', ref: '§2.3 #9081, §2.10' },
   { key: 'registrationTokens', ref: '§2.3 #10142, §2.8, §2.10' },
   { key: 'emailLoginErrorReraised', ref: '§2.2 step 4, §2.3 #9265, §2.10 #9263' },

@@ -60,6 +60,11 @@ export interface Profile {
    * #7102 (SAML) in v1.13.0 as part of #5667 [not in the ref's tables: Synapse changelog]; 1.8 and
    * 1.12 offer only the password. */
   readonly ssoUiAuth: boolean;
+  /** The status of a request for a path this process has no servlet for (M_UNRECOGNIZED):
+   * `UnrecognizedRequestError` was a 400 up to at least v1.66 (synapse/api/errors.py), a 404 today
+   * (MSC3743). Found by replaying pinned-1.12's liveness case on a real 1.12.4 (docs/real.md):
+   * its worker answered the fallback 400. */
+  readonly unrecognizedStatus: 400 | 404;
   /** uia §2.3 (#9081 v1.26), §2.10: `request_user_id` stored in new validate-user sessions. */
   readonly requestUserId: boolean;
   /** uia §2.3 (#10142 v1.42), §2.10, §2.8: `m.login.registration_token` and its accounting. */
@@ -105,6 +110,7 @@ const PROFILE_1_8: Profile = {
   name: '1.8',
   summary: "sessions in each process's memory; unknown session IDs silently replaced (uia §2.2)",
   unknownSession: 'fresh-session',
+  unrecognizedStatus: 400,
   bindsOperation: false,
   bindingComparesMethod: false,
   sessionStorage: 'process-memory',
@@ -150,6 +156,7 @@ const PROFILE_1_13: Profile = {
 const PROFILE_HEAD: Profile = {
   ...PROFILE_1_13,
   name: 'head',
+  unrecognizedStatus: 404,
   summary: 'today: as 1.13, plus per-session user agents and IPs, serverdict password hash, session_timeout for device deletion, MSC3967, registration tokens, device/deactivate endpoints on workers (uia §2.3-2.12, §3.1)',
   bindingComparesMethod: true,
   endpoints: {

@@ -1,5 +1,6 @@
 import type { Profile } from '../../models/synapse/profile.js';
 import type { ObserveEvent } from '../../src/trace.js';
+import { isNotServed } from './trace-view.js';
 
 /**
  * When a session may legitimately be gone, judged from the client's own times (docs/architecture.md
@@ -45,7 +46,7 @@ export class SessionClocks {
    * request was sent (the 1.8 sliding clock, per process). A 401 naming a session (a new one,
    * too) means the answering process holds it. */
   noteTouch(x: string, request: ObserveEvent, response: ObserveEvent): void {
-    if (response.servedBy < 0 || response.status === 404 || response.status >= 500) return;
+    if (response.servedBy < 0 || isNotServed(response) || response.status >= 500) return;
     // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, uia §2.2
     // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
     // no evidence that X was touched.

@@ -4,6 +4,7 @@ import { actorName, appActor, browserActor, clientIp, clientLabel, operationOf }
 import type { Case, RunResult } from '../../models/world.js';
 import type { ObserveEvent } from '../../src/trace.js';
 import type { Violation } from '../violation.js';
+import { isNotServed } from './trace-view.js';
 
 /** A full registration round of a persistent client: the captcha page (GET, POST), a resubmit,
  * the terms page (GET, POST), a resubmit, the dummy stage. Other operations' rounds are shorter
@@ -73,11 +74,11 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
     if (succeeded || sentAfterHeal < round || lastAnswer === null) continue;
     const last = lastAnswer as { readonly event: ObserveEvent; readonly index: number; readonly requests: number };
     // A spec-allowed terminal error ends the client's attempt legitimately: a 4xx other than the
-    // 401 of an ongoing UIA and the 404 of an endpoint the process does not mount (M_USER_IN_USE
+    // 401 of an ongoing UIA and the 404 or M_UNRECOGNIZED of an endpoint the process does not mount (M_USER_IN_USE
     // after a registration whose answer was lost, say), and a 401 that is not UIA's (no session:
     // the token is gone, M_UNKNOWN_TOKEN after a deactivation in another tab).
     const status = last.event.status;
-    if (status >= 400 && status < 500 && status !== 401 && status !== 404) continue;
+    if (status >= 400 && status < 500 && status !== 401 && !isNotServed(last.event)) continue;
     if (status === 401 && last.event.key === '' && /^M_(UNKNOWN|MISSING)_TOKEN/.test(last.event.detail)) continue;
     const served = last.event.servedBy >= 0 ? (result.nodeNames[last.event.servedBy] ?? `node ${last.event.servedBy}`) : 'the router';
     const answer = `${last.event.status}${last.event.detail === '' ? '' : ` ${last.event.detail}`}`;

@@ -36,6 +36,13 @@ export function servedName(event: ObserveEvent, nodeNames: readonly string[]): s
 }
 
 /** A response as a newcomer reads it: `401 naming X listing [a, b]`, `200 @u:test`, `400 M_...`. */
+/** The answering process has no servlet for the path (it does not mount the endpoint): a 404,
+ * or M_UNRECOGNIZED under any status (400 up to v1.66 at least, Profile.unrecognizedStatus). Not
+ * an answer about the session or the operation. */
+export function isNotServed(event: ObserveEvent): boolean {
+  return event.status === 404 || event.detail.startsWith('M_UNRECOGNIZED');
+}
+
 export function describeAnswer(event: ObserveEvent): string {
   if (event.status === 401) return `a 401 naming ${event.key} listing completed [${event.tags.join(', ')}]`;
   if (event.detail === 'page:success') return `the fallback success page for ${event.key}`;

@@ -98,7 +98,7 @@ describe('#6705: a fallback stage on main, /register on a worker', () => {
     expect(violation(result)).toBeNull();
   });
 
-  it('misrouting the fallback to a worker gets a 404 from it (uia §3.3), and nothing is lost', () => {
+  it('misrouting the fallback to a worker gets a 400 M_UNRECOGNIZED from it (uia §3.3), and nothing is lost', () => {
     const routing: RoutingMap = {
       rules: [
         { path: REGISTER_PATTERN, pool: 'register' },
@@ -110,7 +110,7 @@ describe('#6705: a fallback stage on main, /register on a worker', () => {
     const result = runCase(caseOf('sql', [client(ISSUE_6705)]), { routing });
     const r = responses(result);
     // The client's observation of an error keeps its message: `${errcode}: ${error}`.
-    expect(r[1]).toMatchObject({ status: 404, served: 'reader1', detail: 'M_UNRECOGNIZED: Unrecognized request' });
+    expect(r[1]).toMatchObject({ status: 400, served: 'reader1', detail: 'M_UNRECOGNIZED: Unrecognized request' });
     expect(r[2]).toMatchObject({ status: 401, tags: [] });
     expect(violation(result)).toBeNull();
   });
@@ -125,10 +125,10 @@ describe('#6705: a fallback stage on main, /register on a worker', () => {
       defaultUpstream: 'main',
     };
     const r = responses(runCase(caseOf('sql', [client(ISSUE_6705)]), { routing }));
-    // /register -> reader1, the fallback (other rule, same pool) -> reader2 (404), /register -> reader1.
+    // /register -> reader1, the fallback (other rule, same pool) -> reader2 (400), /register -> reader1.
     expect(r.map((o) => [o.status, o.served])).toEqual([
       [401, 'reader1'],
-      [404, 'reader2'],
+      [400, 'reader2'],
       [401, 'reader1'],
     ]);
   });

@@ -21,13 +21,14 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
     const replay = await replayOnReal(token, '1.12');
     const fallbacks = replay.rows.filter((r) => r.what.includes('fallback'));
     expect(fallbacks.length).toBeGreaterThan(0);
-    // A 400, not the model's 404: Synapse's UnrecognizedRequestError was a 400 up to v1.66 at
-    // least (docs/real.md "Differences"); everything else agrees.
+    // A 400, as the model now answers for 1.8-1.13 (Profile.unrecognizedStatus): Synapse's
+    // UnrecognizedRequestError was a 400 up to v1.66 at least. The difference this replay found
+    // (the model said 404) is fixed, so every row agrees.
     for (const row of fallbacks) {
       expect([row.real?.status, row.real?.errcode, row.real?.servedBy]).toEqual(['400', 'M_UNRECOGNIZED', 'reader1']);
-      expect([row.model?.status, row.model?.errcode]).toEqual(['404', 'M_UNRECOGNIZED']);
+      expect([row.model?.status, row.model?.errcode]).toEqual(['400', 'M_UNRECOGNIZED']);
     }
-    expect(replay.rows.filter((r) => !r.agree)).toEqual(fallbacks);
+    expect(replay.rows.filter((r) => !r.agree)).toEqual([]);
     const verdict = replay.verdicts.find((v) => v.property === 'liveness');
     expect(verdict?.realViolated).toBe(true);
     expect(verdict?.modelViolated).toBe(true);

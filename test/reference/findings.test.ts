@@ -65,7 +65,7 @@ describe('finding (b): /account/password final request without new_password (uia
 });
 
 describe('finding (c): the 1.12 documented routing sends the fallback to a worker that does not mount it (uia §2.3, §3.1)', () => {
-  it('recaptcha and terms fallback pages 404 on reader1, so the captcha flow can never complete', () => {
+  it('recaptcha and terms fallback pages answer 400 M_UNRECOGNIZED on reader1 (as real 1.12.4 does), so the captcha flow can never complete', () => {
     const hs = deployment({ profile: '1.12', config: FALLBACK_AUTH_CONFIG, workers: ['reader1', 'reader2'], routing: ROUTING_1_12_PINNED });
     const first = hs.send('router', post(REGISTER_PATH, { username: 'u', password: 'p' }));
     expect(first.status).toBe(401);
@@ -73,7 +73,7 @@ describe('finding (c): the 1.12 documented routing sends the fallback to a worke
     const session = sessionOf(first);
     for (const method of ['GET', 'POST'] as const) {
       const page = hs.send('router', { ...get(fallbackPath('m.login.recaptcha'), `session=${session}&g-recaptcha-response=a`), method });
-      expect(page.status).toBe(404);
+      expect(page.status).toBe(400);
       expect(page.body['errcode']).toBe('M_UNRECOGNIZED');
       expect(page.servedBy).toBe('reader1');
     }

@@ -15,8 +15,9 @@ export function notJson(): HttpResponse {
   return httpResponse(400, matrixError('M_NOT_JSON', 'Content not JSON.'));
 }
 
-export function unrecognized(): HttpResponse {
-  return httpResponse(404, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
+/** No servlet for the path: 400 up to v1.66 at least, 404 today (Profile.unrecognizedStatus). */
+export function unrecognized(status: 400 | 404): HttpResponse {
+  return httpResponse(status, matrixError('M_UNRECOGNIZED', 'Unrecognized request'));
 }
 
 export function methodNotAllowed(): HttpResponse {

@@ -16,7 +16,7 @@ export const LOGIN_TOKEN_DESCRIPTION = 'issue a new access token for your accoun
  */
 export function* handleLoginToken(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
   const { enabled, requireUiAuth, tokenTimeoutMs } = ctx.config.loginViaExistingSession;
-  if (!enabled) return unrecognized();
+  if (!enabled) return unrecognized(ctx.profile.unrecognizedStatus);
   if (request.method !== 'POST') return methodNotAllowed();
   const requester = yield* authenticate(ctx, request);
   if (!isRequester(requester)) return requester;

@@ -55,7 +55,7 @@ function boot(role: ProcessRole, profile: ProfileName, db: SynapseDatabase, cloc
 }
 
 describe('servlet mounts (uia §3.1)', () => {
-  it.each<ProfileName>(['1.8', '1.13'])('profile %s: a worker mounts /register but not the fallback servlet (uia §2.2, §3.3: misrouted fallback -> 404)', (profile) => {
+  it.each<ProfileName>(['1.8', '1.13'])('profile %s: a worker mounts /register but not the fallback servlet (uia §2.2, §3.3: misrouted fallback -> 400 M_UNRECOGNIZED, UnrecognizedRequestError before MSC3743)', (profile) => {
     const clock = new TestClock();
     const db = new SynapseDatabase();
     const worker = boot('worker', profile, db, clock, 'reader1');
@@ -64,7 +64,7 @@ describe('servlet mounts (uia §3.1)', () => {
     const sid = sessionOf(first);
     for (const method of ['GET', 'POST'] as const) {
       const response = worker.handle(request(method, fallbackPath('m.login.recaptcha'), { 'g-recaptcha-response': 'a' }, `session=${sid}`));
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(400);
       expect(bodyOf(response)['errcode']).toBe('M_UNRECOGNIZED');
     }
   });
@@ -78,15 +78,15 @@ describe('servlet mounts (uia §3.1)', () => {
     expect(bodyOf(main.handle(request('POST', fallbackPath('m.login.terms'), {}, `session=${sid}`)))['page']).toBe('success');
   });
 
-  it('uia §2.1: /register and the fallback answer under the r0, v3 and unstable prefixes; anything else is 404', () => {
+  it('uia §2.1: /register and the fallback answer under the r0, v3 and unstable prefixes; anything else is 400 M_UNRECOGNIZED in 1.13', () => {
     const clock = new TestClock();
     const main = boot('main', '1.13', new SynapseDatabase(), clock, 'main');
     for (const prefix of ['r0', 'v3', 'unstable']) {
       expect(main.handle(request('POST', `/_matrix/client/${prefix}/register`, {})).status).toBe(401);
       expect(main.handle(request('GET', `/_matrix/client/${prefix}/auth/m.login.terms/fallback/web`, null, 'session=x')).status).toBe(200);
     }
-    expect(main.handle(request('POST', '/_matrix/client/r0/register/available', {})).status).toBe(404);
-    expect(main.handle(request('POST', '/_matrix/client/r0/account/whoami', {})).status).toBe(404);
+    expect(main.handle(request('POST', '/_matrix/client/r0/register/available', {})).status).toBe(400);
+    expect(main.handle(request('POST', '/_matrix/client/r0/account/whoami', {})).status).toBe(400);
   });
 
   it('uia §3.1, §3.4: every UIA endpoint answers on main (a 401 for a missing token); a 1.13 worker mounts only /register', () => {
@@ -103,12 +103,12 @@ describe('servlet mounts (uia §3.1)', () => {
     ];
     for (const [method, path] of paths) {
       expect(main.handle(request(method, path, {}))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
-      expect(worker.handle(request(method, path, {}))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+      expect(worker.handle(request(method, path, {}))).toMatchObject({ status: 400, body: { errcode: 'M_UNRECOGNIZED' } });
     }
     // Password change without a token is the email reset flow: a UIA 401.
     expect(bodyOf(main.handle(request('POST', '/_matrix/client/r0/account/password', {})))['flows']).toEqual([{ stages: ['m.login.email.identity'] }]);
     // login/get_token exists from v1.69 only.
-    expect(main.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
+    expect(main.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(400);
   });
 
   it('uia §3.1 (v1.135): a head worker mounts deactivate and the device endpoints, not password, 3PID add or login tokens', () => {
@@ -135,7 +135,7 @@ describe('mountsEverything (sticky and session-hash strategies)', () => {
     for (const path of ['/_matrix/client/r0/account/deactivate', '/_matrix/client/r0/delete_devices', '/_matrix/client/unstable/account/3pid/add']) {
       expect(worker.handle(request('POST', path, {})).status).toBe(401);
     }
-    expect(worker.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(404);
+    expect(worker.handle(request('POST', '/_matrix/client/v1/login/get_token', {})).status).toBe(400);
   });
 });
 

@@ -39,6 +39,12 @@ describe('liveness', () => {
     expect(violation?.why).toBe(`app A followed the protocol but never registered: it sent ${ROUND_REQUESTS} requests after the last fault healed (at 0 ms), and the last answer was 404 M_UNRECOGNIZED: Unrecognized request from reader1; the answer in its way: 404 M_UNRECOGNIZED: Unrecognized request from reader1 (${ROUND_REQUESTS} times).`);
   });
 
+  it('400 M_UNRECOGNIZED (1.8-1.13 answer a path they have no servlet for with a 400) is not an answer either: still stuck', () => {
+    const violation = checkLiveness(caseWith(true), run(ROUND_REQUESTS, 400, 'M_UNRECOGNIZED: Unrecognized request'));
+    expect(violation?.property).toBe('liveness');
+    expect(violation?.why).toContain('the last answer was 400 M_UNRECOGNIZED: Unrecognized request from reader1');
+  });
+
   it('holds once the client registered', () => {
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { registeredAt: ROUND_REQUESTS - 1 }))).toBeNull();
   });

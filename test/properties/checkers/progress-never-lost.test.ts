@@ -167,6 +167,13 @@ describe('progress-never-lost: what is not a loss', () => {
     expect(check18(story)).toBeNull();
   });
 
+  it('1.8: so does a 400 M_UNRECOGNIZED, 1.8\'s status for a path the process has no servlet for', () => {
+    const story = Story.passed(S, 10);
+    story.recv(30 * HOUR + 5, story.send(30 * HOUR, X, { actor: BROWSER, what: `POST fallback ${T}` }), 400, { servedBy: READER1, detail: 'M_UNRECOGNIZED: Unrecognized request' });
+    story.recv(10 + SESSION_EXPIRE_MS + 5, story.send(10 + SESSION_EXPIRE_MS, X), 401, { key: Y });
+    expect(check18(story)).toBeNull();
+  });
+
   it('a response to a request sent BEFORE S was shown (a second tab) may lack S', () => {
     const story = Story.opening();
     const tab1 = story.send(10, X, { tags: [S] });

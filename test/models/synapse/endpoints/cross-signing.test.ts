@@ -37,7 +37,7 @@ describe('POST /keys/device_signing/upload', () => {
   it('uia §2.3 (#15077 v1.79): before MSC3967 even the first upload prompts; 1.8-1.13 serve it under unstable only (uia §3.1)', () => {
     for (const profile of ['1.8', '1.13'] as const) {
       const p = accountsProcess(profile);
-      expect(p.serve(post(MASTER))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+      expect(p.serve(post(MASTER))).toMatchObject({ status: 400, body: { errcode: 'M_UNRECOGNIZED' } });
       expect(p.serve(post(MASTER, UNSTABLE)).status).toBe(401);
     }
   });

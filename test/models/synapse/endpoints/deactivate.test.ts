@@ -34,7 +34,7 @@ describe('POST /account/deactivate', () => {
   });
 
   it('uia §3.1: main only until v1.135 (head mounts it on workers)', () => {
-    expect(accountsProcess('1.13').serve(post({}), 'worker').status).toBe(404);
+    expect(accountsProcess('1.13').serve(post({}), 'worker').status).toBe(400);
     expect(accountsProcess('head').serve(post({}), 'worker').status).toBe(401);
   });
 });

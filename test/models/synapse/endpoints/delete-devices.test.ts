@@ -43,7 +43,7 @@ describe('POST /delete_devices', () => {
   });
 
   it('uia §3.1: workers mount it only in head', () => {
-    expect(accountsProcess('1.13').serve(post({ devices: [] }), 'worker').status).toBe(404);
+    expect(accountsProcess('1.13').serve(post({ devices: [] }), 'worker').status).toBe(400);
     expect(accountsProcess('head').serve(post({ devices: [] }), 'worker').status).toBe(401);
   });
 });

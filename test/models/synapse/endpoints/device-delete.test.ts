@@ -88,9 +88,9 @@ describe('DELETE /devices/{id}', () => {
     expect(p.serve(del('DEVA2', {}))).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
   });
 
-  it('uia §3.1, §3.4: a worker mounts it only in head (v1.135); elsewhere a worker answers 404 M_UNRECOGNIZED', () => {
+  it('uia §3.1, §3.4: a worker mounts it only in head (v1.135); elsewhere a worker answers 400 M_UNRECOGNIZED (UnrecognizedRequestError before MSC3743)', () => {
     for (const profile of PRE_HEAD) {
-      expect(accountsProcess(profile).serve(del('DEVA2', {}), 'worker')).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+      expect(accountsProcess(profile).serve(del('DEVA2', {}), 'worker')).toMatchObject({ status: 400, body: { errcode: 'M_UNRECOGNIZED' } });
     }
     expect(accountsProcess('head').serve(del('DEVA2', {}), 'worker').status).toBe(401);
   });

@@ -35,7 +35,7 @@ describe('POST /login/get_token', () => {
   it('uia §3.1: not registered when login_via_existing_session is off, absent before v1.69, main only in head', () => {
     const config = withConfig({ loginViaExistingSession: { enabled: false } });
     expect(accountsProcess('head', { config }).serve(post({}))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
-    for (const profile of PRE_HEAD) expect(accountsProcess(profile).serve(post({})).status).toBe(404);
+    for (const profile of PRE_HEAD) expect(accountsProcess(profile).serve(post({})).status).toBe(400);
     expect(accountsProcess('head').serve(post({}), 'worker').status).toBe(404);
   });
 });

@@ -37,10 +37,10 @@ describe('POST /account/3pid/add', () => {
     expect(p.serve(post(emailSession(p, true))).status).toBe(401);
   });
 
-  it('uia §3.1: unstable-only in v1.8 (the r0 path is 404 there); main only everywhere', () => {
+  it('uia §3.1: unstable-only in v1.8 (the r0 path is 400 M_UNRECOGNIZED there); main only everywhere', () => {
     const p = accountsProcess('1.8');
     const creds = emailSession(p, true);
-    expect(p.serve(post(creds))).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+    expect(p.serve(post(creds))).toMatchObject({ status: 400, body: { errcode: 'M_UNRECOGNIZED' } });
     expect(p.serve(post(creds, THREEPID_ADD_UNSTABLE_PATH)).status).toBe(401);
     expect(accountsProcess('head').serve(post(creds), 'worker').status).toBe(404);
   });
