@@ -44,6 +44,12 @@ function leaves(value: unknown, prefix: string): Leaf[] {
   return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => leaves(inner, prefix === '' ? key : `${prefix}.${key}`));
 }
 
+/** Numeric profile switches that take only some numbers (the rest take any number >= 0). */
+const PROFILE_VALUES: Readonly<Record<string, readonly SwitchValue[]>> = {
+  // The status Synapse has used for M_UNRECOGNIZED: 400 before MSC3743, 404 after.
+  unrecognizedStatus: [400, 404],
+};
+
 function profileSwitches(): SwitchSpec[] {
   const names = Object.keys(PROFILES) as (keyof typeof PROFILES)[];
   const byName = new Map<string, SwitchValue[]>();
@@ -57,7 +63,7 @@ function profileSwitches(): SwitchSpec[] {
     return {
       name: path,
       of: 'profile' as const,
-      values: typeof values[0] === 'boolean' ? [true, false] : typeof values[0] === 'number' ? 'number' : distinct,
+      values: PROFILE_VALUES[path] ?? (typeof values[0] === 'boolean' ? [true, false] : typeof values[0] === 'number' ? 'number' : distinct),
       defaults: names.map((n, i) => `${n}: ${String(values[i])}`).join(', '),
       ...(ref === undefined ? {} : { ref }),
     };
@@ -106,7 +112,7 @@ export function parseSet(text: string): readonly [string, SwitchValue] {
   const raw = text.slice(at + 1);
   const spec = SETTABLE.find((s) => s.name === name);
   if (spec === undefined) throw new SwitchError(`unknown switch ${name} (see \`uiasim list switches\`)`);
-  const wantsNumber = spec.values === 'number';
+  const wantsNumber = spec.values === 'number' || (Array.isArray(spec.values) && spec.values.some((v) => typeof v === 'number'));
   const wantsBoolean = Array.isArray(spec.values) && spec.values.some((v) => typeof v === 'boolean');
   const value: SwitchValue =
     wantsNumber && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : wantsBoolean && (raw === 'true' || raw === 'false') ? raw === 'true' : raw;

@@ -63,6 +63,8 @@ describe('--set: profile and config switches from the command line', () => {
     [['check', '--strategy', 'sql', '--set', 'sso.saml=true'], 'uiasim: unknown switch sso.saml (see `uiasim list switches`)'],
     [['check', '--strategy', 'sql', '--set', 'sso.samlEnabled=1'], 'uiasim: switch sso.samlEnabled takes true | false, not "1"'],
     [['compare', '--strategies', 'sql', '--set', 'expiry.kind=never'], 'uiasim: switch expiry.kind takes sliding | absolute, not "never"'],
+    // M_UNRECOGNIZED's status was 400 or 404 in Synapse, never anything else (Profile.unrecognizedStatus).
+    [['check', '--strategy', 'sql', '--set', 'unrecognizedStatus=401'], 'uiasim: switch unrecognizedStatus takes 400 | 404, not 401'],
     [['list', 'knobs'], 'uiasim: list takes nothing or `switches`, not knobs'],
   ])('%j exits 2 with one line', (args, message) => {
     const run = uiasim(...args);
