@@ -2,11 +2,9 @@ import { isStoreContractError } from '../models/stores/checked-store.js';
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
 import { caseArbitrary } from './case-arbitrary.js';
-import { checkCase } from './check-case.js';
 import { coverageOf, CoverageTally, type CoverageParts } from './coverage.js';
-import { minimizeCase } from './minimize.js';
 import { buildProperty, type PropertySettings } from './property.js';
-import { canonicalTapes, MAX_SHRINK_CANDIDATES, type SearchOptions } from './search.js';
+import { MAX_SHRINK_CANDIDATES, minimalCounterexample, type SearchOptions } from './search.js';
 import type { Violation } from './violation.js';
 
 /**
@@ -124,19 +122,7 @@ export function shrinkRun(settings: PropertySettings, seed: number, index: numbe
   const details = fc.check(property, { seed, path: String(index), numRuns: 1 });
   const counterexample = details.counterexample?.[0];
   if (!details.failed || counterexample === undefined) throw new Error(`shrinkRun: run ${index} no longer fails; the run is not deterministic`);
-  const violates = (c: Case): boolean => {
-    try {
-      return checkCase(c, settings.property, settings.runOptions).violation !== null;
-    } catch {
-      return false;
-    }
-  };
-  const canonical = canonicalTapes(counterexample, settings);
   const stop = (): boolean => stopped || (stopped = shouldStop());
-  const minimal = minimizeCase(violates(canonical) ? canonical : counterexample, violates, undefined, stop);
-  const finalCase = canonicalTapes(minimal.case, settings);
-  const chosen = violates(finalCase) ? finalCase : minimal.case;
-  const verdict = checkCase(chosen, settings.property, { ...settings.runOptions, capture: true });
-  if (verdict.violation === null) throw new Error('shrinkRun: the minimal counterexample no longer fails; the run is not deterministic');
-  return { case: chosen, violation: verdict.violation, result: verdict.result, shrinks: details.numShrinks, minimizeAttempts: minimal.attempts, shrinkComplete: !stopped && minimal.complete };
+  const minimal = minimalCounterexample(counterexample, settings, stop, 'shrinkRun');
+  return { case: minimal.case, violation: minimal.violation, result: minimal.result, shrinks: details.numShrinks, minimizeAttempts: minimal.attempts, shrinkComplete: !stopped && minimal.complete };
 }

@@ -94,6 +94,33 @@ export function search(settings: PropertySettings, runs: number, seed: number, o
   const counterexample = details.counterexample?.[0];
   if (!details.failed || counterexample === undefined) return { verdict: 'holds', runs: details.numRuns, coverage: tally.stats() };
 
+  const stop = (): boolean => stopped || (stopped = shouldStop());
+  const minimal = minimalCounterexample(counterexample, settings, stop, 'search');
+  return {
+    verdict: 'violated',
+    runs: details.numRuns,
+    failingRun: details.numRuns,
+    case: minimal.case,
+    violation: minimal.violation,
+    result: minimal.result,
+    shrinks: details.numShrinks,
+    minimizeAttempts: minimal.attempts,
+    shrinkComplete: !stopped && minimal.complete,
+    coverage: tally.stats(),
+  };
+}
+
+/**
+ * fast-check's shrunk counterexample made 1-minimal (properties/minimize.ts) on its canonical
+ * tapes, then run once more with capture for the report. A candidate that throws counts as
+ * passing (another finding). `stop` ends the 1-minimal pass early (then `complete` is false).
+ */
+export function minimalCounterexample(
+  shrunk: Case,
+  settings: Pick<PropertySettings, 'property' | 'runOptions'>,
+  stop: () => boolean,
+  who: string,
+): { readonly case: Case; readonly violation: Violation; readonly result: RunResult; readonly attempts: number; readonly complete: boolean } {
   const violates = (c: Case): boolean => {
     try {
       return checkCase(c, settings.property, settings.runOptions).violation !== null;
@@ -101,25 +128,13 @@ export function search(settings: PropertySettings, runs: number, seed: number, o
       return false;
     }
   };
-  const canonical = canonicalTapes(counterexample, settings);
-  const stop = (): boolean => stopped || (stopped = shouldStop());
-  const minimal = minimizeCase(violates(canonical) ? canonical : counterexample, violates, undefined, stop);
+  const canonical = canonicalTapes(shrunk, settings);
+  const minimal = minimizeCase(violates(canonical) ? canonical : shrunk, violates, undefined, stop);
   const finalCase = canonicalTapes(minimal.case, settings);
   const chosen = violates(finalCase) ? finalCase : minimal.case;
   const verdict = checkCase(chosen, settings.property, { ...settings.runOptions, capture: true });
-  if (verdict.violation === null) throw new Error('search: the minimal counterexample no longer fails; the run is not deterministic');
-  return {
-    verdict: 'violated',
-    runs: details.numRuns,
-    failingRun: details.numRuns,
-    case: chosen,
-    violation: verdict.violation,
-    result: verdict.result,
-    shrinks: details.numShrinks,
-    minimizeAttempts: minimal.attempts,
-    shrinkComplete: !stopped && minimal.complete,
-    coverage: tally.stats(),
-  };
+  if (verdict.violation === null) throw new Error(`${who}: the minimal counterexample no longer fails; the run is not deterministic`);
+  return { case: chosen, violation: verdict.violation, result: verdict.result, attempts: minimal.attempts, complete: minimal.complete };
 }
 
 /** The same case with its tapes replaced by the choices its run actually made. */

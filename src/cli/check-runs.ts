@@ -86,18 +86,20 @@ export async function loadSpec(spec: CheckSpec): Promise<LoadedSpec> {
   return { settings, strategy, plugins };
 }
 
+/** `--max-shrink-ms` as the search's stop question: a deadline set when shrinking starts. The
+ * wall clock stays in the CLI; the search only asks whether to stop. */
+export function shrinkBudget(maxShrinkMs: number | undefined): (() => () => boolean) | undefined {
+  if (maxShrinkMs === undefined) return undefined;
+  return () => {
+    const deadline = Date.now() + maxShrinkMs;
+    return () => Date.now() > deadline;
+  };
+}
+
 /** One task, in whichever thread runs it. */
 export function computeCheckTask(settings: PropertySettings, task: CheckTask): CheckTaskResult {
   if (task.kind === 'scan') return { kind: 'scan', scan: scanRange(settings, task.seed, task.start, task.end) };
-  const maxShrinkMs = task.maxShrinkMs;
-  // The wall clock stays in the CLI: the search only asks whether to stop.
-  const startShrinkBudget =
-    maxShrinkMs === undefined
-      ? undefined
-      : () => {
-          const deadline = Date.now() + maxShrinkMs;
-          return () => Date.now() > deadline;
-        };
+  const startShrinkBudget = shrinkBudget(task.maxShrinkMs);
   const shrunk = shrinkRun(settings, task.seed, task.index, startShrinkBudget === undefined ? {} : { startShrinkBudget });
   return {
     kind: 'shrink',

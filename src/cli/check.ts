@@ -6,7 +6,7 @@ import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
 import { packageVersion } from './package-version.js';
-import { combineRanges, loadSpec, runRange, type CheckSpec, type ChecksOutcome, type LoadedSpec } from './check-runs.js';
+import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { isStoreContractError } from '../../models/stores/checked-store.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -153,14 +153,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
 async function checkDeterminism(options: CheckOptions, loaded: LoadedSpec, print: CheckPrint): Promise<CommandOutput> {
   const { settings, strategy } = loaded;
   const watch = new DeterminismWatch(print.property, strategy);
-  const maxShrinkMs = options.maxShrinkMs;
-  const startShrinkBudget =
-    maxShrinkMs === undefined
-      ? undefined
-      : () => {
-          const deadline = Date.now() + maxShrinkMs;
-          return () => Date.now() > deadline;
-        };
+  const startShrinkBudget = shrinkBudget(options.maxShrinkMs);
   let outcome: SearchOutcome;
   try {
     outcome = search({ ...settings, onRun: watch.onRun }, options.runs, options.seed, startShrinkBudget === undefined ? {} : { startShrinkBudget });
