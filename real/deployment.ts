@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoutingMap } from '../src/router.js';
-import { renderNginxConf, renderNginxRouting } from './nginx-config.js';
+import { renderDeploymentNginx } from './nginx-config.js';
 import { createDatabase, initCluster, startCluster, stopCluster } from './postgres.js';
 import { freePorts, isOurs, killNow, sleepMs, startDetached, waitGone, waitReady, type Started } from './processes.js';
 import { SITEVERIFY_SOURCE } from './siteverify.js';
@@ -96,12 +96,12 @@ export async function up(version: RealVersion, options: UpOptions): Promise<Depl
   const install = findSynapse(release, options.synapseSrc);
   if (!existsSync(NGINX)) throw new RealSetupError(`${NGINX} is missing: install nginx (npm run setup) or set UIASIM_NGINX`);
   checkPython(install);
-  const dir = deploymentDir(version);
   const [pg, main, tcp, http, w1, w2, nginx, siteverify] = await freePorts(8);
   const ports: DeploymentPorts = { postgres: pg!, main: main!, replicationTcp: tcp!, replicationHttp: http!, workers: [w1!, w2!], nginx: nginx!, siteverify: siteverify! };
   const processPorts: Record<string, number> = { main: ports.main, [WORKER_NAMES[0]]: w1!, [WORKER_NAMES[1]]: w2! };
   // Refuse a map nginx cannot express before starting anything.
-  const routing = renderNginxRouting(options.routing, (name) => {
+  const dir = deploymentDir(version);
+  const nginxConf = renderDeploymentNginx(dir, ports.nginx, options.routing, (name) => {
     const port = processPorts[name];
     if (port === undefined) throw new RealSetupError(`the routing map names ${name}; the real deployment has main, reader1 and reader2`);
     return port;
@@ -149,7 +149,7 @@ export async function up(version: RealVersion, options: UpOptions): Promise<Depl
       mkdirSync(join(dir, 'nginx-tmp', sub), { recursive: true });
       chmodSync(join(dir, 'nginx-tmp', sub), 0o777);
     }
-    writeFileSync(join(dir, 'nginx.conf'), renderNginxConf(dir, ports.nginx, routing));
+    writeFileSync(join(dir, 'nginx.conf'), nginxConf);
     await startProcess(state, 'nginx', {
       command: NGINX, args: ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], cwd: dir, env: {},
       logFile: join(dir, 'nginx.stdout'), marker: join(dir, 'nginx.conf'), readyUrl: `http://127.0.0.1:${ports.nginx}/_matrix/client/versions`,

@@ -131,9 +131,17 @@ const HARMLESS: Readonly<Record<'main' | 'http' | 'server' | 'location' | 'upstr
 };
 
 /** Proxy and body settings that may sit in http, server or location blocks: headers, buffers,
- * timeouts (the simulated network has its own). */
+ * timeouts (the simulated network has its own); and the realip module's directives, which say
+ * which address is the client's (the model's clients have theirs): none moves a request. */
 function harmlessAnywhere(name: string): boolean {
-  return (name.startsWith('proxy_') && name !== 'proxy_pass' && name !== 'proxy_next_upstream') || name.startsWith('client_') || name === 'add_header' || name === 'charset';
+  return (
+    (name.startsWith('proxy_') && name !== 'proxy_pass' && name !== 'proxy_next_upstream') ||
+    name.startsWith('client_') ||
+    name === 'add_header' ||
+    name === 'charset' ||
+    name === 'set_real_ip_from' ||
+    name === 'real_ip_header'
+  );
 }
 
 const refuse = (d: NginxDirective, why: string): never => {

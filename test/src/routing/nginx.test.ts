@@ -96,8 +96,24 @@ describe('refusing what a routing map cannot say, naming the line', () => {
     ['server {\n  location / { proxy_pass http://main:1/prefix; }\n}', 'line 2: `proxy_pass http://main:1/prefix`: expected `proxy_pass http://UPSTREAM;`'],
     ['server {\n  location / { proxy_pass http://main:1 }\n}', 'line 2: directive `proxy_pass` has no ending `;`'],
     ['http {\n  include workers.conf;\n}', 'line 2: `include workers.conf`'],
+    // Retrying another upstream sends a request where the map does not: only `off` is the map's router.
+    ['http {\n  proxy_next_upstream error timeout;\n  server {\n    location / { proxy_pass http://main:1; }\n  }\n}', 'line 2: `proxy_next_upstream error timeout`: uiasim models `proxy_next_upstream off` only'],
   ])('%j', (config, message) => {
     expect(refusal(config)).toContain(message);
+  });
+});
+
+describe('directives that leave the map as it is', () => {
+  it('the realip module (which address is the client\'s) and proxy_next_upstream off (a failed upstream is a 502, as in the model)', () => {
+    const { routing } = parseNginxConfig(`http {
+      set_real_ip_from 127.0.0.0/8;
+      real_ip_header X-Forwarded-For;
+      proxy_next_upstream off;
+      server {
+        location / { proxy_pass http://main:8008; }
+      }
+    }`);
+    expect(routing).toEqual({ rules: [], pools: {}, defaultUpstream: 'main' });
   });
 });
 
