@@ -32,7 +32,7 @@ const ACCOUNT_SESSIONS_ON_MAIN =
 /** progress-never-lost, strategy -> fault profile -> expectation. */
 export const PROGRESS_NEVER_LOST: Readonly<Record<string, ExpectationRow>> = {
   'memory-1.8': row(violated('#6705: the fallback runs on main, /register on reader1, each with its own session dict (uia §2.2)')),
-  'pinned-1.12': row(holds('no stage is ever shown through the fallback: the pinned worker answers it 404 (uia §2.3, §3.1); that is a liveness failure, not a loss'), {
+  'pinned-1.12': row(holds('no stage is ever shown through the fallback: the pinned worker does not mount it and answers 400 M_UNRECOGNIZED (uia §2.3, §3.1; docs/real.md); that is a liveness failure, not a loss'), {
     'worker-restart': violated('reader1 holds every session in memory; its restart loses them and 1.12 silently issues a new one (uia §2.2)'),
     'main-restart': violated(ACCOUNT_SESSIONS_ON_MAIN),
     'rolling-deploy': violated('the deploy restarts reader1, which holds every session (uia §2.2)'),
@@ -80,7 +80,7 @@ const SILENT_REPLACEMENT =
  * dummy; starting over on a terminal error) registers once the last fault has healed. */
 export const LIVENESS: Readonly<Record<string, ExpectationRow>> = {
   'memory-1.8': row(violated('#6705: the fallback records the captcha in main\'s throwaway session; reader1 lists nothing completed, round after round (nheko "completed: [] forever")')),
-  'pinned-1.12': row(violated('the pinned v1.12.0 worker answers the fallback 404 (uia §2.3, §3.1): the captcha can never be completed')),
+  'pinned-1.12': row(violated('the pinned v1.12.0 worker does not mount the fallback and answers it 400 M_UNRECOGNIZED (uia §2.3, §3.1; docs/real.md: what real 1.12.4 answers): the captcha can never be completed')),
   'main-only': row(holds('one process serves every step of every session'), {
     'main-restart': violated(SILENT_REPLACEMENT),
     'rolling-deploy': violated(SILENT_REPLACEMENT),

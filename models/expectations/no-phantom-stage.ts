@@ -7,7 +7,7 @@ const THROWAWAY =
 /** no-phantom-stage: a stage shown for a session passed its checker for that very session. */
 export const NO_PHANTOM_STAGE: ExpectationTable = {
   'memory-1.8': row(violated(`#6705: the fallback runs on main, which never holds the session reader1 created: ${THROWAWAY}`)),
-  'pinned-1.12': row(holds('the pinned v1.12.0 worker answers the fallback 404 (uia §2.3, §3.1): no success page is ever shown, and /register lists only what passed for the session')),
+  'pinned-1.12': row(holds('the pinned v1.12.0 worker does not mount the fallback and answers it 400 M_UNRECOGNIZED (uia §2.3, §3.1; docs/real.md: what real 1.12.4 answers): no success page is ever shown, and /register lists only what passed for the session')),
   'main-only': row(holds('one process holds every session and serves its fallback'), {
     'main-restart': violated(`main's restart empties its dict: ${THROWAWAY}`),
     'rolling-deploy': violated(`the deploy restarts main last: ${THROWAWAY}`),

@@ -208,7 +208,7 @@ describe('plug-in tokens replay on the strategy they ran with', () => {
   });
 
   it("a compare --routing token replays (its row is custom-routing): the fallback sent to a worker that does not mount it", () => {
-    // The guide's map, but with Synapse's own mounts: the pinned worker answers the fallback 404.
+    // The guide's map, but with Synapse's own mounts: the pinned worker answers the fallback 400 M_UNRECOGNIZED (404 from today's Synapse).
     writeFileSync(`${out}routing-synapse-mounts.ts`, guideBlock('routing.ts').replace("mounts: 'everything'", () => "mounts: 'synapse'"));
     const body = JSON.parse(
       uiasim('compare', '--property', 'liveness', '--strategies', 'sql', '--faults', 'steady', '--runs', '60', '--routing', 'test-output/plugins/routing-synapse-mounts.ts', '--json').stdout,
