@@ -10,6 +10,7 @@ import { DATABASE } from '../models/topologies/synapse-workers.js';
 import { crash, restart, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
+import { pickReady, SessionCorrespondence } from './pairing.js';
 import { RealSetupError } from './versions.js';
 
 type Script = Generator<ClientStep, void, HttpResponse>;
@@ -27,6 +28,8 @@ interface InFlight extends Pending {
   readonly sentIndex: number;
   readonly answer: Promise<RealResponse>;
   settled: boolean;
+  /** The session the answer names ('' for none, or before it is settled). */
+  answeredKey: string;
 }
 
 /** One real run of a case: the observations as the model's clients record them, and how the
@@ -59,7 +62,8 @@ function realProcessOf(node: string): string | null {
  * Runs the case's clients (the model's own client scripts, models/clients/client-script.ts)
  * against the real deployment, in the model's order: the model's captured trace says when each
  * request was sent and when each answer arrived; a request the model sent before an earlier one
- * was answered is sent while that one is in flight. Crashes and restarts happen where the model
+ * was answered is sent while that one is in flight. Which ready request stands for the model's
+ * next one is pairing.ts's pickReady (the actor, the request, the corresponding session). Crashes and restarts happen where the model
  * has them (SIGKILL, start again and wait until it answers; PostgreSQL: an immediate stop). Pauses
  * and think times take no wall time. When the real answers lead the clients elsewhere than the
  * model, the remaining requests run one after another.
@@ -110,7 +114,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     observations.push({ kind: 'observe', atMs: Date.now() - t0, actor: pending.actor, msgId: sentIndex, phase: 'sent', status: 0, servedBy: -1, key: pending.step.session, detail: pending.step.what, tags: pending.step.tags });
     sent++;
     const answer = sendReal(baseUrl, pending.step.request, rename, (port) => portToProcess.get(port) ?? '', REAL_TIMEOUT_MS);
-    const flight: InFlight = { ...pending, sentIndex, answer, settled: false };
+    const flight: InFlight = { ...pending, sentIndex, answer, settled: false, answeredKey: '' };
     inFlight.set(sentIndex, flight);
     return flight;
   }
@@ -129,6 +133,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     const servedBy = real.servedName === '' ? -1 : nodeId(real.servedName);
     const response = { ...real.response, servedBy };
     const { key, detail, tags } = responseObservation(response);
+    flight.answeredKey = key;
     observations.push({ kind: 'observe', atMs: Date.now() - t0, actor: flight.actor, msgId: flight.sentIndex, phase: 'received', status: response.status, servedBy, key, detail, tags });
     advance(flight.lane, response);
   }
@@ -147,6 +152,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   // Follow the model's order.
   const modelSentIndex = new Map<number, number>();
   const realOfModelMsg = new Map<number, InFlight>();
+  const sessions = new SessionCorrespondence();
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
   });
@@ -167,7 +173,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     }
     if (event.kind !== 'observe') continue;
     if (event.phase === 'sent') {
-      const at = queue.findIndex((p) => p.actor === event.actor);
+      const at = pickReady(queue, event, sessions.real);
       if (at < 0 || sent >= REAL_REQUEST_CAP) continue;
       const [pending] = queue.splice(at, 1);
       const flight = await fire(pending as Pending, event.atMs);
@@ -175,7 +181,9 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
       pairs.set(modelSentIndex.get(event.msgId) as number, flight.sentIndex);
     } else {
       const flight = realOfModelMsg.get(event.msgId);
-      if (flight !== undefined) await settle(flight);
+      if (flight === undefined) continue;
+      await settle(flight);
+      sessions.learn(event.key, flight.answeredKey);
     }
   }
   // The model is done; the real clients may still have answers to take and requests to send.
