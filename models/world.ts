@@ -167,6 +167,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
+      ...(strategy.defects === undefined ? {} : { defects: strategy.defects }),
       deployment: { main: processIds[mainIndex] as number, processes: processIds },
     });
     const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory));
