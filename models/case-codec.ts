@@ -56,12 +56,15 @@ function optionalBool(value: unknown, path: string): { readonly present: false }
 
 function action(value: unknown, path: string): ClientAction {
   const a = obj(value, path);
-  const kind = oneOf(a['kind'], `${path}.kind`, ['start', 'direct', 'fallback', 'email', 'resubmit', 'pause', 'abandon'] as const);
+  const kind = oneOf(a['kind'], `${path}.kind`, ['start', 'direct', 'fallback', 'email', 'resubmit', 'pause', 'abandon', 'wrong-operation', 'other-user'] as const);
   switch (kind) {
     case 'start':
     case 'email':
     case 'abandon':
+    case 'other-user':
       return { kind };
+    case 'wrong-operation':
+      return { kind, operation: oneOf(a['operation'], `${path}.operation`, OPERATIONS) };
     case 'resubmit': {
       const concurrent = optionalBool(a['concurrent'], `${path}.concurrent`);
       return concurrent.present ? { kind, concurrent: concurrent.value } : { kind };

@@ -10,7 +10,7 @@ import { OrdersScheduler, type Decider } from '../src/explore/orders-scheduler.j
 import { ReplayDecider } from '../src/explore/replay-decider.js';
 import type { FactEvent, LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
 import { Client } from './clients/client-node.js';
-import { clientIp, clientLabel, operationOf, type Workload } from './clients/workload.js';
+import { clientIp, clientLabel, needsOtherUser, operationOf, otherUserOf, type Workload } from './clients/workload.js';
 import { identityOf } from './clients/operations.js';
 import { seedAccount } from './synapse/accounts.js';
 import { findStrategy, type Strategy } from './strategies.js';
@@ -167,6 +167,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       mountsEverything: strategy.mountsEverything === true,
       ...(strategy.backgroundTasksOn === undefined ? {} : { backgroundTasksOn: strategy.backgroundTasksOn }),
       sessionIdsNameOwner: strategy.sessionIdsNameOwner === true,
+      ...(strategy.defects === undefined ? {} : { defects: strategy.defects }),
       deployment: { main: processIds[mainIndex] as number, processes: processIds },
     });
     const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory));
@@ -250,7 +251,11 @@ function serviceApp(service: StoreService, sim: Sim): AppFactory {
 function seedClientAccounts(database: SynapseDatabase, workload: Workload): void {
   workload.clients.forEach((spec, index) => {
     if (operationOf(spec) === 'register') return;
-    const id = identityOf(`user${clientLabel(index).toLowerCase()}`, clientIp(index));
-    seedAccount(database, { userId: id.userId, password: id.password, devices: id.devices, accessToken: id.accessToken, externalIds: [id.externalId] });
+    const username = `user${clientLabel(index).toLowerCase()}`;
+    // The session-reuse workload's second account, only where an action uses it.
+    for (const name of needsOtherUser(spec) ? [username, otherUserOf(username)] : [username]) {
+      const id = identityOf(name, clientIp(index));
+      seedAccount(database, { userId: id.userId, password: id.password, devices: id.devices, accessToken: id.accessToken, externalIds: [id.externalId] });
+    }
   });
 }

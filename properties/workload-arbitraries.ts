@@ -54,6 +54,23 @@ export function clientActionFor(operation: Operation): fc.Arbitrary<ClientAction
   );
 }
 
+/** The session-reuse workload's adversarial steps (docs/synapse-uia.md#ref-2.5, #ref-2.9): the
+ * session sent with one of the workload's other operations, or continued under the client's
+ * second account. */
+function reuseActionFor(operation: Operation, operations: readonly Operation[]): fc.Arbitrary<ClientAction> {
+  const others = operations.filter((o) => o !== operation);
+  const otherUser = fc.constant<ClientAction>({ kind: 'other-user' });
+  if (others.length === 0) return otherUser;
+  return fc.oneof(fc.constantFrom(...others).map((o): ClientAction => ({ kind: 'wrong-operation', operation: o })), otherUser);
+}
+
+/** The actions of a workload's clients: session-reuse mixes its adversarial steps into the
+ * ordinary ones (a third of the actions), every other workload has none. */
+function actionFor(workload: string, operation: Operation, operations: readonly Operation[]): fc.Arbitrary<ClientAction> {
+  if (workload !== 'session-reuse') return clientActionFor(operation);
+  return fc.oneof({ weight: 2, arbitrary: clientActionFor(operation) }, { weight: 1, arbitrary: reuseActionFor(operation, operations) });
+}
+
 /** The foundation's registration actions, for callers that name no operation. */
 export const clientAction: fc.Arbitrary<ClientAction> = clientActionFor('register');
 
@@ -90,7 +107,7 @@ const thinkMs = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, 
 /** The clients of a workload: one operation each, drawn from `operations` (the workload's, or
  * those of it the profile has; shrinking towards the first), with the behaviours mixed. */
 export function clientSpecFor(workload: string, operations: readonly Operation[] = operationsOf(workload)): fc.Arbitrary<ClientSpec> {
-  return perOperation(operations, (operation) => specFor(operation, clientActionFor(operation), 15, thinkMs));
+  return perOperation(operations, (operation) => specFor(operation, actionFor(workload, operation, operations), 15, thinkMs));
 }
 
 /** The registration workload's clients (the foundation's `clientSpec`). */
@@ -107,7 +124,7 @@ export function slowClientSpecFor(workload: string, operations: readonly Operati
   return perOperation(operations, (operation) =>
     specFor(
       operation,
-      fc.oneof({ weight: 3, arbitrary: clientActionFor(operation) }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }),
+      fc.oneof({ weight: 3, arbitrary: actionFor(workload, operation, operations) }, { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: slowPauseMs }) }),
       10,
       fc.integer({ min: 1_000, max: 60_000 }),
     ),

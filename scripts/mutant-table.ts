@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { StoreDefinition } from '../models/stores/contract.js';
+import type { HandlerDefect } from '../models/synapse/defects.js';
 import { MUTANTS, sqlFaithfulStore, type Mutant } from '../models/stores/mutants/index.js';
 import { findStrategy, withPlugins, type Strategy } from '../models/strategies.js';
 import type { Case } from '../models/world.js';
@@ -33,6 +34,8 @@ export const MUTANT_RUNS: Readonly<Record<string, number>> = {
   'mutant-skips-first-stage': 30,
   'mutant-late-sweep': 60,
   'mutant-drops-dummy': 30,
+  'mutant-forgets-binding': 60,
+  'mutant-ignores-user': 60,
 };
 export const MUTANT_SEEDS: readonly number[] = [1, 2, 3];
 /** loses-serverdict's defect needs a lost final response and its retry, which is also where
@@ -44,11 +47,13 @@ export function seedsOf(mutant: Mutant): readonly number[] {
   return SEEDS_OF[mutant.store.name] ?? MUTANT_SEEDS;
 }
 
-/** The strategy a mutant runs as: `sql`'s routing and profile with the mutant's store. */
-export function asStrategy(store: StoreDefinition | undefined): Strategy {
+/** The strategy a mutant runs as: `sql`'s routing and profile with the mutant's store (and
+ * its handler defects, models/synapse/defects.ts). */
+export function asStrategy(store: StoreDefinition | undefined, defects?: readonly HandlerDefect[]): Strategy {
   const sql = findStrategy('sql');
   if (sql === undefined) throw new Error('no sql strategy');
-  return withPlugins(sql, store, undefined);
+  const strategy = withPlugins(sql, store, undefined);
+  return defects === undefined ? strategy : { ...strategy, defects };
 }
 
 export interface Hunt {
@@ -58,6 +63,8 @@ export interface Hunt {
   readonly seed: number;
   /** The Synapse profile of the hunt's cases (default head, the sql row's). */
   readonly profile?: '1.13' | 'head';
+  /** The workload of the hunt's clients (default registration). */
+  readonly workload?: 'registration' | 'session-reuse';
 }
 
 /** The cases of a hunt: the arbitraries `check` and `compare` use for `sql` under this fault
@@ -66,7 +73,7 @@ export interface Hunt {
 export function huntCases(hunt: Hunt): readonly Case[] {
   const faultProfile = findFaultProfile(hunt.faults);
   if (faultProfile === undefined) throw new Error(`no fault profile ${hunt.faults}`);
-  return fc.sample(caseArbitrary({ strategy: 'sql', profile: hunt.profile ?? 'head', faultProfile, workload: 'registration', property: hunt.property }), { numRuns: hunt.runs, seed: hunt.seed });
+  return fc.sample(caseArbitrary({ strategy: 'sql', profile: hunt.profile ?? 'head', faultProfile, workload: hunt.workload ?? 'registration', property: hunt.property }), { numRuns: hunt.runs, seed: hunt.seed });
 }
 
 export interface Caught {
@@ -77,8 +84,8 @@ export interface Caught {
 }
 
 /** The first of the hunt's runs whose trace violates the property under `store`, or null. */
-export function firstCaught(store: StoreDefinition | undefined, hunt: Hunt, cases: readonly Case[] = huntCases(hunt)): Caught | null {
-  const strategy = asStrategy(store);
+export function firstCaught(store: StoreDefinition | undefined, hunt: Hunt, cases: readonly Case[] = huntCases(hunt), defects?: readonly HandlerDefect[]): Caught | null {
+  const strategy = asStrategy(store, defects);
   for (let i = 0; i < cases.length; i++) {
     const c = { ...(cases[i] as Case), strategy: strategy.name };
     const { violation } = checkCase(c, hunt.property, { strategy });
@@ -93,8 +100,15 @@ export function propertyNamed(name: string): PropertyName {
 }
 
 export function huntOf(mutant: Mutant, seed: number): Hunt {
-  const { property, faults, profile } = mutant.caughtBy;
-  return { property: propertyNamed(property), faults, runs: MUTANT_RUNS[mutant.store.name] ?? 0, seed, ...(profile === undefined ? {} : { profile }) };
+  const { property, faults, profile, workload } = mutant.caughtBy;
+  return {
+    property: propertyNamed(property),
+    faults,
+    runs: MUTANT_RUNS[mutant.store.name] ?? 0,
+    seed,
+    ...(profile === undefined ? {} : { profile }),
+    ...(workload === undefined ? {} : { workload }),
+  };
 }
 
 /** One mutant's row: where its hunt first caught it at each seed (null: not within its runs),
@@ -113,7 +127,7 @@ export function mutantRow(mutant: Mutant): MutantRow {
   for (const seed of seedsOf(mutant)) {
     const hunt = huntOf(mutant, seed);
     const cases = huntCases(hunt);
-    caughtAt.push(firstCaught(mutant.store, hunt, cases)?.run ?? null);
+    caughtAt.push(firstCaught(mutant.store, hunt, cases, mutant.handlerDefects)?.run ?? null);
     const control = firstCaught(undefined, hunt, cases) ?? firstCaught(sqlFaithfulStore, hunt, cases);
     controlCaught.push(control === null ? null : `run ${control.run}: ${control.violation.why}`);
   }
@@ -123,12 +137,12 @@ export function mutantRow(mutant: Mutant): MutantRow {
 /** The table: one line per mutant, from its row. */
 export function renderMutantTable(rows: readonly MutantRow[]): string {
   const lines = [
-    '| mutant | defect | caught by | faults | runs given | seeds | first caught | `sql`, `sql-faithful` on the same runs |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mutant | defect | caught by | faults | workload | runs given | seeds | first caught | `sql`, `sql-faithful` on the same runs |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const caught = r.caughtAt.map((run) => (run === null ? 'NOT CAUGHT' : `run ${run}`)).join(', ');
       const controls = r.controlCaught.every((c) => c === null) ? 'pass' : 'CAUGHT';
-      return `| \`${r.mutant.store.name.replace(/^mutant-/, '')}\` | ${r.mutant.defect} | ${r.mutant.caughtBy.property} | ${r.mutant.caughtBy.faults} | ${r.runs} | ${seedsOf(r.mutant).join(', ')} | ${caught} | ${controls} |`;
+      return `| \`${r.mutant.store.name.replace(/^mutant-/, '')}\` | ${r.mutant.defect} | ${r.mutant.caughtBy.property} | ${r.mutant.caughtBy.faults} | ${r.mutant.caughtBy.workload ?? 'registration'} | ${r.runs} | ${seedsOf(r.mutant).join(', ')} | ${caught} | ${controls} |`;
     }),
   ];
   return lines.join('\n') + '\n';

@@ -1,7 +1,7 @@
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import { emailLink, emailTokenRequest, firstKeyUpload, identityOf, NEW_PASSWORD, operationLine, operationRequest, type ClientIdentity, type ThreepidCreds } from './operations.js';
 import { authDict, fallbackForm, fallbackRequest, ssoCallback } from './stage-auth.js';
-import { MAX_REQUESTS_PER_CLIENT, operationOf, type ClientAction, type ClientSpec, type ClientStage, type FallbackClientStage, type Operation } from './workload.js';
+import { MAX_REQUESTS_PER_CLIENT, operationOf, otherUserOf, type ClientAction, type ClientSpec, type ClientStage, type FallbackClientStage, type Operation } from './workload.js';
 
 type Via = 'app' | 'browser';
 export type ClientStep =
@@ -121,6 +121,8 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
   function* perform(action: ClientAction): Script<boolean> {
     if (state.stopped) return false;
     if (action.kind !== 'start' && action.kind !== 'pause' && action.kind !== 'email' && action.kind !== 'abandon' && state.session === undefined) return false;
+    // uia §2.9: another operation with this session is the very same operation only by mistake.
+    if (action.kind === 'wrong-operation' && action.operation === operation) return false;
     if (thinks && spec.thinkMs > 0) yield { kind: 'pause', ms: spec.thinkMs };
     thinks = true;
     switch (action.kind) {
@@ -163,6 +165,20 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
         yield* script;
         return false;
       }
+      case 'wrong-operation': {
+        // docs/synapse-uia.md#ref-2.9: open the other operation (its own session), then send it
+        // with this one's. Answers are ignored: this client's session and stages stay as they were.
+        const other = operationLine(action.operation, id);
+        yield* send('app', operationRequest(action.operation, id, undefined, state.creds), undefined, other, NO_TAGS);
+        yield* send('app', operationRequest(action.operation, id, { session: state.session }, state.creds), state.session, other, NO_TAGS);
+        return false;
+      }
+      case 'other-user': {
+        // docs/synapse-uia.md#ref-2.5: this operation, this session, the second account's token.
+        const other = identityOf(otherUserOf(username), ip);
+        yield* send('app', operationRequest(operation, other, { session: state.session }, state.creds), state.session, operationLine(operation, other), NO_TAGS);
+        return false;
+      }
       default: {
         const unreachable: never = action;
         throw new Error(`client: unknown action ${JSON.stringify(unreachable)}`);
@@ -188,8 +204,14 @@ export function* clientScript(spec: ClientSpec, username: string, ip: string): S
     yield* send('browser', fallbackRequest('POST', stage, session, id, fallbackForm(stage)), session, `POST ${what}`, [stage]);
   }
 
-  for (const action of spec.actions) if (yield* perform(action)) return;
-  if (spec.persistent !== true) return;
+  let succeeded = false;
+  for (const action of spec.actions) {
+    // uia §2.4: a finished session is not deleted, it stays until expiry; after its operation
+    // succeeded a session-reuse client still replays it (its adversarial steps only).
+    if (succeeded && action.kind !== 'wrong-operation' && action.kind !== 'other-user') continue;
+    if (yield* perform(action)) succeeded = true;
+  }
+  if (succeeded || spec.persistent !== true) return;
   // A client that follows the protocol to the end: after its own steps it completes the first
   // flow the server offers (uia §1.1): captcha, terms and SSO on the fallback page, as nheko
   // does, each followed by a resubmit that shows what is completed, and the direct stages once

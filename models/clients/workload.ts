@@ -56,7 +56,17 @@ export type ClientAction =
   /** The user goes away for a while. */
   | { readonly kind: 'pause'; readonly ms: number }
   /** The user gives up: nothing more is sent (a persistent client ignores it). */
-  | { readonly kind: 'abandon' };
+  | { readonly kind: 'abandon' }
+  /** The session-reuse workload's adversarial step (docs/synapse-uia.md#ref-2.9): the app opens
+   * another operation (a 401 and a session bound to it) and sends it with `auth: {session}` of
+   * the session it holds for its own, as an app that mixes up two dialogs. The answer changes
+   * nothing the client knows. */
+  | { readonly kind: 'wrong-operation'; readonly operation: Operation }
+  /** The session-reuse workload's other adversarial step (docs/synapse-uia.md#ref-2.5): the
+   * app, signed in to a second account too (`otherUserOf`), sends its own operation with
+   * `auth: {session}` under that account's token: the session's stages were completed as its
+   * first user. The answer changes nothing the client knows. */
+  | { readonly kind: 'other-user' };
 
 export interface ClientSpec {
   /** The client's operation; `register` when absent (cases from before issue 3). */
@@ -114,11 +124,16 @@ export function countRequestsPlanned(spec: ClientSpec): number {
   let n = 0;
   for (const action of spec.actions) {
     if (action.kind === 'fallback') n += action.stage === 'm.login.sso' ? 2 : action.loadsPage ? 2 : 1;
-    else if (action.kind === 'email') n += 2;
+    else if (action.kind === 'email' || action.kind === 'wrong-operation') n += 2;
     else if (action.kind !== 'pause' && action.kind !== 'abandon') n += 1;
   }
   return n;
 }
+
+/** The session-reuse workload's operations (own and borrowed): the account endpoints whose
+ * URI does not name the user's own device, so another user's request has the same (uri,
+ * method) and only the user decides (docs/synapse-uia.md#ref-2.5, #ref-2.9). */
+export const REUSE_OPERATIONS = ['password', 'deactivate', 'delete-devices', 'login-token'] as const satisfies readonly Operation[];
 
 /** `--workload`: which operations the clients run. */
 export const WORKLOADS = [
@@ -130,6 +145,11 @@ export const WORKLOADS = [
   { name: 'cross-signing', operations: ['cross-signing'], summary: 'a first key upload (exempt), then a replacement upload with re-auth (uia §3.1)' },
   { name: 'login-token', operations: ['login-token'], summary: 'POST /v1/login/get_token, always re-auth (uia §3.1)' },
   { name: 'mix', operations: OPERATIONS, summary: 'every operation above, one per client, mixed (the default)' },
+  {
+    name: 'session-reuse',
+    operations: REUSE_OPERATIONS,
+    summary: 'adversarial, not in mix: a session sent with another operation, or continued under another account (uia §2.5, §2.9)',
+  },
 ] as const satisfies readonly { name: string; operations: readonly Operation[]; summary: string }[];
 
 export const WORKLOAD_NAMES = WORKLOADS.map((w) => w.name);
@@ -180,6 +200,16 @@ export function wholeRegistration(overrides: Partial<ClientSpec> = {}): ClientSp
     thinkMs: 0,
     ...overrides,
   };
+}
+
+/** The second account a client of the session-reuse workload is signed in to (the
+ * `other-user` action): its username (world.ts seeds it when an action needs it). */
+export function otherUserOf(username: string): string {
+  return `${username}other`;
+}
+
+export function needsOtherUser(spec: ClientSpec): boolean {
+  return spec.actions.some((a) => a.kind === 'other-user');
 }
 
 /** Each client behind its own home network (its own /24, so ip_hash spreads them); the app and

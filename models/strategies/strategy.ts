@@ -1,5 +1,6 @@
 import type { RoutingMap } from '../../src/router.js';
 import type { StoreDefinition } from '../stores/contract.js';
+import type { HandlerDefect } from '../synapse/defects.js';
 import type { ProfileName } from '../synapse/profile.js';
 
 /** A row of the comparison: a store, a routing map and a default profile (docs/architecture.md "Words").
@@ -18,4 +19,6 @@ export interface Strategy {
   readonly backgroundTasksOn?: string;
   /** The deployment's processes (default: main, reader1, reader2). */
   readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
+  /** Handler defects planted by a mutant (docs/compare.md#mutants); never set by a real row. */
+  readonly defects?: readonly HandlerDefect[];
 }

@@ -16,6 +16,7 @@ import type { StoreDefinition } from '../stores/contract.js';
 import { serveStoreCall } from '../stores/main-rpc.js';
 import { DEFAULT_CONFIG, type SynapseConfig } from './config.js';
 import type { SynapseContext } from './context.js';
+import type { HandlerDefect } from './defects.js';
 import { mounts, type EndpointName } from './endpoint-names.js';
 import { handleAccountPassword } from './endpoints/account-password.js';
 import { unrecognized } from './endpoints/common.js';
@@ -57,6 +58,8 @@ export interface SynapseProcessConfig {
   readonly backgroundTasksOn?: string;
   /** Node ids of main and of every Synapse process (stores on main, cache invalidations). */
   readonly deployment?: { readonly main: number; readonly processes: readonly number[] };
+  /** A mutant's handler defects (models/synapse/defects.ts); none for a real strategy. */
+  readonly defects?: readonly HandlerDefect[];
 }
 
 const SWEEP = 'expire-old-sessions';
@@ -113,6 +116,7 @@ export function synapseProcess(config: SynapseProcessConfig): AppFactory {
       // In memory too: SAML's outstanding requests (#7530, uia §2.6).
       samlOutstanding: new Map(),
       ...(config.captchaNode === undefined ? {} : { captchaNode: config.captchaNode }),
+      ...(config.defects === undefined ? {} : { defects: config.defects }),
     };
     const expiry = config.profile.expiry;
     // uia §2.8 (#8369): the sweep runs on the run_background_tasks_on process, main by default.

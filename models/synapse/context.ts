@@ -1,6 +1,7 @@
 import type { Rng } from '../../src/rng.js';
 import type { SessionStore } from '../stores/contract.js';
 import type { SynapseConfig } from './config.js';
+import type { HandlerDefect } from './defects.js';
 import type { FactWriter } from './facts.js';
 import type { Profile } from './profile.js';
 import type { Ratelimiter } from './ratelimiter.js';
@@ -29,4 +30,7 @@ export interface SynapseContext {
   readonly samlOutstanding?: Map<string, SamlOutstandingRequest>;
   /** uia §2.5: `rc_login.failed_attempts`, in this process's memory (lost on restart, uia §3.4). */
   readonly failedUiaAttempts: Ratelimiter;
+  /** Deliberate defects planted by a mutant (models/synapse/defects.ts); absent in every
+   * strategy that models Synapse. */
+  readonly defects?: readonly HandlerDefect[];
 }

@@ -4,6 +4,7 @@ import { matrixError, MISSING_TOKEN, UNKNOWN_TOKEN, type Flow, type StageType } 
 import { accountsCall, externalIdsOf, getUser, tokenInfo } from './accounts.js';
 import { checkUiAuth } from './auth.js';
 import type { SynapseContext } from './context.js';
+import { hasDefect } from './defects.js';
 
 /** The user an access token belongs to (`get_user_by_req`). */
 export interface Requester {
@@ -100,14 +101,16 @@ export function* validateUserViaUiAuth(
       break;
     }
   }
-  if (authenticatedUser !== requester.userId) {
+  // A mutant may skip this comparison (models/synapse/defects.ts); no Synapse version does.
+  if (authenticatedUser !== requester.userId && !hasDefect(ctx, 'validate-ignores-user')) {
     return { kind: 'respond', response: httpResponse(403, matrixError(INVALID_AUTH_ERRCODE, 'Invalid auth')), sessionId: outcome.sessionId, incomplete: false };
   }
   // uia §2.5: last_validated = now after every successful UIA (the column exists from v1.25).
   if (ctx.profile.sessionTimeout !== 'unsupported') {
     yield* accountsCall<boolean>(ctx, { op: 'accounts.setLastValidated', accessToken: requester.accessToken, nowMs: ctx.nowMs() });
   }
-  return { kind: 'validated', params: outcome.clientdict, sessionId: outcome.sessionId, authenticatedUser: requester.userId };
+  // Who the stages proved, not the requester: the operation fact reports it (user-binding).
+  return { kind: 'validated', params: outcome.clientdict, sessionId: outcome.sessionId, authenticatedUser: typeof authenticatedUser === 'string' ? authenticatedUser : '' };
 }
 
 /**

@@ -70,7 +70,7 @@ program
   .option('--set <switch=value>', 'set a profile or homeserver-config switch, e.g. sso.samlEnabled=true (repeatable; see `uiasim list switches`)', collect)
   .option('--faults <profile>', 'fault profile', 'any-restart')
   .option('--property <name>', 'property to check (see `uiasim list`), or all: each in turn until one is violated', 'progress-never-lost')
-  .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token or mix (see `uiasim list`)', 'mix')
+  .option('--workload <name>', 'client workload: registration, password, deactivate, 3pid-add, delete-devices, cross-signing, login-token, mix or session-reuse (see `uiasim list`)', 'mix')
   .option('--runs <n>', 'number of generated cases', parseCount, 100)
   .option('--seed <n>', 'fast-check seed', parseSeed, 1)
   .option('--stats', 'print what the runs reached (coverage shares); the JSON always carries them')

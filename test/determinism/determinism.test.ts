@@ -18,11 +18,11 @@ const cases: Case[] = Array.from({ length: 100 }, (_, seed) => {
   return fc.sample(arbitrary, { seed, numRuns: 1 })[0] as Case;
 });
 
-/** Every fault profile (the nine columns, captcha-trouble and any-restart) under both the
- * registration workload and the default `mix`, each on several strategies in turn: 4 cases per
- * (fault profile, workload), 88 in all. */
+/** Every fault profile (the nine columns, captcha-trouble and any-restart) under the
+ * registration workload, the default `mix` and the adversarial `session-reuse`, each on several
+ * strategies in turn: 4 cases per (fault profile, workload), 132 in all. */
 const everyWorkload: Case[] = FAULT_PROFILES.flatMap((profile, p) =>
-  (['registration', 'mix'] as const).flatMap((workload, w) =>
+  (['registration', 'mix', 'session-reuse'] as const).flatMap((workload, w) =>
     Array.from({ length: 4 }, (_, i) => {
       const strategy = STRATEGIES[(p * 8 + w * 4 + i) % STRATEGIES.length];
       if (strategy === undefined) throw new Error('no strategy');
@@ -55,9 +55,9 @@ describe('determinism: the same case gives the same trace, byte for byte', () =>
     expect(new Set(first).size).toBeGreaterThanOrEqual(95);
   });
 
-  it('every fault profile, under registration and mix: the same hash twice in-process, captured or not, and in a worker thread', async () => {
+  it('every fault profile, under registration, mix and session-reuse: the same hash twice in-process, captured or not, and in a worker thread', async () => {
     const hashes = everyWorkload.map((c) => runCase(c).traceHash);
-    expect(new Set(everyWorkload.map((c) => `${c.faultProfile}/${c.workload.name}`)).size).toBe(FAULT_PROFILES.length * 2);
+    expect(new Set(everyWorkload.map((c) => `${c.faultProfile}/${c.workload.name}`)).size).toBe(FAULT_PROFILES.length * 3);
     expect(everyWorkload.map((c) => runCase(c).traceHash)).toEqual(hashes);
     expect(everyWorkload.map((c) => runCase(c, { capture: true }).traceHash)).toEqual(hashes);
     expect(await hashesInWorker(everyWorkload)).toEqual(hashes);

@@ -22,6 +22,14 @@ describe('case codec', () => {
     expect(new Set(cases.map((c) => c.workload.name))).toEqual(new Set(['mix']));
   });
 
+  it('session-reuse cases (wrong-operation, other-user) survive a token round trip', () => {
+    const cases = fc.sample(caseArbitrary({ strategy: 'sql', profile: 'head', faultProfile: anyRestart, workload: 'session-reuse' }), { numRuns: 50, seed: 3 });
+    const kinds = new Set(cases.flatMap((c) => c.workload.clients.flatMap((spec) => spec.actions.map((a) => a.kind))));
+    expect(kinds).toContain('wrong-operation');
+    expect(kinds).toContain('other-user');
+    for (const c of cases) expect(decodeTokenPayload(decodeToken(replayToken(c, 'user-binding', 'h'))).case).toEqual(JSON.parse(JSON.stringify(c)));
+  });
+
   it('carries the captcha trouble of a case (slow or failing windows) through a token', () => {
     const trouble = findFaultProfile('captcha-trouble') as FaultProfile;
     const cases = fc.sample(caseArbitrary({ strategy: 'sql', profile: 'head', faultProfile: trouble, workload: 'registration' }), { numRuns: 30, seed: 4 });

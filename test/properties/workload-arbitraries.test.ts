@@ -3,7 +3,7 @@
 // "Clients" (a floor, so a change that drops one fails here), and each workload only its own.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_STAGES, DEFAULT_WORKLOAD, OPERATIONS, operationsOf, WORKLOAD_NAMES, type ClientSpec } from '../../models/clients/workload.js';
+import { CLIENT_STAGES, DEFAULT_WORKLOAD, OPERATIONS, operationsOf, REUSE_OPERATIONS, WORKLOAD_NAMES, type ClientSpec } from '../../models/clients/workload.js';
 import { STAGES } from '../../models/matrix/protocol.js';
 import { caseArbitrary } from '../../properties/case-arbitrary.js';
 import { findFaultProfile, type FaultProfile } from '../../properties/fault-profiles.js';
@@ -58,6 +58,17 @@ describe('workload arbitraries', () => {
       const clients = clientsOf(workload, 'steady', 60);
       expect(new Set(clients.map((c) => c.operation))).toEqual(new Set(operationsOf(workload)));
       expect(clients.every((c) => c.actions[0]?.kind === 'start')).toBe(true);
+    }
+  });
+
+  it('session-reuse takes both adversarial steps, with every other operation of its own; no other workload takes either (issue 11)', () => {
+    const seen = new Set(clientsOf('session-reuse', 'steady', 200).flatMap((c) => c.actions.map((a) => (a.kind === 'wrong-operation' ? `${c.operation} -> ${a.operation}` : a.kind))));
+    expect(seen).toContain('other-user');
+    for (const own of REUSE_OPERATIONS) for (const other of REUSE_OPERATIONS) if (own !== other) expect(seen).toContain(`${own} -> ${other}`);
+    for (const op of REUSE_OPERATIONS) expect(seen).not.toContain(`${op} -> ${op}`);
+    for (const workload of WORKLOAD_NAMES.filter((w) => w !== 'session-reuse')) {
+      const kinds = new Set(clientsOf(workload, 'steady', 100).flatMap((c) => c.actions.map((a) => a.kind)));
+      expect([...kinds].filter((k) => k === 'wrong-operation' || k === 'other-user'), workload).toEqual([]);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { SessionStore, StoreContext, StoreDefinition, StoreService } from '../contract.js';
+import type { HandlerDefect } from '../../synapse/defects.js';
 import { UiAuthTables, type UiAuthCommand } from '../sql-tables.js';
 
 /** The node a mutant's UI-auth tables live on; fault plans reach it as `store`. */
@@ -12,6 +13,8 @@ export interface MutantCatch {
   readonly faults: string;
   /** The Synapse profile the hunt runs (default `head`, the `sql` row's). */
   readonly profile?: '1.13' | 'head';
+  /** The workload the hunt's clients run (default `registration`). */
+  readonly workload?: 'registration' | 'session-reuse';
   readonly why: string;
 }
 
@@ -20,6 +23,9 @@ export interface Mutant {
   /** The one deliberate defect, in a sentence. */
   readonly defect: string;
   readonly caughtBy: MutantCatch;
+  /** A defect in Synapse's handlers rather than the store (models/synapse/defects.ts): the
+   * store is then `sql-faithful`'s construction under the mutant's name. */
+  readonly handlerDefects?: readonly HandlerDefect[];
 }
 
 /**
@@ -28,7 +34,7 @@ export interface Mutant {
  * a valid `--store FILE` plug-in too, and lets one mutant be non-durable. `sql-faithful` below is
  * the same construction with no defect: the control that shows the node alone breaks nothing.
  */
-export function mutantStore(name: string, connect: (context: StoreContext) => SessionStore, durable = true): StoreDefinition {
+export function mutantStore(name: string, connect: (context: StoreContext) => SessionStore, durable = true, newTables: () => UiAuthTables = () => new UiAuthTables()): StoreDefinition {
   return {
     name,
     backend: 'sql',
@@ -37,12 +43,12 @@ export function mutantStore(name: string, connect: (context: StoreContext) => Se
     service: {
       name: MUTANT_DATABASE,
       create: (): StoreService => {
-        let tables = new UiAuthTables();
+        let tables = newTables();
         return {
           execute: (command: unknown) => tables.execute(command as UiAuthCommand),
           // A durable database keeps every committed row; a volatile one comes back empty.
           restart: () => {
-            if (!durable) tables = new UiAuthTables();
+            if (!durable) tables = newTables();
           },
         };
       },

@@ -3,6 +3,8 @@ import { collidingIds } from './colliding-ids.js';
 import { dropsDummy } from './drops-dummy.js';
 import { dropsStageWrite } from './drops-stage-write.js';
 import { earlySweep } from './early-sweep.js';
+import { forgetsBinding } from './forgets-binding.js';
+import { ignoresUser } from './ignores-user.js';
 import { lateSweep } from './late-sweep.js';
 import { losesServerdict } from './loses-serverdict.js';
 import { nonDurable } from './non-durable.js';
@@ -20,4 +22,4 @@ export { sqlFaithfulStore } from './sql-faithful.js';
  * property within a stated number of runs at a fixed seed, with the arbitraries the real
  * strategies use, and that `sql` and `sql-faithful` are not caught with the same runs.
  */
-export const MUTANTS: readonly Mutant[] = [dropsStageWrite, nonDurable, staleCache, earlySweep, collidingIds, losesServerdict, rmwCompleted, skipsFirstStage, lateSweep, dropsDummy];
+export const MUTANTS: readonly Mutant[] = [dropsStageWrite, nonDurable, staleCache, earlySweep, collidingIds, losesServerdict, rmwCompleted, skipsFirstStage, lateSweep, dropsDummy, forgetsBinding, ignoresUser];

@@ -24,6 +24,8 @@ interface Authorised {
   readonly requester: Requester | undefined;
   readonly sessionId: string | undefined;
   readonly params: Readonly<Record<string, unknown>>;
+  /** Who the completed stages proved (the operation fact's second tag, user-binding). */
+  readonly authenticated: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export function* handleAccountPassword(ctx: SynapseContext, request: HttpRequest
 
   const authorised = yield* authorise(ctx, request, body, offered);
   if (!('userId' in authorised)) return authorised;
-  const { userId, requester, sessionId, params } = authorised;
+  const { userId, requester, sessionId, params, authenticated } = authorised;
 
   let passwordHash: string | undefined;
   if (!hashing) {
@@ -78,7 +80,7 @@ export function* handleAccountPassword(ctx: SynapseContext, request: HttpRequest
     yield* accountsCall<readonly string[]>(ctx, { op: 'accounts.deleteDevices', userId, deviceIds: others });
     yield* accountsCall<boolean>(ctx, { op: 'accounts.deleteOtherTokens', userId, keepToken: requester?.accessToken });
   }
-  operationFact(ctx, sessionId, request, requester?.userId ?? '', userId);
+  operationFact(ctx, sessionId, request, requester?.userId ?? '', authenticated);
   return httpResponse(200, {});
 }
 
@@ -92,7 +94,7 @@ function* authorise(ctx: SynapseContext, request: HttpRequest, body: Readonly<Re
       if (validated.incomplete) yield* rememberHash(ctx, validated.sessionId, offered);
       return validated.response;
     }
-    return { userId: requester.userId, requester, sessionId: validated.sessionId, params: validated.params };
+    return { userId: requester.userId, requester, sessionId: validated.sessionId, params: validated.params, authenticated: validated.authenticatedUser };
   }
   const outcome = yield* checkUiAuth(ctx, PASSWORD_RESET_FLOWS, request, body, PASSWORD_DESCRIPTION);
   if (outcome.kind === 'respond') {
@@ -106,7 +108,7 @@ function* authorise(ctx: SynapseContext, request: HttpRequest, body: Readonly<Re
   const address = threepid.medium === 'email' ? threepid.address.toLowerCase() : threepid.address;
   const owner = yield* accountsCall<string | undefined>(ctx, { op: 'accounts.userByThreepid', medium: threepid.medium, address });
   if (owner === undefined) return httpResponse(404, matrixError('M_NOT_FOUND', 'Email address not found'));
-  return { userId: owner, requester: undefined, sessionId: outcome.sessionId, params: outcome.clientdict };
+  return { userId: owner, requester: undefined, sessionId: outcome.sessionId, params: outcome.clientdict, authenticated: owner };
 }
 
 /** 1.93+ (uia §2.10): on a 401, hash a password sent now unless the session already has one. */

@@ -11,9 +11,11 @@ import { APP_B, D, NODES, READER2, REGISTER, Story, X, Y } from './story.js';
 const PASSWORD = 'POST /_matrix/client/v3/account/password';
 const bindsHead = (story: Story) => checkOperationBinding(story.observations, story.facts, PROFILES.head, NODES);
 
-/** X created for /register; then an operation for X with `detail`, answered 200 to the app. */
-function operation(detail: string, tags: readonly string[] = ['', '@usera:test']): Story {
+/** X created for /register (and, with `provedAs`, a password stage on X passed as that user);
+ * then an operation for X with `detail`, answered 200 to the app. */
+function operation(detail: string, tags: readonly string[] = ['', '@usera:test'], provedAs?: string): Story {
   const story = Story.opening();
+  if (provedAs !== undefined) story.fact(50, FACTS.stagePassed, X, 'm.login.password', { tags: [provedAs] });
   story.fact(102, FACTS.operation, X, detail, { tags });
   story.recv(105, story.send(100, X, { tags: [D] }), 200, { detail: '@usera:test' });
   return story;
@@ -80,7 +82,7 @@ describe('user-binding (uia §2.5)', () => {
   const check = (story: Story) => checkUserBinding(story.observations, story.facts, NODES);
 
   it('rejected: the requester is not the user the stages proved', () => {
-    const v = check(operation(PASSWORD, ['@alice:test', '@bob:test']));
+    const v = check(operation(PASSWORD, ['@alice:test', '@bob:test'], '@bob:test'));
     expect(v?.property).toBe('user-binding');
     expect(v?.observationIndex).toBe(3);
     expect(v?.why).toBe(`reader1 ran ${PASSWORD} at 102 ms for @alice:test (session ${X}), but the stages were completed as @bob:test: the operation must run only for the user who authenticated (uia §2.5).`);
@@ -90,8 +92,31 @@ describe('user-binding (uia §2.5)', () => {
     expect(check(operation(PASSWORD, ['@alice:test', '']))?.why).toContain('completed as nobody');
   });
 
-  it('accepted: the requester authenticated; registration has no requester (uia §2.11)', () => {
-    expect(check(operation(PASSWORD, ['@alice:test', '@alice:test']))).toBeNull();
+  it('rejected, whatever the server reports: no stage of the session was completed as the requester (a validate that skips its comparison)', () => {
+    // The session's password stage passed as bob; alice's request ran on it, and the server
+    // (its comparison skipped) even claims alice authenticated.
+    const v = check(operation(PASSWORD, ['@alice:test', '@alice:test'], '@bob:test'));
+    expect(v?.property).toBe('user-binding');
+    expect(v?.observationIndex).toBe(3);
+    expect(v?.why).toBe(
+      `reader1 ran ${PASSWORD} at 102 ms for @alice:test (session ${X}), but no stage of that session was completed as @alice:test (only as @bob:test): the operation must run only for the user who authenticated (uia §2.5).`,
+    );
+    // Nothing proved on the session at all.
+    expect(check(operation(PASSWORD, ['@alice:test', '@alice:test']))?.why).toContain('no stage of that session was completed as @alice:test: ');
+    // A proof after the operation does not count.
+    const late = operation(PASSWORD, ['@alice:test', '@alice:test']);
+    late.fact(200, FACTS.stagePassed, X, 'm.login.password', { tags: ['@alice:test'] });
+    expect(check(late)).not.toBeNull();
+  });
+
+  it('accepted: the requester authenticated on the session (another user too, the latest proof wins in the store); the skip path has no session; registration has no requester (uia §2.11)', () => {
+    expect(check(operation(PASSWORD, ['@alice:test', '@alice:test'], '@alice:test'))).toBeNull();
+    const both = operation(PASSWORD, ['@alice:test', '@alice:test'], '@bob:test');
+    both.facts.splice(1, 0, { ...(both.facts[1] as (typeof both.facts)[number]), tags: ['@alice:test'] });
+    expect(check(both)).toBeNull();
+    const skip = Story.opening();
+    skip.fact(102, FACTS.operation, '', PASSWORD, { tags: ['@alice:test', '@alice:test'] });
+    expect(check(skip)).toBeNull();
     expect(check(operation(REGISTER, ['', '@usera:test']))).toBeNull();
   });
 
