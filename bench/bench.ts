@@ -8,6 +8,7 @@ import { findFaultProfile } from '../properties/fault-profiles.js';
 import { search } from '../properties/search.js';
 import { steadyCase, runBareLoop } from './bare-loop.js';
 import { runCase } from '../models/world.js';
+import { exploreLines } from './explore.js';
 
 const SECONDS = Number(process.argv[2] ?? 2.5);
 
@@ -80,4 +81,5 @@ for (let seed = 1; seed <= 5; seed++) {
 }
 times.sort((a, b) => a - b);
 lines.push(`memory-1.8  time to a shrunk counterexample: median ${(times[2] ?? 0).toFixed(1)} ms of 5 (seeds 1-5; at most ${requests} requests)`);
+lines.push(...exploreLines());
 console.log(lines.join('\n'));

@@ -1,4 +1,4 @@
-import { explore, type ExploreOutcome, type ExploreSettings } from '../src/explore/driver.js';
+import { explore, type ExploreOutcome, type ExploreSettings, type RunPath } from '../src/explore/driver.js';
 import { NO_FAULTS } from '../src/faults.js';
 import type { Scope } from '../models/scopes/scope.js';
 import type { Strategy } from '../models/strategies.js';
@@ -40,6 +40,27 @@ export interface ScopeExploration {
   readonly case: Case | null;
 }
 
+/** One run of a path through `scope` under `strategy`, judged by `properties` (the first
+ * violated one counts): what the driver explores, in this thread or a worker's. */
+export function scopeRunPath(
+  scope: Scope,
+  strategy: Strategy,
+  profile: ProfileName,
+  properties: readonly PropertyName[],
+  routing?: RoutingMap,
+  onRun?: () => void,
+): RunPath<CaseVerdict> {
+  const template = scopeCase(scope, strategy, profile, []);
+  const runOptions = { strategy, ...(routing === undefined ? {} : { routing }) };
+  return (decider, wasCut) => {
+    onRun?.();
+    const result = runCase(template, { ...runOptions, decider });
+    if (wasCut()) return null;
+    const verdict = judgeRun(template, result, properties);
+    return verdict.violation === null ? null : verdict;
+  };
+}
+
 /** Every schedule of `scope` under `strategy`, each run judged by `properties` (the first
  * violated one counts). */
 export function exploreScope(
@@ -50,17 +71,7 @@ export function exploreScope(
   settings: Omit<ExploreSettings, 'maxDecisions'>,
   routing?: RoutingMap,
 ): ScopeExploration {
-  const template = scopeCase(scope, strategy, profile, []);
-  const runOptions = { strategy, ...(routing === undefined ? {} : { routing }) };
-  const outcome = explore<CaseVerdict>(
-    (decider, wasCut) => {
-      const result = runCase(template, { ...runOptions, decider });
-      if (wasCut()) return null;
-      const verdict = judgeRun(template, result, properties);
-      return verdict.violation === null ? null : verdict;
-    },
-    { ...settings, maxDecisions: scope.bounds.maxDecisions },
-  );
+  const outcome = explore<CaseVerdict>(scopeRunPath(scope, strategy, profile, properties, routing), { ...settings, maxDecisions: scope.bounds.maxDecisions });
   const found = outcome.counterexample;
   return { outcome, case: found === null ? null : scopeCase(scope, strategy, profile, found.decisions) };
 }

@@ -6,7 +6,11 @@ import { SCOPES } from '../../models/scopes/builtin.js';
 import type { Scope } from '../../models/scopes/scope.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import type { RunResult } from '../../models/world.js';
-import { exploreScope } from '../../properties/explore.js';
+import { scopeCase } from '../../properties/explore.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_RUN_TIMEOUT_S } from './check.js';
+import { exploreOnThreads, HungRunError, type ThreadedExploration } from './explore-runs.js';
+import { loadExplore, type ExploreSpec } from './explore-tasks.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
@@ -31,6 +35,10 @@ export interface ExploreOptions {
   sleepSets?: boolean;
   format?: string;
   json?: boolean;
+  /** --jobs N: worker threads (default: every core); the output does not depend on it. */
+  jobs?: number;
+  /** --run-timeout S: a run of the model longer than this is stuck (exit 3). */
+  runTimeout?: number;
 }
 
 /** A named scope, or a scope file (JSON). */
@@ -60,11 +68,10 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   if (options.scope === undefined) throw new UsageError(`explore needs --scope (one of ${SCOPES.map((s) => s.name).join(', ')}, or a scope file)`);
   const scope = loadScope(options.scope);
   const base = choose<Strategy>('strategy', options.strategy ?? 'sql', STRATEGIES, (s) => s.name);
+  // The plug-ins are loaded to check them and for the profile; each worker loads them again.
   const store = options.store === undefined ? undefined : await loadStore(options.store);
   const routing = options.routing === undefined ? undefined : await loadRouting(options.routing);
   const strategy = withPlugins(base, store?.store, routing?.routing);
-  const plugins: Plugins =
-    store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
   const profile = choose<ProfileName>('profile', options.profile ?? scope.profile ?? strategy.profile, PROFILE_NAMES, (p) => p);
   const propertyName = options.property ?? 'progress-never-lost';
   const properties: readonly PropertyName[] =
@@ -76,20 +83,43 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   if (sleepSets && search === 'bfs') throw new UsageError('--sleep-sets needs --search dfs (sleep sets follow a depth-first stack)');
 
   // Wall-clock time stays in the CLI, on stderr only.
-  const startedMs = Date.now();
-  const { outcome, case: found } = exploreScope(
+  const spec: ExploreSpec = {
     scope,
-    strategy,
+    strategy: base.name,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
     profile,
     properties,
-    {
-      search,
-      fingerprints,
-      sleepSets,
-      maxStates: options.maxStates ?? Number.MAX_SAFE_INTEGER,
+    search,
+    fingerprints,
+    sleepSets,
+    maxStates: options.maxStates ?? Number.MAX_SAFE_INTEGER,
+    stop: new SharedArrayBuffer(4),
+  };
+  const loaded = await loadExplore(spec);
+  const startedMs = Date.now();
+  // Ctrl-C: every thread stops between runs and the coverage so far is printed (exit 130); a
+  // second Ctrl-C ends the process at once.
+  const onSigint = (): void => {
+    process.once('SIGINT', () => process.exit(130));
+    Atomics.store(new Int32Array(spec.stop), 0, 1);
+  };
+  process.once('SIGINT', onSigint);
+  let threaded: ThreadedExploration;
+  try {
+    threaded = await exploreOnThreads(spec, loaded, {
+      jobs: options.jobs ?? availableParallelism(),
+      runTimeoutMs: (options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S) * 1000,
       ...(progress === undefined ? {} : { onProgress: (stats: ExploreStats) => progress(stats, Date.now() - startedMs) }),
-    },
-  );
+    });
+  } catch (error) {
+    if (error instanceof HungRunError) return { stdout: '', stderr: `uiasim: ${error.message}\n`, exitCode: 3 };
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const { outcome, interrupted } = threaded;
+  const found = outcome.counterexample === null ? null : scopeCase(scope, strategy, profile, outcome.counterexample.decisions);
   const elapsedMs = Date.now() - startedMs;
   const stats = outcome.stats;
   const stderr = `explored ${stats.states} states in ${stats.runs} runs in ${(elapsedMs / 1000).toFixed(1)} s (${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, ${Math.round((stats.runs * 1000) / Math.max(1, elapsedMs))} runs/s)\n`;
@@ -116,6 +146,11 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${search === 'bfs' ? 'breadth-first' : 'depth-first'}`;
   const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 
+  if (interrupted) {
+    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted' }) + '\n', exitCode: 130, stderr };
+    const line = `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth} reached); incomplete: interrupted.`;
+    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 130, stderr };
+  }
   if (found === null || outcome.counterexample === null) {
     const holds = outcome.complete;
     if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0, stderr };
@@ -128,7 +163,7 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   const { result, violation } = outcome.counterexample.verdict;
   if (violation === null) throw new Error('explore: a counterexample without a violation');
   const property = violation.property;
-  const token = replayToken(found, property, result.traceHash, plugins);
+  const token = replayToken(found, property, result.traceHash, loaded.plugins);
   const steps = stepsOf(result, violation);
   const faults = placedFaults(result);
   const decisions = outcome.counterexample.decisions;

@@ -173,6 +173,8 @@ program
   .option('--max-states <n>', 'stop after this many distinct states (the result then says NOT proven)', parseCount)
   .option('--no-fingerprints', 'do not prune paths at states explored already')
   .option('--sleep-sets', 'sleep sets: skip orders that only swap deliveries to different nodes (with --search dfs)')
+  .option('--jobs <n>', 'worker threads (default: the number of cores); the output does not depend on it', parseCount)
+  .option('--run-timeout <s>', 'a run of the model longer than this is stuck: exit 3 (default 10)', parseSeconds)
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((options) =>

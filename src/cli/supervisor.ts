@@ -37,6 +37,8 @@ export function builtWorker(url: URL): URL | null {
 interface Slot {
   readonly worker: Worker;
   readonly beacon: RunBeacon;
+  /** Set up and asking for tasks (a new thread is busy loading until it says ready). */
+  ready: boolean;
   task: { index: number; startCount: number; lastCount: number; lastChangeMs: number } | null;
 }
 
@@ -45,13 +47,16 @@ interface Slot {
  * a watchdog: a thread whose run counter has not moved for `runTimeoutMs` is terminated (a
  * thread stuck in a loop cannot be interrupted any other way), its task reported hung, and a new
  * thread takes the remaining tasks. Outcomes come back indexed like `tasks`, whatever the order
- * they finished in.
+ * they finished in. A thread with nothing to do waits while others run (their outcomes may add
+ * tasks: explore's next level), and threads are added up to `jobs` as tasks are.
  */
 export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<TaskOutcome<R>[]> {
   const { tasks, skip = () => false } = options;
   const outcomes: (TaskOutcome<R> | undefined)[] = [];
   let next = 0;
   const slots = new Set<Slot>();
+  /** Threads waiting for tasks that running ones may add. */
+  const idle = new Set<Slot>();
   return new Promise<TaskOutcome<R>[]>((resolve, reject) => {
     let finished = false;
     const finish = (error?: unknown): void => {
@@ -60,6 +65,7 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
       clearInterval(watchdog);
       for (const slot of slots) void slot.worker.terminate();
       slots.clear();
+      idle.clear();
       if (error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
       else resolve(tasks.map((_, i) => outcomes[i] ?? { kind: 'skipped' }));
     };
@@ -76,9 +82,22 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
     };
     const retire = (slot: Slot): void => {
       slots.delete(slot);
+      idle.delete(slot);
       void slot.worker.terminate();
-      if (hasWork()) spawn();
-      else if (slots.size === 0) finish();
+      rebalance();
+    };
+    const busy = (slot: Slot): boolean => !slot.ready || slot.task !== null;
+    /** After any outcome: waiting threads take new tasks, threads are added up to `jobs`, and
+     * with no task left and none running, the pool is done. */
+    const rebalance = (): void => {
+      if (finished) return;
+      for (const slot of [...idle]) {
+        if (!hasWork()) break;
+        idle.delete(slot);
+        dispatch(slot);
+      }
+      while (!finished && hasWork() && slots.size < options.jobs) spawn();
+      if (!finished && !hasWork() && ![...slots].some(busy)) finish();
     };
     const hasWork = (): boolean => {
       while (next < tasks.length && skip(next)) outcomes[next++] = { kind: 'skipped' };
@@ -86,9 +105,8 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
     };
     const dispatch = (slot: Slot): void => {
       if (!hasWork()) {
-        slots.delete(slot);
-        void slot.worker.terminate();
-        if (slots.size === 0) finish();
+        idle.add(slot);
+        if (![...slots].some(busy)) finish();
         return;
       }
       const index = next++;
@@ -99,10 +117,11 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
     const spawn = (): void => {
       const buffer = RunBeacon.allocate();
       const worker = new Worker(options.workerUrl, { workerData: { setup: options.setup, beacon: buffer } });
-      const slot: Slot = { worker, beacon: new RunBeacon(buffer), task: null };
+      const slot: Slot = { worker, beacon: new RunBeacon(buffer), ready: false, task: null };
       slots.add(slot);
       worker.on('message', (reply: TaskReply<R>) => {
         if (reply.kind === 'ready') {
+          slot.ready = true;
           if (!finished && slots.has(slot)) dispatch(slot);
           return;
         }
@@ -113,7 +132,8 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
           return;
         }
         settle(reply.id, { kind: 'done', result: reply.result });
-        if (slots.has(slot)) dispatch(slot);
+        if (!finished && slots.has(slot)) dispatch(slot);
+        rebalance();
       });
       worker.on('error', (error) => finish(error));
       worker.on('exit', (code) => {
@@ -125,7 +145,7 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
         const now = Date.now();
         for (const slot of [...slots]) {
           const task = slot.task;
-          if (task === null) continue;
+          if (finished || task === null) continue;
           const count = slot.beacon.runsStarted();
           if (count !== task.lastCount) {
             task.lastCount = count;
@@ -137,8 +157,7 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
             slots.delete(slot);
             void slot.worker.terminate();
             settle(task.index, hung);
-            if (hasWork()) spawn();
-            else if (slots.size === 0) finish();
+            rebalance();
           }
         }
       },

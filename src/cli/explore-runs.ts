@@ -1,0 +1,113 @@
+import type { CaseVerdict } from '../../properties/check-case.js';
+import { probe, startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
+import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
+import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';
+import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
+
+const WORKER = new URL('./explore-worker.js', import.meta.url);
+
+export interface ThreadsOptions {
+  readonly jobs: number;
+  readonly runTimeoutMs: number;
+  /** The counts so far, after each task (the TTY progress line). */
+  readonly onProgress?: (stats: ExploreStats) => void;
+}
+
+export interface ThreadedExploration {
+  readonly outcome: ExploreOutcome<CaseVerdict>;
+  /** Ctrl-C stopped it: the counts are what was covered. */
+  readonly interrupted: boolean;
+}
+
+/** A run went past --run-timeout in a worker: the model or a plug-in is stuck. */
+export class HungRunError extends Error {}
+
+type Skip = (index: number) => boolean;
+type OnOutcome = (index: number, outcome: TaskOutcome<ExploreTaskResult>) => void;
+
+/** Breadth-first levels cut into tasks of at most this many prefixes (a run each). */
+const MAX_PROBES_PER_TASK = 64;
+
+/**
+ * The exploration of `spec` on `jobs` worker threads (this thread under vitest): depth-first,
+ * one task per top branch; breadth-first, each level's prefixes in slices, taken in order once
+ * the level is done. Same counts and counterexample as `explore` in one thread (docs/explore.md).
+ */
+export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions): Promise<ThreadedExploration> {
+  const settings = loaded.settings;
+  const stopped = (): boolean => settings.shouldStop?.() === true;
+  const run = (tasks: ExploreTask[], skip: Skip, onOutcome: OnOutcome): Promise<TaskOutcome<ExploreTaskResult>[]> => runTasks(spec, loaded, options, tasks, skip, onOutcome);
+  const withVerdict = (decisions: readonly number[] | null): ExploreOutcome<CaseVerdict>['counterexample'] =>
+    decisions === null ? null : { decisions, verdict: verdictOf(loaded.runPath, decisions) };
+
+  if (settings.search === 'dfs') {
+    const root = probe(loaded.runPath, [], settings.maxDecisions);
+    const width = root.kind === 'decision' ? root.width : 0;
+    const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: Math.max(1, width) }, () => undefined);
+    // A branch after one that ended the search (a counterexample, the state limit) is not needed.
+    const skip: Skip = (i) => stopped() || outcomes.slice(0, i).some((o) => o !== undefined && !o.complete);
+    const tasks: ExploreTask[] = outcomes.map((_, branch) => ({ kind: 'branch', branch }));
+    await run(tasks, skip, (i, outcome) => {
+      if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[i] = outcome.result.outcome;
+      options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: outcomes.filter((o) => o === undefined).length });
+    });
+    const interrupted = stopped();
+    const merged = mergeBranches(outcomes, width, settings.maxStates, interrupted);
+    return { outcome: { stats: merged.stats, counterexample: interrupted ? null : withVerdict(merged.counterexample), complete: merged.complete, fingerprints: null }, interrupted };
+  }
+
+  const state = startBfs();
+  const tasks: ExploreTask[] = [];
+  const answers: (readonly ProbeResult[] | undefined)[] = [];
+  let levelStart = 0;
+  const queueLevel = (): void => {
+    levelStart = tasks.length;
+    const size = Math.min(MAX_PROBES_PER_TASK, Math.max(1, Math.ceil(state.frontier.length / (options.jobs * 4))));
+    for (let at = 0; at < state.frontier.length; at += size) tasks.push({ kind: 'probes', prefixes: state.frontier.slice(at, at + size) });
+  };
+  const levelAnswers = (): ProbeResult[] => {
+    const out: ProbeResult[] = [];
+    for (let i = levelStart; i < tasks.length; i++) {
+      const answer = answers[i];
+      if (answer === undefined) break;
+      out.push(...answer);
+      const task = tasks[i] as ExploreTask;
+      if (task.kind === 'probes' && answer.length < task.prefixes.length) break;
+    }
+    return out;
+  };
+  queueLevel();
+  await run(tasks, () => state.ended || stopped(), (i, outcome) => {
+    if (outcome.kind === 'done' && outcome.result.kind === 'probes') answers[i] = outcome.result.results;
+    for (let t = levelStart; t < tasks.length; t++) if (answers[t] === undefined) return;
+    if (state.ended || stopped()) return;
+    takeLevel(state, levelAnswers(), settings);
+    options.onProgress?.(state.stats);
+    if (!state.ended) queueLevel();
+  });
+  const interrupted = stopped() && !state.ended;
+  // Interrupted: the current level's answers, in order, up to the first missing one.
+  if (interrupted) takeLevel(state, levelAnswers(), { ...settings, shouldStop: () => false });
+  return { outcome: { stats: state.stats, counterexample: withVerdict(state.counterexample), complete: state.complete && !interrupted, fingerprints: null }, interrupted };
+}
+
+/** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the
+ * sources) this thread, in order, with no watchdog and no Ctrl-C. */
+async function runTasks(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, tasks: ExploreTask[], skip: Skip, onOutcome: OnOutcome): Promise<TaskOutcome<ExploreTaskResult>[]> {
+  const worker = builtWorker(WORKER);
+  const check = (outcome: TaskOutcome<ExploreTaskResult>): void => {
+    if (outcome.kind === 'hung') throw new HungRunError(`a run of the model did not return within ${options.runTimeoutMs / 1000} s (--run-timeout): the model or a plug-in is stuck`);
+  };
+  if (worker !== null) {
+    const outcomes = await superviseTasks({ workerUrl: worker, setup: spec, jobs: options.jobs, runTimeoutMs: options.runTimeoutMs, tasks, skip, onOutcome });
+    outcomes.forEach(check);
+    return outcomes;
+  }
+  const outcomes: TaskOutcome<ExploreTaskResult>[] = [];
+  for (const [index, task] of tasks.entries()) {
+    const outcome: TaskOutcome<ExploreTaskResult> = skip(index) ? { kind: 'skipped' } : { kind: 'done', result: computeExploreTask(loaded, task) };
+    outcomes.push(outcome);
+    onOutcome(index, outcome);
+  }
+  return outcomes;
+}

@@ -1,0 +1,85 @@
+import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
+import type { Scope } from '../../models/scopes/scope.js';
+import type { ProfileName } from '../../models/synapse/profile.js';
+import type { CaseVerdict } from '../../properties/check-case.js';
+import { scopeRunPath } from '../../properties/explore.js';
+import type { PropertyName } from '../../properties/violation.js';
+import { probe, type ProbeResult } from '../explore/breadth-first.js';
+import { depthFirstBranch } from '../explore/depth-first.js';
+import type { BranchOutcome, ExploreSettings, RunPath } from '../explore/driver.js';
+import { loadRouting, loadStore, type Plugins } from './plugins.js';
+
+/** Everything an exploration's worker needs, as plain data (it crosses to worker threads). */
+export interface ExploreSpec {
+  readonly scope: Scope;
+  /** The base strategy's name (with --store, the one whose routing and profile it uses). */
+  readonly strategy: string;
+  readonly store?: string;
+  readonly routing?: string;
+  readonly profile: ProfileName;
+  readonly properties: readonly PropertyName[];
+  readonly search: 'bfs' | 'dfs';
+  readonly fingerprints: boolean;
+  readonly sleepSets: boolean;
+  readonly maxStates: number;
+  /** One Int32: 1 once Ctrl-C asked every thread to stop (between runs). */
+  readonly stop: SharedArrayBuffer;
+}
+
+/** A piece of an exploration: one top branch depth-first, or a slice of a breadth-first level. */
+export type ExploreTask = { readonly kind: 'branch'; readonly branch: number } | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
+
+/** A branch's outcome carries its counterexample's decisions only; the verdict is re-run where it is printed. */
+export type ExploreTaskResult = { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> } | { readonly kind: 'probes'; readonly results: readonly ProbeResult[] };
+
+export interface LoadedExplore {
+  readonly strategy: Strategy;
+  readonly plugins: Plugins;
+  readonly settings: ExploreSettings;
+  readonly runPath: RunPath<CaseVerdict>;
+}
+
+export function stopRequested(spec: ExploreSpec): boolean {
+  return Atomics.load(new Int32Array(spec.stop), 0) === 1;
+}
+
+/** The strategy (with its plug-ins) and the run of a path, in whichever thread explores. */
+export async function loadExplore(spec: ExploreSpec, onRun?: () => void): Promise<LoadedExplore> {
+  const base = STRATEGIES.find((s) => s.name === spec.strategy);
+  if (base === undefined) throw new Error(`explore: unknown strategy ${spec.strategy}`);
+  const store = spec.store === undefined ? undefined : await loadStore(spec.store);
+  const routing = spec.routing === undefined ? undefined : await loadRouting(spec.routing);
+  const strategy = withPlugins(base, store?.store, routing?.routing);
+  const plugins: Plugins =
+    store === undefined && routing === undefined ? {} : { base: base.name, ...(store === undefined ? {} : { store: store.plugin }), ...(routing === undefined ? {} : { routing: routing.plugin }) };
+  const flag = new Int32Array(spec.stop);
+  const settings: ExploreSettings = {
+    search: spec.search,
+    fingerprints: spec.fingerprints,
+    sleepSets: spec.sleepSets,
+    maxDecisions: spec.scope.bounds.maxDecisions,
+    maxStates: spec.maxStates,
+    shouldStop: () => Atomics.load(flag, 0) === 1,
+  };
+  return { strategy, plugins, settings, runPath: scopeRunPath(spec.scope, strategy, spec.profile, spec.properties, undefined, onRun) };
+}
+
+/** One task, in whichever thread runs it. A stop ends it early with what it has. */
+export function computeExploreTask(loaded: LoadedExplore, task: ExploreTask): ExploreTaskResult {
+  const { runPath, settings } = loaded;
+  switch (task.kind) {
+    case 'branch': {
+      const outcome = depthFirstBranch(runPath, settings, task.branch);
+      const found = outcome.counterexample;
+      return { kind: 'branch', outcome: { ...outcome, counterexample: found === null ? null : { decisions: found.decisions, verdict: null } } };
+    }
+    case 'probes': {
+      const results: ProbeResult[] = [];
+      for (const prefix of task.prefixes) {
+        if (settings.shouldStop?.() === true) break;
+        results.push(probe(runPath, prefix, settings.maxDecisions));
+      }
+      return { kind: 'probes', results };
+    }
+  }
+}

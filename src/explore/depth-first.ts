@@ -1,0 +1,148 @@
+import type { Decider, DecisionPoint } from './orders-scheduler.js';
+import { newStats, type BranchOutcome, type ExploreSettings, type RunPath } from './types.js';
+
+/** A sleep-set entry: an option's causal key and the node it acts on (-1: every node). */
+type Sleeper = readonly [string, number];
+
+interface Level {
+  readonly width: number;
+  chosen: number;
+  readonly keys: readonly string[] | null;
+  readonly targets: readonly number[] | null;
+  /** The sleep set this level was entered with. */
+  readonly asleep: ReadonlyMap<string, number>;
+  /** Options explored at this level before `chosen`. */
+  readonly done: Sleeper[];
+}
+
+/**
+ * Depth-first through top branch `branch` (the subtree under the first decision's option
+ * `branch`; the one path when the run makes no decision), with a fingerprint set of its own:
+ * what it explores does not depend on the other branches, so the branches can run on any
+ * threads in any order (docs/explore.md "--jobs"). With sleep sets, the options before `branch`
+ * at the first decision count as explored (their branches are explored, by whoever).
+ */
+export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettings, branch: number): BranchOutcome<V> {
+  const stats = newStats();
+  const seen = new Map<string, ReadonlySet<string> | null>();
+  const levels: Level[] = [];
+  let counterexample: BranchOutcome<V>['counterexample'] = null;
+  let complete = true;
+
+  const nextAwake = (level: Level, from: number): number => {
+    for (let i = from; i < level.width; i++) {
+      if (levels[0] === level && i !== branch) continue;
+      if (level.keys === null || !level.asleep.has(level.keys[i] as string)) return i;
+    }
+    return -1;
+  };
+
+  for (;;) {
+    if (settings.shouldStop?.() === true || stats.states >= settings.maxStates) {
+      complete = false;
+      break;
+    }
+    let depth = 0;
+    let cut = false;
+    let bounded = false;
+    const decider: Decider = {
+      decide(n: number, point: DecisionPoint): number {
+        const d = depth++;
+        const known = levels[d];
+        if (known !== undefined) {
+          if (known.width !== n) throw new Error(`explore: decision ${d} had ${known.width} options, now ${n}; the model is not deterministic`);
+          return known.chosen;
+        }
+        if (d >= settings.maxDecisions) {
+          bounded = true;
+          return 0;
+        }
+        if (d === 0) stats.rootWidth = n;
+        const fingerprint = point.fingerprint();
+        const asleep = entrySleepSet(levels[d - 1]);
+        const isNew = !seen.has(fingerprint);
+        if (isNew) stats.states++;
+        const previous = isNew ? undefined : seen.get(fingerprint);
+        if (settings.fingerprints && !isNew) {
+          // With sleep sets, a state seen before was explored with its own sleep set: prune only
+          // if that one was no larger than ours (it explored at least what we would).
+          if (previous === null || previous === undefined || isSubset(previous, asleep)) {
+            cut = true;
+            return -1;
+          }
+        }
+        seen.set(fingerprint, settings.sleepSets ? intersect(previous, asleep) : null);
+        const keys = settings.sleepSets ? Array.from({ length: n }, (_, i) => point.keyOf(i)) : null;
+        const targets = settings.sleepSets ? Array.from({ length: n }, (_, i) => point.targetOf(i)) : null;
+        const done: Sleeper[] = [];
+        // The first decision: the branches before this one were explored (by whoever).
+        if (d === 0 && keys !== null && targets !== null) for (let i = 0; i < Math.min(branch, n); i++) done.push([keys[i] as string, targets[i] as number]);
+        const level: Level = { width: n, chosen: 0, keys, targets, asleep, done };
+        levels.push(level);
+        const awake = nextAwake(level, 0);
+        if (awake < 0) {
+          levels.pop();
+          cut = true;
+          return -1;
+        }
+        level.chosen = awake;
+        return awake;
+      },
+    };
+    const verdict = runPath(decider, () => cut);
+    stats.runs++;
+    if (cut) stats.pruned++;
+    else {
+      stats.schedules++;
+      if (bounded) stats.bounded++;
+      const made = Math.min(depth, levels.length);
+      if (made > stats.depth) stats.depth = made;
+      if (verdict !== null) {
+        counterexample = { decisions: levels.map((l) => l.chosen), verdict };
+        complete = false;
+        break;
+      }
+    }
+    if (settings.onProgress !== undefined && stats.runs % 256 === 0) settings.onProgress(stats);
+    // Backtrack: the deepest level with an option left.
+    levels.length = Math.min(levels.length, depth);
+    let advanced = false;
+    while (levels.length > 0) {
+      const level = levels[levels.length - 1] as Level;
+      if (level.keys !== null && level.targets !== null) level.done.push([level.keys[level.chosen] as string, level.targets[level.chosen] as number]);
+      const next = nextAwake(level, level.chosen + 1);
+      if (next >= 0) {
+        level.chosen = next;
+        advanced = true;
+        break;
+      }
+      levels.pop();
+    }
+    if (!advanced) break;
+  }
+  return { stats, counterexample, complete: complete && counterexample === null, fingerprints: [...seen.keys()] };
+}
+
+/** The sleep set of the level below `parent`: what slept or was done there and commutes with
+ * the option taken (acts on another node, and neither acts on every node). */
+function entrySleepSet(parent: Level | undefined): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  if (parent === undefined || parent.keys === null || parent.targets === null) return out;
+  const target = parent.targets[parent.chosen] as number;
+  if (target < 0) return out;
+  for (const [key, t] of parent.asleep) if (t >= 0 && t !== target) out.set(key, t);
+  for (const [key, t] of parent.done) if (t >= 0 && t !== target) out.set(key, t);
+  return out;
+}
+
+function isSubset(small: ReadonlySet<string>, big: ReadonlyMap<string, number>): boolean {
+  for (const key of small) if (!big.has(key)) return false;
+  return true;
+}
+
+function intersect(previous: ReadonlySet<string> | null | undefined, asleep: ReadonlyMap<string, number>): ReadonlySet<string> {
+  if (previous === null || previous === undefined) return new Set(asleep.keys());
+  const out = new Set<string>();
+  for (const key of previous) if (asleep.has(key)) out.add(key);
+  return out;
+}

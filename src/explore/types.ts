@@ -1,0 +1,67 @@
+import type { Decider } from './orders-scheduler.js';
+
+/** One run of the model along a path: the caller builds the world with `decider` and returns
+ * its verdict (null when it holds; not asked for when `wasCut()`, the driver ended the run
+ * early). The driver knows nothing else of the model. */
+export type RunPath<V> = (decider: Decider, wasCut: () => boolean) => V | null;
+
+export interface ExploreSettings {
+  readonly search: 'dfs' | 'bfs';
+  /** Prune a path when it reaches a state (fingerprint) explored already. */
+  readonly fingerprints: boolean;
+  /** Sleep sets (DFS only): do not re-run an option that commutes with one explored already. */
+  readonly sleepSets: boolean;
+  /** Deeper than this, a path takes the natural order without branching (a bound of the scope). */
+  readonly maxDecisions: number;
+  /** Stop after this many distinct states (the result says it was cut short). */
+  readonly maxStates: number;
+  /** Asked between runs: stop now (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+  /** Called every `progressEvery` runs with the counts so far. */
+  readonly onProgress?: (stats: ExploreStats) => void;
+  /** Keep every fingerprint seen (the equivalence tests). */
+  readonly keepFingerprints?: boolean;
+}
+
+export interface ExploreStats {
+  /** Runs that went to their end: the schedules checked. */
+  schedules: number;
+  /** Runs ended early at a state explored already (fingerprints) or with every option asleep. */
+  pruned: number;
+  /** Runs of the model in all (complete, pruned, and BFS's partial runs). */
+  runs: number;
+  /** Distinct fingerprints at decision points. */
+  states: number;
+  /** The most decisions any schedule made. */
+  depth: number;
+  /** Schedules that reached the decision bound (they went on in the natural order). */
+  bounded: number;
+  /** Width of the first decision (the top branches, what depth-first --jobs splits). */
+  rootWidth: number;
+  /** BFS: paths waiting. */
+  frontier: number;
+}
+
+export interface ExploreOutcome<V> {
+  readonly stats: ExploreStats;
+  /** The violating path found first (BFS: with the fewest decisions) and its verdict. */
+  readonly counterexample: { readonly decisions: readonly number[]; readonly verdict: V } | null;
+  /** Every path explored (no state bound, no stop). */
+  readonly complete: boolean;
+  readonly fingerprints: ReadonlySet<string> | null;
+}
+
+/** What depth-first search found under one top branch (src/explore/depth-first.ts). */
+export interface BranchOutcome<V> {
+  readonly stats: ExploreStats;
+  readonly counterexample: { readonly decisions: readonly number[]; readonly verdict: V } | null;
+  /** The branch explored to its end (no counterexample, no state limit, no stop). */
+  readonly complete: boolean;
+  /** The states the branch reached (its own set), in the order it reached them. */
+  readonly fingerprints: readonly string[];
+}
+
+export function newStats(): ExploreStats {
+  return { schedules: 0, pruned: 0, runs: 0, states: 0, depth: 0, bounded: 0, rootWidth: 0, frontier: 0 };
+}
+

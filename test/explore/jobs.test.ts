@@ -1,0 +1,50 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runExplore } from '../../src/cli/explore.js';
+
+// The CLI as users run it: the built JavaScript, whose worker threads exist (`npm test` builds first).
+const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+function explore(args: readonly string[]): { stdout: string; status: number | null } {
+  const result = spawnSync(process.execPath, [cli, 'explore', ...args], { encoding: 'utf8', timeout: 110_000 });
+  return { stdout: result.stdout, status: result.status };
+}
+
+describe('explore --jobs: the output does not depend on the threads', () => {
+  for (const [what, args, status] of [
+    ['a proof, depth-first (password-restart, sql)', ['--strategy', 'sql', '--scope', 'password-restart', '--search', 'dfs'], 0],
+    ['a counterexample, breadth-first: the shortest (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap'], 1],
+    ['a counterexample, depth-first: the first in branch order (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap', '--search', 'dfs'], 1],
+  ] as const) {
+    it(what, async () => {
+      const one = explore([...args, '--jobs', '1']);
+      const two = explore([...args, '--jobs', '2']);
+      expect(one.status).toBe(status);
+      expect(two.status).toBe(status);
+      expect(two.stdout).toBe(one.stdout);
+      // This thread alone (vitest runs the sources: no worker script) prints the same.
+      const here = await runExplore({ strategy: args[1], scope: args[3], ...(args[5] === undefined ? {} : { search: args[5] }), jobs: 1 });
+      expect(here.stdout).toBe(one.stdout);
+    });
+  }
+});
+
+describe('explore and Ctrl-C', () => {
+  it('prints the coverage so far and exits 130, its worker threads stopped with it', async () => {
+    const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs', '--jobs', '2']);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Long enough for the threads to start and explore (the scope takes a minute or more).
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    const line = /not violated in the (\d+) schedules explored \((\d+) distinct states, depth (\d+) reached\); incomplete: interrupted\./.exec(stdout);
+    expect(line, stdout).not.toBeNull();
+    expect(Number(line?.[1])).toBeGreaterThan(0);
+    expect(Number(line?.[2])).toBeGreaterThan(0);
+    expect(stdout).toContain('reductions: fingerprints on');
+  }, 60_000);
+});
