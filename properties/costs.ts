@@ -198,8 +198,22 @@ export const COSTS_MIN_DENOMINATOR = 100;
 export const COSTS_CAP_RUNS = 2_000;
 
 /** Whether a sample's every denominator reached the minimum. */
-export function costsSampleIsEnough(costs: StrategyCosts): boolean {
+export function costsSampleIsEnough(costs: Pick<StrategyCosts, 'requests' | 'operations' | 'answered'>): boolean {
   return costs.requests >= COSTS_MIN_DENOMINATOR && costs.operations >= COSTS_MIN_DENOMINATOR && costs.answered >= COSTS_MIN_DENOMINATOR;
+}
+
+/** The denominators of a sample, summed as aggregateCosts does, without sorting its latencies
+ * for the percentiles: what sampleCosts asks after every batch. */
+function denominators(runs: readonly RunCounts[]): Pick<StrategyCosts, 'requests' | 'operations' | 'answered'> {
+  let requests = 0;
+  let operations = 0;
+  let answered = 0;
+  for (const r of runs) {
+    requests += r.requests;
+    operations += r.operations;
+    answered += r.latenciesMs.length;
+  }
+  return { requests, operations, answered };
 }
 
 /**
@@ -222,7 +236,7 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
         // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
       }
     }
-    if (drawn >= minRuns && costsSampleIsEnough(aggregateCosts(counted, drawn))) break;
+    if (drawn >= minRuns && costsSampleIsEnough(denominators(counted))) break;
   }
   return aggregateCosts(counted, drawn);
 }

@@ -30,11 +30,18 @@ const UNAVAILABLE_BRAND = Symbol.for('uia-sim.BackendUnavailableError');
 const HTTP_ERROR_BRAND = Symbol.for('uia-sim.HttpError');
 
 /** Thrown (by model helpers) when a backend call came back UNAVAILABLE; the process turns it
- * into a 500 response, as Synapse does when its database connection fails. */
+ * into a 500 response, as Synapse does when its database connection fails. It is thrown on
+ * every failed round trip under faults and always caught, so it captures no stack frames
+ * (capturing them was 1.5% of a faulted `check`); its message names the node. */
 export class BackendUnavailableError extends Error {
   readonly [UNAVAILABLE_BRAND] = true;
-  constructor(readonly target: number) {
+  readonly target: number;
+  constructor(target: number) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`backend node ${target} unavailable`);
+    Error.stackTraceLimit = limit;
+    this.target = target;
   }
 }
 
@@ -47,14 +54,20 @@ export function isHttpError(error: unknown): error is HttpError {
 }
 
 /** An error with an HTTP answer, thrown from deep inside a handler (Synapse's SynapseError,
- * e.g. a StoreError 500): the process answers the request with it. */
+ * e.g. a StoreError 500, a stage checker's LoginError): the process answers the request with it.
+ * Thrown on ordinary paths (a wrong stage, a bad token) and always caught, so, like
+ * BackendUnavailableError, it captures no stack frames (1.4% of `compare`). */
 export class HttpError extends Error {
   readonly [HTTP_ERROR_BRAND] = true;
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`HTTP ${status}`);
+    Error.stackTraceLimit = limit;
+    this.status = status;
+    this.body = body;
   }
 }
 

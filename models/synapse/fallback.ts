@@ -5,12 +5,9 @@ import type { SynapseContext } from './context.js';
 import { FACTS, resultTag } from './facts.js';
 import { checkAuthDict, enabledCheckers, type CheckerStage, type StageVerdict } from './stages/index.js';
 import { startSsoUiAuth } from './sso/start.js';
+import { queryParam } from './query.js';
 
-/** A query parameter, URL-decoded; undefined when absent. */
-export function queryParam(query: string, name: string): string | undefined {
-  const value = new URLSearchParams(query).get(name);
-  return value ?? undefined;
-}
+export { queryParam } from './query.js';
 
 /** `session=...` from a query string. */
 export function sessionFromQuery(query: string): string | undefined {

@@ -1,4 +1,5 @@
 import { call, type Task } from '../../../src/effects.js';
+import { queryParam } from '../query.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../../src/http.js';
 import type { FallbackPage } from '../../matrix/protocol.js';
 import type { ThreepidValidateResult } from '../../stores/threepid-validation-table.js';
@@ -14,11 +15,10 @@ export const EMAIL_VALIDATED = 'email-validated';
  * uia §5 #7512), so the page shows no stage. A bad link renders the failure page (400).
  */
 export function* handleEmailValidate(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
-  const params = new URLSearchParams(request.query);
-  const sid = params.get('sid');
-  const clientSecret = params.get('client_secret');
-  const token = params.get('token');
-  if (sid === null || clientSecret === null || token === null) return failed('Missing sid, client_secret or token');
+  const sid = queryParam(request.query, 'sid');
+  const clientSecret = queryParam(request.query, 'client_secret');
+  const token = queryParam(request.query, 'token');
+  if (sid === undefined || clientSecret === undefined || token === undefined) return failed('Missing sid, client_secret or token');
   const result = yield* call<ThreepidValidateResult>(ctx.database, { op: 'threepid.validate', sid, clientSecret, token, nowMs: ctx.nowMs() });
   if (!result.ok) return failed(result.error);
   const body: FallbackPage = { page: EMAIL_VALIDATED, stage: '', session: '' };

@@ -1,4 +1,5 @@
 import type { Task } from '../../../src/effects.js';
+import { queryParam } from '../query.js';
 import type { HttpRequest, HttpResponse } from '../../../src/http.js';
 import type { SynapseContext } from '../context.js';
 import { completeSsoUiAuth, ssoError } from './complete.js';
@@ -31,11 +32,10 @@ export function oidcRedirect(ctx: SynapseContext, idpId: string, uiAuthSessionId
 /** `/_synapse/client/oidc/callback?state=..&code=..`: verify the state, take the subject the
  * code names, complete the UIA stage (`complete_sso_ui_auth_request`). */
 export function* handleOidcCallback(ctx: SynapseContext, request: HttpRequest): Task<HttpResponse> {
-  const params = new URLSearchParams(request.query);
-  const state = params.get('state');
-  const code = params.get('code');
-  if (state === null || state === '') return ssoError('State parameter is missing');
-  if (code === null || code === '') return ssoError('Code parameter is missing');
+  const state = queryParam(request.query, 'state');
+  const code = queryParam(request.query, 'code');
+  if (state === undefined || state === '') return ssoError('State parameter is missing');
+  if (code === undefined || code === '') return ssoError('Code parameter is missing');
   const data = verifyState(state);
   if (data === undefined) return ssoError('Invalid session for OIDC callback');
   if (ctx.nowMs() > data.issuedAtMs + OIDC_SESSION_LIFETIME_MS) return ssoError('Invalid session for OIDC callback');
