@@ -16,6 +16,12 @@ export function listenToRunStarts(listener: ((c: Case) => void) | null): void {
   runStartListener = listener;
 }
 
+/** Tells the listener a case is about to run: every run a worker makes, judged or not (the
+ * costs sample's runs too), so the watchdog sees progress and never takes a busy task for hung. */
+export function noteRunStart(c: Case): void {
+  if (runStartListener !== null) runStartListener(c);
+}
+
 /** Runs a case and checks one property over its trace. */
 export function checkCase(c: Case, property: PropertyName, options: RunOptions = {}): CaseVerdict {
   return checkCaseAll(c, [property], options);
@@ -24,7 +30,7 @@ export function checkCase(c: Case, property: PropertyName, options: RunOptions =
 /** Runs a case once and checks every property over its trace, in PROPERTY_NAMES order: the
  * first violation (`replay --property all`). */
 export function checkCaseAll(c: Case, properties: readonly PropertyName[], options: RunOptions = {}): CaseVerdict {
-  if (runStartListener !== null) runStartListener(c);
+  noteRunStart(c);
   return judgeRun(c, runCase(c, options), properties);
 }
 

@@ -5,6 +5,7 @@ import type { ObserveEvent, TraceEvent } from '../src/trace.js';
 import { runCase, type RunOptions, type RunResult } from '../models/world.js';
 import type { CaseSettings } from './case-arbitrary.js';
 import { columnCases } from './cell.js';
+import { noteRunStart } from './check-case.js';
 
 /**
  * Per-strategy costs, read off trace events (docs/architecture.md "Strategies"; issue 5 item 3).
@@ -231,7 +232,10 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
     for (const generated of columnCases(settings, size, seed, batch)) {
       drawn++;
       try {
-        counted.push(countRun(runCase({ ...generated, strategy: settings.strategy }, { ...settings.runOptions, capture: true })));
+        const c = { ...generated, strategy: settings.strategy };
+        // The watchdog counts run starts: a long sample under load must not look hung.
+        noteRunStart(c);
+        counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true })));
       } catch {
         // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
       }

@@ -3,6 +3,7 @@ import type { MessageKind } from '../../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../../src/trace.js';
 import { runCase, type Case } from '../../models/world.js';
 import { aggregateCosts, COSTS_BATCH, COSTS_MIN_DENOMINATOR, costsOfEvents, costsSampleIsEnough, countRun, latencies, percentile, sampleCosts } from '../../properties/costs.js';
+import { listenToRunStarts } from '../../properties/check-case.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { caseOf, client, direct, START } from '../models/helpers.js';
 
@@ -190,6 +191,20 @@ describe('costs of real runs', () => {
     const once = sampleCosts(settings, 10, 1, 10);
     expect(sampleCosts(settings, 10, 1, 10)).toEqual(once);
     expect(once.runs).toBe(10);
+  });
+
+  it("tells the run-start listener of every run it makes (a worker's watchdog counts them, so a long sample is not taken for a hung one)", () => {
+    const steady = findFaultProfile('steady');
+    if (steady === undefined) throw new Error('no steady fault profile');
+    const started: string[] = [];
+    listenToRunStarts((c) => started.push(c.strategy));
+    try {
+      const sample = sampleCosts({ strategy: 'sql', profile: 'head', faultProfile: steady, workload: 'registration' }, 12, 1, 12);
+      expect(started).toHaveLength(sample.runs);
+      expect(started).toEqual(Array(12).fill('sql'));
+    } finally {
+      listenToRunStarts(null);
+    }
   });
 
   it('grows batch by batch until every denominator is at least 100, over the same cases for every strategy on a profile', () => {
