@@ -221,7 +221,8 @@ function denominators(runs: readonly RunCounts[]): Pick<StrategyCosts, 'requests
  * A strategy's costs over its column's cases (the comparison uses `steady`): the same cases, from
  * the same seed, for every strategy on the same Synapse profile, re-run with capture, batch
  * after batch until every denominator is at least COSTS_MIN_DENOMINATOR or COSTS_CAP_RUNS runs
- * were drawn (`minRuns`, when given, is drawn whatever the denominators). Deterministic: it
+ * were drawn (`minRuns`, when given, is drawn whatever the denominators), or until a run throws
+ * (then no costs: `runs` is the number drawn, every ratio n/a). Deterministic: it
  * depends on (settings but the strategy, seed) only.
  */
 export function sampleCosts(settings: CaseSettings & { readonly runOptions?: RunOptions }, minRuns: number, seed: number, capRuns = COSTS_CAP_RUNS): StrategyCosts {
@@ -231,13 +232,17 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
     const size = Math.min(Math.max(COSTS_BATCH, minRuns - drawn), capRuns - drawn);
     for (const generated of columnCases(settings, size, seed, batch)) {
       drawn++;
+      const c = { ...generated, strategy: settings.strategy };
+      // The watchdog counts run starts: a long sample under load must not look hung.
+      noteRunStart(c);
       try {
-        const c = { ...generated, strategy: settings.strategy };
-        // The watchdog counts run starts: a long sample under load must not look hung.
-        noteRunStart(c);
         counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true })));
       } catch {
-        // A run that throws (a plug-in's bug) has no costs; its verdict cell reports it.
+        // A run that throws (a plug-in's bug, a store that never returns) ends the sample with no
+        // costs: its verdict cell reports the error, costs over only the cases that did not throw
+        // would be biased, and drawing on to the cap would re-run a broken store up to 2,000 times
+        // (a never-returning one spends its whole step budget each time).
+        return aggregateCosts([], drawn);
       }
     }
     if (drawn >= minRuns && costsSampleIsEnough(denominators(counted))) break;

@@ -193,6 +193,8 @@ describe('plug-in failures during runs', () => {
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^never-returns +ERROR \[1\]$/m);
     expect(run.stdout).toMatch(/^\[1\] ERROR$/m);
+    // Its costs sample stops at the first run that throws (properties/costs.ts): one run, no costs.
+    expect(run.stdout).toMatch(/^never-returns +1 +0 +n\/a +0 +n\/a +n\/a +0 +n\/a +n\/a$/m);
     expect(readFileSync(failuresFile, 'utf8')).toMatch(/never-returns under steady: run \d+ threw: run exceeded its step budget of 200000 events/);
   });
 });

@@ -207,6 +207,21 @@ describe('costs of real runs', () => {
     }
   });
 
+  it('stops at the first run that throws and reports no costs: a broken store is not re-run to the cap', () => {
+    const steady = findFaultProfile('steady');
+    if (steady === undefined) throw new Error('no steady fault profile');
+    const started: string[] = [];
+    listenToRunStarts((c) => started.push(c.strategy));
+    try {
+      // A step budget of 5 events: every run throws "run exceeded its step budget".
+      const sample = sampleCosts({ strategy: 'sql', profile: 'head', faultProfile: steady, workload: 'registration', runOptions: { stepBudget: 5 } }, 12, 1);
+      expect(started).toEqual(['sql']);
+      expect(sample).toMatchObject({ runs: 1, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, latencyP50Ms: null });
+    } finally {
+      listenToRunStarts(null);
+    }
+  });
+
   it('grows batch by batch until every denominator is at least 100, over the same cases for every strategy on a profile', () => {
     const steady = findFaultProfile('steady');
     if (steady === undefined) throw new Error('no steady fault profile');
