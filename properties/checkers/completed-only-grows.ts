@@ -69,7 +69,7 @@ export function checkCompletedOnlyGrows(observations: readonly ObserveEvent[], p
       }
       for (const stage of event.tags) if (!entries.has(stage)) entries.set(stage, { index: i, requestNumber: request.requestNumber });
     }
-    clocks.noteTouch(request.event.key, request.event, event);
+    clocks.noteTouch(request.event.key, request.event, event, i);
   }
   return null;
 }

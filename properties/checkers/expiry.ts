@@ -19,6 +19,10 @@ export class SessionClocks {
    * request about the session that process answered itself (not a 404, 5xx or silence, which
    * may never have reached the session). */
   private readonly lastTouchedAtMs = new Map<string, number>();
+  /** 1.8: `${session}@${process}` -> the observation index of the first answer in which that
+   * process, asked about the session, named another one: it no longer held the session, which
+   * cannot come back there (1.8's fresh sessions get fresh random IDs, uia §2.2). */
+  private readonly goneAtIndex = new Map<string, number>();
 
   constructor(private readonly profile: Profile) {}
 
@@ -42,16 +46,28 @@ export class SessionClocks {
     return lastTouchMs !== undefined && request.atMs >= lastTouchMs + expiryMs;
   }
 
+  /** 1.8: the observation index at which `process` was first seen not to hold session `x` (it
+   * answered a request about x naming another session), if it was. Progress shown for x after
+   * that cannot have been stored where x lived on that process, so its expiry cannot excuse
+   * losing it there: a success page for x then is a throwaway session's (#6705, uia §2.2). */
+  goneSince(x: string, process: number): number | undefined {
+    return this.goneAtIndex.get(`${x}@${process}`);
+  }
+
   /** The process that answered about a session, with an answer of its own, touched it when the
-   * request was sent (the 1.8 sliding clock, per process). A 401 naming a session (a new one,
-   * too) means the answering process holds it. */
-  noteTouch(x: string, request: ObserveEvent, response: ObserveEvent): void {
+   * request was sent (the 1.8 sliding clock, per process), unless its answer named another
+   * session. A 401 naming a session (a new one, too) means the answering process holds it. */
+  noteTouch(x: string, request: ObserveEvent, response: ObserveEvent, index: number): void {
     if (response.servedBy < 0 || isNotServed(response) || response.status >= 500) return;
     // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, uia §2.2
     // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
     // no evidence that X was touched.
     if (response.status === 401 && response.key === '') return;
-    if (x !== '') this.lastTouchedAtMs.set(`${x}@${response.servedBy}`, request.atMs);
+    // A 401 naming another session means the process did not hold X (1.8 hands out a fresh
+    // session for an unknown one, uia §2.2): the request found X gone and did not touch it.
+    const foundXGone = response.status === 401 && response.key !== x;
+    if (x !== '' && foundXGone && this.profile.expiry.kind === 'sliding' && !this.goneAtIndex.has(`${x}@${response.servedBy}`)) this.goneAtIndex.set(`${x}@${response.servedBy}`, index);
+    if (x !== '' && !foundXGone) this.lastTouchedAtMs.set(`${x}@${response.servedBy}`, request.atMs);
     if (response.status === 401 && response.key !== '' && response.key !== x) this.lastTouchedAtMs.set(`${response.key}@${response.servedBy}`, request.atMs);
   }
 }

@@ -22,7 +22,8 @@ interface Shown {
  * succeed; the losses are exactly a 400 unknown session, a 401 without S, and a 401 naming
  * another session. A loss is forgiven only as a legitimate expiry judged from the client's own
  * times: 1.13+ when the response arrives 48 h or more after X's creating request was sent; 1.8
- * when no request carried X for 48 h. A restart is never a legitimate expiry.
+ * when no request carried X for 48 h, and no lost stage was shown after the answering process
+ * was seen not to hold X (./expiry.ts goneSince). A restart is never a legitimate expiry.
  *
  * One refinement of docs/architecture.md's 1.8 rule, because 1.8 kept one session dict per process: a
  * request "carries X" for the process that answered it, and only when that process answered it
@@ -48,7 +49,7 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
 
     if (x !== '') {
       const loss = lossOf(event, x, shown.get(x), request.index);
-      if (loss !== null && clocks.expired(x, request.event, event)) {
+      if (loss !== null && clocks.expired(x, request.event, event) && !shownSince(shown.get(x), clocks.goneSince(x, event.servedBy), request.index)) {
         // X expired: what was shown for it is legitimately gone, for this and every later answer.
         shown.delete(x);
       } else if (loss !== null) {
@@ -61,7 +62,7 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
         };
       }
     }
-    clocks.noteTouch(x, request.event, event);
+    clocks.noteTouch(x, request.event, event, i);
 
     // What this response shows.
     if (event.status === 401 && event.key !== '') for (const stage of event.tags) show(shown, event.key, stage, i, `in the 401 answering request ${request.requestNumber}`);
@@ -70,6 +71,14 @@ export function checkProgressNeverLost(observations: readonly ObserveEvent[], pr
     else if (x !== '' && isOperationSuccess(event)) show(shown, x, OPERATION, i, `by the ${event.status} answering request ${request.requestNumber}`);
   }
   return null;
+}
+
+/** Whether a stage was shown for the session after observation `goneIndex` and before the
+ * request at `requestIndex` was sent: progress an expiry cannot excuse (SessionClocks.goneSince). */
+function shownSince(stages: ReadonlyMap<string, Shown> | undefined, goneIndex: number | undefined, requestIndex: number): boolean {
+  if (stages === undefined || goneIndex === undefined) return false;
+  for (const entry of stages.values()) if (entry.index > goneIndex && entry.index < requestIndex) return true;
+  return false;
 }
 
 function show(shown: Map<string, Map<string, Shown>>, session: string, stage: string, index: number, how: string): void {

@@ -362,6 +362,25 @@ describe('progress-never-lost: after a legitimate expiry', () => {
     expect(checkProgressNeverLost(story.observations, PROFILES['1.8'], NODES)).toBeNull();
   });
 
+  it('uia §2.2 (1.8): a stage shown for X after a process was seen not to hold X, then lost there, is a loss, even with X idle for 48 h (#6705)', () => {
+    // Issue 11's pinned-1.12 slow-user question. X is opened on reader1 and left idle for 49 h;
+    // a request about X then gets a fresh session Y (nothing shown yet: no loss). That request
+    // did not touch X, so X's 48 h clock stays where it was.
+    const story = Story.opening();
+    story.recv(49 * HOUR + 5, story.send(49 * HOUR, X), 401, { key: Y });
+    // The fallback then claims success for X (a throwaway session, uia §2.2), and X is asked
+    // about again on reader1: S is lost, and X's expiry cannot excuse it (S was shown after).
+    story.recv(49 * HOUR + 20, story.send(49 * HOUR + 10, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { key: X, detail: 'page:success', tags: [S] });
+    story.recv(49 * HOUR + 40, story.send(49 * HOUR + 30, X), 401, { key: 'sessionZsessionZsessionZ' });
+    expect(check18(story)?.requests).toBe(4);
+    // Control: S shown before reader1 was seen without X, and X idle for 48 h: a legitimate expiry.
+    const before = Story.opening();
+    before.recv(25, before.send(15, X, { actor: BROWSER, what: `POST fallback ${S}`, tags: [S] }), 200, { key: X, detail: 'page:success', tags: [S] });
+    before.recv(49 * HOUR + 5, before.send(49 * HOUR, X), 401, { key: Y });
+    before.recv(49 * HOUR + 40, before.send(49 * HOUR + 30, X), 401, { key: 'sessionZsessionZsessionZ' });
+    expect(check18(before)).toBeNull();
+  });
+
   it('a stage shown for the session after its expiry still counts', () => {
     const story = new Story();
     story.recv(10, story.send(0, ''), 401, { key: X });
