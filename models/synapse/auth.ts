@@ -68,8 +68,9 @@ export function* checkUiAuth(
     } else {
       sessionId = givenId;
       if (!hasClientdict) effectiveClientdict = session.clientdict;
-      if (profile.bindsOperation && (session.uri !== uri || session.method !== request.method)) {
-        // uia §2.9: (uri, method) bound at creation.
+      if (profile.bindsOperation && (session.uri !== uri || (profile.bindingComparesMethod && session.method !== request.method))) {
+        // uia §2.9: (uri, method) bound at creation; uia §2.3 #7689: v1.13.0-v1.15 stored the
+        // URI in `method`, so a change of method alone went through.
         return {
           kind: 'respond',
           response: httpResponse(403, matrixError('M_UNKNOWN', 'Requested operation has changed during the UI authentication session.')),
