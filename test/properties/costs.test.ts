@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageKind } from '../../src/message.js';
 import type { ObserveEvent, TraceEvent } from '../../src/trace.js';
-import { runCase, type Case } from '../../models/world.js';
-import { aggregateCosts, COSTS_BATCH, COSTS_MIN_DENOMINATOR, costsOfEvents, costsSampleIsEnough, countRun, latencies, percentile, sampleCosts } from '../../properties/costs.js';
+import { runCase, type Case, type RunOptions } from '../../models/world.js';
+import { aggregateCosts, COSTS_BATCH, COSTS_CAP_RUNS, COSTS_MIN_DENOMINATOR, costsOfEvents, costsSampleIsEnough, countRun, latencies, percentile, sampleCosts } from '../../properties/costs.js';
 import { listenToRunStarts } from '../../properties/check-case.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { caseOf, client, direct, START } from '../models/helpers.js';
@@ -193,33 +193,30 @@ describe('costs of real runs', () => {
     expect(once.runs).toBe(10);
   });
 
-  it("tells the run-start listener of every run it makes (a worker's watchdog counts them, so a long sample is not taken for a hung one)", () => {
+  /** Samples sql's steady registration costs, and the strategies of the runs it told the run-start listener of. */
+  function sampleListened(minRuns: number, capRuns: number, runOptions: RunOptions = {}): { sample: ReturnType<typeof sampleCosts>; started: string[] } {
     const steady = findFaultProfile('steady');
     if (steady === undefined) throw new Error('no steady fault profile');
     const started: string[] = [];
     listenToRunStarts((c) => started.push(c.strategy));
     try {
-      const sample = sampleCosts({ strategy: 'sql', profile: 'head', faultProfile: steady, workload: 'registration' }, 12, 1, 12);
-      expect(started).toHaveLength(sample.runs);
-      expect(started).toEqual(Array(12).fill('sql'));
+      return { sample: sampleCosts({ strategy: 'sql', profile: 'head', faultProfile: steady, workload: 'registration', runOptions }, minRuns, 1, capRuns), started };
     } finally {
       listenToRunStarts(null);
     }
+  }
+
+  it("tells the run-start listener of every run it makes (a worker's watchdog counts them, so a long sample is not taken for a hung one)", () => {
+    const { sample, started } = sampleListened(12, 12);
+    expect(started).toHaveLength(sample.runs);
+    expect(started).toEqual(Array(12).fill('sql'));
   });
 
   it('stops at the first run that throws and reports no costs: a broken store is not re-run to the cap', () => {
-    const steady = findFaultProfile('steady');
-    if (steady === undefined) throw new Error('no steady fault profile');
-    const started: string[] = [];
-    listenToRunStarts((c) => started.push(c.strategy));
-    try {
-      // A step budget of 5 events: every run throws "run exceeded its step budget".
-      const sample = sampleCosts({ strategy: 'sql', profile: 'head', faultProfile: steady, workload: 'registration', runOptions: { stepBudget: 5 } }, 12, 1);
-      expect(started).toEqual(['sql']);
-      expect(sample).toMatchObject({ runs: 1, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, latencyP50Ms: null });
-    } finally {
-      listenToRunStarts(null);
-    }
+    // A step budget of 5 events: every run throws "run exceeded its step budget".
+    const { sample, started } = sampleListened(12, COSTS_CAP_RUNS, { stepBudget: 5 });
+    expect(started).toEqual(['sql']);
+    expect(sample).toMatchObject({ runs: 1, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, latencyP50Ms: null });
   });
 
   it('grows batch by batch until every denominator is at least 100, over the same cases for every strategy on a profile', () => {
