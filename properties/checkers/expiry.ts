@@ -65,9 +65,12 @@ export class SessionClocks {
     if (response.status === 401 && response.key === '') return;
     // A 401 naming another session means the process did not hold X (1.8 hands out a fresh
     // session for an unknown one, uia §2.2): the request found X gone and did not touch it.
-    const foundXGone = response.status === 401 && response.key !== x;
-    if (x !== '' && foundXGone && this.profile.expiry.kind === 'sliding' && !this.goneAtIndex.has(`${x}@${response.servedBy}`)) this.goneAtIndex.set(`${x}@${response.servedBy}`, index);
-    if (x !== '' && !foundXGone) this.lastTouchedAtMs.set(`${x}@${response.servedBy}`, request.atMs);
+    if (x !== '') {
+      const xAt = `${x}@${response.servedBy}`;
+      const foundXGone = response.status === 401 && response.key !== x;
+      if (!foundXGone) this.lastTouchedAtMs.set(xAt, request.atMs);
+      else if (this.profile.expiry.kind === 'sliding' && !this.goneAtIndex.has(xAt)) this.goneAtIndex.set(xAt, index);
+    }
     if (response.status === 401 && response.key !== '' && response.key !== x) this.lastTouchedAtMs.set(`${response.key}@${response.servedBy}`, request.atMs);
   }
 }
