@@ -2,7 +2,7 @@ import { isStoreContractError } from '../models/stores/checked-store.js';
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
 import { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
-import { checkCase } from './check-case.js';
+import { checkCase, unrecordedRuns } from './check-case.js';
 import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
 import { canonicalTapes } from './search.js';
@@ -52,6 +52,25 @@ export interface CellSearch {
   readonly untilViolationRuns?: number;
 }
 
+function cellCap(runs: number, search: CellSearch): number {
+  return Math.max(runs, search.untilViolationRuns ?? 0);
+}
+
+/** Batch 0 holds the cell's N runs; batch k >= 1 the k-th EXTRA_BATCH past them, cut at the cap. */
+function batchSize(runs: number, cap: number, batch: number): number {
+  return batch === 0 ? runs : Math.min(EXTRA_BATCH, cap - runs - (batch - 1) * EXTRA_BATCH);
+}
+
+/** The case run `index` (0-based, in the order drawn) of `runCell(settings, runs, seed, search)`
+ * was given, without running any: what a supervisor names when that run never returned. */
+export function cellCaseAt(settings: PropertySettings, runs: number, seed: number, search: CellSearch, index: number): Case {
+  const cap = cellCap(runs, search);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= cap) throw new Error(`cellCaseAt: run ${index} is outside the cell's ${cap} runs`);
+  const batch = index < runs ? 0 : 1 + Math.floor((index - runs) / EXTRA_BATCH);
+  const at = index < runs ? index : (index - runs) % EXTRA_BATCH;
+  return { ...(columnCases(settings, batchSize(runs, cap, batch), seed, batch)[at] as Case), strategy: settings.strategy };
+}
+
 /** One cell of the comparison: all N runs (for the share of failing runs); when none violated
  * and a search is asked for, further batches until the first violation or the cap; then the
  * first failing run made 1-minimal. */
@@ -60,30 +79,34 @@ export function runCell(settings: PropertySettings, runs: number, seed: number, 
   let first: Case | null = null;
   let firstIndex: number | null = null;
   let drawn = 0;
-  const cap = Math.max(runs, search.untilViolationRuns ?? 0);
-  for (let batch = 0; drawn < cap && (batch === 0 || first === null); batch++) {
-    const size = batch === 0 ? runs : Math.min(EXTRA_BATCH, cap - drawn);
-    const cases = columnCases(settings, size, seed, batch);
-    for (let i = 0; i < cases.length; i++) {
-      const c = { ...(cases[i] as Case), strategy: settings.strategy };
-      const index = ++drawn;
-      let violated: boolean;
-      try {
-        violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const storeContract = isStoreContractError(error) ? { storeContract: error.detail } : {};
-        return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message, ...storeContract } };
-      }
-      if (!violated) continue;
-      if (batch === 0) violations++;
-      if (first === null) {
-        first = c;
-        firstIndex = index;
-        if (batch > 0) break;
+  const cap = cellCap(runs, search);
+  // Unrecorded runs: a supervisor rebuilds a hung one from its index in the cell (cellCaseAt).
+  const scanError = unrecordedRuns((): CellOutcome | null => {
+    for (let batch = 0; drawn < cap && (batch === 0 || first === null); batch++) {
+      const cases = columnCases(settings, batchSize(runs, cap, batch), seed, batch);
+      for (let i = 0; i < cases.length; i++) {
+        const c = { ...(cases[i] as Case), strategy: settings.strategy };
+        const index = ++drawn;
+        let violated: boolean;
+        try {
+          violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const storeContract = isStoreContractError(error) ? { storeContract: error.detail } : {};
+          return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message, ...storeContract } };
+        }
+        if (!violated) continue;
+        if (batch === 0) violations++;
+        if (first === null) {
+          first = c;
+          firstIndex = index;
+          if (batch > 0) break;
+        }
       }
     }
-  }
+    return null;
+  });
+  if (scanError !== null) return scanError;
   if (first === null) return { runs, violations, runsDrawn: drawn, firstFailingRun: null, minimal: null, error: null };
   const violates = (c: Case): boolean => {
     try {

@@ -7,12 +7,9 @@ import { computeCheckTask, loadSpec, type CheckSpec, type CheckTask } from './ch
 
 const data = workerData as SupervisedWorkerData<CheckSpec>;
 const beacon = new RunBeacon(data.beacon);
-// A scan's hung run is rebuilt from its index by the supervisor, so a scan only counts its runs;
-// a shrink candidate cannot be rebuilt, so its case is written down before it runs.
-let recordCases = false;
-listenToRunStarts((c) => (recordCases ? beacon.started(c) : beacon.startedUnrecorded()));
+// A scan's hung run is rebuilt from its index by the supervisor (scanRange's runs are unrecorded),
+// so a scan only counts its runs; a shrink candidate cannot be rebuilt, so its case is written
+// down before it runs.
+listenToRunStarts((c, unrecorded) => (unrecorded ? beacon.startedUnrecorded() : beacon.started(c)));
 const { settings } = await loadSpec(data.setup);
-serveTasks((task: CheckTask) => {
-  recordCases = task.kind === 'shrink';
-  return computeCheckTask(settings, task);
-});
+serveTasks((task: CheckTask) => computeCheckTask(settings, task));

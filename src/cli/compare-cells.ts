@@ -1,11 +1,12 @@
 import { findStrategy, withPlugins, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
-import { runCell } from '../../properties/cell.js';
+import { runCell, type CellSearch } from '../../properties/cell.js';
+import type { PropertySettings } from '../../properties/property.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { replayToken } from '../../properties/replay-token.js';
-import { checkCaseAll } from '../../properties/check-case.js';
+import { checkCaseAll, unrecordedRuns } from '../../properties/check-case.js';
 import { decodeTokenPayload } from '../../models/case-codec.js';
 import { decodeToken } from '../run/token.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
@@ -107,6 +108,22 @@ export interface CostsSummary extends StrategyCosts {
   readonly strategy: string;
 }
 
+/** The property settings a piece of work runs with, and its strategy (the plug-in row's, or a built-in). */
+export function cellSettings(spec: CellSpec, row?: PluginRow): { readonly settings: PropertySettings; readonly strategy: Strategy } {
+  const strategy = row !== undefined && row.strategy.name === spec.strategy ? row.strategy : findStrategy(spec.strategy);
+  const faultProfile = findFaultProfile(spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults);
+  if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults}`);
+  const property: PropertyName = spec.kind === 'verdict' ? spec.property : 'progress-never-lost';
+  // Costs are per completed registration: measured on the registration workload.
+  const workload = spec.kind === 'verdict' ? spec.workload : COSTS_WORKLOAD;
+  const settings = { strategy: strategy.name, profile: strategy.profile, ...(spec.switches === undefined ? {} : { switches: spec.switches }), faultProfile, workload, property, runOptions: { strategy } };
+  return { settings, strategy };
+}
+
+export function cellSearch(spec: VerdictSpec): CellSearch {
+  return { untilViolationRuns: spec.searchUntilRuns };
+}
+
 /** Computes one piece of work. A cell's runs are seeded by (seed, Synapse profile, fault
  * profile), not by the strategy, so every row on the same profile runs the same cases; so is the
  * costs sample. The answer is the same whichever thread computes it, and whichever other work
@@ -115,15 +132,11 @@ export function computeCell(spec: VerdictSpec, row?: PluginRow): CellSummary;
 export function computeCell(spec: CostsSpec, row?: PluginRow): CostsSummary;
 export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary;
 export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary {
-  const strategy = row !== undefined && row.strategy.name === spec.strategy ? row.strategy : findStrategy(spec.strategy);
-  const faultProfile = findFaultProfile(spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults);
-  if (strategy === undefined || faultProfile === undefined) throw new Error(`compare: unknown cell ${spec.strategy} x ${spec.kind === 'costs' ? COSTS_FAULT_PROFILE : spec.faults}`);
-  const property: PropertyName = spec.kind === 'verdict' ? spec.property : 'progress-never-lost';
-  // Costs are per completed registration: measured on the registration workload.
-  const workload = spec.kind === 'verdict' ? spec.workload : COSTS_WORKLOAD;
-  const settings = { strategy: strategy.name, profile: strategy.profile, ...(spec.switches === undefined ? {} : { switches: spec.switches }), faultProfile, workload, property, runOptions: { strategy } };
-  if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...sampleCosts(settings, spec.runs, spec.seed) };
-  const outcome = runCell(settings, spec.runs, spec.seed, { untilViolationRuns: spec.searchUntilRuns });
+  const { settings, strategy } = cellSettings(spec, row);
+  const property = settings.property;
+  // A hung costs run needs no case (its figures are n/a), so the sample's runs are unrecorded.
+  if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...unrecordedRuns(() => sampleCosts(settings, spec.runs, spec.seed)) };
+  const outcome = runCell(settings, spec.runs, spec.seed, cellSearch(spec));
   const minimal = outcome.minimal;
   const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
   const error = outcome.error;

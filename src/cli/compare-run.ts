@@ -1,7 +1,8 @@
 import { replayToken } from '../../properties/replay-token.js';
 import type { Case } from '../../models/world.js';
 import type { PropertyName } from '../../properties/violation.js';
-import { computeCell, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow } from './compare-cells.js';
+import { cellCaseAt } from '../../properties/cell.js';
+import { cellSearch, cellSettings, computeCell, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow } from './compare-cells.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
 
 const WORKER = new URL('./compare-worker.js', import.meta.url);
@@ -56,7 +57,9 @@ function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummar
     return { kind: 'costs', strategy: spec.strategy, runs: 0, requests: 0, operations: 0, answered: 0, hopsPerRequest: null, storeRoundTripsPerOperation: null, hashingOnMainShare: null, latencyP50Ms: null, latencyP99Ms: null };
   }
   if (outcome.kind === 'skipped') throw new Error('compare: unreachable');
-  const hungCase = outcome.subject as Case | null;
+  // A run written down (a shrink candidate, the witness) names itself; an unrecorded one is a
+  // scan run, rebuilt from its index in the cell.
+  const hungCase = (outcome.subject as Case | null) ?? (outcome.runsStarted < 1 ? null : cellCaseAt(cellSettings(spec, options.row).settings, spec.runs, spec.seed, cellSearch(spec), outcome.runsStarted - 1));
   const plugins = options.row?.strategy.name === spec.strategy ? options.row.plugins : undefined;
   return {
     kind: 'verdict',

@@ -7,6 +7,7 @@ import { computeCell, loadPluginRow, type CellSpec, type PluginPaths } from './c
 
 const data = workerData as SupervisedWorkerData<PluginPaths>;
 const beacon = new RunBeacon(data.beacon);
-listenToRunStarts((c) => beacon.started(c));
+// A cell's scan runs are unrecorded: the supervisor rebuilds a hung one from its index (cellCaseAt).
+listenToRunStarts((c, unrecorded) => (unrecorded ? beacon.startedUnrecorded() : beacon.started(c)));
 const row = await loadPluginRow(data.setup);
 serveTasks((spec: CellSpec) => computeCell(spec, row));

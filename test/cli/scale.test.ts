@@ -3,6 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { decodeTokenPayload } from '../../models/case-codec.js';
+import { columnCases } from '../../properties/cell.js';
+import { cellSettings } from '../../src/cli/compare-cells.js';
+import { decodeToken } from '../../src/run/token.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = `${root}dist/src/cli/main.js`;
@@ -139,5 +143,11 @@ describe('the run watchdog (--run-timeout)', () => {
     expect(stuck?.verdict).toBe('error');
     expect(stuck?.error).toContain('did not return within 1 s (--run-timeout)');
     expect(stuck?.token).toMatch(/^uiasim1\./);
+    // The hung run was a scan run, which the worker does not write down: the token holds the
+    // case rebuilt from its index, one of the column's cases (the same for every row but the label).
+    const hungCase = decodeTokenPayload(decodeToken(stuck?.token ?? '')).case;
+    expect(hungCase.strategy).toBe('hangs-on-read');
+    const column = columnCases(cellSettings({ kind: 'verdict', strategy: 'sql', faults: 'steady', runs: 5, seed: 1, property: 'progress-never-lost', workload: 'mix', searchUntilRuns: 0 }).settings, 5, 1);
+    expect(column.map((c) => ({ ...c, strategy: 'hangs-on-read' }))).toContainEqual(hungCase);
   }, 60_000);
 });
