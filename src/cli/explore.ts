@@ -8,9 +8,11 @@ import type { Scope } from '../../models/scopes/scope.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
+import { parseShard } from '../run/shard.js';
 import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
 import { describeCounterexample, renderExplore, type ExplorePrint } from './explore-render.js';
 import { exploreOnThreads, HungRunError, type ThreadsOptions } from './explore-runs.js';
+import { exploreShard, SHARD_NEEDS_DFS } from './explore-shard.js';
 import { loadExplore, type ExploreSpec, type LoadedExplore } from './explore-tasks.js';
 import { loadRouting, loadStore } from './plugins.js';
 import { propertyOption } from './property-labels.js';
@@ -34,6 +36,8 @@ export interface ExploreOptions {
   jobs?: number;
   /** --run-timeout S: a run of the model longer than this is stuck (exit 3). */
   runTimeout?: number;
+  /** --shard k/n (depth-first only): explore every n-th top branch from the k-th and print a shard file for `merge`. */
+  shard?: string;
 }
 
 /** A named scope, or a scope file (JSON). */
@@ -97,6 +101,8 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
 
 export async function runExplore(options: ExploreOptions, progress?: ProgressSink): Promise<CommandOutput> {
   const { spec, loaded, print } = await resolveExplore(options);
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard !== null && print.search === 'bfs') throw new UsageError(SHARD_NEEDS_DFS);
   // Wall-clock time stays in the CLI, on stderr only.
   const startedMs = Date.now();
   // Ctrl-C: every thread stops between runs and the coverage so far is printed (exit 130); a
@@ -113,7 +119,7 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   };
   let output: { readonly stats: ExploreStats; readonly output: CommandOutput };
   try {
-    output = await exploreWhole(spec, loaded, print, threads);
+    output = shard === null ? await exploreWhole(spec, loaded, print, threads) : await exploreShard(spec, loaded, print, shard, threads);
   } catch (error) {
     if (error instanceof HungRunError) return { stdout: '', stderr: `uiasim: ${error.message}\n`, exitCode: 3 };
     throw error;
