@@ -41,16 +41,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
     decisions === null ? null : { decisions, verdict: verdictOf(loaded.runPath, decisions) };
 
   if (settings.search === 'dfs') {
-    const root = probe(loaded.runPath, [], settings.maxDecisions);
-    const width = root.kind === 'decision' ? root.width : 0;
-    const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: Math.max(1, width) }, () => undefined);
-    // A branch after one that ended the search (a counterexample, the state limit) is not needed.
-    const skip: Skip = (i) => stopped() || outcomes.slice(0, i).some((o) => o !== undefined && !o.complete);
-    const tasks: ExploreTask[] = outcomes.map((_, branch) => ({ kind: 'branch', branch }));
-    await run(tasks, skip, (i, outcome) => {
-      if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[i] = outcome.result.outcome;
-      options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: outcomes.filter((o) => o === undefined).length });
-    });
+    const { width, outcomes } = await exploreBranches(spec, loaded, options, (count) => Array.from({ length: count }, (_, branch) => branch));
     const interrupted = stopped();
     const merged = mergeBranches(outcomes, width, settings.maxStates, interrupted);
     return { outcome: { stats: merged.stats, counterexample: interrupted ? null : withVerdict(merged.counterexample), complete: merged.complete, fingerprints: null }, interrupted };
@@ -89,6 +80,35 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   // Interrupted: the current level's answers, in order, up to the first missing one.
   if (interrupted) takeLevel(state, levelAnswers(), { ...settings, shouldStop: () => false });
   return { outcome: { stats: state.stats, counterexample: withVerdict(state.counterexample), complete: state.complete && !interrupted, fingerprints: null }, interrupted };
+}
+
+/** Depth-first top branches, as many as the first decision has options (one when it has none). */
+export interface ExploredBranches {
+  /** The first decision's width (0: the run makes no decision). */
+  readonly width: number;
+  /** By branch index: each picked branch that ran; a picked branch after one of them that ended the
+   * search (a counterexample, the state limit) is not needed and may be missing. */
+  readonly outcomes: readonly (BranchOutcome<null> | undefined)[];
+}
+
+/**
+ * The top branches `pick(count)` returns (in increasing order), depth-first, one task each on
+ * `options.jobs` threads: every branch for `explore`, every n-th for `explore --shard k/n`.
+ */
+export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, pick: (count: number) => readonly number[]): Promise<ExploredBranches> {
+  const settings = loaded.settings;
+  const root = probe(loaded.runPath, [], settings.maxDecisions);
+  const width = root.kind === 'decision' ? root.width : 0;
+  const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: Math.max(1, width) }, () => undefined);
+  const branches = pick(outcomes.length);
+  // A branch after one that ended the search (a counterexample, the state limit) is not needed.
+  const skip: Skip = (t) => settings.shouldStop?.() === true || outcomes.slice(0, branches[t]).some((o) => o !== undefined && !o.complete);
+  const tasks: ExploreTask[] = branches.map((branch) => ({ kind: 'branch', branch }));
+  await runTasks(spec, loaded, options, tasks, skip, (t, outcome) => {
+    if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[branches[t] as number] = outcome.result.outcome;
+    options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: tasks.length - outcomes.filter((o) => o !== undefined).length });
+  });
+  return { width, outcomes };
 }
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the

@@ -1,24 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { decodeScope } from '../../models/scopes/scope-file.js';
 import { SCOPES } from '../../models/scopes/builtin.js';
 import type { Scope } from '../../models/scopes/scope.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
-import type { RunResult } from '../../models/world.js';
-import { scopeCase } from '../../properties/explore.js';
-import { availableParallelism } from 'node:os';
-import { DEFAULT_RUN_TIMEOUT_S } from './check.js';
-import { exploreOnThreads, HungRunError, type ThreadedExploration } from './explore-runs.js';
-import { loadExplore, type ExploreSpec } from './explore-tasks.js';
-import { replayToken } from '../../properties/replay-token.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
-import { SCHEMA_VERSION, renderSteps, settingsLines, type CommandOutput } from './check.js';
-import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { parseShard } from '../run/shard.js';
+import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
+import { describeCounterexample, renderExplore, type ExplorePrint } from './explore-render.js';
+import { exploreOnThreads, HungRunError, type ThreadsOptions } from './explore-runs.js';
+import { exploreShard, SHARD_NEEDS_DFS } from './explore-shard.js';
+import { loadExplore, type ExploreSpec, type LoadedExplore } from './explore-tasks.js';
+import { loadRouting, loadStore } from './plugins.js';
 import { propertyOption } from './property-labels.js';
-import { inFlightLines } from './schedule.js';
-import { stepsOf } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 
 export interface ExploreOptions {
@@ -39,6 +36,8 @@ export interface ExploreOptions {
   jobs?: number;
   /** --run-timeout S: a run of the model longer than this is stuck (exit 3). */
   runTimeout?: number;
+  /** --shard k/n (depth-first only): explore every n-th top branch from the k-th and print a shard file for `merge`. */
+  shard?: string;
 }
 
 /** A named scope, or a scope file (JSON). */
@@ -64,7 +63,8 @@ export function loadScope(nameOrFile: string): Scope {
 /** Written to stderr on a TTY while the exploration runs. */
 export type ProgressSink = (stats: ExploreStats, elapsedMs: number) => void;
 
-export async function runExplore(options: ExploreOptions, progress?: ProgressSink): Promise<CommandOutput> {
+/** The settings of an exploration, resolved from its options (a bad one is a UsageError). */
+export async function resolveExplore(options: ExploreOptions): Promise<{ readonly spec: ExploreSpec; readonly loaded: LoadedExplore; readonly print: ExplorePrint }> {
   if (options.scope === undefined) throw new UsageError(`explore needs --scope (one of ${SCOPES.map((s) => s.name).join(', ')}, or a scope file)`);
   const scope = loadScope(options.scope);
   const base = choose<Strategy>('strategy', options.strategy ?? 'sql', STRATEGIES, (s) => s.name);
@@ -77,12 +77,10 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   const properties: readonly PropertyName[] =
     propertyOption(propertyName) === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', propertyName, PROPERTY_NAMES, (p) => p)];
   const search = choose('search', options.search ?? 'bfs', ['bfs', 'dfs'] as const, (s) => s);
-  const format = formatOf(options);
+  const format = formatOf(options) as 'text' | 'json';
   const fingerprints = options.fingerprints !== false;
   const sleepSets = options.sleepSets === true;
   if (sleepSets && search === 'bfs') throw new UsageError('--sleep-sets needs --search dfs (sleep sets follow a depth-first stack)');
-
-  // Wall-clock time stays in the CLI, on stderr only.
   const spec: ExploreSpec = {
     scope,
     strategy: base.name,
@@ -97,6 +95,15 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
     stop: new SharedArrayBuffer(4),
   };
   const loaded = await loadExplore(spec);
+  const print: ExplorePrint = { strategy: strategy.name, profile, scope, properties, search, fingerprints, sleepSets, maxStates: options.maxStates ?? null, format, plugins: loaded.plugins };
+  return { spec, loaded, print };
+}
+
+export async function runExplore(options: ExploreOptions, progress?: ProgressSink): Promise<CommandOutput> {
+  const { spec, loaded, print } = await resolveExplore(options);
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard !== null && print.search === 'bfs') throw new UsageError(SHARD_NEEDS_DFS);
+  // Wall-clock time stays in the CLI, on stderr only.
   const startedMs = Date.now();
   // Ctrl-C: every thread stops between runs and the coverage so far is printed (exit 130); a
   // second Ctrl-C ends the process at once.
@@ -105,98 +112,30 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
     Atomics.store(new Int32Array(spec.stop), 0, 1);
   };
   process.once('SIGINT', onSigint);
-  let threaded: ThreadedExploration;
+  const threads: ThreadsOptions = {
+    jobs: options.jobs ?? availableParallelism(),
+    runTimeoutMs: (options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S) * 1000,
+    ...(progress === undefined ? {} : { onProgress: (stats: ExploreStats) => progress(stats, Date.now() - startedMs) }),
+  };
+  let output: { readonly stats: ExploreStats; readonly output: CommandOutput };
   try {
-    threaded = await exploreOnThreads(spec, loaded, {
-      jobs: options.jobs ?? availableParallelism(),
-      runTimeoutMs: (options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S) * 1000,
-      ...(progress === undefined ? {} : { onProgress: (stats: ExploreStats) => progress(stats, Date.now() - startedMs) }),
-    });
+    output = shard === null ? await exploreWhole(spec, loaded, print, threads) : await exploreShard(spec, loaded, print, shard, threads);
   } catch (error) {
     if (error instanceof HungRunError) return { stdout: '', stderr: `uiasim: ${error.message}\n`, exitCode: 3 };
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  const { outcome, interrupted } = threaded;
-  const found = outcome.counterexample === null ? null : scopeCase(scope, strategy, profile, outcome.counterexample.decisions);
   const elapsedMs = Date.now() - startedMs;
-  const stats = outcome.stats;
-  const stderr = `explored ${stats.states} states in ${stats.runs} runs in ${(elapsedMs / 1000).toFixed(1)} s (${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, ${Math.round((stats.runs * 1000) / Math.max(1, elapsedMs))} runs/s)\n`;
-  const propertyLabel = properties.length === 1 ? (properties[0] as string) : 'every property';
-  const header = {
-    schemaVersion: SCHEMA_VERSION,
-    strategy: strategy.name,
-    profile,
-    scope: scope.name,
-    property: properties.length === 1 ? properties[0] : ALL_PROPERTIES,
-    search,
-    reductions: { fingerprints, sleepSets },
-    schedules: stats.schedules,
-    states: stats.states,
-    depth: stats.depth,
-    pruned: stats.pruned,
-    runs: stats.runs,
-    bounded: stats.bounded,
-  };
-  const settings = [
-    ...settingsLines(strategy.name, profile, 'placed by the explorer', 'the scope\'s'),
-    `scope ${scope.name}: ${scope.summary}`,
-  ];
-  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${search === 'bfs' ? 'breadth-first' : 'depth-first'}`;
-  const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
-
-  if (interrupted) {
-    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted' }) + '\n', exitCode: 130, stderr };
-    const line = `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth} reached); incomplete: interrupted.`;
-    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 130, stderr };
-  }
-  if (found === null || outcome.counterexample === null) {
-    const holds = outcome.complete;
-    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0, stderr };
-    const line = holds
-      ? `${propertyLabel} holds for all ${stats.schedules} schedules of scope ${scope.name} (${stats.states} distinct states, depth ${stats.depth}).`
-      : `${propertyLabel}: not violated in the ${stats.schedules} schedules explored before the limit of ${options.maxStates ?? 0} states (${stats.states} distinct states, depth ${stats.depth}): NOT proven.`;
-    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 0, stderr };
-  }
-
-  const { result, violation } = outcome.counterexample.verdict;
-  if (violation === null) throw new Error('explore: a counterexample without a violation');
-  const property = violation.property;
-  const token = replayToken(found, property, result.traceHash, loaded.plugins);
-  const steps = stepsOf(result, violation);
-  const faults = placedFaults(result);
-  const decisions = outcome.counterexample.decisions;
-  if (format === 'json') {
-    const v = { property, requests: violation.requests, clients: scope.clients.length, decisions: decisions.length, faults, why: violation.why, token, traceHash: result.traceHash, steps };
-    return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation: v }) + '\n', exitCode: 1, stderr };
-  }
-  const text = [
-    ...settings,
-    `${property}: VIOLATED in scope ${scope.name}, found after ${stats.schedules} schedules (${stats.states} distinct states)${search === 'bfs' ? '; breadth-first, so no schedule with fewer decisions violates it' : ''}.`,
-    reductions,
-    '',
-    `Counterexample: ${violation.requests} requests, ${plural(scope.clients.length, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}, ${plural(decisions.length, 'decision')}.`,
-    ...faults.map((f) => `  fault: ${f}`),
-    `  schedule: explored path, decisions [${decisions.join(', ')}]`,
-    ...inFlightLines(result, violation),
-    ...renderSteps(steps, property),
-    '',
-    `Why: ${violation.why}`,
-    '',
-    `trace hash  ${result.traceHash}`,
-    `replay      npm run uiasim -- replay ${token}`,
-  ];
-  return { stdout: text.join('\n') + '\n', exitCode: 1, stderr };
+  const { stats } = output;
+  const timing = `explored ${stats.states} states in ${stats.runs} runs in ${(elapsedMs / 1000).toFixed(1)} s (${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, ${Math.round((stats.runs * 1000) / Math.max(1, elapsedMs))} runs/s)\n`;
+  return { ...output.output, stderr: (output.output.stderr ?? '') + timing };
 }
 
-/** The crashes the explorer placed on the path, from the run's lifecycle events. */
-function placedFaults(result: RunResult): string[] {
-  return result.lifecycle
-    .filter((e) => e.kind === 'crash')
-    .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The whole exploration on threads, as one report. */
+async function exploreWhole(spec: ExploreSpec, loaded: LoadedExplore, print: ExplorePrint, threads: ThreadsOptions): Promise<{ readonly stats: ExploreStats; readonly output: CommandOutput }> {
+  const { outcome, interrupted } = await exploreOnThreads(spec, loaded, threads);
+  const found = outcome.counterexample;
+  const counterexample = found === null ? null : describeCounterexample(print.scope, loaded.strategy, print.profile, loaded.plugins, found.decisions, found.verdict);
+  return { stats: outcome.stats, output: renderExplore(print, { stats: outcome.stats, complete: outcome.complete, interrupted, counterexample }) };
 }

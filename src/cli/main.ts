@@ -147,7 +147,7 @@ program
 
 program
   .command('merge')
-  .description('combine the shard files of one check or compare (--shard k/n --out FILE) into what the unsharded command prints')
+  .description('combine the shard files of one check, compare or explore (--shard k/n --out FILE) into what the unsharded command prints')
   .argument('<files...>', 'every shard file, 1/n to n/n, in any order')
   .option('--out <file>', 'write the report to this file instead of stdout')
   .action((files, options) => guarded(async () => toFile(await runMerge(files), options.out)));
@@ -175,17 +175,21 @@ program
   .option('--sleep-sets', 'sleep sets: skip orders that only swap deliveries to different nodes (with --search dfs)')
   .option('--jobs <n>', 'worker threads (default: the number of cores); the output does not depend on it', parseCount)
   .option('--run-timeout <s>', 'a run of the model longer than this is stuck: exit 3 (default 10)', parseSeconds)
+  .option('--shard <k/n>', 'with --search dfs: explore every n-th top branch from the k-th and print a shard file for `uiasim merge`')
+  .option('--out <file>', 'write the report (or the shard file) to this file instead of stdout')
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
   .action((options) =>
-    guarded(() =>
-      runExplore(
+    guarded(async () => {
+      const output = await runExplore(
         options,
         process.stderr.isTTY
           ? (stats, elapsedMs) => process.stderr.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `)
           : undefined,
-      ),
-    ),
+      );
+      // A hung or interrupted shard prints nothing: no file, rather than an empty one.
+      return output.stdout === '' ? output : toFile(output, options.out);
+    }),
   );
 
 program

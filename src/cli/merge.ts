@@ -3,10 +3,11 @@ import { checkShards, ShardError, type ShardFile } from '../run/shard.js';
 import type { CommandOutput } from './check.js';
 import { mergeCheck, type CheckShardFile } from './check-shard.js';
 import { mergeCompare, type CompareShardFile } from './compare-shard.js';
+import { mergeExplore, type ExploreShardFile } from './explore-shard.js';
 import { packageVersion } from './package-version.js';
 
 /**
- * `uiasim merge FILES...`: the shards of one `check` or `compare` (`--shard k/n --out FILE`)
+ * `uiasim merge FILES...`: the shards of one `check`, `compare` or depth-first `explore` (`--shard k/n --out FILE`)
  * combined into exactly what the unsharded command prints, exit code included. Files that do not
  * belong together (missing or repeated shards, other settings, seeds or versions) are exit 2,
  * with one line naming the file.
@@ -29,5 +30,6 @@ export async function runMerge(paths: readonly string[]): Promise<CommandOutput>
   const command = (shards[0] as ShardFile<unknown, unknown>).command;
   if (command === 'check') return mergeCheck(shards as unknown as CheckShardFile[]);
   if (command === 'compare') return mergeCompare(shards as unknown as CompareShardFile[]);
+  if (command === 'explore') return mergeExplore(shards as unknown as ExploreShardFile[]);
   throw new ShardError(`${paths[0] ?? ''}: a shard of '${command}', which merge does not know`);
 }

@@ -1,0 +1,149 @@
+import type { Scope } from '../../models/scopes/scope.js';
+import type { Strategy } from '../../models/strategies.js';
+import type { ProfileName } from '../../models/synapse/profile.js';
+import type { RunResult } from '../../models/world.js';
+import type { CaseVerdict } from '../../properties/check-case.js';
+import { scopeCase } from '../../properties/explore.js';
+import { replayToken } from '../../properties/replay-token.js';
+import { ALL_PROPERTIES, type PropertyName } from '../../properties/violation.js';
+import type { ExploreStats } from '../explore/driver.js';
+import { renderSteps } from './check.js';
+import { SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import type { Plugins } from './plugins.js';
+import { inFlightLines } from './schedule.js';
+import { stepsOf, type Step } from './steps.js';
+
+/** Everything `explore`'s printed report depends on besides what the search found: what an
+ * explore shard file carries as its settings, and `merge` prints with. */
+export interface ExplorePrint {
+  /** The strategy's name (with plug-ins, as combined). */
+  readonly strategy: string;
+  readonly profile: ProfileName;
+  /** The whole scope, not only its name: a scope file's contents count. */
+  readonly scope: Scope;
+  readonly properties: readonly PropertyName[];
+  readonly search: 'bfs' | 'dfs';
+  readonly fingerprints: boolean;
+  readonly sleepSets: boolean;
+  /** --max-states as given (null: no limit). */
+  readonly maxStates: number | null;
+  readonly format: 'text' | 'json';
+  /** The plug-ins (with their content hashes) the token names. */
+  readonly plugins: Plugins;
+}
+
+/** A counterexample as the report prints it, as plain data (a shard file carries it). */
+export interface ExploreCounterexample {
+  readonly property: PropertyName;
+  readonly requests: number;
+  readonly decisions: readonly number[];
+  readonly faults: readonly string[];
+  readonly why: string;
+  readonly token: string;
+  readonly traceHash: string;
+  readonly steps: readonly Step[];
+  readonly inFlight: readonly string[];
+}
+
+/** What the search found, in the printer's terms. */
+export interface ExploreFound {
+  readonly stats: ExploreStats;
+  /** Every path explored (no state limit, no stop). */
+  readonly complete: boolean;
+  /** Ctrl-C stopped it. */
+  readonly interrupted: boolean;
+  readonly counterexample: ExploreCounterexample | null;
+}
+
+/** The report's view of the violating path `decisions`, whose re-run gave `verdict`. */
+export function describeCounterexample(scope: Scope, strategy: Strategy, profile: ProfileName, plugins: Plugins, decisions: readonly number[], verdict: CaseVerdict): ExploreCounterexample {
+  const { result, violation } = verdict;
+  if (violation === null) throw new Error('explore: a counterexample without a violation');
+  const found = scopeCase(scope, strategy, profile, decisions);
+  return {
+    property: violation.property,
+    requests: violation.requests,
+    decisions,
+    faults: placedFaults(result),
+    why: violation.why,
+    token: replayToken(found, violation.property, result.traceHash, plugins),
+    traceHash: result.traceHash,
+    steps: stepsOf(result, violation),
+    inFlight: inFlightLines(result, violation),
+  };
+}
+
+/** The printer of `explore`, unsharded or merged: the same settings and findings print the same bytes. */
+export function renderExplore(print: ExplorePrint, found: ExploreFound): CommandOutput {
+  const { scope, properties, search, fingerprints, sleepSets, format, stats } = { ...print, stats: found.stats };
+  const propertyLabel = properties.length === 1 ? (properties[0] as string) : 'every property';
+  const header = {
+    schemaVersion: SCHEMA_VERSION,
+    strategy: print.strategy,
+    profile: print.profile,
+    scope: scope.name,
+    property: properties.length === 1 ? properties[0] : ALL_PROPERTIES,
+    search,
+    reductions: { fingerprints, sleepSets },
+    schedules: stats.schedules,
+    states: stats.states,
+    depth: stats.depth,
+    pruned: stats.pruned,
+    runs: stats.runs,
+    bounded: stats.bounded,
+  };
+  const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's"), `scope ${scope.name}: ${scope.summary}`];
+  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${search === 'bfs' ? 'breadth-first' : 'depth-first'}`;
+  const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
+
+  if (found.interrupted) {
+    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted' }) + '\n', exitCode: 130 };
+    const line = `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth} reached); incomplete: interrupted.`;
+    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 130 };
+  }
+  const counterexample = found.counterexample;
+  if (counterexample === null) {
+    const holds = found.complete;
+    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0 };
+    const line = holds
+      ? `${propertyLabel} holds for all ${stats.schedules} schedules of scope ${scope.name} (${stats.states} distinct states, depth ${stats.depth}).`
+      : `${propertyLabel}: not violated in the ${stats.schedules} schedules explored before the limit of ${print.maxStates ?? 0} states (${stats.states} distinct states, depth ${stats.depth}): NOT proven.`;
+    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 0 };
+  }
+
+  const { property, faults, decisions, steps } = counterexample;
+  const clients = scope.clients.length;
+  if (format === 'json') {
+    const { requests, why, token, traceHash } = counterexample;
+    const v = { property, requests, clients, decisions: decisions.length, faults, why, token, traceHash, steps };
+    return { stdout: JSON.stringify({ ...header, verdict: 'violated', violation: v }) + '\n', exitCode: 1 };
+  }
+  const text = [
+    ...settings,
+    `${property}: VIOLATED in scope ${scope.name}, found after ${stats.schedules} schedules (${stats.states} distinct states)${search === 'bfs' ? '; breadth-first, so no schedule with fewer decisions violates it' : ''}.`,
+    reductions,
+    '',
+    `Counterexample: ${counterexample.requests} requests, ${plural(clients, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}, ${plural(decisions.length, 'decision')}.`,
+    ...faults.map((f) => `  fault: ${f}`),
+    `  schedule: explored path, decisions [${decisions.join(', ')}]`,
+    ...counterexample.inFlight,
+    ...renderSteps(steps, property),
+    '',
+    `Why: ${counterexample.why}`,
+    '',
+    `trace hash  ${counterexample.traceHash}`,
+    `replay      npm run uiasim -- replay ${counterexample.token}`,
+  ];
+  return { stdout: text.join('\n') + '\n', exitCode: 1 };
+}
+
+/** The crashes the explorer placed on the path, from the run's lifecycle events. */
+function placedFaults(result: RunResult): string[] {
+  return result.lifecycle
+    .filter((e) => e.kind === 'crash')
+    .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,113 @@
+// explore --shard k/n (depth-first) and merge: the merged shards print what the unsharded explore prints.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runExplore, type ExploreOptions } from '../../src/cli/explore.js';
+import { SHARD_NEEDS_DFS } from '../../src/cli/explore-shard.js';
+import { runMerge } from '../../src/cli/merge.js';
+import { UsageError } from '../../src/cli/usage.js';
+import { ShardError } from '../../src/run/shard.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uiasim-explore-shard-'));
+
+/** Each shard k/n of `options` written to a file (in this thread: vitest runs the sources). */
+async function writeShards(name: string, options: ExploreOptions, n: number): Promise<string[]> {
+  const files: string[] = [];
+  for (let k = 1; k <= n; k++) {
+    const shard = await runExplore({ ...options, jobs: 1, shard: `${k}/${n}` });
+    expect(shard.exitCode).toBe(0);
+    const file = join(dir, `${name}-${k}.json`);
+    writeFileSync(file, shard.stdout);
+    files.push(file);
+  }
+  return files;
+}
+
+/** `options` unsharded, and as 3 shards merged (given in reverse order). */
+async function wholeAndMerged(name: string, options: ExploreOptions): Promise<{ whole: { stdout: string; exitCode: number }; merged: { stdout: string; exitCode: number } }> {
+  const whole = await runExplore({ ...options, jobs: 1 });
+  const merged = await runMerge((await writeShards(name, options, 3)).reverse());
+  return { whole, merged };
+}
+
+describe('explore --shard k/n --search dfs, then merge', () => {
+  for (const format of ['text', 'json'] as const) {
+    it(`a proof (password-restart, sql, 6 top branches), ${format}: the merge prints the unsharded bytes and exit 0`, async () => {
+      const { whole, merged } = await wholeAndMerged(`proof-${format}`, { strategy: 'sql', scope: 'password-restart', search: 'dfs', format });
+      expect(whole.exitCode).toBe(0);
+      expect(whole.stdout).toContain(format === 'text' ? 'holds for all 284 schedules' : '"verdict":"holds"');
+      expect(merged.stdout).toBe(whole.stdout);
+      expect(merged.exitCode).toBe(whole.exitCode);
+    });
+
+    it(`a counterexample in top branch 1 of 2 (fallback-overlap, redis-blob), ${format}: shard 2's own counterexample does not count`, async () => {
+      const { whole, merged } = await wholeAndMerged(`found-${format}`, { strategy: 'redis-blob', scope: 'fallback-overlap', search: 'dfs', format });
+      const second = JSON.parse(readFileSync(join(dir, `found-${format}-2.json`), 'utf8')) as { result: { items: { branch: number; counterexample?: unknown }[] } };
+      expect(second.result.items.map((i) => [i.branch, i.counterexample !== undefined])).toEqual([[1, true]]);
+      expect(whole.exitCode).toBe(1);
+      expect(whole.stdout).toContain(format === 'text' ? 'VIOLATED in scope fallback-overlap, found after 154 schedules (297 distinct states)' : '"verdict":"violated"');
+      expect(merged.stdout).toBe(whole.stdout);
+      expect(merged.exitCode).toBe(1);
+    });
+  }
+
+  it("#6705 (memory-1.8, issue-6705): no decision, one branch; shards 2 and 3 are empty and the merge is the whole report", async () => {
+    const { whole, merged } = await wholeAndMerged('issue-6705', { strategy: 'memory-1.8', scope: 'issue-6705', search: 'dfs' });
+    expect(whole.exitCode).toBe(1);
+    expect(merged.stdout).toBe(whole.stdout);
+    expect(merged.exitCode).toBe(1);
+  });
+
+  it('--max-states cutting top branch 1 short: the merge stops there and says NOT proven, as the whole run does', async () => {
+    const { whole, merged } = await wholeAndMerged('max-states', { strategy: 'sql', scope: 'password-restart', search: 'dfs', maxStates: 100 });
+    expect(whole.stdout).toContain('before the limit of 100 states');
+    expect(merged.stdout).toBe(whole.stdout);
+    expect(merged.exitCode).toBe(whole.exitCode);
+  });
+
+  it('--sleep-sets: the same bytes too', async () => {
+    const { whole, merged } = await wholeAndMerged('sleep-sets', { strategy: 'sql', scope: 'password-restart', search: 'dfs', sleepSets: true, format: 'json' });
+    expect(merged.stdout).toBe(whole.stdout);
+  });
+});
+
+describe('explore --shard refusals', () => {
+  it('breadth-first (the default search) cannot be sharded: a UsageError saying to use --search dfs', async () => {
+    await expect(runExplore({ strategy: 'sql', scope: 'tiny', shard: '1/2' })).rejects.toThrow(new UsageError(SHARD_NEEDS_DFS));
+    expect(SHARD_NEEDS_DFS).toMatch(/^--shard needs --search dfs: /);
+  });
+
+  it('merge refuses a missing shard and shards of two scopes', async () => {
+    const [one, two] = await writeShards('lost', { strategy: 'sql', scope: 'lost-response', search: 'dfs' }, 2);
+    const [, otherScope] = await writeShards('tiny', { strategy: 'sql', scope: 'tiny', search: 'dfs' }, 2);
+    await expect(runMerge([two as string])).rejects.toThrow(new ShardError(`shard 1/2 is missing (given: ${two} 2/2)`));
+    const error = await runMerge([one as string, otherScope as string]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShardError);
+    expect((error as Error).message).toMatch(new RegExp(`^${otherScope}: other settings than ${one} \\(scope\\.[a-z.]+ .* instead of .*\\)$`));
+  });
+});
+
+describe('the built CLI: explore --shard writes the same file whatever --jobs, and refuses with one line, exit 2', () => {
+  const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+  const uiasim = (...args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('shard 1/2 of fallback-overlap with 1 and 2 threads: byte-identical shard files', () => {
+    const args = ['explore', '--strategy', 'redis-blob', '--scope', 'fallback-overlap', '--search', 'dfs', '--shard', '1/2', '--out'];
+    const [one, two] = [join(dir, 'jobs-1.json'), join(dir, 'jobs-2.json')];
+    expect(uiasim(...args, one, '--jobs', '1').stdout).toBe(`wrote ${one}\n`);
+    expect(uiasim(...args, two, '--jobs', '2').stdout).toBe(`wrote ${two}\n`);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+  });
+
+  it('--shard with --search bfs, and a merge missing a shard: exit 2, one line', () => {
+    const bfs = uiasim('explore', '--strategy', 'sql', '--scope', 'tiny', '--shard', '1/2');
+    expect(bfs.status).toBe(2);
+    expect(bfs.stderr).toBe(`uiasim: ${SHARD_NEEDS_DFS}\n`);
+    const missing = uiasim('merge', join(dir, 'jobs-1.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`uiasim: shard 2/2 is missing (given: ${join(dir, 'jobs-1.json')} 1/2)\n`);
+  });
+});
