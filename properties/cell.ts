@@ -6,6 +6,7 @@ import { checkCase, unrecordedRuns } from './check-case.js';
 import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
 import { canonicalTapes } from './search.js';
+import { canonicalJson } from '../src/run/token.js';
 import type { Violation } from './violation.js';
 
 /** How far a cell expected to be violated keeps drawing runs past its N when none of the N
@@ -43,7 +44,42 @@ export function cellSeed(seed: number, profile: string, faultProfile: string, ba
 /** The cases of a column: batch 0 is the cell's first N runs; batch k >= 1 the k-th batch of
  * EXTRA_BATCH runs drawn past N. A pure function of (settings but the strategy, runs, seed). */
 export function columnCases(settings: CaseSettings, runs: number, seed: number, batch = 0): Case[] {
-  return fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.profile, settings.faultProfile.name, batch) });
+  // Every row on a profile runs its column's cases: a thread computing several cells of a
+  // column draws them once (fast-check's generation was 5% of a comparison). The memo holds
+  // them frozen; each caller gets them labelled with its own strategy.
+  const key = canonicalJson([settings.profile, settings.faultProfile.name, settings.workload, settings.maxClients, settings.property, settings.switches, runs, seed, batch]);
+  let cases = recentColumns.get(key);
+  if (cases === undefined) {
+    cases = fc.sample(caseArbitrary(settings), { numRuns: runs, seed: cellSeed(seed, settings.profile, settings.faultProfile.name, batch) });
+    for (const c of cases) deepFreeze(c);
+    remember(key, cases);
+  }
+  return cases.map((c) => (c.strategy === settings.strategy ? c : { ...c, strategy: settings.strategy }));
+}
+
+/** Cases kept per thread, in whole columns, oldest out first: a Synapse profile's fault profiles
+ * at the default 500 runs, with room for the costs column (a case is about 6 KB of heap). */
+const RECENT_CASES = 6_000;
+const recentColumns = new Map<string, readonly Case[]>();
+let recentCaseCount = 0;
+
+function remember(key: string, cases: readonly Case[]): void {
+  if (cases.length > RECENT_CASES) return;
+  recentColumns.set(key, cases);
+  recentCaseCount += cases.length;
+  // A Map iterates in insertion order: the oldest column goes first.
+  for (const [oldKey, old] of recentColumns) {
+    if (recentCaseCount <= RECENT_CASES) break;
+    recentColumns.delete(oldKey);
+    recentCaseCount -= old.length;
+  }
+}
+
+/** Shared cases must not change under the next cell that reads them. */
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 export interface CellSearch {

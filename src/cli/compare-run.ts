@@ -59,7 +59,7 @@ function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummar
   if (outcome.kind === 'skipped') throw new Error('compare: unreachable');
   // A run written down (a shrink candidate, the witness) names itself; an unrecorded one is a
   // scan run, rebuilt from its index in the cell.
-  const hungCase = (outcome.subject as Case | null) ?? (outcome.runsStarted < 1 ? null : cellCaseAt(cellSettings(spec, options.row).settings, spec.runs, spec.seed, cellSearch(spec), outcome.runsStarted - 1));
+  const hungCase = outcome.unrecorded ? cellCaseAt(cellSettings(spec, options.row).settings, spec.runs, spec.seed, cellSearch(spec), outcome.runsStarted - 1) : (outcome.subject as Case | null);
   const plugins = options.row?.strategy.name === spec.strategy ? options.row.plugins : undefined;
   return {
     kind: 'verdict',

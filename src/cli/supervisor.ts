@@ -8,8 +8,10 @@ import type { TaskReply, TaskRequest } from '../run/pool.js';
 export type TaskOutcome<R> =
   | { readonly kind: 'done'; readonly result: R }
   /** One of its runs went past the run timeout: the worker was stopped. `runsStarted` counts the
-   * task's runs up to and including the hung one; `subject` is what that run was given. */
-  | { readonly kind: 'hung'; readonly runsStarted: number; readonly subject: unknown }
+   * task's runs up to and including the hung one; `subject` is what that run was given, null
+   * when it was not written down: `unrecorded` when the task can rebuild it from its index, not
+   * when it did not fit. */
+  | { readonly kind: 'hung'; readonly runsStarted: number; readonly subject: unknown; readonly unrecorded: boolean }
   /** Not needed any more (`skip` said so): never started, or stopped. */
   | { readonly kind: 'skipped' };
 
@@ -153,7 +155,8 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
           } else if (now - task.lastChangeMs > options.runTimeoutMs) {
             slot.task = null;
             // A task hung before its first run names no case (the beacon still holds an earlier task's).
-            const hung: TaskOutcome<R> = { kind: 'hung', runsStarted: count - task.startCount, subject: count > task.startCount ? slot.beacon.lastSubject() : null };
+            const started = count > task.startCount;
+            const hung: TaskOutcome<R> = { kind: 'hung', runsStarted: count - task.startCount, subject: started ? slot.beacon.lastSubject() : null, unrecorded: started && slot.beacon.lastRunUnrecorded() };
             slots.delete(slot);
             void slot.worker.terminate();
             settle(task.index, hung);

@@ -38,6 +38,11 @@ export class RunBeacon {
     Atomics.add(this.header, 0, 1);
   }
 
+  /** Whether the last run started was unrecorded (not one whose case did not fit). */
+  lastRunUnrecorded(): boolean {
+    return this.runsStarted() > 0 && Atomics.load(this.header, 1) === 0;
+  }
+
   /** Runs started so far. */
   runsStarted(): number {
     return Atomics.load(this.header, 0);

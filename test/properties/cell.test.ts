@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStrategy, type Strategy } from '../../models/strategies.js';
 import type { Case } from '../../models/world.js';
-import { cellCaseAt, EXTRA_BATCH, runCell } from '../../properties/cell.js';
+import { cellCaseAt, columnCases, EXTRA_BATCH, runCell } from '../../properties/cell.js';
 import { listenToRunStarts, noteRunStart, unrecordedRuns } from '../../properties/check-case.js';
 import { findFaultProfile, type FaultProfile } from '../../properties/fault-profiles.js';
 import type { PropertySettings } from '../../properties/property.js';
@@ -59,5 +59,22 @@ describe('a cell run that never returned is named from its index (the watchdog b
     ).toThrow('boom');
     noteRunStart(someCase);
     expect(started.map((s) => s.unrecorded)).toEqual([true, false]);
+  });
+});
+
+describe("columnCases: a column's cases, drawn once per thread for every row", () => {
+  it('labels them with the asking strategy, whichever row drew them first, and shares them frozen', () => {
+    const sql = settingsOf('sql', 'worker-restart');
+    const redis = settingsOf('redis-hash', 'worker-restart');
+    const forSql = columnCases(sql, 20, 42);
+    const forRedis = columnCases(redis, 20, 42);
+    expect(forSql.map((c) => c.strategy)).toEqual(Array(20).fill('sql'));
+    expect(forRedis.map((c) => c.strategy)).toEqual(Array(20).fill('redis-hash'));
+    expect(forRedis.map((c) => ({ ...c, strategy: 'sql' }))).toEqual(forSql);
+    expect(forRedis[3]?.tapes).toBe(forSql[3]?.tapes);
+    expect(Object.isFrozen(forSql[3]?.workload)).toBe(true);
+    // Another seed or batch is another column.
+    expect(columnCases(sql, 20, 43)).not.toEqual(forSql);
+    expect(columnCases(sql, 20, 42, 1)).not.toEqual(forSql);
   });
 });
