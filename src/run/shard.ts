@@ -4,6 +4,8 @@
  * prints what the unsharded command prints (docs/architecture.md "Shards and merge").
  */
 
+import { canonicalJson } from './token.js';
+
 export interface Shard {
   readonly k: number;
   readonly n: number;
@@ -48,16 +50,8 @@ export function shardItems(shard: Shard, count: number): number[] {
   return items;
 }
 
-/** JSON with object keys sorted: two settings are the same when these strings are. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** Two settings are the same when their canonical JSON (keys sorted) is. */
+export { canonicalJson };
 
 /** The first setting (a dotted path) where two settings differ, for the error line. */
 function firstDifference(a: unknown, b: unknown, path = ''): string {
