@@ -104,7 +104,7 @@ export function cellCaseAt(settings: PropertySettings, runs: number, seed: numbe
   if (!Number.isSafeInteger(index) || index < 0 || index >= cap) throw new Error(`cellCaseAt: run ${index} is outside the cell's ${cap} runs`);
   const batch = index < runs ? 0 : 1 + Math.floor((index - runs) / EXTRA_BATCH);
   const at = index < runs ? index : (index - runs) % EXTRA_BATCH;
-  return { ...(columnCases(settings, batchSize(runs, cap, batch), seed, batch)[at] as Case), strategy: settings.strategy };
+  return columnCases(settings, batchSize(runs, cap, batch), seed, batch)[at] as Case;
 }
 
 /** One cell of the comparison: all N runs (for the share of failing runs); when none violated
@@ -121,7 +121,7 @@ export function runCell(settings: PropertySettings, runs: number, seed: number, 
     for (let batch = 0; drawn < cap && (batch === 0 || first === null); batch++) {
       const cases = columnCases(settings, batchSize(runs, cap, batch), seed, batch);
       for (let i = 0; i < cases.length; i++) {
-        const c = { ...(cases[i] as Case), strategy: settings.strategy };
+        const c = cases[i] as Case;
         const index = ++drawn;
         let violated: boolean;
         try {

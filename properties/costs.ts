@@ -230,9 +230,8 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
   let drawn = 0;
   for (let batch = 0; drawn < capRuns; batch++) {
     const size = Math.min(Math.max(COSTS_BATCH, minRuns - drawn), capRuns - drawn);
-    for (const generated of columnCases(settings, size, seed, batch)) {
+    for (const c of columnCases(settings, size, seed, batch)) {
       drawn++;
-      const c = { ...generated, strategy: settings.strategy };
       // The watchdog counts run starts: a long sample under load must not look hung.
       noteRunStart(c);
       try {
