@@ -82,10 +82,18 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   return { outcome: { stats: state.stats, counterexample: withVerdict(state.counterexample), complete: state.complete && !interrupted, fingerprints: null }, interrupted };
 }
 
+/** The top branches under a first decision of `width` options: one each, and one when the run
+ * makes no decision (width 0). */
+export function topBranchCount(width: number): number {
+  return Math.max(1, width);
+}
+
 /** Depth-first top branches, as many as the first decision has options (one when it has none). */
 export interface ExploredBranches {
   /** The first decision's width (0: the run makes no decision). */
   readonly width: number;
+  /** The branches picked, in increasing order. */
+  readonly picked: readonly number[];
   /** By branch index: each picked branch that ran; a picked branch after one of them that ended the
    * search (a counterexample, the state limit) is not needed and may be missing. */
   readonly outcomes: readonly (BranchOutcome<null> | undefined)[];
@@ -99,7 +107,7 @@ export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, 
   const settings = loaded.settings;
   const root = probe(loaded.runPath, [], settings.maxDecisions);
   const width = root.kind === 'decision' ? root.width : 0;
-  const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: Math.max(1, width) }, () => undefined);
+  const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: topBranchCount(width) }, () => undefined);
   const branches = pick(outcomes.length);
   // A branch after one that ended the search (a counterexample, the state limit) is not needed.
   const skip: Skip = (t) => settings.shouldStop?.() === true || outcomes.slice(0, branches[t]).some((o) => o !== undefined && !o.complete);
@@ -108,7 +116,7 @@ export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, 
     if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[branches[t] as number] = outcome.result.outcome;
     options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: tasks.length - outcomes.filter((o) => o !== undefined).length });
   });
-  return { width, outcomes };
+  return { width, picked: branches, outcomes };
 }
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the

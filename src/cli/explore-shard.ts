@@ -2,7 +2,7 @@ import { mergeBranches, verdictOf, type BranchOutcome, type ExploreStats } from 
 import { makeShardFile, shardItems, ShardError, type Shard, type ShardFile } from '../run/shard.js';
 import type { CommandOutput } from './check.js';
 import { describeCounterexample, renderExplore, type ExploreCounterexample, type ExplorePrint } from './explore-render.js';
-import { exploreBranches, type ThreadsOptions } from './explore-runs.js';
+import { exploreBranches, topBranchCount, type ThreadsOptions } from './explore-runs.js';
 import type { ExploreSpec, LoadedExplore } from './explore-tasks.js';
 import { packageVersion } from './package-version.js';
 
@@ -28,16 +28,10 @@ export interface ExploreShardResult {
 
 export type ExploreShardFile = ShardFile<ExplorePrint, ExploreShardResult>;
 
-/** The top branches of a width. */
-function branchCount(width: number): number {
-  return Math.max(1, width);
-}
-
 /** `explore --shard k/n`: top branches k-1, k-1+n, ... explored, as a shard file (exit 0 whatever
  * they found: the verdict is the merge's). Ctrl-C writes no shard file (exit 130). */
 export async function exploreShard(spec: ExploreSpec, loaded: LoadedExplore, print: ExplorePrint, shard: Shard, threads: ThreadsOptions): Promise<{ readonly stats: ExploreStats; readonly output: CommandOutput }> {
-  const { width, outcomes } = await exploreBranches(spec, loaded, threads, (count) => shardItems(shard, count));
-  const picked = shardItems(shard, branchCount(width));
+  const { width, picked, outcomes } = await exploreBranches(spec, loaded, threads, (count) => shardItems(shard, count));
   const stats = mergeBranches(outcomes, width, loaded.settings.maxStates, true).stats;
   if (loaded.settings.shouldStop?.() === true) {
     return { stats, output: { stdout: '', stderr: `uiasim: interrupted: no shard file written; run shard ${shard.k}/${shard.n} again\n`, exitCode: 130 } };
@@ -51,7 +45,7 @@ export async function exploreShard(spec: ExploreSpec, loaded: LoadedExplore, pri
     items.push({ branch, outcome, ...(counterexample === undefined ? {} : { counterexample }) });
     if (!outcome.complete) break;
   }
-  const of = `top branches ${picked.map((b) => b + 1).join(',') || 'none'} of ${branchCount(width)}`;
+  const of = `top branches ${picked.map((b) => b + 1).join(',') || 'none'} of ${topBranchCount(width)}`;
   const file = makeShardFile('explore', packageVersion(), print.scope.seed, print, shard, of, { width, items } satisfies ExploreShardResult);
   return { stats, output: { stdout: JSON.stringify(file) + '\n', exitCode: 0 } };
 }
@@ -61,12 +55,12 @@ export function mergeExplore(shards: readonly ExploreShardFile[]): CommandOutput
   const first = shards[0] as ExploreShardFile;
   const print = first.settings;
   const width = first.result.width;
-  const outcomes = new Array<BranchOutcome<null> | undefined>(branchCount(width)).fill(undefined);
+  const outcomes = new Array<BranchOutcome<null> | undefined>(topBranchCount(width)).fill(undefined);
   const found = new Map<BranchOutcome<null>, ExploreCounterexample>();
   for (const { shard, result } of shards) {
     const name = `shard ${shard.k}/${shard.n}`;
     if (result.width !== width) throw new ShardError(`${name}: the first decision has ${result.width} options, but shard ${first.shard.k}/${first.shard.n} says ${width}`);
-    const expected = shardItems(shard, branchCount(width));
+    const expected = shardItems(shard, topBranchCount(width));
     result.items.forEach((item, i) => {
       if (item.branch !== expected[i]) throw new ShardError(`${name}: top branch ${item.branch + 1} where ${expected[i] === undefined ? 'none' : expected[i] + 1} belongs`);
       outcomes[item.branch] = item.outcome;
