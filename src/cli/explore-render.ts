@@ -7,6 +7,7 @@ import { scopeCase } from '../../properties/explore.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { ALL_PROPERTIES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
+import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
 import { SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import type { Plugins } from './plugins.js';
@@ -25,6 +26,8 @@ export interface ExplorePrint {
   readonly search: 'bfs' | 'dfs';
   readonly fingerprints: boolean;
   readonly sleepSets: boolean;
+  /** Depth-first: --split-depth (src/explore/split.ts); the counts depend on it. */
+  readonly splitDepth: number;
   /** --max-states as given (null: no limit). */
   readonly maxStates: number | null;
   readonly format: 'text' | 'json';
@@ -85,6 +88,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     property: properties.length === 1 ? properties[0] : ALL_PROPERTIES,
     search,
     reductions: { fingerprints, sleepSets },
+    ...(search === 'dfs' ? { splitDepth: print.splitDepth } : {}),
     schedules: stats.schedules,
     states: stats.states,
     depth: stats.depth,
@@ -93,7 +97,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     bounded: stats.bounded,
   };
   const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's"), `scope ${scope.name}: ${scope.summary}`];
-  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${search === 'bfs' ? 'breadth-first' : 'depth-first'}`;
+  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${searchLabel(search, print.splitDepth)}`;
   const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 
   if (found.interrupted) {
@@ -142,6 +146,13 @@ function placedFaults(result: RunResult): string[] {
   return result.lifecycle
     .filter((e) => e.kind === 'crash')
     .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
+}
+
+/** The search as the reductions line names it; a depth-first split other than the default is
+ * said, since the counts depend on it (docs/explore.md "--split-depth"). */
+function searchLabel(search: 'bfs' | 'dfs', splitDepth: number): string {
+  if (search === 'bfs') return 'breadth-first';
+  return splitDepth === DEFAULT_SPLIT_DEPTH ? 'depth-first' : `depth-first, split at depth ${splitDepth}`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,5 +1,6 @@
 import type { CaseVerdict } from '../../properties/check-case.js';
 import { probe, startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
+import { splitTasks } from '../explore/split.js';
 import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
 import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
@@ -30,7 +31,7 @@ const MAX_PROBES_PER_TASK = 64;
 
 /**
  * The exploration of `spec` on `jobs` worker threads (this thread under vitest): depth-first,
- * one task per top branch; breadth-first, each level's prefixes in slices, taken in order once
+ * one thread task per task of its split (src/explore/split.ts); breadth-first, each level's prefixes in slices, taken in order once
  * the level is done. Same counts and counterexample as `explore` in one thread (docs/explore.md).
  */
 export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions): Promise<ThreadedExploration> {
@@ -41,7 +42,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
     decisions === null ? null : { decisions, verdict: verdictOf(loaded.runPath, decisions) };
 
   if (settings.search === 'dfs') {
-    const { width, outcomes } = await exploreBranches(spec, loaded, options, (count) => Array.from({ length: count }, (_, branch) => branch));
+    const { width, outcomes } = await exploreBranches(spec, loaded, options, (count) => Array.from({ length: count }, (_, index) => index));
     const interrupted = stopped();
     const merged = mergeBranches(outcomes, width, settings.maxStates, interrupted);
     return { outcome: { stats: merged.stats, counterexample: interrupted ? null : withVerdict(merged.counterexample), complete: merged.complete, fingerprints: null }, interrupted };
@@ -82,41 +83,36 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   return { outcome: { stats: state.stats, counterexample: withVerdict(state.counterexample), complete: state.complete && !interrupted, fingerprints: null }, interrupted };
 }
 
-/** The top branches under a first decision of `width` options: one each, and one when the run
- * makes no decision (width 0). */
-export function topBranchCount(width: number): number {
-  return Math.max(1, width);
-}
-
-/** Depth-first top branches, as many as the first decision has options (one when it has none). */
+/** Depth-first tasks (src/explore/split.ts): the ones picked, and what each found. */
 export interface ExploredBranches {
   /** The first decision's width (0: the run makes no decision). */
   readonly width: number;
-  /** The branches picked, in increasing order. */
+  /** Every task's pinned decisions, in depth-first order. */
+  readonly prefixes: readonly (readonly number[])[];
+  /** The tasks picked (indexes into `prefixes`), in increasing order. */
   readonly picked: readonly number[];
-  /** By branch index: each picked branch that ran; a picked branch after one of them that ended the
+  /** By task index: each picked task that ran; a picked task after one of them that ended the
    * search (a counterexample, the state limit) is not needed and may be missing. */
   readonly outcomes: readonly (BranchOutcome<null> | undefined)[];
 }
 
 /**
- * The top branches `pick(count)` returns (in increasing order), depth-first, one task each on
- * `options.jobs` threads: every branch for `explore`, every n-th for `explore --shard k/n`.
+ * The depth-first tasks `pick(count)` returns (in increasing order), one thread task each on
+ * `options.jobs` threads: every task for `explore`, every n-th for `explore --shard k/n`.
  */
 export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, pick: (count: number) => readonly number[]): Promise<ExploredBranches> {
   const settings = loaded.settings;
-  const root = probe(loaded.runPath, [], settings.maxDecisions);
-  const width = root.kind === 'decision' ? root.width : 0;
-  const outcomes: (BranchOutcome<null> | undefined)[] = Array.from({ length: topBranchCount(width) }, () => undefined);
-  const branches = pick(outcomes.length);
-  // A branch after one that ended the search (a counterexample, the state limit) is not needed.
-  const skip: Skip = (t) => settings.shouldStop?.() === true || outcomes.slice(0, branches[t]).some((o) => o !== undefined && !o.complete);
-  const tasks: ExploreTask[] = branches.map((branch) => ({ kind: 'branch', branch }));
+  const { width, prefixes } = splitTasks(loaded.runPath, settings.maxDecisions, spec.splitDepth);
+  const outcomes: (BranchOutcome<null> | undefined)[] = prefixes.map(() => undefined);
+  const picked = pick(prefixes.length);
+  // A task after one that ended the search (a counterexample, the state limit) is not needed.
+  const skip: Skip = (t) => settings.shouldStop?.() === true || outcomes.slice(0, picked[t]).some((o) => o !== undefined && !o.complete);
+  const tasks: ExploreTask[] = picked.map((index) => ({ kind: 'branch', prefix: prefixes[index] as readonly number[] }));
   await runTasks(spec, loaded, options, tasks, skip, (t, outcome) => {
-    if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[branches[t] as number] = outcome.result.outcome;
+    if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[picked[t] as number] = outcome.result.outcome;
     options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: tasks.length - outcomes.filter((o) => o !== undefined).length });
   });
-  return { width, picked: branches, outcomes };
+  return { width, prefixes, picked, outcomes };
 }
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the

@@ -21,13 +21,15 @@ export interface ExploreSpec {
   readonly search: 'bfs' | 'dfs';
   readonly fingerprints: boolean;
   readonly sleepSets: boolean;
+  /** Depth-first: the split depth (src/explore/split.ts). */
+  readonly splitDepth: number;
   readonly maxStates: number;
   /** One Int32: 1 once Ctrl-C asked every thread to stop (between runs). */
   readonly stop: SharedArrayBuffer;
 }
 
-/** A piece of an exploration: one top branch depth-first, or a slice of a breadth-first level. */
-export type ExploreTask = { readonly kind: 'branch'; readonly branch: number } | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
+/** A piece of an exploration: one depth-first task (its pinned decisions, src/explore/split.ts), or a slice of a breadth-first level. */
+export type ExploreTask = { readonly kind: 'branch'; readonly prefix: readonly number[] } | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
 
 /** A branch's outcome carries its counterexample's decisions only; the verdict is re-run where it is printed. */
 export type ExploreTaskResult = { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> } | { readonly kind: 'probes'; readonly results: readonly ProbeResult[] };
@@ -57,6 +59,7 @@ export async function loadExplore(spec: ExploreSpec, onRun?: () => void): Promis
     search: spec.search,
     fingerprints: spec.fingerprints,
     sleepSets: spec.sleepSets,
+    splitDepth: spec.splitDepth,
     maxDecisions: spec.scope.bounds.maxDecisions,
     maxStates: spec.maxStates,
     shouldStop: () => Atomics.load(flag, 0) === 1,
@@ -69,7 +72,7 @@ export function computeExploreTask(loaded: LoadedExplore, task: ExploreTask): Ex
   const { runPath, settings } = loaded;
   switch (task.kind) {
     case 'branch': {
-      const outcome = depthFirstBranch(runPath, settings, task.branch);
+      const outcome = depthFirstBranch(runPath, settings, task.prefix);
       const found = outcome.counterexample;
       return { kind: 'branch', outcome: { ...outcome, counterexample: found === null ? null : { decisions: found.decisions, verdict: null } } };
     }

@@ -8,6 +8,7 @@ import type { Scope } from '../../models/scopes/scope.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
+import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { parseShard } from '../run/shard.js';
 import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
 import { describeCounterexample, renderExplore, type ExplorePrint } from './explore-render.js';
@@ -36,6 +37,8 @@ export interface ExploreOptions {
   jobs?: number;
   /** --run-timeout S: a run of the model longer than this is stuck (exit 3). */
   runTimeout?: number;
+  /** --split-depth D (depth-first only): cut the tree into the subtrees off the first path's first D decisions. */
+  splitDepth?: number;
   /** --shard k/n (depth-first only): explore every n-th top branch from the k-th and print a shard file for `merge`. */
   shard?: string;
 }
@@ -81,6 +84,8 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
   const fingerprints = options.fingerprints !== false;
   const sleepSets = options.sleepSets === true;
   if (sleepSets && search === 'bfs') throw new UsageError('--sleep-sets needs --search dfs (sleep sets follow a depth-first stack)');
+  if (options.splitDepth !== undefined && search === 'bfs') throw new UsageError('--split-depth needs --search dfs (breadth-first search splits each level instead)');
+  const splitDepth = options.splitDepth ?? DEFAULT_SPLIT_DEPTH;
   const spec: ExploreSpec = {
     scope,
     strategy: base.name,
@@ -91,11 +96,12 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
     search,
     fingerprints,
     sleepSets,
+    splitDepth,
     maxStates: options.maxStates ?? Number.MAX_SAFE_INTEGER,
     stop: new SharedArrayBuffer(4),
   };
   const loaded = await loadExplore(spec);
-  const print: ExplorePrint = { strategy: strategy.name, profile, scope, properties, search, fingerprints, sleepSets, maxStates: options.maxStates ?? null, format, plugins: loaded.plugins };
+  const print: ExplorePrint = { strategy: strategy.name, profile, scope, properties, search, fingerprints, sleepSets, splitDepth, maxStates: options.maxStates ?? null, format, plugins: loaded.plugins };
   return { spec, loaded, print };
 }
 

@@ -5,6 +5,8 @@ import { newStats, type BranchOutcome, type ExploreSettings, type RunPath } from
 type Sleeper = readonly [string, number];
 
 interface Level {
+  /** How many decisions come before this one. */
+  readonly at: number;
   readonly width: number;
   chosen: number;
   readonly keys: readonly string[] | null;
@@ -16,13 +18,15 @@ interface Level {
 }
 
 /**
- * Depth-first through top branch `branch` (the subtree under the first decision's option
- * `branch`; the one path when the run makes no decision), with a fingerprint set of its own:
- * what it explores does not depend on the other branches, so the branches can run on any
- * threads in any order (docs/explore.md "--jobs"). With sleep sets, the options before `branch`
- * at the first decision count as explored (their branches are explored, by whoever).
+ * Depth-first through the subtree under the decisions `pinned` (a task of src/explore/split.ts;
+ * the one path when the run makes no decision), with a fingerprint set of its own: what it
+ * explores does not depend on the other tasks, so the tasks can run on any threads in any order
+ * (docs/explore.md "--jobs"). The first `pinned.length` decisions take the pinned options and
+ * never backtrack. With sleep sets, the options before a pinned one count as explored (their
+ * subtrees are other tasks, explored by whoever), as they would be by a depth-first search
+ * from the root arriving here: the sleep sets are those of the search without the split.
  */
-export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettings, branch: number): BranchOutcome<V> {
+export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettings, pinned: readonly number[]): BranchOutcome<V> {
   const stats = newStats();
   const seen = new Map<string, ReadonlySet<string> | null>();
   const levels: Level[] = [];
@@ -30,8 +34,9 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
   let complete = true;
 
   const nextAwake = (level: Level, from: number): number => {
+    const pin = pinned[level.at];
     for (let i = from; i < level.width; i++) {
-      if (levels[0] === level && i !== branch) continue;
+      if (pin !== undefined && i !== pin) continue;
       if (level.keys === null || !level.asleep.has(level.keys[i] as string)) return i;
     }
     return -1;
@@ -75,9 +80,11 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
         const keys = settings.sleepSets ? Array.from({ length: n }, (_, i) => point.keyOf(i)) : null;
         const targets = settings.sleepSets ? Array.from({ length: n }, (_, i) => point.targetOf(i)) : null;
         const done: Sleeper[] = [];
-        // The first decision: the branches before this one were explored (by whoever).
-        if (d === 0 && keys !== null && targets !== null) for (let i = 0; i < Math.min(branch, n); i++) done.push([keys[i] as string, targets[i] as number]);
-        const level: Level = { width: n, chosen: 0, keys, targets, asleep, done };
+        const pin = pinned[d];
+        if (pin !== undefined && pin >= n) throw new Error(`explore: decision ${d} has ${n} options, and the task pins option ${pin}; the model is not deterministic`);
+        // A pinned decision: the options before the pinned one were explored (by whoever).
+        if (pin !== undefined && keys !== null && targets !== null) for (let i = 0; i < pin; i++) done.push([keys[i] as string, targets[i] as number]);
+        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done };
         levels.push(level);
         const awake = nextAwake(level, 0);
         if (awake < 0) {

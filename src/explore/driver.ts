@@ -2,15 +2,16 @@ import { probe, startBfs, takeLevel } from './breadth-first.js';
 import { depthFirstBranch } from './depth-first.js';
 import { newStats, type BranchOutcome, type ExploreOutcome, type ExploreSettings, type ExploreStats, type RunPath } from './types.js';
 import { ReplayDecider } from './replay-decider.js';
+import { DEFAULT_SPLIT_DEPTH, splitTasks } from './split.js';
 
 export type { BranchOutcome, ExploreOutcome, ExploreSettings, ExploreStats, RunPath } from './types.js';
 
 /**
- * The depth-first result from its top branches' (each explored with its own fingerprint set),
- * taken in branch order: counts summed, states the union, depth the largest; it stops at the
- * first branch with a counterexample or cut short (the state limit, or its union reaching it),
- * so later branches do not count. `interrupted`: every branch that answered counts, in order.
- * Missing entries are branches that never ran.
+ * The depth-first result from its tasks' (src/explore/split.ts; each explored with its own
+ * fingerprint set), taken in task order: counts summed, states the union, depth the largest; it
+ * stops at the first task with a counterexample or cut short (the state limit, or its union
+ * reaching it), so later tasks do not count. `interrupted`: every task that answered counts, in
+ * order. Missing entries are tasks that never ran.
  */
 export function mergeBranches(outcomes: readonly (BranchOutcome<unknown> | undefined)[], rootWidth: number, maxStates: number, interrupted = false): { stats: ExploreStats; counterexample: readonly number[] | null; complete: boolean; fingerprints: Set<string> } {
   const stats = newStats();
@@ -63,13 +64,11 @@ export function explore<V>(runPath: RunPath<V>, settings: ExploreSettings): Expl
       fingerprints: settings.keepFingerprints === true ? state.seen : null,
     };
   }
-  const first = depthFirstBranch(runPath, settings, 0);
-  const outcomes: BranchOutcome<V>[] = [first];
-  const width = first.stats.rootWidth;
-  for (let b = 1; b < width; b++) {
-    const last = outcomes[outcomes.length - 1] as BranchOutcome<V>;
-    if (!last.complete) break;
-    outcomes.push(depthFirstBranch(runPath, settings, b));
+  const { width, prefixes } = splitTasks(runPath, settings.maxDecisions, settings.splitDepth ?? DEFAULT_SPLIT_DEPTH);
+  const outcomes: BranchOutcome<V>[] = [];
+  for (const prefix of prefixes) {
+    outcomes.push(depthFirstBranch(runPath, settings, prefix));
+    if (!(outcomes[outcomes.length - 1] as BranchOutcome<V>).complete) break;
   }
   const merged = mergeBranches(outcomes, width, settings.maxStates);
   const found = merged.counterexample;

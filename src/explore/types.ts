@@ -13,6 +13,10 @@ export interface ExploreSettings {
   readonly sleepSets: boolean;
   /** Deeper than this, a path takes the natural order without branching (a bound of the scope). */
   readonly maxDecisions: number;
+  /** Depth-first: cut the tree into the subtrees off the first path's first D decisions
+   * (src/explore/split.ts; default 1, the top branches). The counts depend on it, the verdict
+   * of a complete search does not. */
+  readonly splitDepth?: number;
   /** Stop after this many distinct states (the result says it was cut short). */
   readonly maxStates: number;
   /** Asked between runs: stop now (Ctrl-C). */
@@ -36,7 +40,7 @@ export interface ExploreStats {
   depth: number;
   /** Schedules that reached the decision bound (they went on in the natural order). */
   bounded: number;
-  /** Width of the first decision (the top branches, what depth-first --jobs splits). */
+  /** Width of the first decision. */
   rootWidth: number;
   /** BFS: paths waiting. */
   frontier: number;

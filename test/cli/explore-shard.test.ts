@@ -45,8 +45,8 @@ describe('explore --shard k/n --search dfs, then merge', () => {
 
     it(`a counterexample in top branch 1 of 2 (fallback-overlap, redis-blob), ${format}: shard 2's own counterexample does not count`, async () => {
       const { whole, merged } = await wholeAndMerged(`found-${format}`, { strategy: 'redis-blob', scope: 'fallback-overlap', search: 'dfs', format });
-      const second = JSON.parse(readFileSync(join(dir, `found-${format}-2.json`), 'utf8')) as { result: { items: { branch: number; counterexample?: unknown }[] } };
-      expect(second.result.items.map((i) => [i.branch, i.counterexample !== undefined])).toEqual([[1, true]]);
+      const second = JSON.parse(readFileSync(join(dir, `found-${format}-2.json`), 'utf8')) as { result: { items: { task: number; counterexample?: unknown }[] } };
+      expect(second.result.items.map((i) => [i.task, i.counterexample !== undefined])).toEqual([[1, true]]);
       expect(whole.exitCode).toBe(1);
       expect(whole.stdout).toContain(format === 'text' ? 'VIOLATED in scope fallback-overlap, found after 154 schedules (297 distinct states)' : '"verdict":"violated"');
       expect(merged.stdout).toBe(whole.stdout);
@@ -72,12 +72,35 @@ describe('explore --shard k/n --search dfs, then merge', () => {
     const { whole, merged } = await wholeAndMerged('sleep-sets', { strategy: 'sql', scope: 'password-restart', search: 'dfs', sleepSets: true, format: 'json' });
     expect(merged.stdout).toBe(whole.stdout);
   });
+
+  it('--split-depth 50: the shards take the tasks off the first path, and the merge prints the unsharded bytes', async () => {
+    const options: ExploreOptions = { strategy: 'sql', scope: 'password-restart', search: 'dfs', splitDepth: 50 };
+    const { whole, merged } = await wholeAndMerged('split', options);
+    expect(whole.stdout).toContain('depth-first, split at depth 50');
+    expect(merged.stdout).toBe(whole.stdout);
+    // Every shard holds the whole split; shard k has tasks k, k+3, ... (1-based).
+    const shards = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(dir, `split-${k}.json`), 'utf8')) as { result: { prefixes: number[][]; items: { task: number }[] } });
+    const count = shards[0]?.result.prefixes.length ?? 0;
+    expect(count).toBeGreaterThan(6);
+    for (const [i, shard] of shards.entries()) {
+      expect(shard.result.prefixes).toEqual(shards[0]?.result.prefixes);
+      expect(shard.result.items.map((item) => item.task)).toEqual(Array.from({ length: count }, (_, t) => t).filter((t) => t % 3 === i));
+    }
+  });
 });
 
 describe('explore --shard refusals', () => {
   it('breadth-first (the default search) cannot be sharded: a UsageError saying to use --search dfs', async () => {
     await expect(runExplore({ strategy: 'sql', scope: 'tiny', shard: '1/2' })).rejects.toThrow(new UsageError(SHARD_NEEDS_DFS));
     expect(SHARD_NEEDS_DFS).toMatch(/^--shard needs --search dfs: /);
+  });
+
+  it('merge refuses shards of two split depths (their counts differ), naming the setting', async () => {
+    const [one] = await writeShards('depth-1', { strategy: 'sql', scope: 'lost-response', search: 'dfs' }, 2);
+    const [, two] = await writeShards('depth-2', { strategy: 'sql', scope: 'lost-response', search: 'dfs', splitDepth: 2 }, 2);
+    const error = await runMerge([one as string, two as string]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShardError);
+    expect((error as Error).message).toMatch(/other settings than .*splitDepth/);
   });
 
   it('merge refuses a missing shard and shards of two scopes', async () => {

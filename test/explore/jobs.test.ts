@@ -16,6 +16,7 @@ describe('explore --jobs: the output does not depend on the threads', () => {
     ['a proof, depth-first (password-restart, sql)', ['--strategy', 'sql', '--scope', 'password-restart', '--search', 'dfs'], 0],
     ['a counterexample, breadth-first: the shortest (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap'], 1],
     ['a counterexample, depth-first: the first in branch order (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap', '--search', 'dfs'], 1],
+    ['a proof, depth-first split along the first path (register-restart, sql, --split-depth 100)', ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs', '--split-depth', '100'], 0],
   ] as const) {
     it(what, async () => {
       const one = explore([...args, '--jobs', '1']);
@@ -24,7 +25,7 @@ describe('explore --jobs: the output does not depend on the threads', () => {
       expect(two.status).toBe(status);
       expect(two.stdout).toBe(one.stdout);
       // This thread alone (vitest runs the sources: no worker script) prints the same.
-      const here = await runExplore({ strategy: args[1], scope: args[3], ...(args[5] === undefined ? {} : { search: args[5] }), jobs: 1 });
+      const here = await runExplore({ strategy: args[1], scope: args[3], ...(args[5] === undefined ? {} : { search: args[5] }), ...(args[7] === undefined ? {} : { splitDepth: Number(args[7]) }), jobs: 1 });
       expect(here.stdout).toBe(one.stdout);
     });
   }
