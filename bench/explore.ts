@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-/** Named scopes measured: a depth-first proof and a breadth-first counterexample. */
+/** Named scopes measured: a depth-first proof (split at the first decision, and along the first
+ * path: docs/explore.md "--split-depth") and a breadth-first counterexample. */
 const SCOPES: readonly (readonly string[])[] = [
   ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs'],
+  ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs', '--split-depth', '1000'],
   ['--strategy', 'redis-blob', '--scope', 'fallback-overlap'],
 ];
 
@@ -27,6 +29,13 @@ function measure(args: readonly string[], jobs: number): Measured {
   return { stdout: result.stdout, states: Number(m[1]), seconds: Number(m[2]) };
 }
 
+/** The options' values, and the split depth named: `sql register-restart dfs split-depth 1000`. */
+function label(args: readonly string[]): string {
+  return args
+    .flatMap((arg, i) => (i % 2 === 0 ? [] : [args[i - 1] === '--split-depth' ? `split-depth ${arg}` : arg]))
+    .join(' ');
+}
+
 export function exploreLines(): string[] {
   return SCOPES.map((args) => {
     const one = measure(args, 1);
@@ -34,7 +43,7 @@ export function exploreLines(): string[] {
     if (one.stdout !== two.stdout) throw new Error(`bench: explore ${args.join(' ')} printed differently with --jobs 2`);
     const rate = (m: Measured): string => Math.round(m.states / Math.max(0.05, m.seconds)).toLocaleString('en-US');
     return (
-      `explore ${args.slice(1).filter((_, i) => i % 2 === 0).join(' ')}: ${one.states} states; --jobs 1 ${one.seconds.toFixed(1)} s (${rate(one)} states/s), ` +
+      `explore ${label(args)}: ${one.states} states; --jobs 1 ${one.seconds.toFixed(1)} s (${rate(one)} states/s), ` +
       `--jobs 2 ${two.seconds.toFixed(1)} s (${rate(two)} states/s): speed-up ${(one.seconds / Math.max(0.05, two.seconds)).toFixed(2)}x`
     );
   });

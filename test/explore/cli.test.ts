@@ -37,4 +37,13 @@ describe('uiasim explore', () => {
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'fly' }] }] }));
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]/);
   });
+
+  it('--split-depth: the JSON names it, the text says it when not 1, and breadth-first refuses it', async () => {
+    const split = await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', splitDepth: 2, format: 'json' });
+    expect(JSON.parse(split.stdout)).toMatchObject({ verdict: 'holds', search: 'dfs', splitDepth: 2 });
+    const whole = await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs' });
+    expect(whole.stdout).toMatch(/sleep sets off; depth-first\n$/);
+    expect((await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', splitDepth: 2 })).stdout).toMatch(/sleep sets off; depth-first, split at depth 2\n$/);
+    await expect(runExplore({ strategy: 'sql', scope: 'lost-response', splitDepth: 2 })).rejects.toThrow(new UsageError('--split-depth needs --search dfs (breadth-first search splits each level instead)'));
+  });
 });
