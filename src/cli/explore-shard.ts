@@ -54,17 +54,36 @@ export async function exploreShard(spec: ExploreSpec, loaded: LoadedExplore, pri
   return { stats, output: { stdout: JSON.stringify(file) + '\n', exitCode: 0 } };
 }
 
+/** A shard file of an older uiasim (top branches, items keyed by `branch`, no split): its
+ * results cannot be placed, so it is refused, with the way out. */
+function checkSplitFormat(name: string, result: ExploreShardResult): void {
+  const unknown = result as { readonly prefixes?: unknown; readonly items?: readonly { readonly task?: unknown }[] };
+  if (!Array.isArray(unknown.prefixes) || !Array.isArray(unknown.items) || unknown.items.some((item) => typeof item.task !== 'number')) {
+    throw new ShardError(`${name} was written by an older uiasim (top branches, no split of tasks): write every shard again with this version`);
+  }
+}
+
 /** The unsharded depth-first exploration's output from its shards (already checked to belong together). */
 export function mergeExplore(shards: readonly ExploreShardFile[]): CommandOutput {
   const first = shards[0] as ExploreShardFile;
+  const firstName = `shard ${first.shard.k}/${first.shard.n}`;
+  checkSplitFormat(firstName, first.result);
   const print = first.settings;
   const { width, prefixes } = first.result;
   const outcomes = new Array<BranchOutcome<null> | undefined>(prefixes.length).fill(undefined);
   const found = new Map<BranchOutcome<null>, ExploreCounterexample>();
   for (const { shard, result } of shards) {
     const name = `shard ${shard.k}/${shard.n}`;
-    if (result.width !== width || canonicalJson(result.prefixes) !== canonicalJson(prefixes)) {
-      throw new ShardError(`${name}: its tasks (the first decision's ${result.width} options, ${result.prefixes.length} tasks) are not those of shard ${first.shard.k}/${first.shard.n} (${width} options, ${prefixes.length} tasks)`);
+    checkSplitFormat(name, result);
+    if (result.width !== width) throw new ShardError(`${name}: the first decision has ${result.width} options, but ${firstName} says ${width}`);
+    const differs = Math.max(result.prefixes.length, prefixes.length);
+    for (let t = 0; t < differs; t++) {
+      const mine = result.prefixes[t];
+      const theirs = prefixes[t];
+      if (mine === undefined || theirs === undefined || canonicalJson(mine) !== canonicalJson(theirs)) {
+        const show = (prefix: readonly number[] | undefined): string => (prefix === undefined ? 'none' : `[${prefix.join(', ')}]`);
+        throw new ShardError(`${name}: task ${t + 1} pins the decisions ${show(mine)}, but in ${firstName} ${show(theirs)}`);
+      }
     }
     const expected = shardItems(shard, prefixes.length);
     result.items.forEach((item, i) => {

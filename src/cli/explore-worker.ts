@@ -1,4 +1,4 @@
-/** A worker thread of `explore`: top branches and slices of levels, under the supervisor's watchdog. */
+/** A worker thread of `explore`: depth-first tasks (src/explore/split.ts) and slices of levels, under the supervisor's watchdog. */
 import { workerData } from 'node:worker_threads';
 import { RunBeacon } from '../run/run-beacon.js';
 import { serveTasks, type SupervisedWorkerData } from '../run/pool.js';

@@ -39,7 +39,7 @@ export interface ExploreOptions {
   runTimeout?: number;
   /** --split-depth D (depth-first only): cut the tree into the subtrees off the first path's first D decisions. */
   splitDepth?: number;
-  /** --shard k/n (depth-first only): explore every n-th top branch from the k-th and print a shard file for `merge`. */
+  /** --shard k/n (depth-first only): explore every n-th task of the split from the k-th and print a shard file for `merge`. */
   shard?: string;
 }
 
@@ -86,6 +86,7 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
   if (sleepSets && search === 'bfs') throw new UsageError('--sleep-sets needs --search dfs (sleep sets follow a depth-first stack)');
   if (options.splitDepth !== undefined && search === 'bfs') throw new UsageError('--split-depth needs --search dfs (breadth-first search splits each level instead)');
   const splitDepth = options.splitDepth ?? DEFAULT_SPLIT_DEPTH;
+  if (!Number.isSafeInteger(splitDepth) || splitDepth < 1) throw new UsageError(`--split-depth must be a whole number >= 1, got ${splitDepth}`);
   const spec: ExploreSpec = {
     scope,
     strategy: base.name,

@@ -55,13 +55,14 @@ export interface ExploreOutcome<V> {
   readonly fingerprints: ReadonlySet<string> | null;
 }
 
-/** What depth-first search found under one top branch (src/explore/depth-first.ts). */
+/** What depth-first search found in one task of the split (src/explore/split.ts,
+ * src/explore/depth-first.ts): by default, one top branch. */
 export interface BranchOutcome<V> {
   readonly stats: ExploreStats;
   readonly counterexample: { readonly decisions: readonly number[]; readonly verdict: V } | null;
-  /** The branch explored to its end (no counterexample, no state limit, no stop). */
+  /** The task explored to its end (no counterexample, no state limit, no stop). */
   readonly complete: boolean;
-  /** The states the branch reached (its own set), in the order it reached them. */
+  /** The states the task reached (its own set), in the order it reached them. */
   readonly fingerprints: readonly string[];
 }
 

@@ -103,6 +103,35 @@ describe('explore --shard refusals', () => {
     expect((error as Error).message).toMatch(/other settings than .*splitDepth/);
   });
 
+  it("merge refuses shards whose tasks do not fit together, and an older version's files, with one line each", async () => {
+    const files = await writeShards('edited', { strategy: 'sql', scope: 'password-restart', search: 'dfs', splitDepth: 3 }, 2);
+    type Edited = { result: { prefixes: number[][]; items: Record<string, unknown>[] } };
+    const read = (file: string): Edited => JSON.parse(readFileSync(file, 'utf8')) as Edited;
+    const withEdit = async (name: string, edit: (second: Edited) => void, both = false): Promise<string> => {
+      const paths = files.map((file, i) => {
+        const json = read(file as string);
+        if (i === 1 || both) edit(json);
+        const path = join(dir, `${name}-${i + 1}.json`);
+        writeFileSync(path, JSON.stringify(json));
+        return path;
+      });
+      const error = await runMerge(paths).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ShardError);
+      return (error as Error).message;
+    };
+    expect(await withEdit('prefix', (j) => (j.result.prefixes[1] = [0, 7]))).toBe('shard 2/2: task 2 pins the decisions [0, 7], but in shard 1/2 [0, 0, 1]');
+    expect(await withEdit('dropped', (j) => j.result.items.pop())).toMatch(/^shard 2\/2: task \d+ is missing$/);
+    expect(await withEdit('misplaced', (j) => ((j.result.items[0] as { task: number }).task = 0))).toBe('shard 2/2: task 1 where 2 belongs');
+    const old = (j: Edited): void => {
+      delete (j.result as { prefixes?: unknown }).prefixes;
+      for (const item of j.result.items) {
+        item.branch = item.task;
+        delete item.task;
+      }
+    };
+    expect(await withEdit('old', old, true)).toBe('shard 1/2 was written by an older uiasim (top branches, no split of tasks): write every shard again with this version');
+  });
+
   it('merge refuses a missing shard and shards of two scopes', async () => {
     const [one, two] = await writeShards('lost', { strategy: 'sql', scope: 'lost-response', search: 'dfs' }, 2);
     const [, otherScope] = await writeShards('tiny', { strategy: 'sql', scope: 'tiny', search: 'dfs' }, 2);

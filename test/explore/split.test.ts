@@ -26,6 +26,21 @@ function binaryTree(violating: readonly string[]): RunPath<string> {
   };
 }
 
+/** A tree with three options at the second decision: paths are two decisions, [a, b] with a in
+ * 0..1 and b in 0..2; `violating` paths fail. */
+function widthThreeTree(violating: readonly string[]): RunPath<string> {
+  return (decider) => {
+    const path: number[] = [];
+    for (const width of [2, 3]) {
+      const option = decider.decide(width, { fingerprint: () => `[${path.join(',')}]`, targetOf: () => -1, keyOf: (i) => `event ${i}` });
+      if (option < 0) return null;
+      path.push(option);
+    }
+    const name = path.join('');
+    return violating.includes(name) ? name : null;
+  };
+}
+
 const PLAIN: ExploreSettings = { search: 'dfs', fingerprints: false, sleepSets: false, maxDecisions: 10, maxStates: 1_000_000 };
 
 describe('splitTasks: the subtrees off the first path, in depth-first order', () => {
@@ -58,6 +73,38 @@ describe('splitTasks: the subtrees off the first path, in depth-first order', ()
       // The tasks after the one that found it are not run, and not counted: 4 paths up to 011.
       expect(outcome.stats.schedules).toBe(4);
     }
+  });
+
+  it('takes the options of one decision in increasing order: a width-3 decision by hand', () => {
+    const tree = widthThreeTree(['02', '01']);
+    expect(splitTasks(tree, 10, 2).prefixes).toEqual([[0, 0], [0, 1], [0, 2], [1]]);
+    for (const depth of [1, 2, 3]) expect(explore(tree, { ...PLAIN, splitDepth: depth }).counterexample?.decisions, `split depth ${depth}`).toEqual([0, 1]);
+  });
+
+  it('explore() is the merge of depthFirstBranch over the split: the fingerprint sets apart cost runs', () => {
+    // Four binary decisions; the state is (decisions taken, how many took option 1), so [0, 1]
+    // and [1, 0] meet: 15 states, pruned within a task, not across tasks.
+    const tree: RunPath<null> = (decider) => {
+      let ones = 0;
+      for (let d = 0; d < 4; d++) {
+        const option = decider.decide(2, { fingerprint: () => `${d}:${ones}`, targetOf: () => -1, keyOf: (i) => `event ${i}` });
+        if (option < 0) return null;
+        ones += option;
+      }
+      return null;
+    };
+    const settings: ExploreSettings = { ...PLAIN, fingerprints: true };
+    const runs = [1, 2, 3].map((depth) => {
+      const whole = explore(tree, { ...settings, splitDepth: depth });
+      const tasks = splitTasks(tree, 10, depth).prefixes.map((prefix) => depthFirstBranch(tree, settings, prefix));
+      expect(whole.stats.runs).toBe(tasks.reduce((sum, t) => sum + t.stats.runs, 0));
+      expect(whole.stats.states).toBe(10);
+      return whole.stats.runs;
+    });
+    // By hand: 16 paths; unsplit, [0,1,0] and [1,1,0] end at a state met before (14 runs).
+    // Split at 2, [0,1,0] is in its own task and runs both its paths (15); split at 3 cuts the
+    // first path only, where nothing meets ([0,0,0] and [0,0,1] differ), so 15 again.
+    expect(runs).toEqual([14, 15, 15]);
   });
 
   it('with sleep sets, the pinned options before a task count as explored, as in the search without the split', () => {
@@ -105,6 +152,8 @@ describe('--split-depth on real scopes: the same proof, the same reachable state
         expect(split.counterexample).toBeNull();
         expect([...(split.fingerprints ?? [])].sort()).toEqual([...(whole.fingerprints ?? [])].sort());
         expect(split.stats.states).toBe(whole.stats.states);
+        // The sets apart cost runs: a state met in two tasks is explored in both.
+        if (scopeName === 'password-restart') expect(split.stats.runs).toBeGreaterThan(whole.stats.runs);
       }
     });
   }
