@@ -32,7 +32,8 @@ const MAX_PROBES_PER_TASK = 64;
 /**
  * The exploration of `spec` on `jobs` worker threads (this thread under vitest): depth-first,
  * one thread task per task of its split (src/explore/split.ts); breadth-first, each level's
- * prefixes in slices, taken in order once the level is done. Same counts and counterexample as `explore` in one thread (docs/explore.md).
+ * prefixes in slices, taken in order once the level is done. Same counts and counterexample as
+ * `explore` in one thread (docs/explore.md).
  */
 export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions): Promise<ThreadedExploration> {
   const settings = loaded.settings;
