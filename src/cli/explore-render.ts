@@ -26,6 +26,7 @@ export interface ExplorePrint {
   readonly search: 'bfs' | 'dfs';
   readonly fingerprints: boolean;
   readonly sleepSets: boolean;
+  readonly dpor: boolean;
   /** Depth-first: --split-depth (src/explore/split.ts); the counts depend on it. */
   readonly splitDepth: number;
   /** --max-states as given (null: no limit). */
@@ -78,7 +79,7 @@ export function describeCounterexample(scope: Scope, strategy: Strategy, profile
 
 /** The printer of `explore`, unsharded or merged: the same settings and findings print the same bytes. */
 export function renderExplore(print: ExplorePrint, found: ExploreFound): CommandOutput {
-  const { scope, properties, search, fingerprints, sleepSets, format, stats } = { ...print, stats: found.stats };
+  const { scope, properties, search, fingerprints, sleepSets, dpor, format, stats } = { ...print, stats: found.stats };
   const propertyLabel = properties.length === 1 ? (properties[0] as string) : 'every property';
   const header = {
     schemaVersion: SCHEMA_VERSION,
@@ -87,7 +88,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     scope: scope.name,
     property: properties.length === 1 ? properties[0] : ALL_PROPERTIES,
     search,
-    reductions: { fingerprints, sleepSets },
+    reductions: { fingerprints, sleepSets, dpor },
     ...(search === 'dfs' ? { splitDepth: print.splitDepth } : {}),
     schedules: stats.schedules,
     states: stats.states,
@@ -97,7 +98,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     bounded: stats.bounded,
   };
   const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's"), `scope ${scope.name}: ${scope.summary}`];
-  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}; ${searchLabel(search, print.splitDepth)}`;
+  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
   const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 
   if (found.interrupted) {

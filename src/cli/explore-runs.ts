@@ -103,7 +103,7 @@ export interface ExploredBranches {
  */
 export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, pick: (count: number) => readonly number[]): Promise<ExploredBranches> {
   const settings = loaded.settings;
-  const { width, prefixes } = splitTasks(loaded.runPath, settings.maxDecisions, spec.splitDepth);
+  const { width, prefixes } = splitTasks(loaded.runPath, settings.maxDecisions, spec.splitDepth, spec.dpor);
   const outcomes: (BranchOutcome<null> | undefined)[] = prefixes.map(() => undefined);
   const picked = pick(prefixes.length);
   // A task after one that ended the search (a counterexample, the state limit) is not needed.

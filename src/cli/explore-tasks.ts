@@ -21,6 +21,8 @@ export interface ExploreSpec {
   readonly search: 'bfs' | 'dfs';
   readonly fingerprints: boolean;
   readonly sleepSets: boolean;
+  /** Dynamic partial-order reduction (one task: the whole tree). */
+  readonly dpor: boolean;
   /** Depth-first: the split depth (src/explore/split.ts). */
   readonly splitDepth: number;
   readonly maxStates: number;
@@ -59,6 +61,7 @@ export async function loadExplore(spec: ExploreSpec, onRun?: () => void): Promis
     search: spec.search,
     fingerprints: spec.fingerprints,
     sleepSets: spec.sleepSets,
+    dpor: spec.dpor,
     splitDepth: spec.splitDepth,
     maxDecisions: spec.scope.bounds.maxDecisions,
     maxStates: spec.maxStates,

@@ -31,6 +31,8 @@ export interface ExploreOptions {
   /** --no-fingerprints: explore every path, even through states explored already. */
   fingerprints?: boolean;
   sleepSets?: boolean;
+  /** --dpor: dynamic partial-order reduction (depth-first, with sleep sets, no fingerprint pruning). */
+  dpor?: boolean;
   format?: string;
   json?: boolean;
   /** --jobs N: worker threads (default: every core); the output does not depend on it. */
@@ -81,8 +83,13 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
     propertyOption(propertyName) === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', propertyName, PROPERTY_NAMES, (p) => p)];
   const search = choose('search', options.search ?? 'bfs', ['bfs', 'dfs'] as const, (s) => s);
   const format = formatOf(options) as 'text' | 'json';
-  const fingerprints = options.fingerprints !== false;
-  const sleepSets = options.sleepSets === true;
+  const dpor = options.dpor === true;
+  if (dpor && search === 'bfs') throw new UsageError('--dpor needs --search dfs (its backtrack points are on a depth-first stack)');
+  if (dpor && options.splitDepth !== undefined) throw new UsageError('--dpor explores the whole tree as one task (races anywhere add backtrack points anywhere): leave out --split-depth');
+  // DPOR runs with sleep sets and without fingerprint pruning, which would hide the races of
+  // the paths it cuts (docs/explore.md "DPOR").
+  const fingerprints = !dpor && options.fingerprints !== false;
+  const sleepSets = dpor || options.sleepSets === true;
   if (sleepSets && search === 'bfs') throw new UsageError('--sleep-sets needs --search dfs (sleep sets follow a depth-first stack)');
   if (options.splitDepth !== undefined && search === 'bfs') throw new UsageError('--split-depth needs --search dfs (breadth-first search splits each level instead)');
   const splitDepth = options.splitDepth ?? DEFAULT_SPLIT_DEPTH;
@@ -97,12 +104,13 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
     search,
     fingerprints,
     sleepSets,
+    dpor,
     splitDepth,
     maxStates: options.maxStates ?? Number.MAX_SAFE_INTEGER,
     stop: new SharedArrayBuffer(4),
   };
   const loaded = await loadExplore(spec);
-  const print: ExplorePrint = { strategy: strategy.name, profile, scope, properties, search, fingerprints, sleepSets, splitDepth, maxStates: options.maxStates ?? null, format, plugins: loaded.plugins };
+  const print: ExplorePrint = { strategy: strategy.name, profile, scope, properties, search, fingerprints, sleepSets, dpor, splitDepth, maxStates: options.maxStates ?? null, format, plugins: loaded.plugins };
   return { spec, loaded, print };
 }
 

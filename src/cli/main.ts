@@ -173,6 +173,7 @@ program
   .option('--max-states <n>', 'stop after this many distinct states (the result then says NOT proven)', parseCount)
   .option('--no-fingerprints', 'do not prune paths at states explored already')
   .option('--sleep-sets', 'sleep sets: skip orders that only swap deliveries to different nodes (with --search dfs)')
+  .option('--dpor', 'dynamic partial-order reduction (with --search dfs): re-run an order only where two steps on one node race; sleep sets on, fingerprint pruning off, one task')
   .option('--jobs <n>', 'worker threads (default: the number of cores); the output does not depend on it', parseCount)
   .option('--run-timeout <s>', 'a run of the model longer than this is stuck: exit 3 (default 10)', parseSeconds)
   .option('--split-depth <d>', 'with --search dfs: cut the tree into the subtrees off the first path\'s first d decisions, the pieces --jobs and --shard share (default 1; the counts depend on it)', parseCount)

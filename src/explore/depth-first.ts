@@ -1,4 +1,5 @@
-import type { Decider, DecisionPoint } from './orders-scheduler.js';
+import { mayDisable, RaceTracker } from './dpor.js';
+import type { Decider, DecisionPoint, Step } from './orders-scheduler.js';
 import { newStats, type BranchOutcome, type ExploreSettings, type RunPath } from './types.js';
 
 /** A sleep-set entry: an option's causal key and the node it acts on (-1: every node). */
@@ -15,6 +16,10 @@ interface Level {
   readonly asleep: ReadonlyMap<string, number>;
   /** Options explored at this level before `chosen`. */
   readonly done: Sleeper[];
+  /** DPOR: the options a race asked for (the first taken included), and those tried; null
+   * without DPOR, where every option is tried. */
+  readonly backtrack: Set<number> | null;
+  readonly tried: Set<number> | null;
 }
 
 /**
@@ -33,13 +38,34 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
   let counterexample: BranchOutcome<V>['counterexample'] = null;
   let complete = true;
 
+  if (settings.dpor === true && (settings.fingerprints || !settings.sleepSets)) throw new Error('explore: DPOR runs with sleep sets and without fingerprint pruning (docs/explore.md "DPOR")');
   const nextAwake = (level: Level, from: number): number => {
     const pin = pinned[level.at];
-    for (let i = from; i < level.width; i++) {
+    const { backtrack, tried } = level;
+    // DPOR backtracks only to the options races asked for, in option order, wherever they are.
+    const start = backtrack === null ? from : 0;
+    for (let i = start; i < level.width; i++) {
       if (pin !== undefined && i !== pin) continue;
+      if (backtrack !== null && tried !== null && tried.size > 0 && (!backtrack.has(i) || tried.has(i))) continue;
       if (level.keys === null || !level.asleep.has(level.keys[i] as string)) return i;
     }
     return -1;
+  };
+  /** DPOR: the options the chosen one may disable (a fault, or what a fault takes away) are
+   * tried here too: no later step would race with them. */
+  const backtrackDisabled = (level: Level, point: DecisionPoint): void => {
+    if (level.backtrack === null || pinned[level.at] !== undefined) return;
+    const chosen = point.stepOf(level.chosen);
+    for (let i = 0; i < level.width; i++) if (i !== level.chosen && mayDisable(chosen, point.stepOf(i))) level.backtrack.add(i);
+  };
+  /** DPOR: a race asks decision `depth` to try the option named `key` (every option when its
+   * event was not pending there). Pinned decisions are other tasks' business. */
+  const onRace = (depth: number, key: string): void => {
+    const level = levels[depth];
+    if (level === undefined || level.backtrack === null || level.keys === null || pinned[depth] !== undefined) return;
+    const option = level.keys.indexOf(key);
+    if (option >= 0) level.backtrack.add(option);
+    else for (let i = 0; i < level.width; i++) level.backtrack.add(i);
   };
 
   for (;;) {
@@ -50,12 +76,18 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     let depth = 0;
     let cut = false;
     let bounded = false;
+    const races = settings.dpor === true ? new RaceTracker() : null;
+    /** The decision the next step was chosen at; -1 for a forced or bounded one. */
+    let choosing = -1;
     const decider: Decider = {
       decide(n: number, point: DecisionPoint): number {
         const d = depth++;
+        if (races !== null) for (let i = 0; i < n; i++) races.pending(point.stepOf(i), onRace);
         const known = levels[d];
         if (known !== undefined) {
           if (known.width !== n) throw new Error(`explore: decision ${d} had ${known.width} options, now ${n}; the model is not deterministic`);
+          choosing = d;
+          if (races !== null) backtrackDisabled(known, point);
           return known.chosen;
         }
         if (d >= settings.maxDecisions) {
@@ -84,7 +116,8 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
         if (pin !== undefined && pin >= n) throw new Error(`explore: decision ${d} has ${n} options, and the task pins option ${pin}; the model is not deterministic`);
         // A pinned decision: the options before the pinned one were explored (by whoever).
         if (pin !== undefined && keys !== null && targets !== null) for (let i = 0; i < pin; i++) done.push([keys[i] as string, targets[i] as number]);
-        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done };
+        const dpor = races !== null;
+        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done, backtrack: dpor ? new Set() : null, tried: dpor ? new Set() : null };
         levels.push(level);
         const awake = nextAwake(level, 0);
         if (awake < 0) {
@@ -93,8 +126,21 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
           return -1;
         }
         level.chosen = awake;
+        level.backtrack?.add(awake);
+        level.tried?.add(awake);
+        choosing = d;
+        if (races !== null) backtrackDisabled(level, point);
         return awake;
       },
+      ...(races === null
+        ? {}
+        : {
+            stepped(step: Step): void {
+              const at = choosing;
+              choosing = -1;
+              races.step(step, at, onRace);
+            },
+          }),
     };
     const verdict = runPath(decider, () => cut);
     stats.runs++;
@@ -120,6 +166,7 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
       const next = nextAwake(level, level.chosen + 1);
       if (next >= 0) {
         level.chosen = next;
+        level.tried?.add(next);
         advanced = true;
         break;
       }

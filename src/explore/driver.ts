@@ -64,7 +64,7 @@ export function explore<V>(runPath: RunPath<V>, settings: ExploreSettings): Expl
       fingerprints: settings.keepFingerprints === true ? state.seen : null,
     };
   }
-  const { width, prefixes } = splitTasks(runPath, settings.maxDecisions, settings.splitDepth ?? DEFAULT_SPLIT_DEPTH);
+  const { width, prefixes } = splitTasks(runPath, settings.maxDecisions, settings.splitDepth ?? DEFAULT_SPLIT_DEPTH, settings.dpor === true);
   const outcomes: BranchOutcome<V>[] = [];
   for (const prefix of prefixes) {
     outcomes.push(depthFirstBranch(runPath, settings, prefix));

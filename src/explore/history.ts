@@ -43,7 +43,8 @@ export class History {
     this.owners = [...owners];
   }
 
-  private owner(node: number): number {
+  /** The node whose state `node` shares (a browser's app), or itself. */
+  owner(node: number): number {
     return this.owners[node] ?? node;
   }
 

@@ -15,17 +15,40 @@ export interface Decider {
    * and which options commute (for sleep sets).
    */
   decide(options: number, state: DecisionPoint): number;
+  /** When given (DPOR, src/explore/dpor.ts), told of every step the run takes, forced or
+   * chosen, just before it happens; needs tracking on. */
+  stepped?(step: Step): void;
+}
+
+/** One step of a run, as DPOR sees it: what it is, what it acts on, and what caused it. */
+export interface Step {
+  /** The causal identity of the event (as `DecisionPoint.keyOf` names the same option). */
+  readonly key: string;
+  /** The state it acts on (a node, or a client's app for its browser; for a crash the crashed
+   * process, for a loss the client that never gets the response), or -1: every node. */
+  readonly target: number;
+  /** A crash or a loss: it spends the scope's fault budget (so it may disable the other faults)
+   * and is no delivery (it may disable one: a loss, the delivery of what it loses). */
+  readonly fault: boolean;
+  /** The index (from 0, in this run) of the step whose handler sent the message; -1: none (a
+   * message of the world's start, a crash the explorer placed). */
+  readonly sentBy: number;
 }
 
 export interface DecisionPoint {
   /** The canonical hash of the state (src/explore/history.ts). */
   fingerprint(): string;
-  /** The node option `i` acts on (its target), -1 for an option that acts on every node (a
-   * crash, a lost response): two options on different nodes commute. */
+  /** The state option `i` acts on (its target node, or for a browser its client's app: the two
+   * share one client object), -1 for an option that acts on every node (a crash, a lost
+   * response, a delivery to the fault injector, which crashes or restarts another process, and
+   * an event that moves the clock, which every later delivery sees): two options on different
+   * states commute. */
   targetOf(option: number): number;
   /** A stable name of option `i` across the runs of one path's prefix (the message's causal
    * identity), so a sleep set can be carried to the next state. */
   keyOf(option: number): string;
+  /** Option `i` as a DPOR step (only when the decider wants steps). */
+  stepOf(option: number): Step;
 }
 
 /** The faults the scope allows, placed by the explorer at any step (not by a plan's times). */
@@ -83,6 +106,10 @@ export class OrdersScheduler implements EventQueue {
   private readonly point: DecisionPoint;
   /** Decisions made so far in this run (non-trivial ones). */
   decisions = 0;
+  /** Steps taken so far in this run (every event, forced or chosen, and every loss). */
+  private steps = 0;
+  /** Message id -> the step whose handler sent it (kept only when the decider wants steps). */
+  private readonly sentBy: Map<number, number> | null;
   /** Set when the decider ended the run early. */
   cut = false;
 
@@ -92,10 +119,12 @@ export class OrdersScheduler implements EventQueue {
     private readonly options: OrdersOptions,
   ) {
     this.history = options.tracking ? new History(sim) : null;
+    this.sentBy = decider.stepped !== undefined ? new Map() : null;
     this.point = {
       fingerprint: () => this.fingerprint(),
       targetOf: (i) => this.targetOf(i),
       keyOf: (i) => this.keyOf(i),
+      stepOf: (i) => this.stepOf(i),
     };
   }
 
@@ -114,6 +143,7 @@ export class OrdersScheduler implements EventQueue {
     message.dueMs = due;
     message.seq = this.nextSeq++;
     this.history?.sent(message);
+    this.sentBy?.set(message.id, this.steps - 1);
     if (message.kind !== 'timer' && due <= now + this.options.flightMs) {
       this.flights.push(message);
       return;
@@ -147,6 +177,8 @@ export class OrdersScheduler implements EventQueue {
         }
         this.decisions++;
       }
+      if (this.sentBy !== null) this.report(choice);
+      this.steps++;
       const events = this.optionEvents.length;
       if (choice < events) return this.take(this.optionEvents[choice] as Message);
       const crashAt = choice - events;
@@ -212,10 +244,33 @@ export class OrdersScheduler implements EventQueue {
     this.history?.lost(message, OPTION_DROP);
   }
 
-  private targetOf(option: number): number {
+  /** Tells the decider of the step option `option` is about to take. */
+  private report(option: number): void {
+    this.decider.stepped?.(this.stepOf(option));
+  }
+
+  /** DPOR's view of an option. Finer than `targetOf` (the sleep sets'): a crash acts on the
+   * process it crashes, a loss on the client it hides the response from, and both spend the
+   * fault budget (docs/explore.md "DPOR"). */
+  private stepOf(option: number): Step {
     const events = this.optionEvents.length;
-    if (option < events) return (this.optionEvents[option] as Message).to;
-    return -1;
+    const key = this.keyOf(option);
+    if (option < events) {
+      const message = this.optionEvents[option] as Message;
+      return { key, target: this.targetOf(option), fault: false, sentBy: this.sentBy?.get(message.id) ?? -1 };
+    }
+    const crashAt = option - events;
+    if (crashAt < this.optionCrashes.length) return { key, target: this.optionCrashes[crashAt] as number, fault: true, sentBy: -1 };
+    const lost = this.optionDrops[crashAt - this.optionCrashes.length] as Message;
+    const client = this.history === null ? lost.to : this.history.owner(lost.to);
+    return { key, target: client, fault: true, sentBy: this.sentBy?.get(lost.id) ?? -1 };
+  }
+
+  private targetOf(option: number): number {
+    if (option >= this.optionEvents.length) return -1;
+    const message = this.optionEvents[option] as Message;
+    if (message.dueMs > this.sim.nowMs || message.to === this.faults.faultsNode) return -1;
+    return this.history === null ? message.to : this.history.owner(message.to);
   }
 
   private keyOf(option: number): string {

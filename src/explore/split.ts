@@ -26,10 +26,12 @@ export interface SplitTasks {
 /** The default split depth: the top branches, one per option of the first decision. */
 export const DEFAULT_SPLIT_DEPTH = 1;
 
-/** The tasks of split depth `splitDepth` (>= 1), from one run of the first path. */
-export function splitTasks<V>(runPath: RunPath<V>, maxDecisions: number, splitDepth: number): SplitTasks {
+/** The tasks of split depth `splitDepth` (>= 1), from one run of the first path. With DPOR the
+ * whole tree is one task: a race anywhere may add a backtrack point anywhere above it. */
+export function splitTasks<V>(runPath: RunPath<V>, maxDecisions: number, splitDepth: number, dpor = false): SplitTasks {
   if (!Number.isInteger(splitDepth) || splitDepth < 1) throw new Error(`explore: split depth ${splitDepth} is not a whole number >= 1`);
   const widths = firstPathWidths(runPath, Math.min(maxDecisions, splitDepth));
+  if (dpor) return { width: widths[0] ?? 0, prefixes: [[]] };
   const prefixes: number[][] = [widths.map(() => 0)];
   for (let d = widths.length - 1; d >= 0; d--) {
     for (let option = 1; option < (widths[d] as number); option++) prefixes.push([...new Array<number>(d).fill(0), option]);

@@ -11,6 +11,9 @@ export interface ExploreSettings {
   readonly fingerprints: boolean;
   /** Sleep sets (DFS only): do not re-run an option that commutes with one explored already. */
   readonly sleepSets: boolean;
+  /** Dynamic partial-order reduction (DFS, with sleep sets, without fingerprints;
+   * src/explore/dpor.ts): backtrack only to the options a race asks for. */
+  readonly dpor?: boolean;
   /** Deeper than this, a path takes the natural order without branching (a bound of the scope). */
   readonly maxDecisions: number;
   /** Depth-first: cut the tree into the subtrees off the first path's first D decisions

@@ -17,7 +17,7 @@ function binaryTree(violating: readonly string[]): RunPath<string> {
   return (decider) => {
     const path: number[] = [];
     for (let d = 0; d < 3; d++) {
-      const option = decider.decide(2, { fingerprint: () => `[${path.join(',')}]`, targetOf: (i) => i, keyOf: (i) => `event ${i}` });
+      const option = decider.decide(2, { fingerprint: () => `[${path.join(',')}]`, targetOf: (i) => i, keyOf: (i) => `event ${i}`, stepOf: (i) => ({ key: `event ${i}`, target: -1, fault: false, sentBy: -1 }) });
       if (option < 0) return null;
       path.push(option);
     }
@@ -32,7 +32,7 @@ function widthThreeTree(violating: readonly string[]): RunPath<string> {
   return (decider) => {
     const path: number[] = [];
     for (const width of [2, 3]) {
-      const option = decider.decide(width, { fingerprint: () => `[${path.join(',')}]`, targetOf: () => -1, keyOf: (i) => `event ${i}` });
+      const option = decider.decide(width, { fingerprint: () => `[${path.join(',')}]`, targetOf: () => -1, keyOf: (i) => `event ${i}`, stepOf: (i) => ({ key: `event ${i}`, target: -1, fault: false, sentBy: -1 }) });
       if (option < 0) return null;
       path.push(option);
     }
@@ -87,7 +87,7 @@ describe('splitTasks: the subtrees off the first path, in depth-first order', ()
     const tree: RunPath<null> = (decider) => {
       let ones = 0;
       for (let d = 0; d < 4; d++) {
-        const option = decider.decide(2, { fingerprint: () => `${d}:${ones}`, targetOf: () => -1, keyOf: (i) => `event ${i}` });
+        const option = decider.decide(2, { fingerprint: () => `${d}:${ones}`, targetOf: () => -1, keyOf: (i) => `event ${i}`, stepOf: (i) => ({ key: `event ${i}`, target: -1, fault: false, sentBy: -1 }) });
         if (option < 0) return null;
         ones += option;
       }

@@ -1,0 +1,161 @@
+// Dynamic partial-order reduction (src/explore/dpor.ts, src/explore/depth-first.ts): the race
+// tracker on hand-made steps, and on real scopes every outcome of every schedule kept.
+import { describe, expect, it } from 'vitest';
+import { SCOPES } from '../../models/scopes/builtin.js';
+import type { Scope } from '../../models/scopes/scope.js';
+import { findStrategy, type Strategy } from '../../models/strategies.js';
+import { runCase, type Case, type RunResult } from '../../models/world.js';
+import { judgeRun } from '../../properties/check-case.js';
+import { scopeCase } from '../../properties/explore.js';
+import { runExplore } from '../../src/cli/explore.js';
+import { UsageError } from '../../src/cli/usage.js';
+import { explore, type ExploreSettings } from '../../src/explore/driver.js';
+import { mayDisable, RaceTracker } from '../../src/explore/dpor.js';
+import type { Step } from '../../src/explore/orders-scheduler.js';
+
+function named<T extends { readonly name: string }>(list: readonly T[], name: string): T {
+  const found = list.find((x) => x.name === name);
+  if (found === undefined) throw new Error(`no ${name}`);
+  return found;
+}
+
+function strategyNamed(name: string): Strategy {
+  const found = findStrategy(name);
+  if (found === undefined) throw new Error(`no strategy ${name}`);
+  return found;
+}
+
+/** Two scripted clients sending one /register each (explore.test.ts counts its 924 schedules). */
+const TWO_STARTS: Scope = {
+  ...named(SCOPES, 'tiny'),
+  name: 'two-starts',
+  clients: [0, 1].map(() => ({ actions: [{ kind: 'start' as const }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0 })),
+};
+
+/** What a complete schedule ends with: each client-side actor's observations in order (not the
+ * global message ids, which depend on the interleaving of everything else) and the verdict. Two
+ * schedules that only swap independent steps end alike. */
+function outcomeOf(template: Case, result: RunResult): string {
+  const verdict = judgeRun(template, result, ['progress-never-lost']).violation === null ? 'holds' : 'violated';
+  const lines = result.observations.map((o) => [o.actor, o.phase, o.status, o.servedBy, o.key, o.detail, o.atMs].join('|'));
+  return `${verdict}\n${lines.join('\n')}`;
+}
+
+/** Every schedule of the scope (never stopping at a violation), with the outcomes it reached. */
+function outcomes(scope: Scope, strategyName: string, reductions: Pick<ExploreSettings, 'fingerprints' | 'sleepSets' | 'dpor'>) {
+  const strategy = strategyNamed(strategyName);
+  const template = scopeCase(scope, strategy, scope.profile ?? strategy.profile, []);
+  const reached = new Set<string>();
+  const outcome = explore(
+    (decider, wasCut) => {
+      const result = runCase(template, { strategy, decider });
+      if (!wasCut()) reached.add(outcomeOf(template, result));
+      return null;
+    },
+    { search: 'dfs', ...reductions, maxDecisions: scope.bounds.maxDecisions, maxStates: 10_000_000 },
+  );
+  expect(outcome.complete).toBe(true);
+  return { reached, runs: outcome.stats.runs };
+}
+
+const PLAIN = { fingerprints: false, sleepSets: false } as const;
+const SLEEP = { fingerprints: false, sleepSets: true } as const;
+const DPOR = { fingerprints: false, sleepSets: true, dpor: true } as const;
+
+describe('DPOR keeps every outcome', () => {
+  for (const [scopeName, strategyName, fewerRuns] of [
+    ['lost-response', 'sql', 4],
+    ['two-starts', 'main-only', 924],
+    ['password-restart', 'sql', 379],
+    ['register-restart', 'sql', 8307],
+  ] as const) {
+    it(`reaches what every schedule reaches, in fewer runs (${scopeName}, ${strategyName})`, () => {
+      const scope = scopeName === 'two-starts' ? TWO_STARTS : named(SCOPES, scopeName);
+      const all = outcomes(scope, strategyName, PLAIN);
+      const reduced = outcomes(scope, strategyName, DPOR);
+      expect([...reduced.reached].sort()).toEqual([...all.reached].sort());
+      expect(all.runs).toBe(fewerRuns);
+      if (fewerRuns > 4) expect(reduced.runs).toBeLessThan(all.runs);
+    });
+  }
+
+  it('reaches the read-modify-write loss of redis-blob and every other ending of fallback-overlap (against sleep sets alone)', () => {
+    const scope = named(SCOPES, 'fallback-overlap');
+    const slept = outcomes(scope, 'redis-blob', SLEEP);
+    const reduced = outcomes(scope, 'redis-blob', DPOR);
+    expect([...reduced.reached].sort()).toEqual([...slept.reached].sort());
+    expect([...reduced.reached].some((o) => o.startsWith('violated'))).toBe(true);
+    expect(reduced.runs).toBeLessThan(slept.runs);
+  });
+
+  it('is refused with fingerprint pruning (which would hide the races of the paths it cuts)', () => {
+    expect(() => outcomes(TWO_STARTS, 'main-only', { fingerprints: true, sleepSets: true, dpor: true })).toThrow(/without fingerprint pruning/);
+  });
+});
+
+const step = (key: string, target: number, sentBy = -1, fault = false): Step => ({ key, target, fault, sentBy });
+
+/** The races a sequence of steps reports: [decision, key] pairs. Every step is a decision of
+ * its own index, so a race names the step it reverses. */
+function races(steps: readonly Step[], pendingAtEnd: readonly Step[] = []): [number, string][] {
+  const tracker = new RaceTracker();
+  const found: [number, string][] = [];
+  const note = (depth: number, key: string): void => void found.push([depth, key]);
+  steps.forEach((s, i) => tracker.step(s, i, note));
+  for (const p of pendingAtEnd) tracker.pending(p, note);
+  return found;
+}
+
+describe('RaceTracker', () => {
+  it('two independent messages to one node race; a reply to the first does not', () => {
+    // Steps 0 and 1 deliver to node 1 messages sent before the run; step 2 delivers to node 2.
+    expect(races([step('a', 1), step('b', 1), step('c', 2)])).toEqual([[0, 'b']]);
+    // b was sent by the handler of a: it cannot come first.
+    expect(races([step('a', 1), step('b', 1, 0)])).toEqual([]);
+  });
+
+  it('follows causality transitively, through other nodes', () => {
+    // a to node 1 sends x to node 2, whose handler sends b back to node 1: a happens before b.
+    expect(races([step('a', 1), step('x', 2, 0), step('b', 1, 1)])).toEqual([]);
+    // z to node 1 was sent before the run: it races with b, the latest step on node 1.
+    expect(races([step('a', 1), step('x', 2, 0), step('b', 1, 1)], [step('z', 1)])).toEqual([[2, 'z']]);
+  });
+
+  it('a crash not yet placed races with the latest step on its process; faults race with each other', () => {
+    expect(races([step('a', 1), step('b', 2)], [step('crash 1', 1, -1, true)])).toEqual([[0, 'crash 1']]);
+    // After a loss (a fault), a crash of another process races with it through the budget.
+    expect(races([step('a', 1), step('lose m', 3, -1, true)], [step('crash 2', 2, -1, true)])).toEqual([[1, 'crash 2']]);
+  });
+
+  it('a step on every node races with the latest step not before its cause', () => {
+    expect(races([step('a', 1), step('b', 2), step('tick', -1, 0)])).toEqual([[1, 'tick']]);
+    // After it, everything depends on it: c (sent before it, to node 3) races with it.
+    expect(races([step('a', 1), step('tick', -1), step('c', 3)])).toEqual([[0, 'tick'], [1, 'c']]);
+  });
+
+  it('mayDisable: a fault and what shares its target or budget; never two deliveries', () => {
+    expect(mayDisable(step('m', 1), step('lose m', 1, -1, true))).toBe(true);
+    expect(mayDisable(step('crash 1', 1, -1, true), step('lose m', 4, -1, true))).toBe(true);
+    expect(mayDisable(step('crash 1', 1, -1, true), step('x', 2))).toBe(false);
+    expect(mayDisable(step('a', 1), step('b', 1))).toBe(false);
+    expect(mayDisable(step('tick', -1), step('crash 1', 1, -1, true))).toBe(true);
+  });
+});
+
+describe('uiasim explore --dpor', () => {
+  it('prints the reduction, and the JSON names it', async () => {
+    const text = await runExplore({ strategy: 'sql', scope: 'password-restart', search: 'dfs', dpor: true, jobs: 1 });
+    expect(text.stdout).toContain('progress-never-lost holds for all 216 schedules of scope password-restart');
+    expect(text.stdout).toMatch(/reductions: fingerprints off, sleep sets on, DPOR on; depth-first\n$/);
+    const json = JSON.parse((await runExplore({ strategy: 'sql', scope: 'password-restart', search: 'dfs', dpor: true, format: 'json', jobs: 2 })).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ verdict: 'holds', schedules: 216, runs: 216, reductions: { fingerprints: false, sleepSets: true, dpor: true } });
+  });
+
+  it('finds the redis-blob loss and refuses breadth-first search and a split depth', async () => {
+    const found = await runExplore({ strategy: 'redis-blob', scope: 'fallback-overlap', search: 'dfs', dpor: true, jobs: 1 });
+    expect(found.exitCode).toBe(1);
+    expect(found.stdout).toContain('VIOLATED');
+    await expect(runExplore({ strategy: 'sql', scope: 'lost-response', dpor: true })).rejects.toThrow(new UsageError('--dpor needs --search dfs (its backtrack points are on a depth-first stack)'));
+    await expect(runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', dpor: true, splitDepth: 2 })).rejects.toThrow(UsageError);
+  });
+});
