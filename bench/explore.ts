@@ -9,11 +9,15 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** Named scopes measured: a depth-first proof (split at the first decision, and along the first
- * path: docs/explore.md "--split-depth") and a breadth-first counterexample. */
+ * path: docs/explore.md "--split-depth"), a breadth-first counterexample, and an interleaving
+ * tree with and without DPOR (docs/explore.md "DPOR"). */
 const SCOPES: readonly (readonly string[])[] = [
   ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs'],
   ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs', '--split-depth', '1000'],
   ['--strategy', 'redis-blob', '--scope', 'fallback-overlap'],
+  // An interleaving tree, with fingerprints and with DPOR (one task: --jobs 2 cannot help it).
+  ['--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs'],
+  ['--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs', '--dpor'],
 ];
 
 interface Measured {
@@ -29,11 +33,20 @@ function measure(args: readonly string[], jobs: number): Measured {
   return { stdout: result.stdout, states: Number(m[1]), seconds: Number(m[2]) };
 }
 
-/** The options' values, and the split depth named: `sql register-restart dfs split-depth 1000`. */
+/** The options' values, the split depth and the switches named: `sql register-restart dfs split-depth 1000`, `sql two-registrations dfs dpor`. */
 function label(args: readonly string[]): string {
-  return args
-    .flatMap((arg, i) => (i % 2 === 0 ? [] : [args[i - 1] === '--split-depth' ? `split-depth ${arg}` : arg]))
-    .join(' ');
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const option = args[i] as string;
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) {
+      words.push(option.slice(2));
+      continue;
+    }
+    words.push(option === '--split-depth' ? `split-depth ${value}` : value);
+    i++;
+  }
+  return words.join(' ');
 }
 
 export function exploreLines(): string[] {

@@ -20,6 +20,9 @@ interface Level {
    * without DPOR, where every option is tried. */
   readonly backtrack: Set<number> | null;
   readonly tried: Set<number> | null;
+  /** DPOR: the option whose races were last looked for here (-1: none yet). A run re-running
+   * this level with the same option finds the same races: the prefix up to it is the same. */
+  checkedFor: number;
 }
 
 /**
@@ -51,10 +54,13 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     }
     return -1;
   };
-  /** DPOR: the options the chosen one may disable (a fault, or what a fault takes away) are
-   * tried here too: no later step would race with them. */
+  /** DPOR, at a decision about to take `level.chosen`: the options the chosen one may disable
+   * (a fault, or what a fault takes away) are tried here too, since no later step would race
+   * with them. Once per option taken: a run re-running the level with it does the same. */
   const backtrackDisabled = (level: Level, point: DecisionPoint): void => {
-    if (level.backtrack === null || pinned[level.at] !== undefined) return;
+    if (level.backtrack === null || level.checkedFor === level.chosen) return;
+    level.checkedFor = level.chosen;
+    if (pinned[level.at] !== undefined) return;
     const chosen = point.stepOf(level.chosen);
     for (let i = 0; i < level.width; i++) if (i !== level.chosen && mayDisable(chosen, point.stepOf(i))) level.backtrack.add(i);
   };
@@ -82,14 +88,16 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     const decider: Decider = {
       decide(n: number, point: DecisionPoint): number {
         const d = depth++;
-        if (races !== null) for (let i = 0; i < n; i++) races.pending(point.stepOf(i), onRace);
         const known = levels[d];
         if (known !== undefined) {
           if (known.width !== n) throw new Error(`explore: decision ${d} had ${known.width} options, now ${n}; the model is not deterministic`);
           choosing = d;
+          // Its options' races were reported when the level was new: the prefix is the same.
           if (races !== null) backtrackDisabled(known, point);
           return known.chosen;
         }
+        // Every option's race with the steps so far, taken or not (DPOR looks at every state's).
+        if (races !== null) for (let i = 0; i < n; i++) races.pending(point.stepOf(i), onRace);
         if (d >= settings.maxDecisions) {
           bounded = true;
           return 0;
@@ -117,7 +125,7 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
         // A pinned decision: the options before the pinned one were explored (by whoever).
         if (pin !== undefined && keys !== null && targets !== null) for (let i = 0; i < pin; i++) done.push([keys[i] as string, targets[i] as number]);
         const dpor = races !== null;
-        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done, backtrack: dpor ? new Set() : null, tried: dpor ? new Set() : null };
+        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done, backtrack: dpor ? new Set() : null, tried: dpor ? new Set() : null, checkedFor: -1 };
         levels.push(level);
         const awake = nextAwake(level, 0);
         if (awake < 0) {
