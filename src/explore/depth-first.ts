@@ -1,4 +1,4 @@
-import { mayDisable, RaceTracker } from './dpor.js';
+import { RaceTracker } from './dpor.js';
 import type { Decider, DecisionPoint, Step } from './orders-scheduler.js';
 import { newStats, type BranchOutcome, type ExploreSettings, type RunPath } from './types.js';
 
@@ -20,9 +20,9 @@ interface Level {
    * without DPOR, where every option is tried. */
   readonly backtrack: Set<number> | null;
   readonly tried: Set<number> | null;
-  /** DPOR: the option whose races were last looked for here (-1: none yet). A run re-running
-   * this level with the same option finds the same races: the prefix up to it is the same. */
-  checkedFor: number;
+  /** DPOR: the option whose disabled siblings were last looked for (-1: none yet). A run
+   * re-running this level with the same option disables the same ones: the prefix is the same. */
+  disabledCheckedFor: number;
 }
 
 /**
@@ -54,15 +54,12 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     }
     return -1;
   };
-  /** DPOR, at a decision about to take `level.chosen`: the options the chosen one may disable
-   * (a fault, or what a fault takes away) are tried here too, since no later step would race
-   * with them. Once per option taken: a run re-running the level with it does the same. */
-  const backtrackDisabled = (level: Level, point: DecisionPoint): void => {
-    if (level.backtrack === null || level.checkedFor === level.chosen) return;
-    level.checkedFor = level.chosen;
-    if (pinned[level.at] !== undefined) return;
-    const chosen = point.stepOf(level.chosen);
-    for (let i = 0; i < level.width; i++) if (i !== level.chosen && mayDisable(chosen, point.stepOf(i))) level.backtrack.add(i);
+  /** DPOR: the options of `level` that its chosen step disabled (absent from the next state's
+   * options `next`: a response that cancels a due timeout, a fault that spends the budget, the
+   * step that ends the run) are tried there too, since no later step could race with them. */
+  const addDisabled = (level: Level, next: readonly string[]): void => {
+    if (level.backtrack === null || level.keys === null || pinned[level.at] !== undefined) return;
+    for (let i = 0; i < level.width; i++) if (i !== level.chosen && !next.includes(level.keys[i] as string)) level.backtrack.add(i);
   };
   /** DPOR: a race asks decision `depth` to try the option named `key` (every option when its
    * event was not pending there). Pinned decisions are other tasks' business. */
@@ -85,15 +82,30 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     const races = settings.dpor === true ? new RaceTracker() : null;
     /** The decision the next step was chosen at; -1 for a forced or bounded one. */
     let choosing = -1;
+    /** DPOR: the level whose step was just taken, until the next state's options show what it
+     * disabled (once per option taken: a re-run of the same prefix disables the same); and the
+     * run's last step. */
+    let disabling: Level | null = null;
+    let lastStep: Step | null = null;
+    const disabledNow = (next: readonly string[]): void => {
+      if (disabling !== null) addDisabled(disabling, next);
+      disabling = null;
+    };
+    const watchDisabled = (level: Level): void => {
+      if (level.disabledCheckedFor === level.chosen) return;
+      level.disabledCheckedFor = level.chosen;
+      disabling = level;
+    };
     const decider: Decider = {
       decide(n: number, point: DecisionPoint): number {
         const d = depth++;
+        if (disabling !== null) disabledNow(Array.from({ length: n }, (_, i) => point.keyOf(i)));
         const known = levels[d];
         if (known !== undefined) {
           if (known.width !== n) throw new Error(`explore: decision ${d} had ${known.width} options, now ${n}; the model is not deterministic`);
           choosing = d;
           // Its options' races were reported when the level was new: the prefix is the same.
-          if (races !== null) backtrackDisabled(known, point);
+          if (races !== null) watchDisabled(known);
           return known.chosen;
         }
         // Every option's race with the steps so far, taken or not (DPOR looks at every state's).
@@ -125,7 +137,7 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
         // A pinned decision: the options before the pinned one were explored (by whoever).
         if (pin !== undefined && keys !== null && targets !== null) for (let i = 0; i < pin; i++) done.push([keys[i] as string, targets[i] as number]);
         const dpor = races !== null;
-        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done, backtrack: dpor ? new Set() : null, tried: dpor ? new Set() : null, checkedFor: -1 };
+        const level: Level = { at: d, width: n, chosen: 0, keys, targets, asleep, done, backtrack: dpor ? new Set() : null, tried: dpor ? new Set() : null, disabledCheckedFor: -1 };
         levels.push(level);
         const awake = nextAwake(level, 0);
         if (awake < 0) {
@@ -137,7 +149,7 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
         level.backtrack?.add(awake);
         level.tried?.add(awake);
         choosing = d;
-        if (races !== null) backtrackDisabled(level, point);
+        if (races !== null) watchDisabled(level);
         return awake;
       },
       ...(races === null
@@ -146,11 +158,20 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
             stepped(step: Step): void {
               const at = choosing;
               choosing = -1;
+              // A forced step: the state it leaves had this one option.
+              if (at < 0 && disabling !== null) disabledNow([step.key]);
               races.step(step, at, onRace);
+              lastStep = step;
             },
           }),
     };
     const verdict = runPath(decider, () => cut);
+    // DPOR: the run ended (the last client finished) with its last step, which disabled
+    // everything else: it acts on every node.
+    if (races !== null && !cut) {
+      disabledNow([]);
+      if (lastStep !== null) races.endedBy(lastStep, onRace);
+    }
     stats.runs++;
     if (cut) stats.pruned++;
     else {

@@ -10,7 +10,8 @@ const FIRST_STATE = 2;
  * with sleep sets; docs/explore.md "DPOR").
  *
  * Two steps are dependent when they act on the same state (`Step.target`), when both are faults
- * (they share the budget), or when either acts on every node (-1). A step happens before a later
+ * (counted as dependent among themselves, to be safe: crashes and losses have budgets of their
+ * own), or when either acts on every node (-1). A step happens before a later
  * one when they are dependent, or when the later one's message was sent by it, and transitively;
  * vector clocks keep that relation, with one component per state, one for the fault budget and
  * one for the steps on every node.
@@ -90,6 +91,20 @@ export class RaceTracker {
     return partner;
   }
 
+  /**
+   * The run ended with its last step (the last client finished, and the world stopped): that
+   * step disabled whatever else could have happened, so it counts as acting on every node. Its
+   * race is the latest step before it that does not happen before its cause.
+   */
+  endedBy(last: Step, onRace: (depth: number, key: string) => void): void {
+    for (let i = this.components.length - 2; i >= 0; i--) {
+      if (this.happensBefore(i, last.sentBy)) continue;
+      const at = this.decisions[i] as number;
+      if (at >= 0) onRace(at, last.key);
+      return;
+    }
+  }
+
   /** Whether step i happens before step k, or is k (false when k is -1: no step). */
   private happensBefore(i: number, k: number): boolean {
     if (k < 0) return false;
@@ -106,14 +121,6 @@ export class RaceTracker {
 function componentsOf(step: Step): number[] {
   if (step.target < 0) return [];
   return step.fault ? [FIRST_STATE + step.target, FAULT_BUDGET] : [FIRST_STATE + step.target];
-}
-
-/** Whether two options of one state are dependent and one of them is a fault: taking one may
- * disable the other (a loss and the delivery of what it loses; two faults and one budget), so
- * the other never becomes a later step a race could be found with. */
-export function mayDisable(a: Step, b: Step): boolean {
-  if (!a.fault && !b.fault) return false;
-  return a.target < 0 || b.target < 0 || a.target === b.target || (a.fault && b.fault);
 }
 
 function max(into: number[], other: readonly number[]): void {

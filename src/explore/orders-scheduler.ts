@@ -27,8 +27,7 @@ export interface Step {
   /** The state it acts on (a node, or a client's app for its browser; for a crash the crashed
    * process, for a loss the client that never gets the response), or -1: every node. */
   readonly target: number;
-  /** A crash or a loss: it spends the scope's fault budget (so it may disable the other faults)
-   * and is no delivery (it may disable one: a loss, the delivery of what it loses). */
+  /** A crash or a loss: DPOR counts the faults as dependent among themselves. */
   readonly fault: boolean;
   /** The index (from 0, in this run) of the step whose handler sent the message; -1: none (a
    * message of the world's start, a crash the explorer placed). */
