@@ -61,8 +61,8 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     if (level.backtrack === null || level.keys === null || pinned[level.at] !== undefined) return;
     for (let i = 0; i < level.width; i++) if (i !== level.chosen && !next.includes(level.keys[i] as string)) level.backtrack.add(i);
   };
-  /** DPOR: a race asks decision `depth` to try the option named `key` (every option when its
-   * event was not pending there). Pinned decisions are other tasks' business. */
+  /** DPOR: a race asks decision `depth` to try the option named `key` (every option when it was
+   * not an option there). Pinned decisions are other tasks' business. */
   const onRace = (depth: number, key: string): void => {
     const level = levels[depth];
     if (level === undefined || level.backtrack === null || level.keys === null || pinned[depth] !== undefined) return;

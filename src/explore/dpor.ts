@@ -19,7 +19,7 @@ const FIRST_STATE = 2;
  * An event that could happen next (taken or not) races with the latest earlier step dependent
  * with it that does not happen before the step that sent its message: the two could have come
  * the other way round. The search must then also try, at the decision before that step, the
- * option that is this event (or every option, when its message was not sent yet there). The
+ * option that is this event (or every option, when it was not an option there). The
  * steps of one component are pairwise dependent, so only each component's latest step needs a
  * look; a step on every node is dependent with all, so for it the latest step not happening
  * before its cause is the race.
@@ -46,8 +46,12 @@ export class RaceTracker {
     let clock: number[];
     if (own.length === 0) clock = [...this.counts];
     else {
-      clock = this.clockOf(this.latest[EVERY_NODE]);
-      for (const c of own) max(clock, this.clockOf(this.latest[c]));
+      const everyNode = this.latest[EVERY_NODE];
+      clock = everyNode === undefined ? [] : [...(this.clocks[everyNode] as number[])];
+      for (const c of own) {
+        const latest = this.latest[c];
+        if (latest !== undefined) max(clock, this.clocks[latest] as number[]);
+      }
     }
     if (step.sentBy >= 0) max(clock, this.clocks[step.sentBy] as number[]);
     const mine = own.length === 0 ? [EVERY_NODE] : own;
@@ -112,9 +116,6 @@ export class RaceTracker {
     return ((this.clocks[k] as number[])[this.components[i] as number] ?? 0) >= (this.positions[i] as number);
   }
 
-  private clockOf(step: number | undefined): number[] {
-    return step === undefined ? [] : [...(this.clocks[step] as number[])];
-  }
 }
 
 /** The components a step is on; none: every node. */
