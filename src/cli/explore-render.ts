@@ -108,11 +108,17 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   }
   const counterexample = found.counterexample;
   if (counterexample === null) {
-    const holds = found.complete;
+    // DPOR stands one schedule for the orders that swap independent steps; past the decision
+    // bound a path takes the natural order instead, so a bounded schedule proves nothing for
+    // the orders it stood for (docs/explore.md "DPOR").
+    const boundedDpor = print.dpor && stats.bounded > 0;
+    const holds = found.complete && !boundedDpor;
     if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0 };
     const line = holds
       ? `${propertyLabel} holds for all ${stats.schedules} schedules of scope ${scope.name} (${stats.states} distinct states, depth ${stats.depth}).`
-      : `${propertyLabel}: not violated in the ${stats.schedules} schedules explored before the limit of ${print.maxStates ?? 0} states (${stats.states} distinct states, depth ${stats.depth}): NOT proven.`;
+      : boundedDpor && found.complete
+        ? `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth}): NOT proven, since DPOR covers every order only when no schedule reaches the bound of ${scope.bounds.maxDecisions} decisions.`
+        : `${propertyLabel}: not violated in the ${stats.schedules} schedules explored before the limit of ${print.maxStates ?? 0} states (${stats.states} distinct states, depth ${stats.depth}): NOT proven.`;
     return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 0 };
   }
 

@@ -1,5 +1,8 @@
 // Dynamic partial-order reduction (src/explore/dpor.ts, src/explore/depth-first.ts): the race
 // tracker on hand-made steps, and on real scopes every outcome of every schedule kept.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from '../../models/scopes/builtin.js';
 import type { Scope } from '../../models/scopes/scope.js';
@@ -187,5 +190,18 @@ describe('uiasim explore --dpor', () => {
     expect(found.stdout).toContain('VIOLATED');
     await expect(runExplore({ strategy: 'sql', scope: 'lost-response', dpor: true })).rejects.toThrow(new UsageError('--dpor needs --search dfs (its backtrack points are on a depth-first stack)'));
     await expect(runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', dpor: true, splitDepth: 2 })).rejects.toThrow(UsageError);
+  });
+
+  it('says NOT proven when a schedule reached the decision bound (past it a path takes the natural order, which DPOR cannot stand for)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'uiasim-dpor-')), 'bounded.json');
+    const client = { operation: 'password', actions: [{ kind: 'start' }, { kind: 'direct', stage: 'm.login.password' }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0 };
+    writeFileSync(file, JSON.stringify({ clients: [client], faults: { restarts: 1, processes: ['main', 'db'] }, bounds: { maxDecisions: 20 } }));
+    const reduced = await runExplore({ strategy: 'sql', scope: file, search: 'dfs', dpor: true, jobs: 1 });
+    expect(reduced.exitCode).toBe(0);
+    expect(reduced.stdout).toMatch(/not violated in the \d+ schedules explored .*: NOT proven, since DPOR covers every order only when no schedule reaches the bound of 20 decisions\./);
+    expect(reduced.stdout).toMatch(/note: \d+ schedules reached the bound of 20 decisions/);
+    expect(JSON.parse((await runExplore({ strategy: 'sql', scope: file, search: 'dfs', dpor: true, format: 'json', jobs: 1 })).stdout)).toMatchObject({ verdict: 'incomplete' });
+    // Without DPOR the same bounded scope is proven: its bound is part of the scope.
+    expect((await runExplore({ strategy: 'sql', scope: file, search: 'dfs', jobs: 1 })).stdout).toContain('holds for all');
   });
 });
