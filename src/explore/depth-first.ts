@@ -54,21 +54,24 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
     }
     return -1;
   };
+  /** DPOR: where `level` may add backtrack points (not at a pinned decision: other tasks' business). */
+  const backtrackable = (level: Level | undefined): { readonly backtrack: Set<number>; readonly keys: readonly string[] } | null =>
+    level === undefined || level.backtrack === null || level.keys === null || pinned[level.at] !== undefined ? null : { backtrack: level.backtrack, keys: level.keys };
   /** DPOR: the options of `level` that its chosen step disabled (absent from the next state's
    * options `next`: a response that cancels a due timeout, a fault that spends the budget, the
    * step that ends the run) are tried there too, since no later step could race with them. */
   const addDisabled = (level: Level, next: readonly string[]): void => {
-    if (level.backtrack === null || level.keys === null || pinned[level.at] !== undefined) return;
-    for (let i = 0; i < level.width; i++) if (i !== level.chosen && !next.includes(level.keys[i] as string)) level.backtrack.add(i);
+    const open = backtrackable(level);
+    if (open !== null) for (let i = 0; i < level.width; i++) if (i !== level.chosen && !next.includes(open.keys[i] as string)) open.backtrack.add(i);
   };
   /** DPOR: a race asks decision `depth` to try the option named `key` (every option when it was
-   * not an option there). Pinned decisions are other tasks' business. */
+   * not an option there). */
   const onRace = (depth: number, key: string): void => {
-    const level = levels[depth];
-    if (level === undefined || level.backtrack === null || level.keys === null || pinned[depth] !== undefined) return;
-    const option = level.keys.indexOf(key);
-    if (option >= 0) level.backtrack.add(option);
-    else for (let i = 0; i < level.width; i++) level.backtrack.add(i);
+    const open = backtrackable(levels[depth]);
+    if (open === null) return;
+    const option = open.keys.indexOf(key);
+    if (option >= 0) open.backtrack.add(option);
+    else for (let i = 0; i < open.keys.length; i++) open.backtrack.add(i);
   };
 
   for (;;) {
@@ -160,7 +163,8 @@ export function depthFirstBranch<V>(runPath: RunPath<V>, settings: ExploreSettin
               choosing = -1;
               // A forced step: the state it leaves had this one option.
               if (at < 0 && disabling !== null) disabledNow([step.key]);
-              races.step(step, at, onRace);
+              // A chosen step's race was reported with its decision's options.
+              races.step(step, at, at < 0 ? onRace : undefined);
               lastStep = step;
             },
           }),

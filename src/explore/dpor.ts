@@ -38,9 +38,10 @@ export class RaceTracker {
   private readonly latest: number[] = [];
 
   /** Takes the next step of the run (chosen at decision `depth`, -1 when forced), after
-   * reporting its race, if any. */
-  step(step: Step, depth: number, onRace: (depth: number, key: string) => void): void {
-    this.pending(step, onRace);
+   * reporting its race, if any, to `onRace` (none given: its race was reported already, as an
+   * option of its decision). */
+  step(step: Step, depth: number, onRace?: (depth: number, key: string) => void): void {
+    if (onRace !== undefined) this.pending(step, onRace);
     const j = this.components.length;
     const own = componentsOf(step);
     let clock: number[];
@@ -115,7 +116,6 @@ export class RaceTracker {
     if (i === k) return true;
     return ((this.clocks[k] as number[])[this.components[i] as number] ?? 0) >= (this.positions[i] as number);
   }
-
 }
 
 /** The components a step is on; none: every node. */

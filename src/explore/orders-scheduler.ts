@@ -176,7 +176,7 @@ export class OrdersScheduler implements EventQueue {
         }
         this.decisions++;
       }
-      if (this.sentBy !== null) this.report(choice);
+      if (this.sentBy !== null) this.decider.stepped?.(this.stepOf(choice));
       this.steps++;
       const events = this.optionEvents.length;
       if (choice < events) return this.take(this.optionEvents[choice] as Message);
@@ -241,11 +241,6 @@ export class OrdersScheduler implements EventQueue {
     this.flights.splice(this.flights.indexOf(message), 1);
     this.sim.trace.drop(this.sim.nowMs, message.id, 'fault');
     this.history?.lost(message, OPTION_DROP);
-  }
-
-  /** Tells the decider of the step option `option` is about to take. */
-  private report(option: number): void {
-    this.decider.stepped?.(this.stepOf(option));
   }
 
   /** DPOR's view of an option. Finer than `targetOf` (the sleep sets'): a crash acts on the
