@@ -10,12 +10,12 @@ import { formatOf, UsageError } from './usage.js';
  */
 export async function compareEveryProperty<O extends { property?: string; format?: string; json?: boolean }>(
   options: O,
-  compareOne: (options: O) => Promise<CommandOutput>,
+  compareMany: (options: readonly O[]) => Promise<CommandOutput[]>,
 ): Promise<CommandOutput> {
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
   if (format === 'html') throw new UsageError(`--property ${ALL_PROPERTIES} makes one matrix per property and --format html shows one; pick a --property: ${PROPERTY_NAMES.join(', ')}`);
-  const outputs: CommandOutput[] = [];
-  for (const property of PROPERTY_NAMES) outputs.push(await compareOne({ ...options, property }));
+  // All matrices at once: one thread pool, and the costs (which no property changes) once.
+  const outputs = await compareMany(PROPERTY_NAMES.map((property) => ({ ...options, property })));
   const exitCode = outputs.some((o) => o.exitCode === 3) ? 3 : outputs.some((o) => o.exitCode === 1) ? 1 : 0;
   const stderr = outputs.map((o) => o.stderr ?? '').join('');
   if (format === 'json') {

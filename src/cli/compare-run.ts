@@ -1,6 +1,5 @@
 import { replayToken } from '../../properties/replay-token.js';
 import type { Case } from '../../models/world.js';
-import type { PropertyName } from '../../properties/violation.js';
 import { cellCaseAt } from '../../properties/cell.js';
 import { cellSearch, cellSettings, computeCell, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow } from './compare-cells.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
@@ -12,7 +11,6 @@ export interface ComputeCellsOptions {
   readonly runTimeoutS: number;
   readonly row: PluginRow | undefined;
   readonly plugins: PluginPaths;
-  readonly property: PropertyName;
 }
 
 /**
@@ -71,7 +69,7 @@ function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummar
     firstFailingRun: null,
     requests: null,
     why: null,
-    token: hungCase === null ? null : replayToken(hungCase, options.property, '', plugins),
+    token: hungCase === null ? null : replayToken(hungCase, spec.property, '', plugins),
     error: `a run did not return within ${options.runTimeoutS} s (--run-timeout): the model or a plug-in is stuck`,
   };
 }

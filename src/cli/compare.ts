@@ -109,37 +109,72 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
 export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
   if (propertyOption(options.property) === ALL_PROPERTIES) {
     if (options.shard !== undefined) throw new UsageError(`--shard needs one property: shard each --property separately (${PROPERTY_NAMES.join(', ')})`);
-    return compareEveryProperty(options, runCompare);
+    return compareEveryProperty(options, compareMatrices);
   }
+  if (options.shard === undefined) return (await compareMatrices([options]))[0] as CommandOutput;
+  const { context, specs, row } = await prepareMatrix(options);
+  const shard = parseShard(options.shard);
+  if (options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
+  const indices = shardItems(shard, specs.length);
+  const computed = await computeWithProgress(options, row, indices.map((i) => specs[i] as CellSpec));
+  const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
+  const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
+  return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
+}
+
+/** One matrix's plan and how it is rendered. */
+async function prepareMatrix(options: CompareOptions): Promise<ComparePlan & { readonly row: Awaited<ReturnType<typeof loadPluginRow>>; readonly context: CompareContext }> {
   const format = formatOf(options, ['text', 'markdown', 'json', 'html']);
-  const { settings, specs, row } = await planCompare(options);
+  const plan = await planCompare(options);
   const context: CompareContext = {
-    settings,
+    settings: plan.settings,
     format,
     failOnUnexpected: options.failOnUnexpected === true,
-    failuresFile: (options.failuresFile ?? DEFAULT_FAILURES_FILE).replaceAll('{property}', settings.property),
+    failuresFile: (options.failuresFile ?? DEFAULT_FAILURES_FILE).replaceAll('{property}', plan.settings.property),
     runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S,
     ...(options.store === undefined ? {} : { storeFile: options.store }),
   };
-  const shard = options.shard === undefined ? null : parseShard(options.shard);
-  if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
-  const indices = shard === null ? specs.map((_, i) => i) : shardItems(shard, specs.length);
+  return { ...plan, context };
+}
+
+/**
+ * Matrices that differ only in their property (`--property all`), computed in one pool: a
+ * strategy's costs depend on no property (CostsSpec has none), so equal costs specs are
+ * computed once and each matrix gets the same summary it would have computed alone.
+ */
+async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<CommandOutput[]> {
+  const matrices = [];
+  for (const options of optionsList) matrices.push(await prepareMatrix(options));
+  const unique: CellSpec[] = [];
+  const costsIndex = new Map<string, number>();
+  const slots = matrices.map((matrix) =>
+    matrix.specs.map((spec) => {
+      const key = spec.kind === 'costs' ? JSON.stringify(spec) : null;
+      const seen = key === null ? undefined : costsIndex.get(key);
+      if (seen !== undefined) return seen;
+      unique.push(spec);
+      if (key !== null) costsIndex.set(key, unique.length - 1);
+      return unique.length - 1;
+    }),
+  );
+  const first = optionsList[0] as CompareOptions;
+  const computed = await computeWithProgress(first, matrices[0]?.row, unique);
+  const outputs: CommandOutput[] = [];
+  for (const [m, matrix] of matrices.entries()) {
+    const options = optionsList[m] as CompareOptions;
+    outputs.push(await renderCompare(matrix.context, (slots[m] as number[]).map((i) => computed[i] as CellSummary | CostsSummary), options.saveFailures));
+  }
+  return outputs;
+}
+
+async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, specs: readonly CellSpec[]): Promise<(CellSummary | CostsSummary)[]> {
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
-  const progress = progressBar(indices.length);
+  const progress = progressBar(specs.length);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
-  const computed = await computeCells(
-    indices.map((i) => specs[i] as CellSpec),
-    { jobs, runTimeoutS: context.runTimeoutS, row, plugins, property: settings.property },
-    () => progress?.increment(),
-  );
+  const computed = await computeCells(specs, { jobs, runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S, row, plugins }, () => progress?.increment());
   progress?.stop();
-  if (shard !== null) {
-    const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
-    const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
-    return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
-  }
-  return renderCompare(context, computed, options.saveFailures);
+  return computed;
 }
 
 function witnessOf(witness: string | undefined): { readonly witness?: string } {
