@@ -4,18 +4,8 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
 import { FailureFileError } from '../run/failure-file.js';
 import { TokenError } from '../run/token.js';
-import { type CommandOutput } from './check.js';
-import { runCheckProperties } from './check-all.js';
-import { runCompare } from './compare.js';
-import { runExplore } from './explore.js';
-import { runList } from './list.js';
-import { runMerge } from './merge.js';
+import type { CommandOutput } from './output.js';
 import { ShardError } from '../run/shard.js';
-import { runRegress } from './regress.js';
-import { runReal } from './real.js';
-import { runConform } from './conform.js';
-import { runReplay } from './replay.js';
-import { runReplayReal } from './replay-real.js';
 import { parseCount, parseSeconds, parseSeed, UsageError } from './usage.js';
 import { collect } from './switches.js';
 
@@ -83,7 +73,7 @@ program
   .option('--run-timeout <seconds>', 'a run taking longer is reported as hung, with its replay token (exit 3)', parseSeconds, 10)
   .option('--shard <k/n>', 'run only slice k of n of the runs and print a shard file for `uiasim merge`')
   .option('--out <file>', 'write the report (or the shard file) to this file instead of stdout')
-  .action((options) => guarded(async () => toFile(await runCheckProperties(options), options.out)));
+  .action((options) => guarded(async () => toFile(await (await import('./check-all.js')).runCheckProperties(options), options.out)));
 
 program
   .command('replay')
@@ -98,7 +88,7 @@ program
   .option('--json', 'same as --format json')
   .option('--real <version>', 'also run the case on a real Synapse (1.8, 1.12 or 1.13) and compare request by request (docs/real.md)')
   .option('--synapse-src <dir>', 'with --real: where Synapse is (default $UIASIM_SYNAPSE_SRC)')
-  .action((token, options) => guarded(() => (options.real === undefined ? runReplay(token, options) : runReplayReal(token, options))));
+  .action((token, options) => guarded(async () => (options.real === undefined ? (await import('./replay.js')).runReplay(token, options) : (await import('./replay-real.js')).runReplayReal(token, options))));
 
 program
   .command('real')
@@ -108,7 +98,7 @@ program
   .option('--strategy <name>', "route as this strategy's worker map (default: the version's own)")
   .option('--routing <file>', 'route as this routing file')
   .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC): synapse-vX.Y.Z trees, or a virtualenv')
-  .action((action, options) => guarded(() => runReal(action, options)));
+  .action((action, options) => guarded(async () => (await import('./real.js')).runReal(action, options)));
 
 program
   .command('conform')
@@ -120,7 +110,7 @@ program
   .option('--workload <name>', 'client workload (registration only)', 'registration')
   .option('--faults <profile>', 'fault profile (default steady)', 'steady')
   .option('--synapse-src <dir>', 'where Synapse is (default $UIASIM_SYNAPSE_SRC)')
-  .action((options) => guarded(() => runConform(options)));
+  .action((options) => guarded(async () => (await import('./conform.js')).runConform(options)));
 
 program
   .command('compare')
@@ -143,14 +133,14 @@ program
   .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
   .option('--run-timeout <seconds>', 'a run taking longer makes its cell ERROR, with its replay token; the others carry on', parseSeconds, 10)
   .option('--shard <k/n>', 'compute only every n-th cell from the k-th and print a shard file for `uiasim merge`')
-  .action((options) => guarded(async () => toFile(await runCompare(options), options.out)));
+  .action((options) => guarded(async () => toFile(await (await import('./compare.js')).runCompare(options), options.out)));
 
 program
   .command('merge')
   .description('combine the shard files of one check, compare or explore (--shard k/n --out FILE) into what the unsharded command prints')
   .argument('<files...>', 'every shard file, 1/n to n/n, in any order')
   .option('--out <file>', 'write the report to this file instead of stdout')
-  .action((files, options) => guarded(async () => toFile(await runMerge(files), options.out)));
+  .action((files, options) => guarded(async () => toFile(await (await import('./merge.js')).runMerge(files), options.out)));
 
 program
   .command('regress')
@@ -158,7 +148,7 @@ program
   .argument('<file>', 'a failure file written by --save-failures (or a replay token)')
   .option('--out <path>', 'write the test to this file instead of stdout')
   .option('--import <specifier>', "where the test imports checkToken from (default 'uia-sim/properties')")
-  .action((file, options) => guarded(async () => toFile(await runRegress(file, options), options.out)));
+  .action((file, options) => guarded(async () => toFile(await (await import('./regress.js')).runRegress(file, options), options.out)));
 
 program
   .command('explore')
@@ -183,7 +173,7 @@ program
   .option('--json', 'same as --format json')
   .action((options) =>
     guarded(async () => {
-      const output = await runExplore(
+      const output = await (await import('./explore.js')).runExplore(
         options,
         process.stderr.isTTY
           ? (stats, elapsedMs) => process.stderr.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `)
@@ -200,7 +190,7 @@ program
   .argument('[what]', 'switches: every profile and homeserver-config switch --set takes')
   .option('--format <format>', 'text or json', 'text')
   .option('--json', 'same as --format json')
-  .action((what, options) => guarded(() => runList(options, what)));
+  .action((what, options) => guarded(async () => (await import('./list.js')).runList(options, what)));
 
 try {
   await program.parseAsync();
