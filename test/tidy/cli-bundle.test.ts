@@ -1,0 +1,34 @@
+// The `uiasim` command and its worker threads run as bundles (scripts/bundle-cli.ts): a thread
+// then loads a few chunk files instead of the CLI's ~300 modules. If a build skipped the bundle
+// step, every command would still work, only slower to start, so these checks say so instead.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRIES = ['main', 'check-worker', 'compare-worker', 'explore-worker'];
+const PACKAGE = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+
+/** The relative modules a built file imports, statically or dynamically. */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1] as string);
+}
+
+describe('the CLI is built as bundles', () => {
+  it.each(ENTRIES)('dist/src/cli/%s.js imports only chunks beside it', (entry) => {
+    const imports = relativeImports(`${ROOT}dist/src/cli/${entry}.js`);
+    expect(imports.length).toBeGreaterThan(0);
+    for (const specifier of imports) expect(specifier, `${entry}.js imports ${specifier}`).toMatch(/^\.\/chunk-[A-Z0-9]+\.js$/);
+  });
+
+  it('the bin is the bundled entry', () => {
+    expect(PACKAGE.bin['uiasim']).toBe('dist/src/cli/main.js');
+  });
+
+  it('every npm script that builds with tsc bundles next, before it runs anything', () => {
+    const building = Object.entries(PACKAGE.scripts).filter(([, command]) => /\btsc -[bp] tsconfig\.build\.json/.test(command));
+    expect(building.map(([name]) => name)).toEqual(expect.arrayContaining(['prepare', 'build', 'start', 'test', 'uiasim', 'readme']));
+    for (const [name, command] of building) expect(command, name).toMatch(/^tsc -[bp] tsconfig\.build\.json && node dist\/scripts\/bundle-cli\.js( && |$)/);
+  });
+});
