@@ -17,17 +17,27 @@ export function minimizeCase(
 ): { readonly case: Case; readonly attempts: number; readonly complete: boolean } {
   let current = start;
   let attempts = 0;
+  // The candidates seen to pass, by their JSON. Equal tape entries give equal candidates (removing
+  // either of two adjacent zeros), and a run is a function of its case, so such a candidate is
+  // counted as a try (the output says how many) but not run again: in `compare`'s 54 violated
+  // cells, 8,396 of 40,860 tries. A candidate that fails is never met again: it becomes `current`,
+  // and reductions only shrink.
+  const passed = new Set<string>();
   for (;;) {
     let improved = false;
     for (const candidate of reductions(current)) {
       // Out of attempts or of the caller's budget: the case still fails, but may not be 1-minimal.
       if (attempts >= maxAttempts || shouldStop()) return { case: current, attempts, complete: false };
       attempts++;
-      if (stillFails(candidate)) {
-        current = candidate;
-        improved = true;
-        break;
+      const key = JSON.stringify(candidate);
+      if (passed.has(key)) continue;
+      if (!stillFails(candidate)) {
+        passed.add(key);
+        continue;
       }
+      current = candidate;
+      improved = true;
+      break;
     }
     if (!improved) return { case: current, attempts, complete: true };
   }

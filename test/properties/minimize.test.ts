@@ -152,6 +152,37 @@ describe('minimizeCase on a synthetic predicate', () => {
     const result = minimizeCase(minimal, fallbackThenResubmit);
     expect(result).toEqual({ case: minimal, attempts: [...reductions(minimal)].length, complete: true });
   });
+
+  it('runs no candidate twice, and ends where trying every candidate would, after the same number of tries', () => {
+    // Repeated tape entries: removing any of the zeros gives the same candidate.
+    const noisy: Case = { ...NOISY, tapes: { actors: [[0, 0, 0, 4], [0, 0], [9, 0, 0, 6], [6, 6]], shared: [0, 0, 7] } };
+    const asked = new Map<string, number>();
+    const counting = (c: Case): boolean => {
+      const key = JSON.stringify(c);
+      asked.set(key, (asked.get(key) ?? 0) + 1);
+      return fallbackThenResubmit(c);
+    };
+    const result = minimizeCase(noisy, counting);
+    expect([...asked.values()].filter((n) => n > 1)).toEqual([]);
+    // The reference: the same restart-after-each-success loop, running every candidate.
+    let current = noisy;
+    let attempts = 0;
+    let runs = 0;
+    for (let improved = true; improved; ) {
+      improved = false;
+      for (const candidate of reductions(current)) {
+        attempts++;
+        runs++;
+        if (fallbackThenResubmit(candidate)) {
+          current = candidate;
+          improved = true;
+          break;
+        }
+      }
+    }
+    expect(result).toEqual({ case: current, attempts, complete: true });
+    expect(asked.size).toBeLessThan(runs);
+  });
 });
 
 describe('reductions', () => {
