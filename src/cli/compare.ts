@@ -116,7 +116,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const shard = parseShard(options.shard);
   if (options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
   const indices = shardItems(shard, specs.length);
-  const computed = await computeWithProgress(options, row, indices.map((i) => specs[i] as CellSpec));
+  const computed = await computeWithProgress(options, row, context.runTimeoutS, indices.map((i) => specs[i] as CellSpec));
   const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
   const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
   return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
@@ -157,8 +157,8 @@ async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<
       return unique.length - 1;
     }),
   );
-  const first = optionsList[0] as CompareOptions;
-  const computed = await computeWithProgress(first, matrices[0]?.row, unique);
+  const first = matrices[0] as (typeof matrices)[number];
+  const computed = await computeWithProgress(optionsList[0] as CompareOptions, first.row, first.context.runTimeoutS, unique);
   const outputs: CommandOutput[] = [];
   for (const [m, matrix] of matrices.entries()) {
     const options = optionsList[m] as CompareOptions;
@@ -167,12 +167,12 @@ async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<
   return outputs;
 }
 
-async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, specs: readonly CellSpec[]): Promise<(CellSummary | CostsSummary)[]> {
+async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, runTimeoutS: number, specs: readonly CellSpec[]): Promise<(CellSummary | CostsSummary)[]> {
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
   const progress = progressBar(specs.length);
   const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
-  const computed = await computeCells(specs, { jobs, runTimeoutS: options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S, row, plugins }, () => progress?.increment());
+  const computed = await computeCells(specs, { jobs, runTimeoutS, row, plugins }, () => progress?.increment());
   progress?.stop();
   return computed;
 }

@@ -67,6 +67,13 @@ describe('uiasim compare --property', () => {
     expect(report.matrices.map((m) => m.property)).toEqual([...PROPERTY_NAMES]);
     for (const m of report.matrices) expect(m.unexpected).toBe(0);
     const text = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--property', 'all').stdout;
+    // The matrices are computed together, each strategy's costs once for all of them: each is
+    // still what its own `--property P` prints.
+    const together = JSON.parse(uiasim('compare', '--strategies', 'sql,redis-hash', '--faults', 'steady', '--runs', '5', '--property', 'all', '--json').stdout) as { matrices: unknown[] };
+    for (const at of [0, PROPERTY_NAMES.length - 1]) {
+      const alone = uiasim('compare', '--strategies', 'sql,redis-hash', '--faults', 'steady', '--runs', '5', '--property', PROPERTY_NAMES[at] as string, '--json');
+      expect(together.matrices[at], PROPERTY_NAMES[at]).toEqual(JSON.parse(alone.stdout));
+    }
     // Each matrix opens with its legend (src/cli/compare-print.ts).
     for (const name of PROPERTY_NAMES) expect(text).toContain(`${name}, workload mix, 5 runs per cell, seed 1; `);
   });
