@@ -16,27 +16,34 @@
 // are written there too.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { repoRoot } from './repo-root.js';
 
-const root = repoRoot();
-const outdir = join(root, 'dist/src/cli');
-const ENTRIES = ['main', 'check-worker', 'compare-worker', 'explore-worker'];
+/** The files in src/cli a thread starts from: the command, and the three worker threads. */
+export const CLI_ENTRIES = ['main', 'check-worker', 'compare-worker', 'explore-worker'] as const;
 
-// Chunk names carry a content hash: the previous build's would pile up.
-for (const file of readdirSync(outdir)) if (file.startsWith('chunk-')) rmSync(join(outdir, file));
+/** Writes the bundles into dist/src/cli (after tsc). */
+export async function bundleCli(): Promise<void> {
+  const root = repoRoot();
+  const outdir = join(root, 'dist/src/cli');
+  // Chunk names carry a content hash: the previous build's would pile up.
+  for (const file of readdirSync(outdir)) if (file.startsWith('chunk-')) rmSync(join(outdir, file));
+  await build({
+    entryPoints: CLI_ENTRIES.map((name) => join(root, `src/cli/${name}.ts`)),
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
 
-await build({
-  entryPoints: ENTRIES.map((name) => join(root, `src/cli/${name}.ts`)),
-  outdir,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) await bundleCli();

@@ -60,7 +60,7 @@ export interface ComparePlan {
 export async function planCompare(options: CompareOptions): Promise<ComparePlan & { readonly row: Awaited<ReturnType<typeof loadPluginRow>> }> {
   const property = choose<PropertyName>('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES, (p) => p);
   const workload = choose('workload', options.workload ?? DEFAULT_WORKLOAD, WORKLOAD_NAMES, (w) => w);
-  const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
+  const plugins = pluginPathsOf(options);
   // Loaded here first, so a bad plug-in is one line and exit 2 before any work starts.
   const row = await loadPluginRow(plugins);
   const builtIn = pickList(options.strategies, STRATEGIES, (s) => s.name, 'strategy');
@@ -171,10 +171,15 @@ async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnT
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? availableParallelism();
   const progress = progressBar(specs.length);
-  const plugins: PluginPaths = { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
+  const plugins = pluginPathsOf(options);
   const computed = await computeCells(specs, { jobs, runTimeoutS, row, plugins }, () => progress?.increment());
   progress?.stop();
   return computed;
+}
+
+/** The plug-in files of `--store` and `--routing`, as every worker thread loads them. */
+function pluginPathsOf(options: CompareOptions): PluginPaths {
+  return { ...(options.store === undefined ? {} : { store: options.store }), ...(options.routing === undefined ? {} : { routing: options.routing }) };
 }
 
 function witnessOf(witness: string | undefined): { readonly witness?: string } {

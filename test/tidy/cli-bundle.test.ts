@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CLI_ENTRIES } from '../../scripts/bundle-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRIES = ['main', 'check-worker', 'compare-worker', 'explore-worker'];
 const PACKAGE = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
 
 /** The relative modules a built file imports, statically or dynamically. */
@@ -16,7 +16,7 @@ function relativeImports(file: string): string[] {
 }
 
 describe('the CLI is built as bundles', () => {
-  it.each(ENTRIES)('dist/src/cli/%s.js imports only chunks beside it', (entry) => {
+  it.each(CLI_ENTRIES)('dist/src/cli/%s.js imports only chunks beside it', (entry) => {
     const imports = relativeImports(`${ROOT}dist/src/cli/${entry}.js`);
     expect(imports.length).toBeGreaterThan(0);
     for (const specifier of imports) expect(specifier, `${entry}.js imports ${specifier}`).toMatch(/^\.\/chunk-[A-Z0-9]+\.js$/);
