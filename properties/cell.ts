@@ -1,11 +1,7 @@
-import { isStoreContractError } from '../models/stores/checked-store.js';
 import fc from 'fast-check';
 import type { Case, RunResult } from '../models/world.js';
 import { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
-import { checkCase, unrecordedRuns } from './check-case.js';
-import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
-import { canonicalTapes } from './search.js';
 import { canonicalJson } from '../src/run/token.js';
 import type { Violation } from './violation.js';
 
@@ -88,12 +84,13 @@ export interface CellSearch {
   readonly untilViolationRuns?: number;
 }
 
-function cellCap(runs: number, search: CellSearch): number {
+/** The runs a cell draws in all: its N, or its search cap when that is larger. */
+export function cellCap(runs: number, search: CellSearch = {}): number {
   return Math.max(runs, search.untilViolationRuns ?? 0);
 }
 
 /** Batch 0 holds the cell's N runs; batch k >= 1 the k-th EXTRA_BATCH past them, cut at the cap. */
-function batchSize(runs: number, cap: number, batch: number): number {
+export function batchSize(runs: number, cap: number, batch: number): number {
   return batch === 0 ? runs : Math.min(EXTRA_BATCH, cap - runs - (batch - 1) * EXTRA_BATCH);
 }
 
@@ -105,54 +102,4 @@ export function cellCaseAt(settings: PropertySettings, runs: number, seed: numbe
   const batch = index < runs ? 0 : 1 + Math.floor((index - runs) / EXTRA_BATCH);
   const at = index < runs ? index : (index - runs) % EXTRA_BATCH;
   return columnCases(settings, batchSize(runs, cap, batch), seed, batch)[at] as Case;
-}
-
-/** One cell of the comparison: all N runs (for the share of failing runs); when none violated
- * and a search is asked for, further batches until the first violation or the cap; then the
- * first failing run made 1-minimal. */
-export function runCell(settings: PropertySettings, runs: number, seed: number, search: CellSearch = {}): CellOutcome {
-  let violations = 0;
-  let first: Case | null = null;
-  let firstIndex: number | null = null;
-  let drawn = 0;
-  const cap = cellCap(runs, search);
-  // Unrecorded runs: a supervisor rebuilds a hung one from its index in the cell (cellCaseAt).
-  const scanError = unrecordedRuns((): CellOutcome | null => {
-    for (let batch = 0; drawn < cap && (batch === 0 || first === null); batch++) {
-      const cases = columnCases(settings, batchSize(runs, cap, batch), seed, batch);
-      for (let i = 0; i < cases.length; i++) {
-        const c = cases[i] as Case;
-        const index = ++drawn;
-        let violated: boolean;
-        try {
-          violated = checkCase(c, settings.property, settings.runOptions).violation !== null;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          const storeContract = isStoreContractError(error) ? { storeContract: error.detail } : {};
-          return { runs: Math.min(runs, index), violations, runsDrawn: index, firstFailingRun: firstIndex, minimal: null, error: { run: index, case: c, message, ...storeContract } };
-        }
-        if (!violated) continue;
-        if (batch === 0) violations++;
-        if (first === null) {
-          first = c;
-          firstIndex = index;
-          if (batch > 0) break;
-        }
-      }
-    }
-    return null;
-  });
-  if (scanError !== null) return scanError;
-  if (first === null) return { runs, violations, runsDrawn: drawn, firstFailingRun: null, minimal: null, error: null };
-  const violates = (c: Case): boolean => {
-    try {
-      return checkCase(c, settings.property, settings.runOptions).violation !== null;
-    } catch {
-      return false; // a reduction that throws is a different finding, not this violation
-    }
-  };
-  const minimal = canonicalTapes(minimizeCase(canonicalTapes(first, settings), violates).case, settings);
-  const verdict = checkCase(minimal, settings.property, { ...settings.runOptions, capture: true });
-  if (verdict.violation === null) throw new Error('cell: the minimal counterexample no longer fails; the run is not deterministic');
-  return { runs, violations, runsDrawn: drawn, firstFailingRun: firstIndex, minimal: { case: minimal, violation: verdict.violation, result: verdict.result }, error: null };
 }

@@ -1,7 +1,8 @@
 import { findStrategy, withPlugins, type Strategy } from '../../models/strategies.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
-import { runCell, type CellSearch } from '../../properties/cell.js';
+import type { CellOutcome, CellSearch } from '../../properties/cell.js';
+import { runCell } from '../../properties/cell-run.js';
 import type { PropertySettings } from '../../properties/property.js';
 import { sampleCosts, type StrategyCosts } from '../../properties/costs.js';
 import type { PropertyName } from '../../properties/violation.js';
@@ -133,10 +134,14 @@ export function computeCell(spec: CostsSpec, row?: PluginRow): CostsSummary;
 export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary;
 export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | CostsSummary {
   const { settings, strategy } = cellSettings(spec, row);
-  const property = settings.property;
   // A hung costs run needs no case (its figures are n/a), so the sample's runs are unrecorded.
   if (spec.kind === 'costs') return { kind: 'costs', strategy: spec.strategy, ...unrecordedRuns(() => sampleCosts(settings, spec.runs, spec.seed)) };
-  const outcome = runCell(settings, spec.runs, spec.seed, cellSearch(spec));
+  return verdictSummary(spec, runCell(settings, spec.runs, spec.seed, cellSearch(spec)), strategy, row);
+}
+
+/** What the comparison prints of a verdict cell, from its outcome (or its witness, when the
+ * search found nothing). */
+export function verdictSummary(spec: VerdictSpec, outcome: CellOutcome, strategy: Strategy, row?: PluginRow): CellSummary {
   const minimal = outcome.minimal;
   const plugins = row?.strategy.name === spec.strategy ? row.plugins : undefined;
   const error = outcome.error;
@@ -153,7 +158,7 @@ export function computeCell(spec: CellSpec, row?: PluginRow): CellSummary | Cost
     why: minimal?.violation.why ?? null,
     // A run that threw: its case replays the throw; otherwise the minimal counterexample's.
     token:
-      error !== null ? replayToken(error.case, property, '', plugins) : minimal === null ? null : replayToken(minimal.case, property, minimal.result.traceHash, plugins),
+      error !== null ? replayToken(error.case, spec.property, '', plugins) : minimal === null ? null : replayToken(minimal.case, spec.property, minimal.result.traceHash, plugins),
     error: error === null ? null : `run ${error.run} threw: ${error.message}`,
     ...(error?.storeContract === undefined ? {} : { storeContract: error.storeContract }),
   };

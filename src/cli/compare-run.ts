@@ -1,7 +1,8 @@
 import { replayToken } from '../../properties/replay-token.js';
 import type { Case } from '../../models/world.js';
 import { cellCaseAt } from '../../properties/cell.js';
-import { cellSearch, cellSettings, computeCell, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow } from './compare-cells.js';
+import { cellSearch, cellSettings, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow, type VerdictSpec } from './compare-cells.js';
+import { computeTask, groupTasks, specsIn, type CompareTask, type CompareTaskResult } from './compare-group.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
 
 const WORKER = new URL('./compare-worker.js', import.meta.url);
@@ -16,35 +17,55 @@ export interface ComputeCellsOptions {
 /**
  * The comparison's cells and costs on supervised worker threads (from the build; under vitest,
  * in this thread): a cell with a run past the run timeout is an ERROR cell with that run's token,
- * and the other cells carry on. Results come back in the order of `specs`.
+ * and the other cells carry on. Results come back in the order of `specs`. Cells that differ only in
+ * their property share one scan (compare-group.ts).
  */
 export async function computeCells(specs: readonly CellSpec[], options: ComputeCellsOptions, onProgress: () => void): Promise<(CellSummary | CostsSummary)[]> {
+  const { tasks, places } = groupTasks(specs);
+  const progress = (task: CompareTask): void => {
+    for (let i = specsIn(task); i > 0; i--) onProgress();
+  };
   const worker = builtWorker(WORKER);
   if (worker === null || options.jobs < 1) {
-    return specs.map((spec) => {
-      const result = computeCell(spec, options.row);
-      onProgress();
+    const results = tasks.map((task) => {
+      const result = computeTask(task, options.row);
+      progress(task);
       return result;
     });
+    return places.map(({ task, member }) => (member === null ? results[task] : (results[task] as readonly CellSummary[])[member]) as CellSummary | CostsSummary);
   }
   // A strategy with a hung run would hang its costs sample too: those are n/a without waiting.
   const hungStrategies = new Set<string>();
-  const outcomes = await superviseTasks<CellSpec, CellSummary | CostsSummary>({
+  // A group with a hung run: its cells run again one by one (tasks added at the end), so each
+  // cell's ERROR names its own hung run, as when computed alone.
+  const redone = new Map<number, number[]>();
+  const outcomes = await superviseTasks<CompareTask, CompareTaskResult>({
     workerUrl: worker,
     setup: options.plugins,
     jobs: options.jobs,
     runTimeoutMs: options.runTimeoutS * 1000,
-    tasks: specs,
+    tasks,
     skip: (index) => {
-      const spec = specs[index] as CellSpec;
-      return spec.kind === 'costs' && hungStrategies.has(spec.strategy);
+      const task = tasks[index] as CompareTask;
+      return task.kind === 'costs' && hungStrategies.has(task.strategy);
     },
     onOutcome: (index, outcome) => {
-      if (outcome.kind === 'hung') hungStrategies.add((specs[index] as CellSpec).strategy);
-      onProgress();
+      const task = tasks[index] as CompareTask;
+      if (outcome.kind === 'hung') hungStrategies.add(task.kind === 'verdict-group' ? (task.cells[0] as VerdictSpec).strategy : task.strategy);
+      if (outcome.kind === 'hung' && task.kind === 'verdict-group') {
+        redone.set(index, task.cells.map((cell) => tasks.push(cell) - 1));
+        return;
+      }
+      progress(task);
     },
   });
-  return outcomes.map((outcome, i) => resultOf(specs[i] as CellSpec, outcome, options));
+  return places.map(({ task, member }) => {
+    if (member === null) return resultOf(tasks[task] as CellSpec, outcomes[task] as TaskOutcome<CellSummary | CostsSummary>, options);
+    const group = outcomes[task] as TaskOutcome<CompareTaskResult>;
+    if (group.kind === 'done') return (group.result as readonly CellSummary[])[member] as CellSummary;
+    const alone = (redone.get(task) as number[])[member] as number;
+    return resultOf(tasks[alone] as CellSpec, outcomes[alone] as TaskOutcome<CellSummary | CostsSummary>, options);
+  });
 }
 
 function resultOf(spec: CellSpec, outcome: TaskOutcome<CellSummary | CostsSummary>, options: ComputeCellsOptions): CellSummary | CostsSummary {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { columnCases, runCell } from '../../properties/cell.js';
+import { columnCases } from '../../properties/cell.js';
+import { runCell } from '../../properties/cell-run.js';
 import { findFaultProfile } from '../../properties/fault-profiles.js';
 import { findStrategy } from '../../models/strategies.js';
 import type { CellSummary, CostsSummary } from '../../src/cli/compare-cells.js';

@@ -7,6 +7,7 @@ import { decodeTokenPayload } from '../../models/case-codec.js';
 import { columnCases } from '../../properties/cell.js';
 import { cellSettings } from '../../src/cli/compare-cells.js';
 import { decodeToken } from '../../src/run/token.js';
+import { PROPERTY_NAMES } from '../../properties/violation.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = `${root}dist/src/cli/main.js`;
@@ -150,4 +151,22 @@ describe('the run watchdog (--run-timeout)', () => {
     const column = columnCases(cellSettings({ kind: 'verdict', strategy: 'sql', faults: 'steady', runs: 5, seed: 1, property: 'progress-never-lost', workload: 'mix', searchUntilRuns: 0 }).settings, 5, 1);
     expect(column.map((c) => ({ ...c, strategy: 'hangs-on-read' }))).toContainEqual(hungCase);
   }, 60_000);
+
+  it('compare --property all: a hung run in a shared scan makes each cell ERROR with its own token, as alone', () => {
+    // The properties' cells of a row share one scan (src/cli/compare-group.ts); when it hangs,
+    // each cell runs again on its own, so each ERROR names its own property's run.
+    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--store', hung, '--run-timeout', '1', '--property', 'all', '--json');
+    expect(run.status).toBe(3);
+    const report = JSON.parse(run.stdout) as { matrices: { property: string; cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] }[] };
+    expect(report.matrices).toHaveLength(PROPERTY_NAMES.length);
+    for (const matrix of report.matrices) {
+      expect(matrix.cells.find((c) => c.strategy === 'sql')?.verdict, matrix.property).not.toBe('error');
+      const stuck = matrix.cells.find((c) => c.strategy === 'hangs-on-read');
+      expect(stuck?.verdict, matrix.property).toBe('error');
+      expect(stuck?.error).toContain('did not return within 1 s (--run-timeout)');
+      const payload = decodeTokenPayload(decodeToken(stuck?.token ?? ''));
+      expect(payload.property).toBe(matrix.property);
+      expect(payload.case.strategy).toBe('hangs-on-read');
+    }
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStrategy, type Strategy } from '../../models/strategies.js';
 import type { Case } from '../../models/world.js';
-import { cellCaseAt, columnCases, EXTRA_BATCH, runCell } from '../../properties/cell.js';
+import { cellCaseAt, columnCases, EXTRA_BATCH } from '../../properties/cell.js';
+import { runCell } from '../../properties/cell-run.js';
 import { listenToRunStarts, noteRunStart, unrecordedRuns } from '../../properties/check-case.js';
 import { findFaultProfile, type FaultProfile } from '../../properties/fault-profiles.js';
 import type { PropertySettings } from '../../properties/property.js';
