@@ -202,7 +202,10 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   faults.schedule(plan);
   if (orders !== null && exploration !== undefined) {
     const queue: OrdersScheduler = orders;
-    const crashable = exploration.crashable.map((name) => sim.nodeByName(alias(name)).id);
+    // "store" is the database's node when no service holds the sessions (sql, sql-cached, the
+    // in-memory strategies): one node is one restart option, not two with the same outcome.
+    const named = exploration.crashable.map((name) => sim.nodeByName(alias(name)).id);
+    const crashable = named.filter((id, at) => named.indexOf(id) === at);
     queue.setFaults({
       crashes: exploration.crashes,
       crashable,
