@@ -1,3 +1,4 @@
+import type { CellOutcome } from '../../properties/cell.js';
 import { runCells } from '../../properties/cell-run.js';
 import { cellSearch, cellSettings, computeCell, verdictSummary, type CellSpec, type CellSummary, type CostsSummary, type PluginRow, type VerdictSpec } from './compare-cells.js';
 
@@ -61,7 +62,7 @@ export function computeTask(task: CompareTask, row?: PluginRow): CompareTaskResu
   const plans = task.cells.map((spec) => ({ settings: cellSettings(spec, row).settings, search: cellSearch(spec) }));
   const outcomes = runCells(plans, first.runs, first.seed);
   const { strategy } = cellSettings(first, row);
-  return task.cells.map((spec, i) => verdictSummary(spec, outcomes[i] as NonNullable<(typeof outcomes)[number]>, strategy, row));
+  return task.cells.map((spec, i) => verdictSummary(spec, outcomes[i] as CellOutcome, strategy, row));
 }
 
 /** How many cells and costs a task stands for (the progress bar counts those). */
