@@ -41,7 +41,19 @@ export interface RangeScan {
 }
 
 /** Thrown out of the property to end fast-check's loop at a run that threw (without shrinking). */
-class StopAtError extends Error {}
+export class StopAtError extends Error {}
+
+/** The event of run `index`, which threw. */
+export function errorEvent(index: number, c: Case, error: unknown): RangeEvent {
+  return {
+    kind: 'error',
+    index,
+    case: c,
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? (error.stack ?? '') : '',
+    ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
+  };
+}
 
 /** Runs [start, end) of `search(settings, runs >= end, seed)`, stopping at the first that fails. */
 export function scanRange(settings: PropertySettings, seed: number, start: number, end: number): RangeScan {
@@ -59,14 +71,7 @@ export function scanRange(settings: PropertySettings, seed: number, start: numbe
       },
       onError: (c, error) => {
         index++;
-        event = {
-          kind: 'error',
-          index,
-          case: c,
-          message: error instanceof Error ? error.message : String(error),
-          stack: error instanceof Error ? (error.stack ?? '') : '',
-          ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
-        };
+        event = errorEvent(index, c, error);
         throw new StopAtError();
       },
     });

@@ -6,6 +6,7 @@ import { CoverageTally, type CoverageParts, type CoverageStats } from '../../pro
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import type { PropertySettings } from '../../properties/property.js';
 import { caseAtRun, scanRange, shrinkRun, type RangeScan, type StoreContractBreach } from '../../properties/search-range.js';
+import { scanRangeAll } from '../../properties/search-range-all.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { loadRouting, loadStore, type Plugins } from './plugins.js';
 import { scheduleLines } from './schedule.js';
@@ -63,8 +64,16 @@ export type ChecksOutcome =
   | { readonly verdict: 'error'; readonly runs: number; readonly case: Case; readonly message: string; readonly stack: string; readonly storeContract?: StoreContractBreach }
   | { readonly verdict: 'hung'; readonly runs: number; readonly during: 'run' | 'shrink'; readonly case: Case | null };
 
-export type CheckTask = { readonly kind: 'scan'; readonly seed: number; readonly start: number; readonly end: number } | { readonly kind: 'shrink'; readonly seed: number; readonly index: number; readonly maxShrinkMs?: number };
-export type CheckTaskResult = { readonly kind: 'scan'; readonly scan: RangeScan } | { readonly kind: 'shrink'; readonly failure: FailureReport };
+/** A scan of runs, the same scan for several properties at once (`--property all`), or the shrink
+ * of a first failure (for `property` when given, else the spec's). */
+export type CheckTask =
+  | { readonly kind: 'scan'; readonly seed: number; readonly start: number; readonly end: number }
+  | { readonly kind: 'scan-all'; readonly seed: number; readonly start: number; readonly end: number; readonly properties: readonly PropertyName[] }
+  | { readonly kind: 'shrink'; readonly seed: number; readonly index: number; readonly maxShrinkMs?: number; readonly property?: PropertyName };
+export type CheckTaskResult =
+  | { readonly kind: 'scan'; readonly scan: RangeScan }
+  | { readonly kind: 'scan-all'; readonly scans: readonly RangeScan[] }
+  | { readonly kind: 'shrink'; readonly failure: FailureReport };
 
 export interface LoadedSpec {
   readonly settings: PropertySettings;
@@ -97,8 +106,10 @@ export function shrinkBudget(maxShrinkMs: number | undefined): (() => () => bool
 }
 
 /** One task, in whichever thread runs it. */
-export function computeCheckTask(settings: PropertySettings, task: CheckTask): CheckTaskResult {
-  if (task.kind === 'scan') return { kind: 'scan', scan: scanRange(settings, task.seed, task.start, task.end) };
+export function computeCheckTask(spec: PropertySettings, task: CheckTask): CheckTaskResult {
+  if (task.kind === 'scan') return { kind: 'scan', scan: scanRange(spec, task.seed, task.start, task.end) };
+  if (task.kind === 'scan-all') return { kind: 'scan-all', scans: scanRangeAll(task.properties.map((property) => ({ ...spec, property })), task.seed, task.start, task.end) };
+  const settings = task.property === undefined ? spec : { ...spec, property: task.property };
   const startShrinkBudget = shrinkBudget(task.maxShrinkMs);
   const shrunk = shrinkRun(settings, task.seed, task.index, startShrinkBudget === undefined ? {} : { startShrinkBudget });
   return {
@@ -188,7 +199,7 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
       // case is rebuilt from the index, as fast-check generated it.
       return { start: options.start, end: options.end, coverage: tally.parts(), event: { kind: 'hung', index, during: 'run', case: caseAtRun(loaded.settings, options.seed, index) } };
     }
-    if (outcome.result.kind !== 'scan') throw new Error('check: a scan task answered with a shrink');
+    if (outcome.result.kind !== 'scan') throw new Error(`check: a scan task answered with a ${outcome.result.kind}`);
     const scan = outcome.result.scan;
     tally.addParts(scan.coverage);
     const event = scan.event;
@@ -199,7 +210,7 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     const shrinkTask = tasks[chunks.length];
     if (shrunk === undefined || shrunk.kind === 'skipped' || shrinkTask?.kind !== 'shrink' || shrinkTask.index !== event.index) throw new Error(`check: the shrink of run ${event.index + 1} was not run`);
     if (shrunk.kind === 'hung') return { start: options.start, end: options.end, coverage, event: { kind: 'hung', index: event.index, during: 'shrink', case: shrunk.subject as Case | null } };
-    if (shrunk.result.kind !== 'shrink') throw new Error('check: a shrink task answered with a scan');
+    if (shrunk.result.kind !== 'shrink') throw new Error(`check: a shrink task answered with a ${shrunk.result.kind}`);
     return { start: options.start, end: options.end, coverage, event: { kind: 'violated', index: event.index, failure: shrunk.result.failure } };
   }
   return { start: options.start, end: options.end, coverage: tally.parts(), event: null };
@@ -207,7 +218,7 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the
  * sources) this thread, in order, with no watchdog. */
-async function runTasks(
+export async function runTasks(
   spec: CheckSpec,
   loaded: LoadedSpec,
   options: RangeRunOptions,

@@ -6,7 +6,7 @@ import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
 import { packageVersion } from './package-version.js';
-import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec } from './check-runs.js';
+import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec, type RangeOutcome } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { isStoreContractError } from '../../models/stores/checked-store.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -131,8 +131,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: the failure is known after merge; replay its token with --save-failures');
   if (options.checkDeterminism === true) return checkDeterminism(options, loaded, print);
   const range = shard === null ? { start: 0, end: options.runs } : shardRange(shard, options.runs);
-  // The os module only sizes the thread pool; the answer does not depend on it.
-  const jobs = options.jobs ?? (options.runs >= PARALLEL_FROM_RUNS ? availableParallelism() : 1);
+  const jobs = options.jobs ?? defaultJobs(options.runs);
   const outcome = await runRange(spec, loaded, {
     seed: options.seed,
     ...range,
@@ -144,9 +143,20 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
     const of = `runs ${outcome.start + 1}-${outcome.end} of ${print.runs}`;
     return { stdout: JSON.stringify(makeShardFile('check', packageVersion(), print.seed, print, shard, of, outcome)) + '\n', exitCode: 0 };
   }
+  return finishCheck(options, print, outcome);
+}
+
+/** What `check` prints for the runs of a whole check (one range), saving the failure when asked. */
+export async function finishCheck(options: CheckOptions, print: CheckPrint, outcome: RangeOutcome): Promise<CommandOutput> {
   const output = renderCheck(print, refuseContractBreach(combineRanges([outcome], options.runs), options));
   if (options.saveFailures === undefined || output.failureToken === null || output.exitCode !== 1) return output;
   return { ...output, stderr: savedNote(await saveFailures(options.saveFailures, [output.failureToken])) };
+}
+
+/** The worker threads a check of `runs` uses unless told. The os module only sizes the thread
+ * pool; the answer does not depend on it. */
+export function defaultJobs(runs: number): number {
+  return runs >= PARALLEL_FROM_RUNS ? availableParallelism() : 1;
 }
 
 /** `--check-determinism`: one thread, every case run twice more (src/cli/determinism-watch.ts). */
