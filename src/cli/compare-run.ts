@@ -12,6 +12,9 @@ export interface ComputeCellsOptions {
   readonly runTimeoutS: number;
   readonly row: PluginRow | undefined;
   readonly plugins: PluginPaths;
+  /** The thread pool (tests put a scripted one here, to make a group hang); default: worker
+   * threads of the build. */
+  readonly supervise?: typeof superviseTasks;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
   const progress = (task: CompareTask): void => {
     for (let i = specsIn(task); i > 0; i--) onProgress();
   };
-  const worker = builtWorker(WORKER);
+  const worker = options.supervise === undefined ? builtWorker(WORKER) : WORKER;
   if (worker === null || options.jobs < 1) {
     const results = tasks.map((task) => {
       const result = computeTask(task, options.row);
@@ -39,7 +42,7 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
   // A group with a hung run: its cells run again one by one (tasks added at the end), so each
   // cell's ERROR names its own hung run, as when computed alone.
   const redone = new Map<number, number[]>();
-  const outcomes = await superviseTasks<CompareTask, CompareTaskResult>({
+  const outcomes = await (options.supervise ?? superviseTasks)<CompareTask, CompareTaskResult>({
     workerUrl: worker,
     setup: options.plugins,
     jobs: options.jobs,
