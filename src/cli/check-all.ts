@@ -21,8 +21,9 @@ export async function runCheckProperties(options: CheckOptions): Promise<Command
   const shared: PropertyName[] = options.checkDeterminism === true ? [] : PROPERTY_NAMES.filter((p) => p !== 'liveness');
   if (shared.length > 0) {
     const { spec, loaded, print } = await resolveCheck({ ...options, property: shared[0] as PropertyName });
-    const runOptions = { seed: options.seed, start: 0, end: options.runs, jobs: options.jobs ?? defaultJobs(options.runs), runTimeoutMs: print.runTimeoutS * 1000 };
-    const ranges = await runRangeAll(spec, loaded, { ...runOptions, ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }) }, shared);
+    const jobs = options.jobs ?? defaultJobs(options.runs);
+    const shrinkCap = options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs };
+    const ranges = await runRangeAll(spec, loaded, { seed: options.seed, start: 0, end: options.runs, jobs, runTimeoutMs: print.runTimeoutS * 1000, ...shrinkCap }, shared);
     for (const [k, range] of ranges.entries()) {
       const property = shared[k] as PropertyName;
       outputs.push({ property, output: await finishCheck({ ...options, property }, { ...print, property }, range) });
