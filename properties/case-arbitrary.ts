@@ -19,6 +19,18 @@ export interface CaseSettings {
   readonly switches?: Switches;
 }
 
+/** Liveness needs clients that follow the protocol to the end (persistent), so it draws cases of
+ * its own. Every other property draws the very same cases for the same settings and seed, which is
+ * what lets their runs be shared (`compare` and `check` with `--property all`). */
+export function drawsOwnCases(property: string | undefined): boolean {
+  return property === 'liveness';
+}
+
+/** Throws unless `properties` can share one stream of cases (at most one, or none drawing its own). */
+export function assertSharedCases(properties: readonly (string | undefined)[], who: string): void {
+  if (properties.length > 1 && properties.some(drawsOwnCases)) throw new Error(`${who}: liveness draws cases of its own (persistent clients) and cannot share a scan`);
+}
+
 interface GeneratedClient {
   readonly spec: ClientSpec;
   readonly appTape: readonly number[];
@@ -37,7 +49,7 @@ export function caseArbitrary(settings: CaseSettings): fc.Arbitrary<Case> {
   const profile = applySwitches(PROFILES[settings.profile], DEFAULT_CONFIG, settings.switches).profile;
   const operations = operationsFor(workload, profile.endpoints);
   const base = settings.faultProfile.clients?.(workload, operations) ?? clientSpecFor(workload, operations);
-  const specs = settings.property === 'liveness' ? base.map((spec) => ({ ...spec, persistent: true })) : base;
+  const specs = drawsOwnCases(settings.property) ? base.map((spec) => ({ ...spec, persistent: true })) : base;
   const client: fc.Arbitrary<GeneratedClient> = fc.record({ spec: specs, appTape: tape, browserTape: tape });
   return fc
     .record({

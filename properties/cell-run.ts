@@ -5,6 +5,7 @@ import { checkCase, judgeRun, noteRunStart, unrecordedRuns } from './check-case.
 import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
 import { canonicalTapes } from './search.js';
+import { assertSharedCases } from './case-arbitrary.js';
 
 /** One cell of a scan shared by several (runCells): its settings (they differ from the others'
  * only in the property) and how far it searches. */
@@ -42,9 +43,7 @@ interface Scan {
  */
 export function runCells(plans: readonly CellPlan[], runs: number, seed: number): CellOutcome[] {
   const base = (plans[0] as CellPlan).settings;
-  if (plans.length > 1 && plans.some((p) => p.settings.property === 'liveness')) {
-    throw new Error('runCells: liveness draws cases of its own (persistent clients) and cannot share a scan');
-  }
+  assertSharedCases(plans.map((p) => p.settings.property), 'runCells');
   const scans: Scan[] = plans.map((plan) => ({ plan, cap: cellCap(runs, plan.search), violations: 0, first: null, firstIndex: null, drawn: 0, ended: null }));
   // Unrecorded runs: a supervisor rebuilds a hung one from its index in the cell (cellCaseAt).
   unrecordedRuns(() => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { runCase, type RunResult } from '../models/world.js';
-import { caseArbitrary } from './case-arbitrary.js';
+import { assertSharedCases, caseArbitrary } from './case-arbitrary.js';
 import { judgeRun, noteRunStart, unrecordedRuns } from './check-case.js';
 import { coverageOf, CoverageTally, type CoverageParts } from './coverage.js';
 import type { PropertySettings } from './property.js';
@@ -16,9 +16,7 @@ import { errorEvent, StopAtError, type RangeEvent, type RangeScan } from './sear
  */
 export function scanRangeAll(settingsList: readonly PropertySettings[], seed: number, start: number, end: number): RangeScan[] {
   const lead = settingsList[0] as PropertySettings;
-  if (settingsList.length > 1 && settingsList.some((s) => s.property === 'liveness')) {
-    throw new Error('scanRangeAll: liveness draws cases of its own (persistent clients) and cannot share a scan');
-  }
+  assertSharedCases(settingsList.map((s) => s.property), 'scanRangeAll');
   const tally = new CoverageTally();
   const events: (RangeEvent | null)[] = settingsList.map(() => null);
   const coverages: (CoverageParts | null)[] = settingsList.map(() => null);

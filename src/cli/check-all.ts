@@ -1,6 +1,7 @@
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { defaultJobs, finishCheck, resolveCheck, runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
 import { runRangeAll } from './check-shared.js';
+import { drawsOwnCases } from '../../properties/case-arbitrary.js';
 import { propertyOption } from './property-labels.js';
 import { formatOf, UsageError } from './usage.js';
 
@@ -18,7 +19,7 @@ export async function runCheckProperties(options: CheckOptions): Promise<Command
   const outputs: { readonly property: PropertyName; readonly output: CommandOutput }[] = [];
   // Every property but liveness draws the same cases: their runs are made once and each judges
   // them (src/cli/check-shared.ts). --check-determinism runs each property's own search.
-  const shared: PropertyName[] = options.checkDeterminism === true ? [] : PROPERTY_NAMES.filter((p) => p !== 'liveness');
+  const shared: PropertyName[] = options.checkDeterminism === true ? [] : PROPERTY_NAMES.filter((p) => !drawsOwnCases(p));
   if (shared.length > 0) {
     const { spec, loaded, print } = await resolveCheck({ ...options, property: shared[0] as PropertyName });
     const jobs = options.jobs ?? defaultJobs(options.runs);

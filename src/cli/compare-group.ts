@@ -1,3 +1,4 @@
+import { drawsOwnCases } from '../../properties/case-arbitrary.js';
 import type { CellOutcome } from '../../properties/cell.js';
 import { runCells } from '../../properties/cell-run.js';
 import { cellSearch, cellSettings, computeCell, verdictSummary, type CellSpec, type CellSummary, type CostsSummary, type PluginRow, type VerdictSpec } from './compare-cells.js';
@@ -26,7 +27,7 @@ export interface SpecPlace {
 /** What two cells sharing a scan agree on: everything but the property, how far each searches
  * and the witness each falls back on. Liveness draws cases of its own (persistent clients). */
 function scanKey(spec: CellSpec): string | null {
-  if (spec.kind !== 'verdict' || spec.property === 'liveness') return null;
+  if (spec.kind !== 'verdict' || drawsOwnCases(spec.property)) return null;
   const { property: _property, searchUntilRuns: _search, witness: _witness, ...shared } = spec;
   return JSON.stringify(shared);
 }
