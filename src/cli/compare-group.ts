@@ -32,11 +32,20 @@ function scanKey(spec: CellSpec): string | null {
   return JSON.stringify(shared);
 }
 
-/** Gathers the verdict specs that can share a scan into groups (in the order of their first
- * member); every other spec is a task of its own. */
+/** The work of `specs`, shared where it can be: equal specs (a strategy's costs, which every
+ * matrix of `--property all` asks for: CostsSpec has no property) are one task, and the verdict
+ * specs that can share a scan one group (in the order of its first member); every other spec is a
+ * task of its own. */
 export function groupTasks(specs: readonly CellSpec[]): { readonly tasks: CompareTask[]; readonly places: SpecPlace[] } {
+  const firstOf = new Map<string, number>();
+  const uniqueOf = specs.map((spec, i) => {
+    const key = JSON.stringify(spec);
+    const first = firstOf.get(key);
+    if (first === undefined) firstOf.set(key, i);
+    return first ?? i;
+  });
   const byKey = new Map<string, number[]>();
-  const keys = specs.map(scanKey);
+  const keys = specs.map((spec, i) => (uniqueOf[i] === i ? scanKey(spec) : null));
   keys.forEach((key, i) => {
     if (key !== null) byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
@@ -44,6 +53,11 @@ export function groupTasks(specs: readonly CellSpec[]): { readonly tasks: Compar
   const places: SpecPlace[] = new Array<SpecPlace>(specs.length);
   specs.forEach((spec, i) => {
     if (places[i] !== undefined) return;
+    // An equal spec came first: it was placed then.
+    if (uniqueOf[i] !== i) {
+      places[i] = places[uniqueOf[i] as number] as SpecPlace;
+      return;
+    }
     const members = keys[i] === null ? [i] : (byKey.get(keys[i] as string) as number[]);
     if (members.length === 1) {
       places[i] = { task: tasks.length, member: null };
@@ -64,9 +78,4 @@ export function computeTask(task: CompareTask, row?: PluginRow): CompareTaskResu
   const outcomes = runCells(plans, first.runs, first.seed);
   const { strategy } = cellSettings(first, row);
   return task.cells.map((spec, i) => verdictSummary(spec, outcomes[i] as CellOutcome, strategy, row));
-}
-
-/** How many cells and costs a task stands for (the progress bar counts those). */
-export function specsIn(task: CompareTask): number {
-  return task.kind === 'verdict-group' ? task.cells.length : 1;
 }

@@ -2,7 +2,7 @@ import { replayToken } from '../../properties/replay-token.js';
 import type { Case } from '../../models/world.js';
 import { cellCaseAt } from '../../properties/cell.js';
 import { cellSearch, cellSettings, type CellSpec, type CellSummary, type CostsSummary, type PluginPaths, type PluginRow, type VerdictSpec } from './compare-cells.js';
-import { computeTask, groupTasks, specsIn, type CompareTask, type CompareTaskResult } from './compare-group.js';
+import { computeTask, groupTasks, type CompareTask, type CompareTaskResult } from './compare-group.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
 
 const WORKER = new URL('./compare-worker.js', import.meta.url);
@@ -25,14 +25,15 @@ export interface ComputeCellsOptions {
  */
 export async function computeCells(specs: readonly CellSpec[], options: ComputeCellsOptions, onProgress: () => void): Promise<(CellSummary | CostsSummary)[]> {
   const { tasks, places } = groupTasks(specs);
-  const progress = (task: CompareTask): void => {
-    for (let i = specsIn(task); i > 0; i--) onProgress();
+  // The progress bar counts specs: a task's (or a group member's) every place.
+  const progress = (task: number, member: number | null = null): void => {
+    for (const place of places) if (place.task === task && (member === null || place.member === member)) onProgress();
   };
   const worker = options.supervise === undefined ? builtWorker(WORKER) : WORKER;
   if (worker === null || options.jobs < 1) {
-    const results = tasks.map((task) => {
+    const results = tasks.map((task, t) => {
       const result = computeTask(task, options.row);
-      progress(task);
+      progress(t);
       return result;
     });
     return places.map(({ task, member }) => (member === null ? results[task] : (results[task] as readonly CellSummary[])[member]) as CellSummary | CostsSummary);
@@ -42,6 +43,7 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
   // A group with a hung run: its cells run again one by one (tasks added at the end), so each
   // cell's ERROR names its own hung run, as when computed alone.
   const redone = new Map<number, number[]>();
+  const redoneOf = new Map<number, { readonly group: number; readonly member: number }>();
   const outcomes = await (options.supervise ?? superviseTasks)<CompareTask, CompareTaskResult>({
     workerUrl: worker,
     setup: options.plugins,
@@ -56,10 +58,18 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
       const task = tasks[index] as CompareTask;
       if (outcome.kind === 'hung') hungStrategies.add(task.kind === 'verdict-group' ? (task.cells[0] as VerdictSpec).strategy : task.strategy);
       if (outcome.kind === 'hung' && task.kind === 'verdict-group') {
-        redone.set(index, task.cells.map((cell) => tasks.push(cell) - 1));
+        redone.set(
+          index,
+          task.cells.map((cell, member) => {
+            redoneOf.set(tasks.length, { group: index, member });
+            return tasks.push(cell) - 1;
+          }),
+        );
         return;
       }
-      progress(task);
+      const alone = redoneOf.get(index);
+      if (alone === undefined) progress(index);
+      else progress(alone.group, alone.member);
     },
   });
   return places.map(({ task, member }) => {

@@ -138,31 +138,20 @@ async function prepareMatrix(options: CompareOptions): Promise<ComparePlan & { r
 }
 
 /**
- * Matrices that differ only in their property (`--property all`), computed in one pool: a
- * strategy's costs depend on no property (CostsSpec has none), so equal costs specs are
- * computed once and each matrix gets the same summary it would have computed alone.
+ * Matrices that differ only in their property (`--property all`), computed in one pool, which
+ * shares what they have in common (src/cli/compare-group.ts): each strategy's costs, and the
+ * scans of each strategy and fault profile. Each matrix gets the summaries it computes alone.
  */
 async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<CommandOutput[]> {
   const matrices = [];
   for (const options of optionsList) matrices.push(await prepareMatrix(options));
-  const unique: CellSpec[] = [];
-  const costsIndex = new Map<string, number>();
-  const slots = matrices.map((matrix) =>
-    matrix.specs.map((spec) => {
-      const key = spec.kind === 'costs' ? JSON.stringify(spec) : null;
-      const seen = key === null ? undefined : costsIndex.get(key);
-      if (seen !== undefined) return seen;
-      unique.push(spec);
-      if (key !== null) costsIndex.set(key, unique.length - 1);
-      return unique.length - 1;
-    }),
-  );
   const first = matrices[0] as (typeof matrices)[number];
-  const computed = await computeWithProgress(optionsList[0] as CompareOptions, first.row, first.context.runTimeoutS, unique);
+  const computed = await computeWithProgress(optionsList[0] as CompareOptions, first.row, first.context.runTimeoutS, matrices.flatMap((m) => m.specs));
   const outputs: CommandOutput[] = [];
+  let at = 0;
   for (const [m, matrix] of matrices.entries()) {
-    const options = optionsList[m] as CompareOptions;
-    outputs.push(await renderCompare(matrix.context, (slots[m] as number[]).map((i) => computed[i] as CellSummary | CostsSummary), options.saveFailures));
+    const summaries = computed.slice(at, (at += matrix.specs.length));
+    outputs.push(await renderCompare(matrix.context, summaries, (optionsList[m] as CompareOptions).saveFailures));
   }
   return outputs;
 }

@@ -46,6 +46,12 @@ describe('compare: cells that differ only in their property are one task (src/cl
     ]);
   });
 
+  it('makes equal specs one task: the costs every matrix of --property all asks for', () => {
+    const { tasks, places } = groupTasks([...SPECS, { kind: 'costs', strategy: 'sql', runs: 4, seed: 1 }, cell('memory-1.8', 'no-phantom-stage')]);
+    expect(tasks).toHaveLength(3);
+    expect(places.slice(-2)).toEqual([places[4], places[2]]);
+  });
+
   it('a group that hangs runs its cells again one by one, and each gets its own summary', async () => {
     const together = await computeCells(SPECS, { jobs: 1, runTimeoutS: 1, row: undefined, plugins: {} }, () => undefined);
     let progress = 0;
