@@ -194,7 +194,7 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     const outcome = outcomes[i] as TaskOutcome<CheckTaskResult>;
     if (outcome.kind === 'skipped') throw new Error(`check: chunk ${chunk.start}-${chunk.end} was skipped before any event`);
     if (outcome.kind === 'hung') {
-      const index = chunk.start + Math.max(0, outcome.runsStarted - 1);
+      const index = hungRunIndex(chunk, outcome.runsStarted);
       // The scan did not write its cases down (it would cost a JSON encoding a run): run `index`'s
       // case is rebuilt from the index, as fast-check generated it.
       return { start: options.start, end: options.end, coverage: tally.parts(), event: { kind: 'hung', index, during: 'run', case: caseAtRun(loaded.settings, options.seed, index) } };
@@ -208,12 +208,24 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     if (event.kind === 'error') return { start: options.start, end: options.end, coverage, event };
     const shrunk = outcomes[chunks.length];
     const shrinkTask = tasks[chunks.length];
-    if (shrunk === undefined || shrunk.kind === 'skipped' || shrinkTask?.kind !== 'shrink' || shrinkTask.index !== event.index) throw new Error(`check: the shrink of run ${event.index + 1} was not run`);
-    if (shrunk.kind === 'hung') return { start: options.start, end: options.end, coverage, event: { kind: 'hung', index: event.index, during: 'shrink', case: shrunk.subject as Case | null } };
-    if (shrunk.result.kind !== 'shrink') throw new Error(`check: a shrink task answered with a ${shrunk.result.kind}`);
-    return { start: options.start, end: options.end, coverage, event: { kind: 'violated', index: event.index, failure: shrunk.result.failure } };
+    if (shrinkTask?.kind !== 'shrink' || shrinkTask.index !== event.index) throw new Error(`check: the shrink of run ${event.index + 1} was not run`);
+    return { start: options.start, end: options.end, coverage, event: shrunkEvent(event.index, shrunk) };
   }
   return { start: options.start, end: options.end, coverage: tally.parts(), event: null };
+}
+
+/** The run of a chunk that never returned (`runsStarted` counts it), by its index in the check. */
+export function hungRunIndex(chunk: { readonly start: number }, runsStarted: number): number {
+  return chunk.start + Math.max(0, runsStarted - 1);
+}
+
+/** The event of the first failure at `index`, from its shrink task's outcome: the violation and
+ * its shrunk case, or the shrink candidate that never returned. */
+export function shrunkEvent(index: number, shrunk: TaskOutcome<CheckTaskResult> | undefined): RangeEvent {
+  if (shrunk === undefined || shrunk.kind === 'skipped') throw new Error(`check: the shrink of run ${index + 1} was not run`);
+  if (shrunk.kind === 'hung') return { kind: 'hung', index, during: 'shrink', case: shrunk.subject as Case | null };
+  if (shrunk.result.kind !== 'shrink') throw new Error(`check: a shrink task answered with a ${shrunk.result.kind}`);
+  return { kind: 'violated', index, failure: shrunk.result.failure };
 }
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the

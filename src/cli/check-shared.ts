@@ -1,9 +1,7 @@
-import type { Case } from '../../models/world.js';
 import { CoverageTally, type CoverageParts } from '../../properties/coverage.js';
-import type { RangeScan } from '../../properties/search-range.js';
-import { caseAtRun } from '../../properties/search-range.js';
+import { caseAtRun, type RangeScan } from '../../properties/search-range.js';
 import type { PropertyName } from '../../properties/violation.js';
-import { chunksOf, runTasks, type CheckSpec, type CheckTask, type CheckTaskResult, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
+import { chunksOf, hungRunIndex, runTasks, shrunkEvent, type CheckSpec, type CheckTask, type CheckTaskResult, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
 import type { TaskOutcome } from './supervisor.js';
 
 /** A property's first event over the chunks in order, and the coverage of the runs up to it. */
@@ -35,7 +33,10 @@ export async function runRangeAll(spec: CheckSpec, loaded: LoadedSpec, options: 
     loaded,
     options,
     tasks,
-    (index) => index < chunks.length && leadEventChunk() !== -1 && index > leadEventChunk(),
+    (index) => {
+      const lead = leadEventChunk();
+      return index < chunks.length && lead !== -1 && index > lead;
+    },
     (index, outcome) => {
       if (index >= chunks.length) return;
       seen[index] = outcome;
@@ -63,11 +64,8 @@ export async function runRangeAll(spec: CheckSpec, loaded: LoadedSpec, options: 
     const settings = { ...loaded.settings, property: properties[k] as PropertyName };
     // A scan run that never returned: its case is rebuilt from its index (it is every property's).
     if (event.kind === 'hung') return { ...range, event: { kind: 'hung', index: event.index, during: 'run', case: caseAtRun(settings, options.seed, event.index) } };
-    const shrunk = shrink === null ? undefined : outcomes[shrink.task];
-    if (shrink?.property !== k || shrunk === undefined || shrunk.kind === 'skipped') throw new Error(`check: the shrink of run ${event.index + 1} (${properties[k]}) was not run`);
-    if (shrunk.kind === 'hung') return { ...range, event: { kind: 'hung', index: event.index, during: 'shrink', case: shrunk.subject as Case | null } };
-    if (shrunk.result.kind !== 'shrink') throw new Error(`check: a shrink task answered with a ${shrunk.result.kind}`);
-    return { ...range, event: { kind: 'violated', index: event.index, failure: shrunk.result.failure } };
+    if (shrink?.property !== k) throw new Error(`check: the shrink of run ${event.index + 1} (${properties[k]}) was not run`);
+    return { ...range, event: shrunkEvent(event.index, outcomes[shrink.task]) };
   });
 }
 
@@ -81,7 +79,7 @@ function firstEvents(chunks: readonly { start: number; end: number }[], outcomes
     if (found[0] !== null) break;
     if (outcome === undefined || outcome.kind === 'skipped') throw new Error(`check: chunk ${chunk.start}-${chunk.end} was skipped before any event`);
     if (outcome.kind === 'hung') {
-      const index = chunk.start + Math.max(0, outcome.runsStarted - 1);
+      const index = hungRunIndex(chunk, outcome.runsStarted);
       found.forEach((f, k) => (found[k] = f ?? { event: { kind: 'hung', index }, coverage: (tallies[k] as CoverageTally).parts() }));
       break;
     }
