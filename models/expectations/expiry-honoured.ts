@@ -1,4 +1,4 @@
-import { holds, row, rows, STRATEGIES_1_8, violated, type ExpectationTable } from './row.js';
+import { holds, row, rows, STRATEGIES_1_8, type ExpectationTable } from './row.js';
 
 const NOTHING_EXPIRES = 'no run of this column lasts anywhere near 48 h: no session expires';
 

@@ -1,5 +1,5 @@
 import type { CaseVerdict } from '../../properties/check-case.js';
-import { probe, startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
+import { startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
 import { splitTasks } from '../explore/split.js';
 import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
 import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';

@@ -1,4 +1,3 @@
-import { decodeTokenPayload } from '../../models/case-codec.js';
 import { settingsLines, SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { captureCase, tokenStrategy } from './replay.js';

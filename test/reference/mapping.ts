@@ -35,7 +35,6 @@ const SYTEST_REGISTER = 'tests/11register.pl';
 
 const scenario = (file: string, test: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'scenario', file, test, profile });
 const adapted = (file: string, test: string, note: string): MappingEntry => ({ kind: 'scenario', file, test, profile: 'head', note });
-const deviating = (file: string, test: string, deviation: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'scenario', file, test, profile, deviation });
 const pending = (file: string, test: string, missing: string, profile: ProfileName = 'head'): MappingEntry => ({ kind: 'pending', file, test, profile, missing });
 const exclusion = (reason: string): MappingEntry => ({ kind: 'exclusion', reason });
 
