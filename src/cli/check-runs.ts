@@ -172,11 +172,7 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     loaded,
     options,
     tasks,
-    (index) => {
-      if (index >= chunks.length) return false;
-      const first = firstEventChunk();
-      return first !== -1 && index > first;
-    },
+    skipPast(chunks.length, firstEventChunk),
     (index, outcome) => {
       seen[index] = outcome;
       const first = firstEventChunk();
@@ -212,6 +208,16 @@ export async function runRange(spec: CheckSpec, loaded: LoadedSpec, options: Ran
     return { start: options.start, end: options.end, coverage, event: shrunkEvent(event.index, shrunk) };
   }
   return { start: options.start, end: options.end, coverage: tally.parts(), event: null };
+}
+
+/** The skip rule of a scan's pool: a chunk past the first one known to end the scan (`endingChunk`,
+ * -1 while none is) is not needed; the tasks after the chunks (the shrink) always are. */
+export function skipPast(chunkCount: number, endingChunk: () => number): (index: number) => boolean {
+  return (index) => {
+    if (index >= chunkCount) return false;
+    const ending = endingChunk();
+    return ending !== -1 && index > ending;
+  };
 }
 
 /** The run of a chunk that never returned (`runsStarted` counts it), by its index in the check. */

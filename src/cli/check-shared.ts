@@ -1,7 +1,7 @@
 import { CoverageTally, type CoverageParts } from '../../properties/coverage.js';
 import { caseAtRun, type RangeScan } from '../../properties/search-range.js';
 import type { PropertyName } from '../../properties/violation.js';
-import { chunksOf, hungRunIndex, runTasks, shrunkEvent, type CheckSpec, type CheckTask, type CheckTaskResult, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
+import { chunksOf, hungRunIndex, runTasks, shrunkEvent, skipPast, type CheckSpec, type CheckTask, type CheckTaskResult, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
 import type { TaskOutcome } from './supervisor.js';
 
 /** A property's first event over the chunks in order, and the coverage of the runs up to it. */
@@ -33,10 +33,7 @@ export async function runRangeAll(spec: CheckSpec, loaded: LoadedSpec, options: 
     loaded,
     options,
     tasks,
-    (index) => {
-      const lead = leadEventChunk();
-      return index < chunks.length && lead !== -1 && index > lead;
-    },
+    skipPast(chunks.length, leadEventChunk),
     (index, outcome) => {
       if (index >= chunks.length) return;
       seen[index] = outcome;
