@@ -195,7 +195,7 @@ describe('uiasim check --property liveness', () => {
 
 describe('uiasim compare --format html', () => {
   it('writes one self-contained page: the matrix, the costs and every failure with its token', () => {
-    const file = fileURLToPath(new URL('../../test-output/report.html', import.meta.url));
+    const file = fileURLToPath(new URL('../../test-output/cli/report.html', import.meta.url));
     mkdirSync(dirname(file), { recursive: true });
     const run = uiasim('compare', '--strategies', 'memory-1.8,sql,redis-hash', '--faults', 'steady,store-restart', '--runs', '60', '--format', 'html', '--out', file);
     expect(run.status).toBe(0);
