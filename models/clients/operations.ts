@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../../src/http.js';
+import { httpResponse, type HttpRequest, type HttpResponse } from '../../src/http.js';
 import {
   ACCOUNT_3PID_EMAIL_REQUEST_TOKEN_PATH,
   ACCOUNT_PASSWORD_PATH,
@@ -12,7 +12,7 @@ import {
   REGISTER_PATH,
   THREEPID_ADD_UNSTABLE_PATH,
 } from '../matrix/protocol.js';
-import type { Operation } from './workload.js';
+import { MAX_REQUESTS_PER_CLIENT, type Operation } from './workload.js';
 
 /** Who a client is: the issue 3 contract's seeded account for `user<a>` (the registration
  * workload registers that name instead). */
@@ -129,10 +129,12 @@ export function crossSigningKeys(id: ClientIdentity, generation: string): Record
  * `{session}`. Every account endpoint gets the app's access token (uia §2.5). */
 export function operationRequest(operation: Operation, id: ClientIdentity, auth: Record<string, unknown> | undefined, creds: ThreepidCreds | undefined): HttpRequest {
   const { method, path } = target(operation, id);
-  const params = operation === 'register' && auth !== undefined ? {} : parameters(operation, id, creds);
-  const body = auth === undefined ? params : { ...params, auth };
-  const request: HttpRequest = { method, path, query: '', body, ip: id.ip, userAgent: APP_AGENT };
-  return operation === 'register' ? request : { ...request, accessToken: id.accessToken };
+  if (operation === 'register') return { method, path, query: '', body: auth === undefined ? parameters(operation, id, creds) : { auth }, ip: id.ip, userAgent: APP_AGENT };
+  // `parameters` builds a fresh object, so `auth` goes straight in, last as a spread would put
+  // it: no copy of the body, nor of the request, on every request a client sends.
+  const body = parameters(operation, id, creds);
+  if (auth !== undefined) body.auth = auth;
+  return { method, path, query: '', body, ip: id.ip, userAgent: APP_AGENT, accessToken: id.accessToken };
 }
 
 /** uia §3.1: unstable-only in v1.8 (and, in the model, until after 1.13); the unstable prefix
@@ -156,4 +158,77 @@ export function emailTokenRequest(operation: Operation, id: ClientIdentity, send
 export function emailLink(id: ClientIdentity, sid: string, token: string): HttpRequest {
   const query = `sid=${encodeURIComponent(sid)}&client_secret=${encodeURIComponent(id.clientSecret)}&token=${encodeURIComponent(token)}`;
   return { method: 'GET', path: EMAIL_VALIDATE_PATH, query, body: null, ip: id.ip, userAgent: BROWSER_AGENT };
+}
+
+/** A step of a client script: what its driver does next (client-node.ts Client in the
+ * simulation, real/driver.ts against the real deployment). */
+export type ClientStep =
+  /** One request: the script gets the answer of its last attempt (Budget). */
+  | { readonly kind: 'http'; readonly via: 'app' | 'browser'; readonly request: HttpRequest; readonly session: string; readonly what: string; readonly tags: readonly string[] }
+  | { readonly kind: 'pause'; readonly ms: number }
+  /** Starts a script alongside the main one (a browser tab, a second app tab). */
+  | { readonly kind: 'spawn'; readonly script: Generator<ClientStep, void, HttpResponse> };
+export type HttpStep = Extract<ClientStep, { kind: 'http' }>;
+export type Script<T> = Generator<ClientStep, T, HttpResponse>;
+
+/** What a script gets back for a request that timed out (or was refused, or never sent). */
+export const TIMED_OUT = httpResponse(0, null);
+export const RETRY_BACKOFF_MS = 1_000;
+
+/**
+ * How often a client sends, shared by its lanes. Timeouts and 5xx answers are tried again (the
+ * router never retries a POST), `spec.retries` times at most, RETRY_BACKOFF_MS apart. Each
+ * attempt: the budget check, then (a retry) the backoff pause on the app, then one request spent
+ * and sent; the script gets the last answer, or TIMED_OUT once the client is out of requests.
+ * The driver makes the attempts, so a script yields one http step per request, not a nested
+ * generator per attempt loop: every level of `yield*` is paid on every step.
+ */
+export class Budget {
+  requestsLeft = MAX_REQUESTS_PER_CLIENT;
+  /** Nothing more to do: gave up, out of requests, or its token is gone. */
+  stopped = false;
+  constructor(private readonly maxRetries: number) {}
+
+  /** The check before each attempt: out of requests, the client stops. */
+  admits(): boolean {
+    if (this.requestsLeft > 0) return true;
+    this.stopped = true;
+    return false;
+  }
+
+  /** Whether the answer to attempt `attempt` (0 the first) calls for another one. */
+  retries(response: HttpResponse, attempt: number): boolean {
+    return (response === TIMED_OUT || response.status >= 500) && attempt < this.maxRetries;
+  }
+}
+
+/** `script` with each attempt an http step of its own and each backoff a pause, for drivers
+ * that make no attempts (real/driver.ts, the tests); Client (client-node.ts) makes the same. */
+export function* withRetries(script: Script<void>, budget: Budget): Script<void> {
+  let input = TIMED_OUT;
+  for (let next = script.next(input); next.done !== true; next = script.next(input)) {
+    const step = next.value;
+    switch (step.kind) {
+      case 'pause':
+        input = yield step;
+        break;
+      case 'spawn':
+        input = yield { kind: 'spawn', script: withRetries(step.script, budget) };
+        break;
+      case 'http':
+        input = TIMED_OUT;
+        for (let attempt = 0; budget.admits(); attempt++) {
+          if (attempt > 0) yield { kind: 'pause', ms: RETRY_BACKOFF_MS };
+          budget.requestsLeft--;
+          input = yield step;
+          if (!budget.retries(input, attempt)) break;
+          input = TIMED_OUT;
+        }
+        break;
+      default: {
+        const unreachable: never = step;
+        throw new Error(`client: unknown step ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
 }

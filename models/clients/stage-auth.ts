@@ -8,24 +8,22 @@ import type { DirectStage, FallbackClientStage } from './workload.js';
 /** The registration token the admin gave the users (the first one DEFAULT_CONFIG seeds). */
 export const CLIENT_REGISTRATION_TOKEN = DEFAULT_CONFIG.registration.registrationTokens[0]?.token ?? 'letmein';
 
-/** The auth dict that completes a stage directly (uia §1.5): what each type carries. */
-export function authDict(stage: DirectStage, session: string | undefined, id: ClientIdentity, options: { readonly legacyUser?: boolean; readonly creds?: ThreepidCreds; readonly password?: string }): Record<string, unknown> {
-  const base = { type: stage, session };
+/** The auth dict that completes a stage directly (uia §1.5): what each type carries. Each dict
+ * is built whole, no spreads of a common base: one is built for every stage a client completes. */
+export function authDict(stage: DirectStage, session: string | undefined, id: ClientIdentity, password: string, legacyUser: boolean, creds: ThreepidCreds | undefined): Record<string, unknown> {
   switch (stage) {
     case 'm.login.dummy':
     case 'm.login.terms':
-      return base;
+      return { type: stage, session };
     case 'm.login.recaptcha':
-      return { ...base, response: 'a' };
+      return { type: stage, session, response: 'a' };
     case 'm.login.password':
       // uia §1.5: an identifier, or Synapse's legacy top-level `user`.
-      return options.legacyUser === true
-        ? { ...base, user: id.userId, password: options.password ?? id.password }
-        : { ...base, identifier: { type: 'm.id.user', user: id.username }, password: options.password ?? id.password };
+      return legacyUser ? { type: stage, session, user: id.userId, password } : { type: stage, session, identifier: { type: 'm.id.user', user: id.username }, password };
     case 'm.login.email.identity':
-      return { ...base, threepid_creds: options.creds ?? { sid: '', client_secret: id.clientSecret } };
+      return { type: stage, session, threepid_creds: creds ?? { sid: '', client_secret: id.clientSecret } };
     case 'm.login.registration_token':
-      return { ...base, token: CLIENT_REGISTRATION_TOKEN };
+      return { type: stage, session, token: CLIENT_REGISTRATION_TOKEN };
     default: {
       const unreachable: never = stage;
       throw new Error(`client: unknown stage ${String(unreachable)}`);
