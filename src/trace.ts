@@ -46,6 +46,18 @@ export type FactEvent = Extract<TraceEvent, { kind: 'fact' }>;
 const KIND_CODES = { deliver: 1, drop: 2, crash: 3, restart: 4, observe: 5, fact: 6 } as const;
 
 /**
+ * String digests, shared by every Trace: a digest is a pure function of its string, and most
+ * strings (fact names, details, tags, errcodes) recur in every run, so a per-run cache
+ * re-digested them all in each run. Session IDs are random per run and would fill it without
+ * end, so it is emptied when it reaches DIGEST_CACHE_LIMIT entries (it is only ever looked up,
+ * never iterated, so what it holds cannot change a hash). The two 32-bit lanes of entry `i` sit
+ * at `2i` and `2i + 1` of one Int32Array: no tuple per string.
+ */
+const DIGEST_CACHE_LIMIT = 4096;
+const digestIndex = new Map<string, number>();
+const digestLanes = new Int32Array(2 * DIGEST_CACHE_LIMIT);
+
+/**
  * Hashes the trace incrementally (two independent 32-bit FNV-style lanes, 64 bits in all), so
  * the hot loop keeps no event objects unless `capture` is on (replay and display re-run a case
  * with capture, which determinism makes free). Every field of every event is folded in, so
@@ -62,7 +74,6 @@ export class Trace {
   /** Facts are a few per request: always kept, like observations. */
   readonly facts: FactEvent[] = [];
   private eventCount = 0;
-  private readonly stringDigests = new Map<string, readonly [number, number]>();
 
   constructor(capture: boolean) {
     this.events = capture ? [] : null;
@@ -184,11 +195,13 @@ export class Trace {
     this.word((n / 4294967296) | 0);
   }
 
-  /** Strings (session IDs, details) recur within a run: each distinct one is digested once
-   * into two 32-bit lanes, and the digest is folded in. */
+  /** Strings (session IDs, details) recur within and across runs: each distinct one is
+   * digested once into two 32-bit lanes (cached in `digestLanes`), and the digest is folded in. */
   private str(s: string): void {
-    let digest = this.stringDigests.get(s);
-    if (digest === undefined) {
+    let at = digestIndex.get(s);
+    if (at === undefined) {
+      if (digestIndex.size === DIGEST_CACHE_LIMIT) digestIndex.clear();
+      at = 2 * digestIndex.size;
       let a = 0x811c9dc5 ^ s.length;
       let b = 0x27d4eb2f ^ s.length;
       for (let i = 0; i < s.length; i++) {
@@ -196,11 +209,12 @@ export class Trace {
         a = Math.imul(a ^ c, 0x01000193);
         b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
       }
-      digest = [a, b];
-      this.stringDigests.set(s, digest);
+      digestLanes[at] = a;
+      digestLanes[at + 1] = b;
+      digestIndex.set(s, at);
     }
-    this.word(digest[0]);
-    this.word(digest[1]);
+    this.word(digestLanes[at] as number);
+    this.word(digestLanes[at + 1] as number);
   }
 
   private word(w: number): void {
