@@ -65,9 +65,11 @@ export class MemorySessionStore implements SessionStore {
   /** ExpiringCache pruning: entries last used strictly before `expiryTimeMs` go. */
   *deleteOldSessions(expiryTimeMs: number): Task<number> {
     let deleted = 0;
-    for (const [id, session] of this.sessions) {
+    // Values, not entries: an [id, session] pair per session per sweep was garbage, and a slow
+    // run sweeps hundreds of times. A session's key is its record's id.
+    for (const session of this.sessions.values()) {
       if (session.lastUsedMs < expiryTimeMs) {
-        this.sessions.delete(id);
+        this.sessions.delete(session.record.id);
         deleted++;
       }
     }
