@@ -17,7 +17,11 @@ export default defineConfig({
       // maxWorkers: vitest's default is one file at a time on two cores (cores - 1), but these
       // files spend much of their time waiting on `uiasim` children that use under two cores
       // (measured: 1.48 CPUs busy on average), so two files at once: sim project 302 s -> 243 s
-      // here. Each file writes only under its own test-output/<name>/ or a temporary directory.
+      // here. No file reads back a path another file writes: test-output/ files are per test file
+      // (html-browser.test.ts's report and screenshots at its top), and `compare`'s default
+      // failures file (compare-failures/ at the root), which several files' runs write, is never
+      // read back. This setting wins over `--maxWorkers` on the command line; for one file at a
+      // time, use `--no-file-parallelism`.
       {
         extends: true,
         test: {

@@ -71,7 +71,7 @@ export class Client {
           return;
         case 'retry':
           // The backoff is over: the retry spends its request now (the budget was checked before the pause).
-          this.budget.requestsLeft--;
+          this.budget.spend();
           this.send(payload);
           return;
         case 'timeout': {
@@ -118,7 +118,7 @@ export class Client {
           break;
         case 'http':
           if (!this.budget.admits()) break;
-          this.budget.requestsLeft--;
+          this.budget.spend();
           this.send({ lane, step, attempt: 0 });
           return;
         default: {
@@ -150,7 +150,7 @@ export class Client {
    * request is tried again after the backoff, or the script gets TIMED_OUT when the client is out
    * of requests (operations.ts Budget, in that order). */
   private answered(done: Attempt, response: HttpResponse): void {
-    if (!this.budget.retries(response, done.attempt)) {
+    if (!this.budget.shouldRetry(response, done.attempt)) {
       this.advance(done.lane, response);
       return;
     }

@@ -196,8 +196,13 @@ export class Budget {
     return false;
   }
 
+  /** The attempt the check admitted is sent: one request fewer. */
+  spend(): void {
+    this.requestsLeft--;
+  }
+
   /** Whether the answer to attempt `attempt` (0 the first) calls for another one. */
-  retries(response: HttpResponse, attempt: number): boolean {
+  shouldRetry(response: HttpResponse, attempt: number): boolean {
     return (response === TIMED_OUT || response.status >= 500) && attempt < this.maxRetries;
   }
 }
@@ -219,9 +224,9 @@ export function* withRetries(script: Script<void>, budget: Budget): Script<void>
         input = TIMED_OUT;
         for (let attempt = 0; budget.admits(); attempt++) {
           if (attempt > 0) yield { kind: 'pause', ms: RETRY_BACKOFF_MS };
-          budget.requestsLeft--;
+          budget.spend();
           input = yield step;
-          if (!budget.retries(input, attempt)) break;
+          if (!budget.shouldRetry(input, attempt)) break;
           input = TIMED_OUT;
         }
         break;
