@@ -1,5 +1,5 @@
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
-import { defaultJobs, finishCheck, resolveCheck, runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
+import { finishCheck, rangeOptions, resolveCheck, runCheck, SCHEMA_VERSION, type CheckOptions, type CommandOutput } from './check.js';
 import { runRangeAll } from './check-shared.js';
 import { drawsOwnCases } from '../../properties/case-arbitrary.js';
 import { propertyOption } from './property-labels.js';
@@ -22,9 +22,7 @@ export async function runCheckProperties(options: CheckOptions): Promise<Command
   const shared: PropertyName[] = options.checkDeterminism === true ? [] : PROPERTY_NAMES.filter((p) => !drawsOwnCases(p));
   if (shared.length > 0) {
     const { spec, loaded, print } = await resolveCheck({ ...options, property: shared[0] as PropertyName });
-    const jobs = options.jobs ?? defaultJobs(options.runs);
-    const shrinkCap = options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs };
-    const ranges = await runRangeAll(spec, loaded, { seed: options.seed, start: 0, end: options.runs, jobs, runTimeoutMs: print.runTimeoutS * 1000, ...shrinkCap }, shared);
+    const ranges = await runRangeAll(spec, loaded, rangeOptions(options, print, { start: 0, end: options.runs }), shared);
     for (const [k, range] of ranges.entries()) {
       const property = shared[k] as PropertyName;
       outputs.push({ property, output: await finishCheck({ ...options, property }, { ...print, property }, range) });

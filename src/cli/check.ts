@@ -6,7 +6,7 @@ import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
 import { packageVersion } from './package-version.js';
-import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec, type RangeOutcome } from './check-runs.js';
+import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { isStoreContractError } from '../../models/stores/checked-store.js';
 import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js';
@@ -131,14 +131,7 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   if (shard !== null && options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: the failure is known after merge; replay its token with --save-failures');
   if (options.checkDeterminism === true) return checkDeterminism(options, loaded, print);
   const range = shard === null ? { start: 0, end: options.runs } : shardRange(shard, options.runs);
-  const jobs = options.jobs ?? defaultJobs(options.runs);
-  const outcome = await runRange(spec, loaded, {
-    seed: options.seed,
-    ...range,
-    jobs,
-    runTimeoutMs: print.runTimeoutS * 1000,
-    ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }),
-  });
+  const outcome = await runRange(spec, loaded, rangeOptions(options, print, range));
   if (shard !== null) {
     const of = `runs ${outcome.start + 1}-${outcome.end} of ${print.runs}`;
     return { stdout: JSON.stringify(makeShardFile('check', packageVersion(), print.seed, print, shard, of, outcome)) + '\n', exitCode: 0 };
@@ -153,9 +146,20 @@ export async function finishCheck(options: CheckOptions, print: CheckPrint, outc
   return { ...output, stderr: savedNote(await saveFailures(options.saveFailures, [output.failureToken])) };
 }
 
+/** How `check` runs the runs [start, end) of `options`: its seed, threads, run timeout and shrink budget. */
+export function rangeOptions(options: CheckOptions, print: CheckPrint, range: { readonly start: number; readonly end: number }): RangeRunOptions {
+  return {
+    seed: options.seed,
+    ...range,
+    jobs: options.jobs ?? defaultJobs(options.runs),
+    runTimeoutMs: print.runTimeoutS * 1000,
+    ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }),
+  };
+}
+
 /** The worker threads a check of `runs` uses unless told. The os module only sizes the thread
  * pool; the answer does not depend on it. */
-export function defaultJobs(runs: number): number {
+function defaultJobs(runs: number): number {
   return runs >= PARALLEL_FROM_RUNS ? availableParallelism() : 1;
 }
 
