@@ -6,6 +6,7 @@ import type { Fault } from '../../src/faults.js';
 import type { HttpMethod, HttpRequest, HttpResponse } from '../../src/http.js';
 import { Rng } from '../../src/rng.js';
 import type { ClientAction, ClientSpec } from '../../models/clients/workload.js';
+import { clientScript, TIMED_OUT, type ClientStep } from '../../models/clients/client-script.js';
 import { REGISTER_PATH } from '../../models/matrix/protocol.js';
 import type { SessionStore } from '../../models/stores/contract.js';
 import { memoryStore } from '../../models/stores/memory.js';
@@ -179,6 +180,24 @@ export function caseOf(
     tapes: { actors: clients.flatMap(() => [[], []]), shared: [] },
     seed,
   };
+}
+
+/** Runs a script by hand: `answer` gives the response to each HTTP step (spawned scripts are
+ * run to completion at once, answered the same way). */
+export function driveScript(spec: ClientSpec, answer: (step: Extract<ClientStep, { kind: 'http' }>, index: number) => HttpResponse): ClientStep[] {
+  const steps: ClientStep[] = [];
+  let requests = 0;
+  const run = (gen: Generator<ClientStep, void, HttpResponse>): void => {
+    let input: HttpResponse = TIMED_OUT;
+    for (let next = gen.next(input); next.done !== true; next = gen.next(input)) {
+      steps.push(next.value);
+      if (next.value.kind === 'spawn') run(next.value.script);
+      input = next.value.kind === 'http' ? answer(next.value, requests++) : TIMED_OUT;
+      if (steps.length > 400) throw new Error('runaway script');
+    }
+  };
+  run(clientScript(spec, 'usera', '198.51.100.10'));
+  return steps;
 }
 
 export const START: ClientAction = { kind: 'start' };

@@ -4,13 +4,13 @@
 // each with one list of answers and compares what they send and how long they pause.
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../../models/clients/client-node.js';
-import { clientScript, TIMED_OUT } from '../../../models/clients/client-script.js';
+import { TIMED_OUT } from '../../../models/clients/client-script.js';
 import { RETRY_BACKOFF_MS } from '../../../models/clients/operations.js';
-import { clientIp, clientLabel, MAX_REQUESTS_PER_CLIENT, type ClientSpec } from '../../../models/clients/workload.js';
+import { MAX_REQUESTS_PER_CLIENT, type ClientSpec } from '../../../models/clients/workload.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from '../../../src/http.js';
-import type { Message } from '../../../src/message.js';
+import { makeMessage, type Message } from '../../../src/message.js';
 import type { Sim, SimNode } from '../../../src/sim.js';
-import { client, RESUBMIT, START } from '../helpers.js';
+import { client, driveScript, RESUBMIT, START } from '../helpers.js';
 
 type Answer = 'timeout' | HttpResponse;
 /** What a client did: sent a request (its body), or paused (a think time, a retry's backoff). */
@@ -18,21 +18,16 @@ type Event = readonly ['send', string] | readonly ['pause', number];
 
 const sent = (request: HttpRequest): Event => ['send', JSON.stringify(request.body)];
 
-/** clientScript (withRetries) driven by hand: each http step gets the next answer. */
+/** clientScript (withRetries) driven by hand (the unit tests' driver): each http step gets the next answer. */
 function byHand(spec: ClientSpec, answers: readonly Answer[]): Event[] {
-  const events: Event[] = [];
-  let next = 0;
-  const script = clientScript(spec, `user${clientLabel(0).toLowerCase()}`, clientIp(0));
-  let input: HttpResponse = TIMED_OUT;
-  for (let step = script.next(input); step.done !== true; step = script.next(input)) {
-    const s = step.value;
+  const steps = driveScript(spec, (_step, i) => {
+    const answer = answers[i] ?? 'timeout';
+    return answer === 'timeout' ? TIMED_OUT : answer;
+  });
+  return steps.map((s): Event => {
     if (s.kind === 'spawn') throw new Error('attempts test: no second tabs here');
-    if (s.kind === 'pause') events.push(['pause', s.ms]);
-    if (s.kind === 'http') events.push(sent(s.request));
-    const answer = s.kind === 'http' ? (answers[next++] ?? 'timeout') : 'timeout';
-    input = answer === 'timeout' ? TIMED_OUT : answer;
-  }
-  return events;
+    return s.kind === 'pause' ? ['pause', s.ms] : sent(s.request);
+  });
 }
 
 /** The same client as the simulation runs it: a Client on a stand-in Sim that records what it
@@ -43,8 +38,6 @@ function inSimulation(spec: ClientSpec, answers: readonly Answer[]): Event[] {
   const nodes: SimNode[] = [];
   const pending: Message[] = [];
   let nextId = 1;
-  const message = (kind: Message['kind'], from: number, to: number, replyTo: number, payload: unknown): Message =>
-    ({ kind, id: nextId++, from, to, owner: 0, replyTo, toIncarnation: -1, dueMs: 0, seq: 0, cancelled: false, nextInSlot: null, payload }) as Message;
   const sim = {
     nowMs: 0,
     trace: { observe: () => undefined },
@@ -53,14 +46,14 @@ function inSimulation(spec: ClientSpec, answers: readonly Answer[]): Event[] {
       nodes.push(node);
       return node;
     },
-    send: (kind: Message['kind'], from: number, to: number, _owner: number, replyTo: number, _incarnation: number, payload: unknown): Message => {
-      const m = message(kind, from, to, replyTo, payload);
+    send: (kind: 'request', from: number, to: number, _owner: number, replyTo: number, _incarnation: number, payload: HttpRequest): Message => {
+      const m = makeMessage(kind, nextId++, from, to, 0, replyTo, -1, payload);
       pending.push(m);
-      events.push(sent(payload as HttpRequest));
+      events.push(sent(payload));
       return m;
     },
     setTimer: (node: SimNode, delayMs: number, _owner: number, payload: unknown): Message => {
-      const m = message('timer', node.id, node.id, -1, payload);
+      const m = makeMessage('timer', nextId++, node.id, node.id, 0, -1, -1, payload);
       // A request's timeout fires only when its answer is 'timeout'; every other timer is a pause.
       if ((payload as { kind: string }).kind !== 'timeout') events.push(['pause', delayMs]);
       pending.push(m);
@@ -83,7 +76,7 @@ function inSimulation(spec: ClientSpec, answers: readonly Answer[]): Event[] {
       const answer = answers[next++] ?? 'timeout';
       const endpoint = nodes[request.from] as SimNode;
       pending.splice(pending.indexOf(timeout), 1);
-      endpoint.receive(answer === 'timeout' ? timeout : message('response', 99, request.from, request.id, answer));
+      endpoint.receive(answer === 'timeout' ? timeout : makeMessage('response', nextId++, 99, request.from, 0, request.id, -1, answer));
       continue;
     }
     const timer = pending.shift() as Message;

@@ -1,30 +1,12 @@
 // The client behaviours of docs/architecture.md "Clients" for every operation of uia §3.1
 // (models/clients/client-script.ts): what each sends, and how it reacts, driven by hand.
 import { describe, expect, it } from 'vitest';
-import { clientScript, PERSISTENT_PAUSE_MS, TIMED_OUT, type ClientStep } from '../../../models/clients/client-script.js';
+import { PERSISTENT_PAUSE_MS, TIMED_OUT, type ClientStep } from '../../../models/clients/client-script.js';
 import { MAX_REQUESTS_PER_CLIENT, type ClientAction, type ClientSpec, type Operation } from '../../../models/clients/workload.js';
 import { httpResponse, type HttpResponse } from '../../../src/http.js';
-import { client, RESUBMIT, START } from '../helpers.js';
+import { client, driveScript as drive, RESUBMIT, START } from '../helpers.js';
 
 type Http = ClientStep & { kind: 'http' };
-
-/** Runs a script by hand: `answer` gives the response to each HTTP step (spawned scripts are
- * run to completion at once, answered the same way). */
-function drive(spec: ClientSpec, answer: (step: Http, index: number) => HttpResponse): ClientStep[] {
-  const steps: ClientStep[] = [];
-  let requests = 0;
-  const run = (gen: Generator<ClientStep, void, HttpResponse>): void => {
-    let input: HttpResponse = TIMED_OUT;
-    for (let next = gen.next(input); next.done !== true; next = gen.next(input)) {
-      steps.push(next.value);
-      if (next.value.kind === 'spawn') run(next.value.script);
-      input = next.value.kind === 'http' ? answer(next.value, requests++) : TIMED_OUT;
-      if (steps.length > 400) throw new Error('runaway script');
-    }
-  };
-  run(clientScript(spec, 'usera', '198.51.100.10'));
-  return steps;
-}
 
 const http = (steps: ClientStep[]): Http[] => steps.flatMap((s) => (s.kind === 'http' ? [s] : []));
 const challenge = (session: string, completed: string[] = [], flows: string[][] = [['m.login.password'], ['m.login.sso']]): HttpResponse =>
