@@ -47,7 +47,10 @@ export function groupTasks(specs: readonly CellSpec[]): { readonly tasks: Compar
   const byKey = new Map<string, number[]>();
   const keys = specs.map((spec, i) => (uniqueOf[i] === i ? scanKey(spec) : null));
   keys.forEach((key, i) => {
-    if (key !== null) byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    if (key === null) return;
+    const members = byKey.get(key);
+    if (members === undefined) byKey.set(key, [i]);
+    else members.push(i);
   });
   const tasks: CompareTask[] = [];
   const places: SpecPlace[] = new Array<SpecPlace>(specs.length);
