@@ -33,11 +33,14 @@ describe('explore --jobs: the output does not depend on the threads', () => {
 
 describe('explore and Ctrl-C', () => {
   it('prints the coverage so far and exits 130, its worker threads stopped with it', async () => {
-    const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs', '--jobs', '2']);
+    // Without fingerprint pruning two-registrations does not finish for many minutes (docs/explore.md,
+    // the reductions table: "did not finish"); with pruning it now ends in about 8 s here, which is
+    // no longer longer than the wait below.
+    const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs', '--jobs', '2', '--no-fingerprints']);
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Long enough for the threads to start and explore (the scope takes a minute or more).
+    // Long enough for the threads to start and explore, far shorter than the whole tree.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     child.kill('SIGINT');
     const code = await exited;
@@ -46,6 +49,6 @@ describe('explore and Ctrl-C', () => {
     expect(line, stdout).not.toBeNull();
     expect(Number(line?.[1])).toBeGreaterThan(0);
     expect(Number(line?.[2])).toBeGreaterThan(0);
-    expect(stdout).toContain('reductions: fingerprints on');
+    expect(stdout).toContain('reductions: fingerprints off');
   }, 60_000);
 });
