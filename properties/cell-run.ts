@@ -45,6 +45,9 @@ export function runCells(plans: readonly CellPlan[], runs: number, seed: number)
   const base = (plans[0] as CellPlan).settings;
   assertSharedCases(plans.map((p) => p.settings.property), 'runCells');
   const scans: Scan[] = plans.map((plan) => ({ plan, cap: cellCap(runs, plan.search), violations: 0, first: null, firstIndex: null, drawn: 0, ended: null }));
+  // A scan judges its runs and keeps the first failing case, never a hash (the report's run is
+  // made again, hashed and captured).
+  const scanOptions = { ...base.runOptions, hashTrace: false };
   // Unrecorded runs: a supervisor rebuilds a hung one from its index in the cell (cellCaseAt).
   unrecordedRuns(() => {
     for (let batch = 0; ; batch++) {
@@ -60,7 +63,7 @@ export function runCells(plans: readonly CellPlan[], runs: number, seed: number)
         noteRunStart(c);
         let result: RunResult;
         try {
-          result = runCase(c, base.runOptions);
+          result = runCase(c, scanOptions);
         } catch (error) {
           for (const scan of judges) endWithError(scan, runs, c, error);
           continue;
@@ -101,9 +104,10 @@ function minimalOf(scan: Scan, runs: number): CellOutcome {
   const { settings } = scan.plan;
   const counts = { runs, violations: scan.violations, runsDrawn: scan.drawn, firstFailingRun: scan.firstIndex };
   if (scan.first === null) return { ...counts, minimal: null, error: null };
+  const tryOptions = { ...settings.runOptions, hashTrace: false };
   const violates = (c: Case): boolean => {
     try {
-      return checkCase(c, settings.property, settings.runOptions).violation !== null;
+      return checkCase(c, settings.property, tryOptions).violation !== null;
     } catch {
       return false; // a reduction that throws is a different finding, not this violation
     }

@@ -121,9 +121,11 @@ export function minimalCounterexample(
   stop: () => boolean,
   who: string,
 ): { readonly case: Case; readonly violation: Violation; readonly result: RunResult; readonly attempts: number; readonly complete: boolean } {
+  // The tries' hashes are never read: only the last run, captured, is reported.
+  const tryOptions = { ...settings.runOptions, hashTrace: false };
   const violates = (c: Case): boolean => {
     try {
-      return checkCase(c, settings.property, settings.runOptions).violation !== null;
+      return checkCase(c, settings.property, tryOptions).violation !== null;
     } catch {
       return false;
     }
@@ -139,7 +141,7 @@ export function minimalCounterexample(
 
 /** The same case with its tapes replaced by the choices its run actually made. */
 export function canonicalTapes(c: Case, settings: Pick<PropertySettings, 'property' | 'runOptions'>): Case {
-  const { result } = checkCase(c, settings.property, settings.runOptions);
+  const { result } = checkCase(c, settings.property, { ...settings.runOptions, hashTrace: false });
   const actors = c.tapes.actors.map((_, i) => result.canonicalTapes.actors[i] ?? []);
   return { ...c, tapes: { actors, shared: result.canonicalTapes.shared } };
 }

@@ -21,6 +21,8 @@ export interface SimOptions {
   readonly chooser: Chooser;
   readonly reorderWindowMs: number;
   readonly captureTrace: boolean;
+  /** Fold the events into the trace hash (default on); see Trace. */
+  readonly hashTrace?: boolean;
   /** Upper bound on delivered events; a run that needs more is a finding (a livelock or a
    * plug-in that never returns), not a hang. */
   readonly stepBudget: number;
@@ -53,7 +55,7 @@ export class Sim {
   private steps = 0;
 
   constructor(readonly options: SimOptions) {
-    this.trace = new Trace(options.captureTrace);
+    this.trace = new Trace(options.captureTrace, options.hashTrace !== false);
     this.chooser = options.chooser;
     this.rng = new Rng(options.seed, '');
     this.scheduler = options.makeQueue === undefined ? new Scheduler(options.reorderWindowMs) : options.makeQueue(this);

@@ -75,7 +75,13 @@ export class Trace {
   readonly facts: FactEvent[] = [];
   private eventCount = 0;
 
-  constructor(capture: boolean) {
+  /** `hashing` off: the events are kept as with it on, but nothing is folded into the hash,
+   * and reading `hash` throws. For runs whose hash nobody reads (a comparison's scans, a
+   * shrink's tries): hashing is about 5% of a run (docs/performance.md). */
+  constructor(
+    capture: boolean,
+    private readonly hashing = true,
+  ) {
     this.events = capture ? [] : null;
   }
 
@@ -85,35 +91,42 @@ export class Trace {
 
   /** The running hash as 16 hex digits. */
   get hash(): string {
+    if (!this.hashing) throw new Error('trace: this run was not hashed (RunOptions.hashTrace false), so its hash cannot be read');
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
   }
 
   deliver(atMs: number, msgId: number, msgKind: MessageKind, from: number, to: number): void {
     this.eventCount++;
-    this.num(KIND_CODES.deliver);
-    this.num(atMs);
-    this.num(msgId);
-    this.num(MESSAGE_KIND_CODES[msgKind]);
-    this.num(from);
-    this.num(to);
+    if (this.hashing) {
+      this.num(KIND_CODES.deliver);
+      this.num(atMs);
+      this.num(msgId);
+      this.num(MESSAGE_KIND_CODES[msgKind]);
+      this.num(from);
+      this.num(to);
+    }
     if (this.events !== null) this.events.push({ kind: 'deliver', atMs, msgId, msgKind, from, to });
   }
 
   drop(atMs: number, msgId: number, reason: DropReason): void {
     this.eventCount++;
-    this.num(KIND_CODES.drop);
-    this.num(atMs);
-    this.num(msgId);
-    this.num(DROP_REASON_CODES[reason]);
+    if (this.hashing) {
+      this.num(KIND_CODES.drop);
+      this.num(atMs);
+      this.num(msgId);
+      this.num(DROP_REASON_CODES[reason]);
+    }
     if (this.events !== null) this.events.push({ kind: 'drop', atMs, msgId, reason });
   }
 
   lifecycle(kind: 'crash' | 'restart', atMs: number, node: number, incarnation: number): void {
     this.eventCount++;
-    this.num(KIND_CODES[kind]);
-    this.num(atMs);
-    this.num(node);
-    this.num(incarnation);
+    if (this.hashing) {
+      this.num(KIND_CODES[kind]);
+      this.num(atMs);
+      this.num(node);
+      this.num(incarnation);
+    }
     const event: LifecycleEvent = { kind, atMs, node, incarnation };
     this.lifecycleEvents.push(event);
     if (this.events !== null) this.events.push(event);
@@ -131,17 +144,19 @@ export class Trace {
     tags: readonly string[],
   ): void {
     this.eventCount++;
-    this.num(KIND_CODES.observe);
-    this.num(atMs);
-    this.num(actor);
-    this.num(msgId);
-    this.num(phase === 'sent' ? 1 : 2);
-    this.num(status);
-    this.num(servedBy);
-    this.str(key);
-    this.str(detail);
-    this.num(tags.length);
-    for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    if (this.hashing) {
+      this.num(KIND_CODES.observe);
+      this.num(atMs);
+      this.num(actor);
+      this.num(msgId);
+      this.num(phase === 'sent' ? 1 : 2);
+      this.num(status);
+      this.num(servedBy);
+      this.str(key);
+      this.str(detail);
+      this.num(tags.length);
+      for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    }
     const event: ObserveEvent = { kind: 'observe', atMs, actor, msgId, phase, status, servedBy, key, detail, tags };
     this.observations.push(event);
     if (this.events !== null) this.events.push(event);
@@ -149,14 +164,16 @@ export class Trace {
 
   fact(atMs: number, node: number, name: string, key: string, detail: string, tags: readonly string[]): void {
     this.eventCount++;
-    this.num(KIND_CODES.fact);
-    this.num(atMs);
-    this.num(node);
-    this.str(name);
-    this.str(key);
-    this.str(detail);
-    this.num(tags.length);
-    for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    if (this.hashing) {
+      this.num(KIND_CODES.fact);
+      this.num(atMs);
+      this.num(node);
+      this.str(name);
+      this.str(key);
+      this.str(detail);
+      this.num(tags.length);
+      for (let i = 0; i < tags.length; i++) this.str(tags[i] as string);
+    }
     const event: FactEvent = { kind: 'fact', atMs, node, name, key, detail, tags };
     this.facts.push(event);
     if (this.events !== null) this.events.push(event);

@@ -7,7 +7,7 @@ import type { StoreDefinition } from '../../models/stores/contract.js';
 import { findStrategy } from '../../models/strategies.js';
 import { withConfig } from '../../models/synapse/config.js';
 import { ROUTING_1_8 } from '../../models/topologies/synapse-workers.js';
-import { runCase, type Case, type RunResult } from '../../models/world.js';
+import { NOT_HASHED, runCase, type Case, type RunResult } from '../../models/world.js';
 import { checkProgressNeverLost } from '../../properties/checkers/progress-never-lost.js';
 import type { CrashFault } from '../../src/faults.js';
 import type { RoutingMap } from '../../src/router.js';
@@ -62,6 +62,23 @@ describe('topology', () => {
 
   it('an unknown strategy is an error', () => {
     expect(() => runCase({ ...caseOf('sql', [client([START])]), strategy: 'nope' })).toThrow(/unknown strategy nope/);
+  });
+});
+
+describe("hashTrace off (a comparison's scans, a shrink's tries)", () => {
+  it('runs the same run: the same events, observations, facts and choices; only the hash is not computed', () => {
+    for (const strategy of ['memory-1.8', 'sql'] as const) {
+      const c = caseOf(strategy, [client(ISSUE_6705)]);
+      const hashed = runCase(c, { capture: true, config: DUMMY_FLOW });
+      const unhashed = runCase(c, { capture: true, config: DUMMY_FLOW, hashTrace: false });
+      expect(hashed.traceHash).toMatch(/^[0-9a-f]{16}$/);
+      expect(unhashed.traceHash).toBe(NOT_HASHED);
+      expect(unhashed.events).toEqual(hashed.events);
+      expect(unhashed.observations).toEqual(hashed.observations);
+      expect(unhashed.facts).toEqual(hashed.facts);
+      expect(unhashed.canonicalTapes).toEqual(hashed.canonicalTapes);
+      expect(unhashed.steps).toBe(hashed.steps);
+    }
   });
 });
 

@@ -117,6 +117,19 @@ describe('Trace', () => {
     expect(hot.facts).toEqual(BASE.filter((e) => e.kind === 'fact'));
   });
 
+  it('with hashing off keeps every event as with it on, and refuses to give a hash', () => {
+    const hashed = new Trace(true);
+    const unhashed = new Trace(true, false);
+    writeAll(hashed, BASE);
+    writeAll(unhashed, BASE);
+    expect(unhashed.events).toEqual(hashed.events);
+    expect(unhashed.length).toBe(BASE.length);
+    expect(unhashed.observations).toEqual(hashed.observations);
+    expect(unhashed.lifecycleEvents).toEqual(hashed.lifecycleEvents);
+    expect(unhashed.facts).toEqual(hashed.facts);
+    expect(() => unhashed.hash).toThrow(/not hashed/);
+  });
+
   it('changes hashEvents when any single field of any event changes', () => {
     const base = hashEvents(BASE);
     let checked = 0;
