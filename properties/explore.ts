@@ -41,7 +41,9 @@ export interface ScopeExploration {
 }
 
 /** One run of a path through `scope` under `strategy`, judged by `properties` (the first
- * violated one counts): what the driver explores, in this thread or a worker's. */
+ * violated one counts): what the driver explores, in this thread or a worker's. With
+ * `hashTrace` off its verdicts' trace hashes are NOT_HASHED: for exploring, where a
+ * counterexample is re-run on a hashed path to be reported (src/cli/explore-tasks.ts). */
 export function scopeRunPath(
   scope: Scope,
   strategy: Strategy,
@@ -49,9 +51,10 @@ export function scopeRunPath(
   properties: readonly PropertyName[],
   routing?: RoutingMap,
   onRun?: () => void,
+  hashTrace = true,
 ): RunPath<CaseVerdict> {
   const template = scopeCase(scope, strategy, profile, []);
-  const runOptions = { strategy, ...(routing === undefined ? {} : { routing }) };
+  const runOptions = { strategy, hashTrace, ...(routing === undefined ? {} : { routing }) };
   return (decider, wasCut) => {
     onRun?.();
     const result = runCase(template, { ...runOptions, decider });

@@ -40,7 +40,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   const stopped = (): boolean => settings.shouldStop?.() === true;
   const run = (tasks: ExploreTask[], skip: Skip, onOutcome: OnOutcome): Promise<TaskOutcome<ExploreTaskResult>[]> => runTasks(spec, loaded, options, tasks, skip, onOutcome);
   const withVerdict = (decisions: readonly number[] | null): ExploreOutcome<CaseVerdict>['counterexample'] =>
-    decisions === null ? null : { decisions, verdict: verdictOf(loaded.runPath, decisions) };
+    decisions === null ? null : { decisions, verdict: verdictOf(loaded.reportPath, decisions) };
 
   if (settings.search === 'dfs') {
     const { width, outcomes } = await exploreBranches(spec, loaded, options, (count) => Array.from({ length: count }, (_, index) => index));

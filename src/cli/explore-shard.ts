@@ -45,7 +45,7 @@ export async function exploreShard(spec: ExploreSpec, loaded: LoadedExplore, pri
     const outcome = outcomes[task];
     if (outcome === undefined) throw new Error(`explore: task ${task + 1} of shard ${shard.k}/${shard.n} did not run`);
     const found = outcome.counterexample;
-    const counterexample = found === null ? undefined : describeCounterexample(print.scope, loaded.strategy, print.profile, loaded.plugins, found.decisions, verdictOf(loaded.runPath, found.decisions));
+    const counterexample = found === null ? undefined : describeCounterexample(print.scope, loaded.strategy, print.profile, loaded.plugins, found.decisions, verdictOf(loaded.reportPath, found.decisions));
     items.push({ task, outcome, ...(counterexample === undefined ? {} : { counterexample }) });
     if (!outcome.complete) break;
   }

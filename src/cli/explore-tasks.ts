@@ -40,7 +40,10 @@ export interface LoadedExplore {
   readonly strategy: Strategy;
   readonly plugins: Plugins;
   readonly settings: ExploreSettings;
+  /** Explores: its runs are not hashed (about 5% of a run). */
   readonly runPath: RunPath<CaseVerdict>;
+  /** Re-runs a counterexample's decisions for the report: hashed, for its token. */
+  readonly reportPath: RunPath<CaseVerdict>;
 }
 
 export function stopRequested(spec: ExploreSpec): boolean {
@@ -67,7 +70,13 @@ export async function loadExplore(spec: ExploreSpec, onRun?: () => void): Promis
     maxStates: spec.maxStates,
     shouldStop: () => Atomics.load(flag, 0) === 1,
   };
-  return { strategy, plugins, settings, runPath: scopeRunPath(spec.scope, strategy, spec.profile, spec.properties, undefined, onRun) };
+  return {
+    strategy,
+    plugins,
+    settings,
+    runPath: scopeRunPath(spec.scope, strategy, spec.profile, spec.properties, undefined, onRun, false),
+    reportPath: scopeRunPath(spec.scope, strategy, spec.profile, spec.properties),
+  };
 }
 
 /** One task, in whichever thread runs it. A stop ends it early with what it has. */
