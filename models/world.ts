@@ -228,8 +228,8 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
   }
   for (const client of clients) client.start();
   if (running > 0) sim.run();
-
-  return {
+  const result: RunResult = {
+    nodeNames: sim.nodes.map((n) => n.name),
     // Not '' (a token's "no hash to check"): a run made without hashing can never pass for one.
     traceHash: options.hashTrace === false ? NOT_HASHED : sim.trace.hash,
     observations: sim.trace.observations,
@@ -237,12 +237,13 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     facts: sim.trace.facts,
     cpuMsByNode: sim.cpuMsByNode,
     events: sim.trace.events,
-    nodeNames: sim.nodes.map((n) => n.name),
     profile,
     steps: sim.stepCount,
     endMs: sim.nowMs,
     canonicalTapes: tapeChooser.canonical(),
   };
+  sim.release();
+  return result;
 }
 
 /** Every client of an account operation has its account before the run (issue 3 contract:

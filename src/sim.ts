@@ -170,6 +170,18 @@ export class Sim {
     }
   }
 
+  /**
+   * Drops the world's nodes once the run is over and its results are taken. A scavenge that
+   * falls mid-run promotes the Sim and its node list to the old generation; dead or not, an old
+   * object's references keep young objects alive at the next scavenge, so every node and what
+   * it holds was promoted too ("nepotism"). Measured over 5,940 runs: 25% fewer bytes promoted,
+   * 15-20% less scavenging (docs/performance.md).
+   */
+  release(): void {
+    this.nodes.length = 0;
+    this.stopped = true;
+  }
+
   /** Answers a request or command with a reset, as a refused or cut connection does. */
   refuse(message: Message, delayMs = 0): void {
     const sender = this.nodes[message.from] as SimNode;
