@@ -34,11 +34,30 @@ export class FaultInjector implements SimNode {
   /** Node id -> its queued restart, while it is down. */
   private readonly pendingRestarts = new Map<number, TimerMessage>();
 
+  /** The world; null once the run is released. */
+  private world: Sim | null;
+
   constructor(
-    private readonly sim: Sim,
+    sim: Sim,
     readonly id: number,
     readonly name: string,
-  ) {}
+  ) {
+    this.world = sim;
+  }
+
+  private get sim(): Sim {
+    if (this.world === null) throw new Error('fault injector: used after its run was released (Sim.release)');
+    return this.world;
+  }
+
+  /** Sim.release: V8 tends to allocate this long-lived object straight into the old generation,
+   * and from there its references kept the whole (young) world alive at the next scavenge. */
+  release(): void {
+    this.anchored.length = 0;
+    this.responsesSeen.length = 0;
+    this.pendingRestarts.clear();
+    this.world = null;
+  }
 
   schedule(plan: FaultPlan): void {
     for (const fault of plan.faults) {

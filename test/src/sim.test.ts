@@ -4,6 +4,7 @@ import { httpResponse } from '../../src/http.js';
 import type { Message } from '../../src/message.js';
 import { Network } from '../../src/network.js';
 import { Rng } from '../../src/rng.js';
+import { FaultInjector } from '../../src/fault-injector.js';
 import { Sim, StepBudgetExceededError, type SimNode } from '../../src/sim.js';
 import { RecorderNode, makeSim, request } from './helpers.js';
 
@@ -40,6 +41,22 @@ function pingPong(stepBudget: number, stopAfter = Infinity) {
 }
 
 describe('Sim', () => {
+  it('release() lets every node drop its references, forgets the nodes and runs no more', () => {
+    const { sim, a } = pingPong(1_000, 3);
+    const released: string[] = [];
+    Object.assign(a, { release: () => released.push('a') });
+    const faults = sim.addNode((id) => new FaultInjector(sim, id, 'faults'));
+    sim.run();
+    const steps = sim.stepCount;
+    sim.release();
+    expect(released).toEqual(['a']);
+    expect(sim.nodes).toEqual([]);
+    sim.run();
+    expect(sim.stepCount).toBe(steps);
+    // A released fault injector refers to no world: using it is a broken rule, not a silent no-op.
+    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'a', atMs: 1, downMs: 1 }] })).toThrow(/released/);
+  });
+
   it('throws StepBudgetExceededError when a run needs more events than its budget', () => {
     const { sim } = pingPong(50);
     expect(() => sim.run()).toThrow(StepBudgetExceededError);
