@@ -72,10 +72,22 @@ function remember(key: string, cases: readonly Case[]): void {
 }
 
 /** Shared cases must not change under the next cell that reads them. */
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+function deepFreeze(value: object): void {
+  if (Object.isFrozen(value)) return;
   Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
+  // Tapes are long arrays of numbers: look at each element in place, no Object.values copy.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const inner: unknown = value[i];
+      if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const inner = record[key];
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+  }
 }
 
 export interface CellSearch {

@@ -74,6 +74,10 @@ describe("columnCases: a column's cases, drawn once per thread for every row", (
     expect(forRedis.map((c) => ({ ...c, strategy: 'sql' }))).toEqual(forSql);
     expect(forRedis[3]?.tapes).toBe(forSql[3]?.tapes);
     expect(Object.isFrozen(forSql[3]?.workload)).toBe(true);
+    // All the way down: arrays' elements (a client's actions, the tapes) too.
+    expect(Object.isFrozen(forSql[3]?.workload.clients[0]?.actions[0])).toBe(true);
+    expect(Object.isFrozen(forSql[3]?.tapes.actors[0])).toBe(true);
+    expect(Object.isFrozen(forSql[3]?.faultPlan.faults)).toBe(true);
     // Another seed or batch is another column.
     expect(columnCases(sql, 20, 43)).not.toEqual(forSql);
     expect(columnCases(sql, 20, 42, 1)).not.toEqual(forSql);
