@@ -11,6 +11,6 @@ export { sqlCachedStore } from './stores/sql-cached.js';
 export { STRATEGIES, findStrategy, withPlugins, type Strategy } from './strategies.js';
 export { PROFILES, PROFILE_NAMES, SESSION_EXPIRE_MS, type Profile, type ProfileName } from './synapse/profile.js';
 export { EXPECTATIONS, expectationFor, type Expectation, type ExpectedVerdict } from './expectations.js';
-export { runCase, type Case, type RunOptions, type RunResult } from './world.js';
+export { NOT_HASHED, runCase, type Case, type RunOptions, type RunResult } from './world.js';
 export { type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 export { MAIN, WORKERS, DATABASE, STORE, PROCESS_NAMES } from './topologies/synapse-workers.js';

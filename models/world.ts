@@ -64,8 +64,8 @@ export interface CaseExploration {
 export interface RunOptions {
   /** Keep every trace event (replay, display); off in the hot path. */
   readonly capture?: boolean;
-  /** Compute the trace hash (default on). Off where nobody reads it (a comparison's scans, a
-   * shrink's tries); such a run's `traceHash` is NOT_HASHED. */
+  /** Compute the trace hash (default on). Off where nobody reads it (a comparison's scans, the
+   * 1-minimal pass's tries); such a run's `traceHash` is NOT_HASHED. */
   readonly hashTrace?: boolean;
   /** Replaces the strategy's routing map (a user's own worker map, or a test's). */
   readonly routing?: RoutingMap;

@@ -178,7 +178,7 @@ export class Sim {
    * to the old generation by a scavenge mid-run, or allocated there at once (V8's allocation-site
    * pretenuring); dead or not, an old object's references keep the young objects they point to
    * alive at the next scavenge, which then promotes them as well ("nepotism"). Over 5,940 runs:
-   * 42 MB promoted instead of 140 MB, scavenges about 35% shorter (docs/performance.md).
+   * 41 MB promoted instead of 140 MB, scavenge pauses about half as long (docs/performance.md).
    */
   release(): void {
     for (const node of this.nodes) node.release?.();

@@ -76,8 +76,8 @@ export class Trace {
   private eventCount = 0;
 
   /** `hashing` off: the events are kept as with it on, but nothing is folded into the hash,
-   * and reading `hash` throws. For runs whose hash nobody reads (a comparison's scans, a
-   * shrink's tries): hashing is about 5% of a run (docs/performance.md). */
+   * and reading `hash` throws. For runs whose hash nobody reads (a comparison's scans, the
+   * 1-minimal pass's tries): hashing is about 5% of a run (docs/performance.md). */
   constructor(
     capture: boolean,
     private readonly hashing = true,

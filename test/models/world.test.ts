@@ -65,7 +65,7 @@ describe('topology', () => {
   });
 });
 
-describe("hashTrace off (a comparison's scans, a shrink's tries)", () => {
+describe("hashTrace off (a comparison's scans, the 1-minimal pass's tries)", () => {
   it('runs the same run: the same events, observations, facts and choices; only the hash is not computed', () => {
     for (const strategy of ['memory-1.8', 'sql'] as const) {
       const c = caseOf(strategy, [client(ISSUE_6705)]);
