@@ -67,13 +67,19 @@ function oldSpaceUsed(snapshot: { readonly heapSpaceStatistics: readonly { reado
   return snapshot.heapSpaceStatistics.find((space) => space.spaceName === 'old_space')?.spaceUsedSize ?? 0;
 }
 
-function simRun(strategy: 'memory-1.8' | 'sql'): (seed: number) => { requests: number; events: number } {
+/** Runs the case `caseAt` gives for each seed: its answered requests and delivered events. */
+function simRun(caseAt: (seed: number) => Case): (seed: number) => { requests: number; events: number } {
   return (seed) => {
-    const result = runCase(steadyCase(strategy, seed));
+    const result = runCase(caseAt(seed));
     let requests = 0;
     for (const o of result.observations) if (o.phase === 'received') requests++;
     return { requests, events: result.steps };
   };
+}
+
+/** A simulated line's throughput and what the garbage collector made of it. */
+function simulatedFigures(t: Throughput): string {
+  return `${fmt(t.requestsPerSecond)} answered requests/s, ${fmt(t.eventsPerSecond)} events/s (GC ${(t.gcShare * 100).toFixed(0)}% of the time, ${(t.promotedBytesPerRun / 1024).toFixed(1)} KB promoted a run)`;
 }
 
 function fmt(n: number): string {
@@ -82,11 +88,10 @@ function fmt(n: number): string {
 
 const lines: string[] = [];
 for (const strategy of ['memory-1.8', 'sql'] as const) {
-  const sim = measure(simRun(strategy));
+  const sim = measure(simRun((seed) => steadyCase(strategy, seed)));
   const bare = measure((seed) => ({ requests: runBareLoop(steadyCase(strategy, seed)), events: 0 }));
   lines.push(
-    `${strategy.padEnd(10)}  simulated: ${fmt(sim.requestsPerSecond)} answered requests/s, ${fmt(sim.eventsPerSecond)} events/s` +
-      ` (GC ${(sim.gcShare * 100).toFixed(0)}% of the time, ${(sim.promotedBytesPerRun / 1024).toFixed(1)} KB promoted a run)` +
+    `${strategy.padEnd(10)}  simulated: ${simulatedFigures(sim)}` +
       `;  bare loop: ${fmt(bare.requestsPerSecond)} requests/s;  bare/simulated = ${(bare.requestsPerSecond / sim.requestsPerSecond).toFixed(2)}x`,
   );
 }
@@ -101,16 +106,8 @@ if (faultProfile === undefined) throw new Error('bench: fault profile any-restar
 const sqlProfile = findStrategy('sql')?.profile;
 if (sqlProfile === undefined) throw new Error('bench: strategy sql is missing');
 const checkCases = columnCases({ strategy: 'sql', profile: sqlProfile, faultProfile, workload: 'mix', property: 'progress-never-lost' }, 500, 1);
-const faulted = measure((seed) => {
-  const result = runCase(checkCases[seed % checkCases.length] as Case);
-  let answered = 0;
-  for (const o of result.observations) if (o.phase === 'received') answered++;
-  return { requests: answered, events: result.steps };
-});
-lines.push(
-  `sql, mix workload, any-restart (check's runs): ${fmt(faulted.requestsPerSecond)} answered requests/s, ${fmt(faulted.eventsPerSecond)} events/s` +
-    ` (GC ${(faulted.gcShare * 100).toFixed(0)}% of the time, ${(faulted.promotedBytesPerRun / 1024).toFixed(1)} KB promoted a run)`,
-);
+const faulted = measure(simRun((seed) => checkCases[seed % checkCases.length] as Case));
+lines.push(`sql, mix workload, any-restart (check's runs): ${simulatedFigures(faulted)}`);
 
 const settings = { strategy: 'memory-1.8', profile: '1.8' as const, faultProfile, workload: 'registration', property: 'progress-never-lost' as const };
 search(settings, 100, 99); // warm-up

@@ -183,7 +183,7 @@ export class Sim {
   release(): void {
     for (const node of this.nodes) node.release?.();
     this.nodes.length = 0;
-    this.stopped = true;
+    this.stop();
   }
 
   /** Answers a request or command with a reset, as a refused or cut connection does. */
