@@ -1,7 +1,8 @@
 // The `uiasim` command and its worker threads run as bundles (scripts/bundle-cli.ts): a thread
 // then loads a few chunk files instead of the CLI's ~300 modules. If a build skipped the bundle
 // step, every command would still work, only slower to start, so these checks say so instead.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLI_ENTRIES } from '../../scripts/bundle-cli.js';
@@ -20,6 +21,21 @@ describe('the CLI is built as bundles', () => {
     const imports = relativeImports(`${ROOT}dist/src/cli/${entry}.js`);
     expect(imports.length).toBeGreaterThan(0);
     for (const specifier of imports) expect(specifier, `${entry}.js imports ${specifier}`).toMatch(/^\.\/chunk-[A-Z0-9]+\.js$/);
+  });
+
+  it('the bundles import no package from node_modules, only Node built-ins (fast-check and the rest are inside)', () => {
+    const files = readdirSync(`${ROOT}dist/src/cli`).filter((name) => name.endsWith('.js') && (name.startsWith('chunk-') || (CLI_ENTRIES as readonly string[]).includes(name.slice(0, -3))));
+    expect(files.length).toBeGreaterThan(CLI_ENTRIES.length);
+    const builtins = new Set(builtinModules);
+    const bare: string[] = [];
+    for (const name of files) {
+      const text = readFileSync(`${ROOT}dist/src/cli/${name}`, 'utf8');
+      for (const m of text.matchAll(/(?:^|\n)\s*import\s[^;]*?from\s*"([^".][^"]*)"/g)) {
+        const specifier = (m[1] as string).replace(/^node:/, '');
+        if (!builtins.has(specifier)) bare.push(`${name}: ${m[1] as string}`);
+      }
+    }
+    expect(bare).toEqual([]);
   });
 
   it('the bin is the bundled entry', () => {
