@@ -98,10 +98,16 @@ export class OrdersScheduler implements EventQueue {
   private crashesUsed = 0;
   private dropsUsed = 0;
   readonly history: History | null;
-  /** The options of the current decision: events first, then crashes, then losses. */
+  /** The options of the current decision: events first, then crashes, then losses. Each list
+   * holds its first `...Count` entries; the rest are stale. The lists are overwritten in place,
+   * never emptied: `length = 0` gives an array a new backing store at the next push, and that
+   * was the largest allocation of an exploration (measured: 9% of its bytes). */
   private readonly optionEvents: Message[] = [];
-  private optionCrashes: number[] = [];
+  private readonly optionCrashes: number[] = [];
   private readonly optionDrops: Message[] = [];
+  private eventCount = 0;
+  private crashCount = 0;
+  private dropCount = 0;
   private readonly point: DecisionPoint;
   /** Decisions made so far in this run (non-trivial ones). */
   decisions = 0;
@@ -178,11 +184,11 @@ export class OrdersScheduler implements EventQueue {
       }
       if (this.sentBy !== null) this.decider.stepped?.(this.stepOf(choice));
       this.steps++;
-      const events = this.optionEvents.length;
+      const events = this.eventCount;
       if (choice < events) return this.take(this.optionEvents[choice] as Message);
       const crashAt = choice - events;
-      if (crashAt < this.optionCrashes.length) return this.crash(this.optionCrashes[crashAt] as number);
-      this.lose(this.optionDrops[crashAt - this.optionCrashes.length] as Message);
+      if (crashAt < this.crashCount) return this.crash(this.optionCrashes[crashAt] as number);
+      this.lose(this.optionDrops[crashAt - this.crashCount] as Message);
     }
   }
 
@@ -190,28 +196,30 @@ export class OrdersScheduler implements EventQueue {
   private collectOptions(): number {
     const now = this.sim.nowMs;
     const events = this.optionEvents;
-    events.length = 0;
-    for (const m of this.flights) events.push(m);
+    const flights = this.flights;
+    let e = 0;
+    for (let f = 0; f < flights.length; f++) events[e++] = flights[f] as Message;
     const timed = this.timed;
     let t = 0;
-    while (t < timed.length && (timed[t] as Message).dueMs <= now) events.push(timed[t++] as Message);
+    while (t < timed.length && (timed[t] as Message).dueMs <= now) events[e++] = timed[t++] as Message;
     if (t < timed.length) {
       const earliest = (timed[t] as Message).dueMs;
-      if (events.length === 0 || earliest <= now + this.options.raceWindowMs) {
-        while (t < timed.length && (timed[t] as Message).dueMs === earliest) events.push(timed[t++] as Message);
+      if (e === 0 || earliest <= now + this.options.raceWindowMs) {
+        while (t < timed.length && (timed[t] as Message).dueMs === earliest) events[e++] = timed[t++] as Message;
       }
     }
-    this.optionCrashes = [];
-    this.optionDrops.length = 0;
-    if (events.length === 0) return 0;
+    this.eventCount = e;
+    this.crashCount = 0;
+    this.dropCount = 0;
+    if (e === 0) return 0;
     const faults = this.faults;
     if (this.crashesUsed < faults.crashes) {
-      for (const id of faults.crashable) if (this.sim.nodes[id]?.up === true) this.optionCrashes.push(id);
+      for (const id of faults.crashable) if (this.sim.nodes[id]?.up === true) this.optionCrashes[this.crashCount++] = id;
     }
     if (this.dropsUsed < faults.lostResponses) {
-      for (const m of this.flights) if (m.kind === 'response' && faults.droppableTo.includes(m.to)) this.optionDrops.push(m);
+      for (const m of flights) if (m.kind === 'response' && faults.droppableTo.includes(m.to)) this.optionDrops[this.dropCount++] = m;
     }
-    return events.length + this.optionCrashes.length + this.optionDrops.length;
+    return e + this.crashCount + this.dropCount;
   }
 
   private take(message: Message): Message {
@@ -247,34 +255,34 @@ export class OrdersScheduler implements EventQueue {
    * process it crashes, a loss on the client it hides the response from, and both spend the
    * fault budget (docs/explore.md "DPOR"). */
   private stepOf(option: number): Step {
-    const events = this.optionEvents.length;
+    const events = this.eventCount;
     const key = this.keyOf(option);
     if (option < events) {
       const message = this.optionEvents[option] as Message;
       return { key, target: this.targetOf(option), fault: false, sentBy: this.sentBy?.get(message.id) ?? -1 };
     }
     const crashAt = option - events;
-    if (crashAt < this.optionCrashes.length) return { key, target: this.optionCrashes[crashAt] as number, fault: true, sentBy: -1 };
-    const lost = this.optionDrops[crashAt - this.optionCrashes.length] as Message;
+    if (crashAt < this.crashCount) return { key, target: this.optionCrashes[crashAt] as number, fault: true, sentBy: -1 };
+    const lost = this.optionDrops[crashAt - this.crashCount] as Message;
     const client = this.history === null ? lost.to : this.history.owner(lost.to);
     return { key, target: client, fault: true, sentBy: this.sentBy?.get(lost.id) ?? -1 };
   }
 
   private targetOf(option: number): number {
-    if (option >= this.optionEvents.length) return -1;
+    if (option >= this.eventCount) return -1;
     const message = this.optionEvents[option] as Message;
     if (message.dueMs > this.sim.nowMs || message.to === this.faults.faultsNode) return -1;
     return this.history === null ? message.to : this.history.owner(message.to);
   }
 
   private keyOf(option: number): string {
-    const events = this.optionEvents.length;
+    const events = this.eventCount;
     const history = this.history;
     if (history === null) throw new Error('explore: option keys need tracking on');
     if (option < events) return history.identityKey(this.optionEvents[option] as Message);
     const crashAt = option - events;
-    if (crashAt < this.optionCrashes.length) return `crash ${this.optionCrashes[crashAt]}`;
-    return `lose ${history.identityKey(this.optionDrops[crashAt - this.optionCrashes.length] as Message)}`;
+    if (crashAt < this.crashCount) return `crash ${this.optionCrashes[crashAt]}`;
+    return `lose ${history.identityKey(this.optionDrops[crashAt - this.crashCount] as Message)}`;
   }
 
   fingerprint(): string {
