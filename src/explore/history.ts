@@ -32,8 +32,8 @@ export class History {
   /** Message id -> causal identity (two lanes); 0 for a message never named. Message ids are
    * dense from 1 (Sim.nextMessageId), so typed arrays indexed by id: two Maps here were 8% of
    * an exploration's time in `sent`, and their growth a share of its garbage. */
-  private idA = new Uint32Array(256);
-  private idB = new Uint32Array(256);
+  private idA = new Int32Array(256);
+  private idB = new Int32Array(256);
   /** The responses the explorer lost, in order. */
   private lostA = SEED_A;
   private lostB = SEED_B;
@@ -84,10 +84,10 @@ export class History {
     if (id >= this.idA.length) {
       let length = this.idA.length * 2;
       while (id >= length) length *= 2;
-      const grownA = new Uint32Array(length);
+      const grownA = new Int32Array(length);
       grownA.set(this.idA);
       this.idA = grownA;
-      const grownB = new Uint32Array(length);
+      const grownB = new Int32Array(length);
       grownB.set(this.idB);
       this.idB = grownB;
     }
@@ -164,12 +164,12 @@ export class History {
     let sumA = 0;
     let sumB = 0;
     for (const m of flights) {
-      sumA = (sumA + this.identityA(m.id)) >>> 0;
-      sumB = (sumB + this.identityB(m.id)) >>> 0;
+      sumA = (sumA + this.identityA(m.id)) | 0;
+      sumB = (sumB + this.identityB(m.id)) | 0;
     }
     for (const m of timed) {
-      sumA = (sumA + fold(this.identityA(m.id), m.dueMs - now)) >>> 0;
-      sumB = (sumB + fold(this.identityB(m.id), m.dueMs - now)) >>> 0;
+      sumA = (sumA + fold(this.identityA(m.id), m.dueMs - now)) | 0;
+      sumB = (sumB + fold(this.identityB(m.id), m.dueMs - now)) | 0;
     }
     h.a = fold(h.a, sumA);
     h.b = fold(h.b, sumB);

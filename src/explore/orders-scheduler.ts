@@ -153,10 +153,15 @@ export class OrdersScheduler implements EventQueue {
       this.flights.push(message);
       return;
     }
+    // Insert in place (splice would allocate the array of what it removed, at every step).
     const timed = this.timed;
     let at = timed.length;
-    while (at > 0 && (timed[at - 1] as Message).dueMs > due) at--;
-    timed.splice(at, 0, message);
+    timed.push(message);
+    while (at > 0 && (timed[at - 1] as Message).dueMs > due) {
+      timed[at] = timed[at - 1] as Message;
+      at--;
+    }
+    timed[at] = message;
   }
 
   cancel(message: Message): void {
@@ -164,7 +169,7 @@ export class OrdersScheduler implements EventQueue {
     const list = message.kind !== 'timer' && this.flights.includes(message) ? this.flights : this.timed;
     const at = list.indexOf(message);
     if (at < 0) return;
-    list.splice(at, 1);
+    removeAt(list, at);
     message.cancelled = true;
   }
 
@@ -224,7 +229,7 @@ export class OrdersScheduler implements EventQueue {
 
   private take(message: Message): Message {
     const list = message.kind !== 'timer' && this.flights.includes(message) ? this.flights : this.timed;
-    list.splice(list.indexOf(message), 1);
+    removeAt(list, list.indexOf(message));
     const now = this.sim.nowMs;
     if (message.dueMs < now) message.dueMs = now;
     this.history?.delivering(message);
@@ -246,7 +251,7 @@ export class OrdersScheduler implements EventQueue {
 
   private lose(message: Message): void {
     this.dropsUsed++;
-    this.flights.splice(this.flights.indexOf(message), 1);
+    removeAt(this.flights, this.flights.indexOf(message));
     this.sim.trace.drop(this.sim.nowMs, message.id, 'fault');
     this.history?.lost(message, OPTION_DROP);
   }
@@ -290,4 +295,11 @@ export class OrdersScheduler implements EventQueue {
     if (history === null) throw new Error('explore: fingerprints need tracking on');
     return history.fingerprint(this.flights, this.timed, this.crashesUsed, this.dropsUsed);
   }
+}
+
+/** Removes `list[at]`, keeping the order of the rest, without splice's allocation. */
+function removeAt(list: Message[], at: number): void {
+  if (at < 0) throw new Error('explore: removing a message that is not queued');
+  for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i] as Message;
+  list.pop();
 }
