@@ -235,7 +235,9 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
       // The watchdog counts run starts: a long sample under load must not look hung.
       noteRunStart(c);
       try {
-        counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true })));
+        // Counted from the captured events; no one reads these runs' trace hash (capture costs a
+        // run about 4%, the hash about 17%: docs/performance.md).
+        counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true, hashTrace: false })));
       } catch {
         // A run that throws (a plug-in's bug, a store that never returns) ends the sample with no
         // costs: its verdict cell reports the error, costs over only the cases that did not throw
