@@ -113,8 +113,12 @@ export function shrinkRun(settings: PropertySettings, seed: number, index: numbe
   let candidates = 0;
   let capped = false;
   const maxCandidates = options.maxShrinkCandidates ?? MAX_SHRINK_CANDIDATES;
+  // fast-check's shrink candidates are judged, never reported: unhashed, unless a caller's
+  // onRun sees their results (the reported run is made again, hashed: minimalCounterexample).
+  const unhashed = settings.onRun === undefined ? { runOptions: { ...settings.runOptions, hashTrace: false } } : {};
   const property = buildProperty({
     ...settings,
+    ...unhashed,
     skip: () => violationSeen && (stopped || capped || (capped = ++candidates > maxCandidates) || (stopped = shouldStop())),
     onRun: (c, violated, result) => {
       if (violated && !violationSeen) {
