@@ -20,6 +20,11 @@ export interface ExploreShardItem {
   readonly counterexample?: ExploreCounterexample;
 }
 
+/** The form of the state fingerprints a shard's outcomes carry (src/explore/history.ts): the
+ * merge counts distinct states by their union, so shards whose fingerprints differ in form
+ * cannot be merged. 2: signed 32-bit hash lanes (1, unmarked: unsigned). */
+export const FINGERPRINT_FORMAT = 2;
+
 /** A shard of a depth-first `explore`: its tasks in order, up to the first that ended the
  * search (a counterexample, the state limit); the unsharded merge stops there, so later ones never count. */
 export interface ExploreShardResult {
@@ -28,6 +33,7 @@ export interface ExploreShardResult {
   /** Every task's pinned decisions (the whole split, the same in every shard). */
   readonly prefixes: readonly (readonly number[])[];
   readonly items: readonly ExploreShardItem[];
+  readonly fingerprintFormat: typeof FINGERPRINT_FORMAT;
 }
 
 export type ExploreShardFile = ShardFile<ExplorePrint, ExploreShardResult>;
@@ -50,7 +56,7 @@ export async function exploreShard(spec: ExploreSpec, loaded: LoadedExplore, pri
     if (!outcome.complete) break;
   }
   const of = `tasks ${picked.map((t) => t + 1).join(',') || 'none'} of ${prefixes.length}`;
-  const file = makeShardFile('explore', packageVersion(), print.scope.seed, print, shard, of, { width, prefixes, items } satisfies ExploreShardResult);
+  const file = makeShardFile('explore', packageVersion(), print.scope.seed, print, shard, of, { width, prefixes, items, fingerprintFormat: FINGERPRINT_FORMAT } satisfies ExploreShardResult);
   return { stats, output: { stdout: JSON.stringify(file) + '\n', exitCode: 0 } };
 }
 
@@ -60,6 +66,9 @@ function checkSplitFormat(name: string, result: ExploreShardResult): void {
   const unknown = result as { readonly prefixes?: unknown; readonly items?: readonly { readonly task?: unknown }[] };
   if (!Array.isArray(unknown.prefixes) || !Array.isArray(unknown.items) || unknown.items.some((item) => typeof item.task !== 'number')) {
     throw new ShardError(`${name} was written by an older uiasim (top branches, no split of tasks): write every shard again with this version`);
+  }
+  if ((result as { readonly fingerprintFormat?: unknown }).fingerprintFormat !== FINGERPRINT_FORMAT) {
+    throw new ShardError(`${name} was written by an older uiasim (state fingerprints of another form, which would count states twice): write every shard again with this version`);
   }
 }
 

@@ -130,6 +130,12 @@ describe('explore --shard refusals', () => {
       }
     };
     expect(await withEdit('old', old, true)).toBe('shard 1/2 was written by an older uiasim (top branches, no split of tasks): write every shard again with this version');
+    // Before the hash lanes were signed (src/explore/hash.ts), fingerprints had another form: the
+    // union the merge counts states by would hold each state twice.
+    const unsigned = (j: Edited): void => void delete (j.result as { fingerprintFormat?: unknown }).fingerprintFormat;
+    expect(await withEdit('unsigned', unsigned)).toBe(
+      'shard 2/2 was written by an older uiasim (state fingerprints of another form, which would count states twice): write every shard again with this version',
+    );
   });
 
   it('merge refuses a missing shard and shards of two scopes', async () => {
