@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI_ENTRIES } from '../../scripts/bundle-cli.js';
+import { CLI_ENTRIES, THIRD_PARTY_LICENSES } from '../../scripts/bundle-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
@@ -30,12 +30,30 @@ describe('the CLI is built as bundles', () => {
     const bare: string[] = [];
     for (const name of files) {
       const text = readFileSync(`${ROOT}dist/src/cli/${name}`, 'utf8');
-      for (const m of text.matchAll(/(?:^|\n)\s*import\s[^;]*?from\s*"([^".][^"]*)"/g)) {
+      for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?:[^;"]*?from\s*)?"([^".][^"]*)"/g)) {
         const specifier = (m[1] as string).replace(/^node:/, '');
         if (!builtins.has(specifier)) bare.push(`${name}: ${m[1] as string}`);
       }
     }
     expect(bare).toEqual([]);
+  });
+
+  it('the packages our code imports with import() stay in node_modules (tsx and esbuild find their own files)', () => {
+    const text = readdirSync(`${ROOT}dist/src/cli`)
+      .filter((name) => name.startsWith('chunk-') && name.endsWith('.js'))
+      .map((name) => readFileSync(`${ROOT}dist/src/cli/${name}`, 'utf8'))
+      .join('\n');
+    expect(text).toContain('import("tsx/esm/api")');
+    expect(text).toContain('import("esbuild")');
+  });
+
+  it('the licence of every bundled package lies beside the bundles', () => {
+    const licences = readFileSync(`${ROOT}dist/src/cli/${THIRD_PARTY_LICENSES}`, 'utf8');
+    for (const name of ['fast-check', 'pure-rand', 'commander', '@commander-js/extra-typings', 'cli-progress', 'yaml', 'seedrandom']) {
+      const version = (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+      expect(licences, name).toContain(`\n${name} ${version} (`);
+    }
+    expect(licences).not.toContain('no licence file');
   });
 
   it('the bin is the bundled entry', () => {
