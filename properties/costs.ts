@@ -235,8 +235,8 @@ export function sampleCosts(settings: CaseSettings & { readonly runOptions?: Run
       // The watchdog counts run starts: a long sample under load must not look hung.
       noteRunStart(c);
       try {
-        // Counted from the captured events; no one reads these runs' trace hash (capture costs a
-        // run about 4%, the hash about 17%: docs/performance.md).
+        // Counted from the captured events; no one reads these runs' trace hash, which costs
+        // short runs like these about 15% (docs/performance.md, "Start-up, exploration's garbage").
         counted.push(countRun(runCase(c, { ...settings.runOptions, capture: true, hashTrace: false })));
       } catch {
         // A run that throws (a plug-in's bug, a store that never returns) ends the sample with no
