@@ -1,9 +1,9 @@
 import type { ClientSpec } from '../clients/workload.js';
-import { DEFAULT_BOUNDS, NO_SCOPE_FAULTS, type Scope } from './scope.js';
+import { DEFAULT_BOUNDS, NO_SCOPE_FAULTS, SCOPE_CLIENT_DEFAULTS, type Scope } from './scope.js';
 
 /** A scripted client (no retries, no thinking) with these actions. */
 function client(actions: ClientSpec['actions'], overrides: Partial<ClientSpec> = {}): ClientSpec {
-  return { actions, adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0, ...overrides };
+  return { actions, ...SCOPE_CLIENT_DEFAULTS, ...overrides };
 }
 
 /** #6705's three requests: /register, the captcha's fallback form POSTed by a scripted browser,

@@ -1,6 +1,6 @@
 import { CaseFormatError, decodeClientSpec } from '../case-codec.js';
 import { isProfileName } from '../synapse/profile.js';
-import { DEFAULT_BOUNDS, NO_SCOPE_FAULTS, type Scope } from './scope.js';
+import { DEFAULT_BOUNDS, NO_SCOPE_FAULTS, SCOPE_CLIENT_DEFAULTS, type Scope } from './scope.js';
 
 const PROCESSES = ['main', 'reader1', 'reader2', 'db', 'store', 'captcha'];
 
@@ -19,7 +19,8 @@ function count(value: unknown, fallback: number, path: string, min = 0): number 
 export function decodeScope(value: unknown, defaultName: string): Scope {
   const s = obj(value, 'scope');
   if (!Array.isArray(s['clients']) || s['clients'].length === 0) throw new CaseFormatError('field scope.clients: expected a non-empty array');
-  const clients = s['clients'].map((c, i) => decodeClientSpec(c, `scope.clients[${i}]`));
+  // A client's fields but its actions default as the built-in scopes' do (SCOPE_CLIENT_DEFAULTS).
+  const clients = s['clients'].map((c, i) => decodeClientSpec({ ...SCOPE_CLIENT_DEFAULTS, ...obj(c, `scope.clients[${i}]`) }, `scope.clients[${i}]`));
   const f = s['faults'] === undefined ? {} : obj(s['faults'], 'scope.faults');
   const processes = f['processes'] === undefined ? [] : f['processes'];
   if (!Array.isArray(processes) || processes.some((p) => typeof p !== 'string' || !PROCESSES.includes(p))) {

@@ -40,3 +40,7 @@ export const NO_SCOPE_FAULTS: ScopeFaults = { restarts: 0, processes: [], downMs
 /** One network hop's worst latency (models/topologies/synapse-workers.ts NETWORK). */
 export const DEFAULT_RACE_WINDOW_MS = 20;
 export const DEFAULT_BOUNDS: ScopeBounds = { maxDecisions: 200, raceWindowMs: DEFAULT_RACE_WINDOW_MS };
+
+/** A scope's client when it says no more than its actions: scripted (no retries, no thinking),
+ * keeping its session, a 30 s request timeout. The built-in scopes and scope files share it. */
+export const SCOPE_CLIENT_DEFAULTS = { adoptsNewSession: false, retries: 0, requestTimeoutMs: 30_000, thinkMs: 0 } as const;

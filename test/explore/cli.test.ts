@@ -33,6 +33,14 @@ describe('uiasim explore', () => {
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }], adoptsNewSession: false, retries: 0, requestTimeoutMs: 30000, thinkMs: 0 }] }));
     const output = await runExplore({ strategy: 'sql', scope: file });
     expect(output.stdout).toContain('holds for all 1 schedules of scope mine');
+    // A client that gives only its actions: the other fields take the built-in scopes' values,
+    // so the same scope explores the same tree.
+    writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }, { kind: 'direct', stage: 'm.login.dummy' }] }] }));
+    expect((await runExplore({ strategy: 'sql', scope: file })).stdout).toBe(output.stdout);
+    writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }], retries: -1 }] }));
+    await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]\.retries/);
+    writeFileSync(file, JSON.stringify({ clients: ['start'] }));
+    await expect(runExplore({ scope: file })).rejects.toThrow('field scope.clients[0]: expected an object');
     await expect(runExplore({ scope: 'no-such-scope' })).rejects.toThrow(UsageError);
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'fly' }] }] }));
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]/);
