@@ -4,6 +4,7 @@
  * prints what the unsharded command prints (docs/architecture.md "Shards and merge").
  */
 
+import { createHash } from 'node:crypto';
 import { canonicalJson } from './token.js';
 
 export interface Shard {
@@ -14,7 +15,8 @@ export interface Shard {
 /** Bad shard input (a flag or a set of files): one line, exit 2. */
 export class ShardError extends Error {}
 
-export const SHARD_SCHEMA_VERSION = 1;
+/** 2: files carry `digest` (version 1 had none). */
+export const SHARD_SCHEMA_VERSION = 2;
 export const SHARD_KIND = 'uiasim-shard';
 
 /** A shard file: what one slice computed, with everything needed to check that the slices of a
@@ -28,6 +30,9 @@ export interface ShardFile<S, R> {
   readonly settings: S;
   readonly shard: Shard & { readonly of: string };
   readonly result: R;
+  /** SHA-256 (16 hex digits) of the canonical JSON of every other field: a file edited or cut
+   * short is refused as damaged (one line, exit 2), not merged or crashed on. */
+  readonly digest: string;
 }
 
 export function parseShard(text: string): Shard {
@@ -82,6 +87,8 @@ export function checkShards<S, R>(files: readonly { readonly path: string; reado
     if (file === null || typeof file !== 'object' || file.kind !== SHARD_KIND) throw new ShardError(`${path}: not a uiasim shard file (write one with --shard k/n --out FILE)`);
     if (file.schemaVersion !== SHARD_SCHEMA_VERSION) throw new ShardError(`${path}: shard schema version ${String(file.schemaVersion)}, this uiasim reads ${SHARD_SCHEMA_VERSION}`);
     if (file.packageVersion !== packageVersion) throw new ShardError(`${path}: written by uia-sim ${String(file.packageVersion)}, this is ${packageVersion}: run every shard and the merge with one version`);
+    const { digest, ...rest } = file;
+    if (digest !== digestOf(rest)) throw new ShardError(`${path}: damaged: its content does not match its digest (edited since it was written); write it again with --shard k/n --out FILE`);
     return { path, file: file as ShardFile<S, R> };
   });
   const first = shards[0] as { path: string; file: ShardFile<S, R> };
@@ -102,5 +109,13 @@ export function checkShards<S, R>(files: readonly { readonly path: string; reado
 
 /** A shard file of `command` (its version: the one running). */
 export function makeShardFile<S, R>(command: string, packageVersion: string, seed: number, settings: S, shard: Shard, of: string, result: R): ShardFile<S, R> {
-  return { kind: SHARD_KIND, schemaVersion: SHARD_SCHEMA_VERSION, command, packageVersion, seed, settings, shard: { k: shard.k, n: shard.n, of }, result };
+  const content = { kind: SHARD_KIND, schemaVersion: SHARD_SCHEMA_VERSION, command, packageVersion, seed, settings, shard: { k: shard.k, n: shard.n, of }, result } as const;
+  return { ...content, digest: digestOf(content) };
+}
+
+/** The digest of a shard file's other fields, as JSON carries them (canonical: keys sorted,
+ * undefined fields left out, as JSON.stringify leaves them out of the file). Exported for tests
+ * that make a file by hand to reach the checks behind the digest. */
+export function digestOf(content: unknown): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 16);
 }

@@ -9,7 +9,7 @@ import { runExplore, type ExploreOptions } from '../../src/cli/explore.js';
 import { SHARD_NEEDS_DFS } from '../../src/cli/explore-shard.js';
 import { runMerge } from '../../src/cli/merge.js';
 import { UsageError } from '../../src/cli/usage.js';
-import { ShardError } from '../../src/run/shard.js';
+import { digestOf, ShardError } from '../../src/run/shard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uiasim-explore-shard-'));
 
@@ -107,10 +107,18 @@ describe('explore --shard refusals', () => {
     const files = await writeShards('edited', { strategy: 'sql', scope: 'password-restart', search: 'dfs', splitDepth: 3 }, 2);
     type Edited = { result: { prefixes: number[][]; items: Record<string, unknown>[] } };
     const read = (file: string): Edited => JSON.parse(readFileSync(file, 'utf8')) as Edited;
-    const withEdit = async (name: string, edit: (second: Edited) => void, both = false): Promise<string> => {
+    // An edited file is refused as damaged (its digest no longer matches); these edits are sealed
+    // again, as a writer of another version would have sealed them, to reach the checks behind it.
+    const withEdit = async (name: string, edit: (second: Edited) => void, both = false, seal = true): Promise<string> => {
       const paths = files.map((file, i) => {
         const json = read(file as string);
-        if (i === 1 || both) edit(json);
+        if (i === 1 || both) {
+          edit(json);
+          if (seal) {
+            const { digest: _, ...content } = json as Edited & { digest: string };
+            (json as Edited & { digest: string }).digest = digestOf(content);
+          }
+        }
         const path = join(dir, `${name}-${i + 1}.json`);
         writeFileSync(path, JSON.stringify(json));
         return path;
@@ -119,6 +127,9 @@ describe('explore --shard refusals', () => {
       expect(error).toBeInstanceOf(ShardError);
       return (error as Error).message;
     };
+    expect(await withEdit('unsealed', (j) => (j.result.prefixes[1] = [0, 7]), false, false)).toBe(
+      `${join(dir, 'unsealed-2.json')}: damaged: its content does not match its digest (edited since it was written); write it again with --shard k/n --out FILE`,
+    );
     expect(await withEdit('prefix', (j) => (j.result.prefixes[1] = [0, 7]))).toBe('shard 2/2: task 2 pins the decisions [0, 7], but in shard 1/2 [0, 0, 1]');
     expect(await withEdit('dropped', (j) => j.result.items.pop())).toMatch(/^shard 2\/2: task \d+ is missing$/);
     expect(await withEdit('misplaced', (j) => ((j.result.items[0] as { task: number }).task = 0))).toBe('shard 2/2: task 1 where 2 belongs');

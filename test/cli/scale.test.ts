@@ -1,6 +1,6 @@
 // check --jobs, --shard/merge and the run watchdog, run as a user runs them: the built CLI.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeTokenPayload } from '../../models/case-codec.js';
@@ -110,6 +110,13 @@ describe('--shard k/n and merge', () => {
     const settings = uiasim('merge', file(1, 1), `${out}refuse-other.json`);
     expect(settings.status).toBe(2);
     expect(settings.stderr).toBe(`uiasim: ${out}refuse-other.json: other settings than ${file(1, 1)} (runs 31 instead of 30)\n`);
+    // A shard file edited after it was written (here its result cut out): one line, not a crash.
+    const edited = JSON.parse(readFileSync(file(2, 1), 'utf8')) as Record<string, unknown>;
+    delete edited.result;
+    writeFileSync(`${out}refuse-edited.json`, JSON.stringify(edited));
+    const damaged = uiasim('merge', file(1, 1), `${out}refuse-edited.json`);
+    expect(damaged.status).toBe(2);
+    expect(damaged.stderr).toBe(`uiasim: ${out}refuse-edited.json: damaged: its content does not match its digest (edited since it was written); write it again with --shard k/n --out FILE\n`);
     const bad = uiasim('check', '--strategy', 'sql', '--shard', '3/2');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe("uiasim: --shard expects k/n with 1 <= k <= n (e.g. 2/4), got '3/2'\n");

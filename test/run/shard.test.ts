@@ -46,4 +46,26 @@ describe('shards', () => {
     expect(() => checkShards([{ path: 'a', json: file(1, 1, undefined, 1, '0.9.0') }], '1.0.0')).toThrow('a: written by uia-sim 0.9.0, this is 1.0.0');
     expect(() => checkShards([{ path: 'a', json: { hello: 1 } }], '1.0.0')).toThrow('a: not a uiasim shard file');
   });
+
+  it('a file edited after it was written is refused as damaged, whatever field changed; one written by schema 1 by its version', () => {
+    const file = makeShardFile('check', '1.0.0', 1, { runs: 10 }, { k: 1, n: 1 }, 'runs 1-10 of 10', { start: 0, end: 10, coverage: { runs: 10 } });
+    // A round trip through JSON (as merge reads it) keeps the digest.
+    expect(checkShards([{ path: 'a', json: JSON.parse(JSON.stringify(file)) as unknown }], '1.0.0')).toHaveLength(1);
+    const damaged = 'a: damaged: its content does not match its digest (edited since it was written); write it again with --shard k/n --out FILE';
+    const edits: ((json: Record<string, unknown>) => void)[] = [
+      (j) => delete j.result,
+      (j) => ((j.result as Record<string, unknown>).start = 'x'),
+      (j) => ((j.result as Record<string, unknown>).coverage = null),
+      (j) => ((j.shard as Record<string, unknown>).of = 'runs 1-9 of 10'),
+      (j) => delete j.digest,
+      (j) => (j.digest = 'not a digest'),
+    ];
+    for (const edit of edits) {
+      const json = JSON.parse(JSON.stringify(file)) as Record<string, unknown>;
+      edit(json);
+      expect(() => checkShards([{ path: 'a', json }], '1.0.0'), String(edit)).toThrow(new ShardError(damaged));
+    }
+    const { digest: _, ...old } = file;
+    expect(() => checkShards([{ path: 'a', json: { ...old, schemaVersion: 1 } }], '1.0.0')).toThrow('a: shard schema version 1, this uiasim reads 2');
+  });
 });
