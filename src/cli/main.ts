@@ -50,7 +50,13 @@ const program = new Command()
   .name('uiasim')
   .description('Deterministic simulator of Synapse workers and UIA session stores, with property-based checks')
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(parseErrorLine(text)) });
+
+/** Commander's parse errors in the form of every other bad input (docs/cli.md): `uiasim: ...` on
+ * one line, its "(Did you mean ...?)" line folded in. */
+function parseErrorLine(text: string): string {
+  return `${text.trimEnd().replace(/^error: /, 'uiasim: ').replace(/\n\(Did you mean (.*)\?\)$/, ' (did you mean $1?)')}\n`;
+}
 
 program
   .command('check')

@@ -102,6 +102,20 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it("the parser's errors look like the others: `uiasim: ...`, a suggestion on the same line", () => {
+    for (const [args, line] of [
+      [['check', '--strategy', 'sql', '--run', '5'], "uiasim: unknown option '--run' (did you mean --runs?)"],
+      [['check', '--strategy', 'sql', '--runs', 'abc'], "uiasim: option '--runs <n>' argument 'abc' is invalid. expected a positive whole number, got 'abc'"],
+      [['explore', '--strategy', 'sql'], "uiasim: required option '--scope <name|file>' not specified"],
+      [['chek'], "uiasim: unknown command 'chek' (did you mean check?)"],
+    ] as const) {
+      const run = uiasim(...args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`${line}\n`);
+    }
+  });
 });
 
 describe('uiasim check sql and list', () => {
