@@ -133,7 +133,8 @@ export async function runCheck(options: CheckOptions): Promise<CommandOutput> {
   const range = shard === null ? { start: 0, end: options.runs } : shardRange(shard, options.runs);
   const outcome = await runRange(spec, loaded, rangeOptions(options, print, range));
   if (shard !== null) {
-    const of = `runs ${outcome.start + 1}-${outcome.end} of ${print.runs}`;
+    // More shards than runs leave some empty: `runs none of 2`, not `runs 1-0`.
+    const of = `runs ${outcome.start === outcome.end ? 'none' : `${outcome.start + 1}-${outcome.end}`} of ${print.runs}`;
     return { stdout: JSON.stringify(makeShardFile('check', packageVersion(), print.seed, print, shard, of, outcome)) + '\n', exitCode: 0 };
   }
   return finishCheck(options, print, outcome);

@@ -118,7 +118,7 @@ export async function runCompare(options: CompareOptions): Promise<CommandOutput
   const indices = shardItems(shard, specs.length);
   const computed = await computeWithProgress(options, row, context.runTimeoutS, indices.map((i) => specs[i] as CellSpec));
   const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
-  const of = `items ${indices.map((i) => i + 1).join(',')} of ${specs.length} (cells, then costs per strategy)`;
+  const of = `items ${indices.map((i) => i + 1).join(',') || 'none'} of ${specs.length} (cells, then costs per strategy)`;
   return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
 }
 

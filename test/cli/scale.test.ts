@@ -67,6 +67,14 @@ describe('--shard k/n and merge', () => {
     }
   }, 600_000);
 
+  it('check: more shards than runs: the empty shard says so and the merge is the unsharded output', () => {
+    const { whole, merged } = shardedAndWhole('check-empty', 3, ['check', '--strategy', 'sql', '--runs', '2']);
+    const empty = JSON.parse(readFileSync(`${out}check-empty-1.json`, 'utf8')) as { shard: { of: string } };
+    expect(empty.shard.of).toBe('runs none of 2');
+    expect(merged.stdout).toBe(whole.stdout);
+    expect(merged.status).toBe(0);
+  }, 120_000);
+
   it('check: a failure found in shard 2 of 4 (shard 1 holds) is reported as the whole run reports it', () => {
     // memory-1.8 seed 1 first fails at run 6: with 12 runs in 4 shards that is shard 2's.
     const { whole, merged } = shardedAndWhole('check-later', 4, ['check', '--strategy', 'memory-1.8', '--runs', '12', '--stats']);
