@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { describeFault } from '../faults.js';
 import { alignColumns } from '../report/table.js';
 import { replayToken } from '../../properties/replay-token.js';
@@ -6,6 +5,7 @@ import { DEFAULT_WORKLOAD, WORKLOAD_NAMES } from '../../models/clients/workload.
 import { CoverageTally, type CoverageStats } from '../../properties/coverage.js';
 import { makeShardFile, parseShard, shardRange } from '../run/shard.js';
 import { packageVersion } from './package-version.js';
+import { defaultJobs } from './jobs.js';
 import { combineRanges, loadSpec, runRange, shrinkBudget, type CheckSpec, type ChecksOutcome, type LoadedSpec, type RangeOutcome, type RangeRunOptions } from './check-runs.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { isStoreContractError } from '../../models/stores/checked-store.js';
@@ -152,16 +152,16 @@ export function rangeOptions(options: CheckOptions, print: CheckPrint, range: { 
   return {
     seed: options.seed,
     ...range,
-    jobs: options.jobs ?? defaultJobs(options.runs),
+    jobs: options.jobs ?? checkJobs(options.runs),
     runTimeoutMs: print.runTimeoutS * 1000,
     ...(options.maxShrinkMs === undefined ? {} : { maxShrinkMs: options.maxShrinkMs }),
   };
 }
 
-/** The worker threads a check of `runs` uses unless told. The os module only sizes the thread
- * pool; the answer does not depend on it. */
-function defaultJobs(runs: number): number {
-  return runs >= PARALLEL_FROM_RUNS ? availableParallelism() : 1;
+/** The worker threads a check of `runs` uses unless told: one for a short check, else UIASIM_JOBS
+ * or the machine's cores (src/cli/jobs.ts). The answer does not depend on it. */
+function checkJobs(runs: number): number {
+  return runs >= PARALLEL_FROM_RUNS ? defaultJobs() : 1;
 }
 
 /** `--check-determinism`: one thread, every case run twice more (src/cli/determinism-watch.ts). */

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { defaultJobs } from './jobs.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { expectationFor } from '../../models/expectations.js';
 import { STRATEGIES } from '../../models/strategies.js';
@@ -158,7 +158,7 @@ async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<
 
 async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, runTimeoutS: number, specs: readonly CellSpec[]): Promise<(CellSummary | CostsSummary)[]> {
   // The os module only sizes the thread pool; results do not depend on it.
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = options.jobs ?? defaultJobs();
   const progress = progressBar(specs.length);
   const plugins = pluginPathsOf(options);
   const computed = await computeCells(specs, { jobs, runTimeoutS, row, plugins }, () => progress?.increment());

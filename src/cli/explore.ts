@@ -1,5 +1,5 @@
+import { defaultJobs } from './jobs.js';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { decodeScope } from '../../models/scopes/scope-file.js';
@@ -128,7 +128,7 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
   };
   process.once('SIGINT', onSigint);
   const threads: ThreadsOptions = {
-    jobs: options.jobs ?? availableParallelism(),
+    jobs: options.jobs ?? defaultJobs(),
     runTimeoutMs: (options.runTimeout ?? DEFAULT_RUN_TIMEOUT_S) * 1000,
     ...(progress === undefined ? {} : { onProgress: (stats: ExploreStats) => progress(stats, Date.now() - startedMs) }),
   };
