@@ -10,6 +10,6 @@ if (seed !== undefined && seed !== '') {
 
 // The commands the suites start run one worker thread each unless a test passes --jobs
 // (docs/scale.md "UIASIM_JOBS"): the suite already runs two files at once on this 2-CPU machine,
-// and two commands with two threads each spent 16% more CPU in all (docs/performance.md, "Threads
-// when commands run side by side"). A value the caller set wins.
+// and children with two threads each made the sim project spend about a fifth more CPU
+// (docs/performance.md, "Threads when commands run side by side"). A value the caller set wins.
 process.env['UIASIM_JOBS'] ??= '1';
