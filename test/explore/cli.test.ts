@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ describe('uiasim explore', () => {
     await expect(runExplore({ scope: 'no-such-scope' })).rejects.toThrow(UsageError);
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'fly' }] }] }));
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]/);
+  });
+
+  it("docs/explore.md's scope file example is examples/scopes/captcha-restart.json, which explores", async () => {
+    const root = new URL('../../', import.meta.url);
+    const page = readFileSync(new URL('docs/explore.md', root), 'utf8');
+    const section = page.slice(page.indexOf('### Writing a scope'));
+    const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    const file = new URL('examples/scopes/captcha-restart.json', root);
+    expect(JSON.parse(block ?? 'null')).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    const output = await runExplore({ strategy: 'sql', scope: file.pathname });
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toContain('holds for all 173 schedules of scope captcha-restart');
   });
 
   it('--split-depth: the JSON names it, the text says it when not 1, and breadth-first refuses it', async () => {
