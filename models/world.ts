@@ -1,5 +1,5 @@
 import { RandomChooser, TapeChooser, type Chooser } from '../src/chooser.js';
-import { FaultInjector } from '../src/fault-injector.js';
+import { crashableProcess, FaultInjector } from '../src/fault-injector.js';
 import type { FaultPlan } from '../src/faults.js';
 import { Network } from '../src/network.js';
 import { ProcessNode, type AppFactory } from '../src/process.js';
@@ -211,7 +211,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     const queue: OrdersScheduler = orders;
     // "store" is the database's node when no service holds the sessions (sql, sql-cached, the
     // in-memory strategies): one node is one restart option, not two with the same outcome.
-    const named = exploration.crashable.map((name) => sim.nodeByName(alias(name)).id);
+    const named = exploration.crashable.map((name) => crashableProcess(sim, alias(name)).id);
     const crashable = named.filter((id, at) => named.indexOf(id) === at);
     queue.setFaults({
       crashes: exploration.crashes,

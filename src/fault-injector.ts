@@ -63,9 +63,7 @@ export class FaultInjector implements SimNode {
     for (const fault of plan.faults) {
       let action: Action;
       if (fault.kind === 'crash') {
-        const node = this.sim.nodeByName(fault.node);
-        if (!(node instanceof ProcessNode)) throw new Error(`fault plan: ${fault.node} is not a process and cannot crash`);
-        action = { kind: 'crash', node, downMs: Math.max(1, fault.downMs) };
+        action = { kind: 'crash', node: crashableProcess(this.sim, fault.node), downMs: Math.max(1, fault.downMs) };
       } else if (fault.kind === 'ip-change') {
         const moving = this.sim.findNode(fault.actor);
         if (moving === undefined) continue; // an actor this case does not have
@@ -117,4 +115,17 @@ export class FaultInjector implements SimNode {
     const restart: Action = { kind: 'restart', node: action.node, downMs: 0 };
     this.pendingRestarts.set(action.node.id, this.sim.setTimer(this, action.downMs, SHARED_OWNER, restart));
   }
+}
+
+/** A case whose faults name a process the deployment does not have: a generated case never does
+ * (its faults are drawn from the deployment), so it comes from a token edited by hand, or replayed
+ * on another deployment (a routing file's token under a built-in strategy): bad input for replay. */
+export class CaseDoesNotFitError extends Error {}
+
+/** The process a crash (a fault plan's, or one `explore` may place) names. */
+export function crashableProcess(sim: Sim, name: string): ProcessNode {
+  const node = sim.findNode(name);
+  if (node instanceof ProcessNode) return node;
+  const processes = sim.nodes.filter((n) => n instanceof ProcessNode).map((n) => n.name);
+  throw new CaseDoesNotFitError(`the case crashes ${name}, which is not a process of this deployment (its processes: ${processes.join(', ')})`);
 }

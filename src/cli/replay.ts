@@ -1,3 +1,5 @@
+import { CaseDoesNotFitError } from '../fault-injector.js';
+import { UsageError } from './usage.js';
 import { decodeTokenPayload, MODEL_VERSION, type TokenPayload } from '../../models/case-codec.js';
 import { decodeToken } from '../run/token.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
@@ -118,6 +120,8 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
     captured = captureCase(c, properties, strategy);
     if (options.checkDeterminism === true) divergence = determinismOf(captured);
   } catch (error) {
+    // A case that names a process this deployment lacks is bad input, not a finding.
+    if (error instanceof CaseDoesNotFitError) throw new UsageError(`${error.message}: replay it on the deployment it was made on`);
     // The case makes the model or a plug-in throw: a finding (exit 3), shown with its message.
     const message = error instanceof Error ? error.message : String(error);
     if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, verdict: 'error', error: message, property, strategy: strategy.name }) + '\n', exitCode: 3 };

@@ -3,6 +3,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { decodeTokenPayload } from '../../models/case-codec.js';
+import { replayToken } from '../../properties/replay-token.js';
+import { decodeToken } from '../../src/run/token.js';
 
 // The CLI as users run it: the built JavaScript (`npm test` builds dist/ first, as `prepare` does).
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -100,6 +103,23 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a token whose case crashes a process this deployment lacks is bad input: one line, exit 2, no stack', () => {
+    // Such a token has a valid checksum: edited by hand, or a routing file's token replayed
+    // under a deployment without that file's processes.
+    const found = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json').stdout) as { violation: { token: string } };
+    const payload = decodeTokenPayload(decodeToken(found.violation.token));
+    const crashing = { ...payload.case, faultPlan: { faults: [{ kind: 'crash' as const, node: 'nope', atMs: 0, downMs: 100 }] } };
+    const placing = { ...payload.case, explore: { decisions: [], raceWindowMs: 20, crashes: 1, crashable: ['nope'], downMs: 100, lostResponses: 0 } };
+    for (const c of [crashing, placing]) {
+      const run = uiasim('replay', replayToken(c, payload.property, ''));
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'uiasim: the case crashes nope, which is not a process of this deployment (its processes: db, captcha, main, reader1, reader2): replay it on the deployment it was made on\n',
+      );
     }
   });
 
