@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../src/effects.js';
-import { FaultInjector } from '../../src/fault-injector.js';
+import { CaseDoesNotFitError, FaultInjector } from '../../src/fault-injector.js';
 import type { FaultPlan } from '../../src/faults.js';
 import { httpResponse } from '../../src/http.js';
 import { ProcessNode } from '../../src/process.js';
@@ -128,8 +128,11 @@ describe('FaultInjector', () => {
 
   it('refuses to crash a node that is not a process, and an unknown node', () => {
     const { faults } = world();
-    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'client', atMs: 1, downMs: 1 }] })).toThrow(/not a process/);
-    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'ghost', atMs: 1, downMs: 1 }] })).toThrow(/no node named ghost/);
+    // Either way the case does not fit the deployment (replay reports it as bad input, exit 2).
+    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'client', atMs: 1, downMs: 1 }] })).toThrow(CaseDoesNotFitError);
+    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'client', atMs: 1, downMs: 1 }] })).toThrow(/the case crashes client, which is not a process of this deployment \(its processes: /);
+    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'ghost', atMs: 1, downMs: 1 }] })).toThrow(CaseDoesNotFitError);
+    expect(() => faults.schedule({ faults: [{ kind: 'crash', node: 'ghost', atMs: 1, downMs: 1 }] })).toThrow(/the case crashes ghost, which is not a process of this deployment \(its processes: /);
   });
 
   it('takes only its own timers', () => {
