@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './vitest.sequencer.js';
 
 // Two projects, so either runs alone (`npx vitest run --project sim`, `--project real`): the
 // simulated suites, and the suites that drive a real Synapse deployment (test/real/).
@@ -9,6 +10,8 @@ export default defineConfig({
     testTimeout: 120_000,
     setupFiles: ['./vitest.setup.ts'],
     passWithNoTests: true,
+    // The longest files first, so none is left to run alone at the end (vitest.sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
     // .ci/run asks for a JSON report beside the usual output, so README's `npm test` runs unchanged.
     ...(process.env.UIASIM_VITEST_REPORT ? { reporters: ['default', ['json', { outputFile: process.env.UIASIM_VITEST_REPORT }]] } : {}),
     projects: [
