@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { UsageError } from './usage.js';
+import { isCount, UsageError } from './usage.js';
 
 /** The environment variable that sets the default of `--jobs` for `check`, `compare` and
- * `explore` (docs/cli.md "Threads"): a CI job sharing its machine, or a test suite that runs
+ * `explore` (docs/scale.md "check --jobs N"): a CI job sharing its machine, or a test suite that runs
  * several commands at once, asks for fewer threads than the machine's cores without editing
  * every command. `--jobs` on the command line wins. */
 export const JOBS_ENV = 'UIASIM_JOBS';
@@ -12,8 +12,7 @@ export const JOBS_ENV = 'UIASIM_JOBS';
 export function defaultJobs(): number {
   const raw = process.env[JOBS_ENV];
   if (raw === undefined || raw === '') return availableParallelism();
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new UsageError(`${JOBS_ENV} must be a positive whole number of threads, got '${raw}'`);
-  }
+  // The rule --jobs itself follows (parseCount).
+  if (!isCount(raw)) throw new UsageError(`${JOBS_ENV} must be a positive whole number of threads, got '${raw}'`);
   return Number(raw);
 }

@@ -4,10 +4,13 @@ import { InvalidArgumentError } from '@commander-js/extra-typings';
 export class UsageError extends Error {}
 
 export function parseCount(value: string): number {
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new InvalidArgumentError(`expected a positive whole number, got '${value}'`);
-  }
+  if (!isCount(value)) throw new InvalidArgumentError(`expected a positive whole number, got '${value}'`);
   return Number(value);
+}
+
+/** Whether `value` is a positive whole number written in digits (a count of runs, threads...). */
+export function isCount(value: string): boolean {
+  return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value));
 }
 
 /** A positive duration in seconds, fractions allowed (`--run-timeout 0.5`). */
