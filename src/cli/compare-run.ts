@@ -29,16 +29,18 @@ export async function computeCells(specs: readonly CellSpec[], options: ComputeC
   // them from properties/cell.ts's memo for the other rows. In the printed order (strategies
   // alternate profiles) the memo was overrun: one thread drew 25,750 cases where 13,500 do
   // (docs/performance.md). Every result is a function of its spec alone, so the output is the same.
-  // The costs stay last: a strategy whose verdict cell hung has its costs skipped, not run into the
-  // same hang.
-  const column = (spec: CellSpec): string => {
+  // The costs stay last, in their order: a strategy whose verdict cell hung has its costs skipped,
+  // not run into the same hang.
+  const columns = specs.map((spec) => {
     if (spec.kind === 'costs') return '';
     const { settings } = cellSettings(spec, options.row);
     return `${settings.profile} ${settings.faultProfile.name} ${settings.workload}`;
-  };
-  const keys = specs.map(column);
-  const rank = (i: number): number => (specs[i]?.kind === 'costs' ? 1 : 0);
-  const order = specs.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || (keys[a] as string < (keys[b] as string) ? -1 : (keys[a] as string) > (keys[b] as string) ? 1 : a - b));
+  });
+  const indices = specs.map((_, i) => i);
+  const isCosts = (i: number): boolean => specs[i]?.kind === 'costs';
+  // Array.prototype.sort is stable: a column's rows keep their printed order.
+  const cells = indices.filter((i) => !isCosts(i)).sort((a, b) => ((columns[a] as string) < (columns[b] as string) ? -1 : (columns[a] as string) > (columns[b] as string) ? 1 : 0));
+  const order = [...cells, ...indices.filter(isCosts)];
   const computed = await computeInOrder(order.map((i) => specs[i] as CellSpec), options, onProgress);
   const results = new Array<CellSummary | CostsSummary>(specs.length);
   order.forEach((i, at) => (results[i] = computed[at] as CellSummary | CostsSummary));
