@@ -30,8 +30,9 @@ export interface ShardFile<S, R> {
   readonly settings: S;
   readonly shard: Shard & { readonly of: string };
   readonly result: R;
-  /** SHA-256 (16 hex digits) of the canonical JSON of every other field: a file edited or cut
-   * short is refused as damaged (one line, exit 2), not merged or crashed on. */
+  /** SHA-256 (16 hex digits) of the canonical JSON of every other field: a file edited after it
+   * was written is refused as damaged (one line, exit 2), not merged or crashed on (a file cut
+   * short is not JSON, and refused before). */
   readonly digest: string;
 }
 
