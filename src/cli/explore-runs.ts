@@ -1,5 +1,5 @@
 import type { CaseVerdict } from '../../properties/check-case.js';
-import { startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
+import { frontierPrefixes, startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
 import { splitTasks } from '../explore/split.js';
 import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
 import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';
@@ -28,6 +28,10 @@ type OnOutcome = (index: number, outcome: TaskOutcome<ExploreTaskResult>) => voi
 
 /** Breadth-first levels cut into tasks of at most this many prefixes (a run each). */
 const MAX_PROBES_PER_TASK = 64;
+/** Breadth-first tasks queued ahead of the threads, per thread. */
+const TASKS_AHEAD_PER_THREAD = 2;
+/** A task whose level was taken (its prefixes no longer needed). */
+const TAKEN: ExploreTask = { kind: 'probes', prefixes: [] };
 
 /**
  * The exploration of `spec` on `jobs` worker threads (this thread under vitest): depth-first,
@@ -51,12 +55,26 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
 
   const state = startBfs();
   const tasks: ExploreTask[] = [];
-  const answers: (readonly ProbeResult[] | undefined)[] = [];
+  const answers: (ProbeResult[] | undefined)[] = [];
+  /** The level's first task, its frontier entries handed to tasks so far, and its tasks answered. */
   let levelStart = 0;
+  let queued = 0;
+  let answered = 0;
+  let size = 1;
+  // A level's prefixes are spelled out a few tasks ahead of the threads, not all at once: a
+  // frontier of millions would hold them all (src/explore/prefix-tree.ts).
+  const topUp = (): void => {
+    while (queued < state.frontier.length && tasks.length - levelStart - answered < options.jobs * TASKS_AHEAD_PER_THREAD) {
+      tasks.push({ kind: 'probes', prefixes: frontierPrefixes(state, queued, queued + size) });
+      queued += size;
+    }
+  };
   const queueLevel = (): void => {
     levelStart = tasks.length;
-    const size = Math.min(MAX_PROBES_PER_TASK, Math.max(1, Math.ceil(state.frontier.length / (options.jobs * 4))));
-    for (let at = 0; at < state.frontier.length; at += size) tasks.push({ kind: 'probes', prefixes: state.frontier.slice(at, at + size) });
+    queued = 0;
+    answered = 0;
+    size = Math.min(MAX_PROBES_PER_TASK, Math.max(1, Math.ceil(state.frontier.length / (options.jobs * 4))));
+    topUp();
   };
   const levelAnswers = (): ProbeResult[] => {
     const out: ProbeResult[] = [];
@@ -69,12 +87,27 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
     }
     return out;
   };
+  /** The level's tasks and answers, once taken: emptied, not only dropped, since the pool keeps
+   * every outcome (these arrays) until it ends. */
+  const forgetLevel = (): void => {
+    for (let i = levelStart; i < tasks.length; i++) {
+      tasks[i] = TAKEN;
+      answers[i]?.splice(0);
+      answers[i] = undefined;
+    }
+  };
   queueLevel();
   await run(tasks, () => state.ended || stopped(), (i, outcome) => {
-    if (outcome.kind === 'done' && outcome.result.kind === 'probes') answers[i] = outcome.result.results;
-    for (let t = levelStart; t < tasks.length; t++) if (answers[t] === undefined) return;
+    if (outcome.kind === 'done' && outcome.result.kind === 'probes') {
+      answers[i] = outcome.result.results as ProbeResult[];
+      answered++;
+    }
     if (state.ended || stopped()) return;
+    topUp();
+    if (queued < state.frontier.length) return;
+    for (let t = levelStart; t < tasks.length; t++) if (answers[t] === undefined) return;
     takeLevel(state, levelAnswers(), settings);
+    forgetLevel();
     options.onProgress?.(state.stats);
     if (!state.ended) queueLevel();
   });

@@ -1,4 +1,5 @@
 import type { Decider, DecisionPoint } from './orders-scheduler.js';
+import { PrefixTree } from './prefix-tree.js';
 import { newStats, type ExploreSettings, type ExploreStats, type RunPath } from './types.js';
 
 /**
@@ -39,7 +40,11 @@ export function probe<V>(runPath: RunPath<V>, prefix: readonly number[], maxDeci
 export interface BfsState {
   readonly seen: Set<string>;
   readonly stats: ExploreStats;
-  frontier: number[][];
+  /** Every prefix queued so far (src/explore/prefix-tree.ts). */
+  readonly tree: PrefixTree;
+  /** The level's prefixes to probe, as nodes of `tree`; each has `level` decisions. */
+  frontier: number[];
+  level: number;
   /** The violating prefix, once found. */
   counterexample: readonly number[] | null;
   /** Ended: a counterexample, an empty frontier, the state limit or a stop. */
@@ -48,7 +53,14 @@ export interface BfsState {
 }
 
 export function startBfs(): BfsState {
-  return { seen: new Set(), stats: newStats(), frontier: [[]], counterexample: null, ended: false, complete: true };
+  return { seen: new Set(), stats: newStats(), tree: new PrefixTree(), frontier: [0], level: 0, counterexample: null, ended: false, complete: true };
+}
+
+/** The decisions of the frontier's entries `from` to `to` (not included), to probe them. */
+export function frontierPrefixes(state: BfsState, from = 0, to = state.frontier.length): number[][] {
+  const out: number[][] = [];
+  for (let f = from; f < to && f < state.frontier.length; f++) out.push(state.tree.prefix(state.frontier[f] as number));
+  return out;
 }
 
 /**
@@ -56,8 +68,8 @@ export function startBfs(): BfsState {
  * interrupted: the search then ends incomplete), and moves to the next level.
  */
 export function takeLevel(state: BfsState, results: readonly ProbeResult[], settings: ExploreSettings): void {
-  const { seen, stats, frontier } = state;
-  const next: number[][] = [];
+  const { seen, stats, frontier, tree, level } = state;
+  const next: number[] = [];
   for (let f = 0; f < frontier.length; f++) {
     const result = results[f];
     if (result === undefined || settings.shouldStop?.() === true || stats.states >= settings.maxStates) {
@@ -66,11 +78,11 @@ export function takeLevel(state: BfsState, results: readonly ProbeResult[], sett
       stats.frontier = 0;
       return;
     }
-    const prefix = frontier[f] as number[];
+    const node = frontier[f] as number;
     stats.frontier = frontier.length - f + next.length;
     stats.runs++;
     if (result.kind === 'decision') {
-      if (prefix.length === 0) stats.rootWidth = result.width;
+      if (level === 0) stats.rootWidth = result.width;
       if (!seen.has(result.fingerprint)) {
         seen.add(result.fingerprint);
         stats.states++;
@@ -78,13 +90,13 @@ export function takeLevel(state: BfsState, results: readonly ProbeResult[], sett
         stats.pruned++;
         continue;
       }
-      for (let i = 0; i < result.width; i++) next.push([...prefix, i]);
+      for (let i = 0; i < result.width; i++) next.push(tree.add(node, i));
     } else {
       stats.schedules++;
       if (result.bounded) stats.bounded++;
-      if (prefix.length > stats.depth) stats.depth = prefix.length;
+      if (level > stats.depth) stats.depth = level;
       if (result.violated) {
-        state.counterexample = prefix;
+        state.counterexample = tree.prefix(node);
         state.ended = true;
         state.complete = false;
         return;
@@ -93,6 +105,7 @@ export function takeLevel(state: BfsState, results: readonly ProbeResult[], sett
     if (settings.onProgress !== undefined && stats.runs % 256 === 0) settings.onProgress(stats);
   }
   state.frontier = next;
+  state.level = level + 1;
   if (next.length === 0) {
     state.ended = true;
     stats.frontier = 0;

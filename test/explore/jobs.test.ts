@@ -14,6 +14,8 @@ function explore(args: readonly string[]): { stdout: string; status: number | nu
 describe('explore --jobs: the output does not depend on the threads', () => {
   for (const [what, args, status] of [
     ['a proof, depth-first (password-restart, sql)', ['--strategy', 'sql', '--scope', 'password-restart', '--search', 'dfs'], 0],
+    // Levels of up to hundreds of prefixes, handed to the threads a few tasks ahead (src/cli/explore-runs.ts).
+    ['a proof, breadth-first (register-restart, sql)', ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'bfs'], 0],
     ['a counterexample, breadth-first: the shortest (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap'], 1],
     ['a counterexample, depth-first: the first in branch order (fallback-overlap, redis-blob)', ['--strategy', 'redis-blob', '--scope', 'fallback-overlap', '--search', 'dfs'], 1],
     ['a proof, depth-first split along the first path (register-restart, sql, --split-depth 100)', ['--strategy', 'sql', '--scope', 'register-restart', '--search', 'dfs', '--split-depth', '100'], 0],
