@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CaseFormatError, decodeTokenPayload, type TokenPayload } from '../../models/case-codec.js';
+import { EXPLORE_FAULT_PROFILE } from '../../properties/explore.js';
+import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { FailureFileError, parseFailureFile, type FailureFile } from '../run/failure-file.js';
 import { decodeToken, TOKEN_PREFIX, TokenError } from '../run/token.js';
 import { UsageError } from './usage.js';
@@ -13,6 +15,18 @@ export interface ReplayInput {
 }
 
 export function readReplayInput(arg: string): ReplayInput {
+  const input = readInput(arg);
+  // The label is printed, and names the cell a regression test is for; the faults themselves are
+  // the case's. A label this uiasim never writes is a token edited by hand: bad input, not a run.
+  const label = input.payload.case.faultProfile;
+  if (!FAULT_PROFILE_LABELS.includes(label)) throw new UsageError(`the token's case names fault profile '${abbreviate(label)}', which uiasim never writes; valid labels: ${FAULT_PROFILE_LABELS.join(', ')}`);
+  return input;
+}
+
+/** The fault-profile labels a case can carry: check's and compare's profiles, and the explorer's. */
+const FAULT_PROFILE_LABELS: readonly string[] = [...FAULT_PROFILES.map((f) => f.name), EXPLORE_FAULT_PROFILE];
+
+function readInput(arg: string): ReplayInput {
   if (arg.trim().startsWith(`${TOKEN_PREFIX}.`)) return { token: arg, payload: decodeTokenPayload(decodeToken(arg)), failure: null };
   if (!existsSync(arg)) throw new UsageError(`'${abbreviate(arg)}' is neither a replay token (${TOKEN_PREFIX}.<data>.<checksum>) nor a failure file`);
   let text: string;

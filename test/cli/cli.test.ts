@@ -123,6 +123,24 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
     }
   });
 
+  it('a token whose case carries a fault-profile label uiasim never writes is bad input, for replay and regress', () => {
+    // The label is only printed (the faults are the case's), so a hand-edited one used to replay
+    // as `faults nope`, and regress wrote a test named after it.
+    const found = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--seed', '1', '--json').stdout) as { violation: { token: string } };
+    const payload = decodeTokenPayload(decodeToken(found.violation.token));
+    const token = replayToken({ ...payload.case, faultProfile: 'nope' }, payload.property, '');
+    for (const command of ['replay', 'regress']) {
+      const run = uiasim(command, token);
+      expect(run.status, command).toBe(2);
+      expect(run.stdout, command).toBe('');
+      expect(run.stderr, command).toBe(
+        "uiasim: the token's case names fault profile 'nope', which uiasim never writes; valid labels: steady, worker-restart, main-restart, rolling-deploy, store-restart, partition, lost-responses, ip-change, slow-user, captcha-trouble, any-restart, explore\n",
+      );
+    }
+    // The explorer's label is one uiasim writes.
+    expect(uiasim('replay', replayToken({ ...payload.case, faultProfile: 'explore' }, payload.property, '')).status).toBe(1);
+  });
+
   it("the parser's errors look like the others: `uiasim: ...`, a suggestion on the same line", () => {
     for (const [args, line] of [
       [['check', '--strategy', 'sql', '--run', '5'], "uiasim: unknown option '--run' (did you mean --runs?)"],
