@@ -15,7 +15,8 @@ import { DEFAULT_FAULT_PROFILE, describeCaptcha, FAULT_PROFILES } from '../../pr
 import { search, type SearchOutcome } from '../../properties/search.js';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { DeterminismWatch } from './determinism-watch.js';
-import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { loadStore, type Plugins } from './plugins.js';
+import { loadRouting } from './routing-file.js';
 import { scheduleLines } from './schedule.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';

@@ -10,7 +10,8 @@ import { replayToken } from '../../properties/replay-token.js';
 import { checkCaseAll, unrecordedRuns } from '../../properties/check-case.js';
 import { decodeTokenPayload } from '../../models/case-codec.js';
 import { decodeToken } from '../run/token.js';
-import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { loadStore, type Plugins } from './plugins.js';
+import { loadRouting } from './routing-file.js';
 
 /** The fault profile whose runs the costs are measured on: no faults, only the workload. */
 export const COSTS_FAULT_PROFILE = 'steady';

@@ -7,7 +7,8 @@ import type { PropertyName } from '../../properties/violation.js';
 import { probe, type ProbeResult } from '../explore/breadth-first.js';
 import { depthFirstBranch } from '../explore/depth-first.js';
 import type { BranchOutcome, ExploreSettings, RunPath } from '../explore/driver.js';
-import { loadRouting, loadStore, type Plugins } from './plugins.js';
+import { loadStore, type Plugins } from './plugins.js';
+import { loadRouting } from './routing-file.js';
 
 /** Everything an exploration's worker needs, as plain data (it crosses to worker threads). */
 export interface ExploreSpec {

@@ -15,7 +15,8 @@ import { describeCounterexample, renderExplore, type ExplorePrint } from './expl
 import { exploreOnThreads, HungRunError, type ThreadsOptions } from './explore-runs.js';
 import { exploreShard, SHARD_NEEDS_DFS } from './explore-shard.js';
 import { loadExplore, type ExploreSpec, type LoadedExplore } from './explore-tasks.js';
-import { loadRouting, loadStore } from './plugins.js';
+import { loadStore } from './plugins.js';
+import { loadRouting } from './routing-file.js';
 import { propertyOption } from './property-labels.js';
 import { choose, formatOf, UsageError } from './usage.js';
 

@@ -3,7 +3,7 @@ import type { RoutingMap } from '../router.js';
 import { down, status, up } from '../../real/deployment.js';
 import { RealSetupError, realVersion, type RealVersion } from '../../real/versions.js';
 import type { CommandOutput } from './check.js';
-import { loadRouting } from './plugins.js';
+import { loadRouting } from './routing-file.js';
 import { choose, UsageError } from './usage.js';
 
 /** The strategy a version's deployment is routed by when none is named: its own era's worker map. */
