@@ -23,6 +23,12 @@ export function checkToken(token: string, options: { readonly strategy?: string 
   const payload = decodeTokenPayload(decodeToken(token));
   if (!isPropertyName(payload.property)) throw new Error(`the token names an unknown property ${payload.property}`);
   const wanted = options.strategy ?? payload.case.strategy;
+  // A plug-in case under its own name would run a built-in strategy without the plug-in (the
+  // name of a --routing case is its base strategy's): a verdict about something else.
+  const files = [payload.plugins?.store?.file, payload.plugins?.routing?.file].filter((f) => f !== undefined);
+  if (wanted === payload.case.strategy && files.length > 0) {
+    throw new Error(`the token was made with the plug-in file(s) ${files.join(', ')}: pass the Strategy object it ran with (the name ${payload.case.strategy} alone would run without them)`);
+  }
   const strategy = typeof wanted === 'string' ? findStrategy(wanted) : wanted;
   if (strategy === undefined) {
     const plugin = payload.plugins === undefined ? '' : ' (a plug-in case: pass its Strategy object)';

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { capturedFromToken } from './replay.js';
 import { readReplayInput } from './replay-input.js';
+import { UsageError } from './usage.js';
 import { describeFault } from '../faults.js';
 
 export interface RegressOptions {
@@ -15,7 +16,14 @@ export interface RegressOptions {
  * nothing but uia-sim; the strategy is one constant, to check the same case under another.
  */
 export async function runRegress(input: string, options: RegressOptions): Promise<CommandOutput> {
-  const { token, failure } = readReplayInput(input);
+  const { token, failure, payload } = readReplayInput(input);
+  // The test names its strategy by a constant string, which only a built-in strategy is.
+  const files = [payload.plugins?.store?.file, payload.plugins?.routing?.file].filter((f) => f !== undefined);
+  if (files.length > 0) {
+    throw new UsageError(
+      `this failure ran with the plug-in file(s) ${files.join(', ')}, and regress writes tests for built-in strategies: replay it with \`uiasim replay\`, and test the plug-in in your suite with storeProperty or routingProperty (docs/plugins.md)`,
+    );
+  }
   const captured = await capturedFromToken(token);
   const c = captured.case;
   const violation = captured.verdict.violation;

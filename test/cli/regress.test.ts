@@ -62,3 +62,36 @@ describe('uiasim regress FILE', () => {
     expect(result.stderr).toMatch(/bad\.json: field schemaVersion: this file has schema version 9/);
   });
 });
+
+describe('a failure made with a plug-in file (--routing, --store)', () => {
+  // main-only with the 1.8 worker map: /register on a worker, the fallback on main, each with its
+  // own sessions (#6705); under the built-in main-only routing the same case holds.
+  const dir = join(work, 'plugin');
+  rmSync(dir, { recursive: true, force: true });
+  run(process.execPath, [cli, 'check', '--strategy', 'main-only', '--routing', 'examples/routing/synapse-1.8.nginx.conf', '--faults', 'steady', '--workload', 'registration', '--runs', '200', '--save-failures', dir]);
+  const failure = join(dir, 'main-only.steady.progress-never-lost.json');
+  const token = (JSON.parse(readFileSync(failure, 'utf8')) as { token: string }).token;
+
+  it('regress refuses it: its test would name the built-in strategy and run without the file', () => {
+    const result = run(process.execPath, [cli, 'regress', failure]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'uiasim: this failure ran with the plug-in file(s) examples/routing/synapse-1.8.nginx.conf, and regress writes tests for built-in strategies: replay it with `uiasim replay`, and test the plug-in in your suite with storeProperty or routingProperty (docs/plugins.md)\n',
+    );
+  });
+
+  it('replay --strategy naming its own strategy keeps the file (the same run as without the option)', () => {
+    const plain = run(process.execPath, [cli, 'replay', failure]);
+    const named = run(process.execPath, [cli, 'replay', failure, '--strategy', 'main-only']);
+    expect(plain.status).toBe(1);
+    expect(named).toEqual(plain);
+  });
+
+  it('checkToken refuses the name alone, and judges it under another strategy when asked', async () => {
+    const { checkToken } = await import('../../properties/check-token.js');
+    expect(() => checkToken(token)).toThrow('the token was made with the plug-in file(s) examples/routing/synapse-1.8.nginx.conf: pass the Strategy object it ran with (the name main-only alone would run without them)');
+    expect(() => checkToken(token, { strategy: 'main-only' })).toThrow('pass the Strategy object it ran with');
+    expect(checkToken(token, { strategy: 'sql' }).strategy).toBe('sql');
+  });
+});
