@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CaseFormatError } from '../../models/case-codec.js';
 import { FailureFileError } from '../run/failure-file.js';
@@ -16,10 +17,12 @@ function emit(output: CommandOutput): never {
   return undefined as never;
 }
 
-/** `--out FILE`: the report goes to the file; stdout says where. */
+/** `--out FILE`: the report goes to the file (its folders made, as --save-failures makes its
+ * own); stdout says where. */
 function toFile(output: CommandOutput, file: string | undefined): CommandOutput {
   if (file === undefined) return output;
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, output.stdout);
   } catch (error) {
     throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);

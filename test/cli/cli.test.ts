@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -242,6 +242,19 @@ describe('uiasim check --property liveness', () => {
 
   it('sql lets every client finish', () => {
     expect(uiasim('check', '--strategy', 'sql', '--property', 'liveness', '--runs', '300').status).toBe(0);
+  });
+});
+
+describe('--out FILE', () => {
+  it('makes the folders FILE needs, as --save-failures does, and the report is what stdout would print', () => {
+    const dir = fileURLToPath(new URL('../../test-output/cli/out-made/', import.meta.url));
+    rmSync(dir, { recursive: true, force: true });
+    const file = `${dir}deeper/check.txt`;
+    const printed = uiasim('check', '--strategy', 'sql', '--runs', '5');
+    const run = uiasim('check', '--strategy', 'sql', '--runs', '5', '--out', file);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`wrote ${file}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
   });
 });
 
