@@ -34,7 +34,7 @@ export interface ConformOptions {
  * disagrees, printed with both answers and its token. Exit 0 when every case agrees.
  */
 export async function runConform(options: ConformOptions): Promise<CommandOutput> {
-  const version = versionOption(options.real);
+  const version = versionOption(options.real, '--real');
   const workload = options.workload ?? 'registration';
   if (workload !== 'registration') throw new UsageError(`conform runs the registration workload only (the real deployment has no seeded accounts); got ${workload}`);
   const faultProfile = choose<FaultProfile>('fault profile', options.faults ?? 'steady', FAULT_PROFILE_NAMES.map((n) => findFaultProfile(n) as FaultProfile), (f) => f.name);

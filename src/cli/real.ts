@@ -26,8 +26,9 @@ export async function realGuard<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function versionOption(value: string | undefined): RealVersion {
-  if (value === undefined) throw new UsageError('name the version: --synapse 1.8, 1.12 or 1.13');
+/** The version `option` names (`--synapse` for `real`, `--real` for `conform` and `replay`). */
+export function versionOption(value: string | undefined, option: '--synapse' | '--real'): RealVersion {
+  if (value === undefined) throw new UsageError(`name the version: ${option} 1.8, 1.12 or 1.13`);
   try {
     return realVersion(value).version;
   } catch (error) {
@@ -44,7 +45,7 @@ export async function realRouting(version: RealVersion, options: { strategy?: st
 }
 
 export async function runReal(action: string, options: RealOptions): Promise<CommandOutput> {
-  const version = versionOption(options.synapse);
+  const version = versionOption(options.synapse, '--synapse');
   return realGuard(async () => {
     switch (action) {
       case 'up': {

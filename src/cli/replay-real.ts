@@ -26,7 +26,7 @@ export interface ReplayRealOptions {
  */
 export async function runReplayReal(input: string, options: ReplayRealOptions): Promise<CommandOutput> {
   const format = formatOf(options, ['text', 'json']);
-  const version = versionOption(options.real);
+  const version = versionOption(options.real, '--real');
   const { payload } = readReplayInput(input);
   const requested = options.property === undefined ? payload.property : propertyOption(options.property);
   const properties: readonly PropertyName[] = requested === ALL_PROPERTIES ? PROPERTY_NAMES : [choose<PropertyName>('property', requested, PROPERTY_NAMES, (p) => p)];

@@ -141,6 +141,17 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
     expect(uiasim('replay', replayToken({ ...payload.case, faultProfile: 'explore' }, payload.property, '')).status).toBe(1);
   });
 
+  it('a missing Synapse version names the option of the command given', () => {
+    for (const [args, line] of [
+      [['conform'], 'uiasim: name the version: --real 1.8, 1.12 or 1.13\n'],
+      [['real', 'status'], 'uiasim: name the version: --synapse 1.8, 1.12 or 1.13\n'],
+    ] as const) {
+      const run = uiasim(...args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toBe(line);
+    }
+  });
+
   it("the parser's errors look like the others: `uiasim: ...`, a suggestion on the same line", () => {
     for (const [args, line] of [
       [['check', '--strategy', 'sql', '--run', '5'], "uiasim: unknown option '--run' (did you mean --runs?)"],
