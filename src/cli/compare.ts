@@ -183,7 +183,13 @@ function progressBar(total: number): SingleBar | null {
   return bar;
 }
 
+/** The items a comma-separated list names, in its order; none given: all. A list naming none
+ * (`""`) or one twice is bad input: it would run the defaults, or a row or column twice. */
 function pickList<T>(names: string | undefined, all: readonly T[], nameOf: (t: T) => string, kind: string): T[] {
-  if (names === undefined || names === '') return [...all];
-  return names.split(',').map((name) => choose(kind, name.trim(), all, nameOf));
+  if (names === undefined) return [...all];
+  if (names.trim() === '') throw new UsageError(`the list of ${kind} names is empty; valid choices: ${all.map(nameOf).join(', ')}`);
+  const picked = names.split(',').map((name) => choose(kind, name.trim(), all, nameOf));
+  const twice = picked.find((item, at) => picked.indexOf(item) !== at);
+  if (twice !== undefined) throw new UsageError(`${kind} ${nameOf(twice)} is named twice`);
+  return picked;
 }

@@ -141,6 +141,18 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
     expect(uiasim('replay', replayToken({ ...payload.case, faultProfile: 'explore' }, payload.property, '')).status).toBe(1);
   });
 
+  it("compare's lists: an empty one or a name given twice is bad input, not the defaults or a row twice", () => {
+    for (const [args, line] of [
+      [['--strategies', ''], 'uiasim: the list of strategy names is empty; valid choices: memory-1.8, pinned-1.12, main-only, sticky-ip, sticky-cookie, main-rpc, redis-blob, redis-hash, sql, sql-cached, session-hash\n'],
+      [['--strategies', 'sql,sql'], 'uiasim: strategy sql is named twice\n'],
+      [['--faults', 'steady, steady'], 'uiasim: fault profile steady is named twice\n'],
+    ] as const) {
+      const run = uiasim('compare', ...args, '--runs', '1');
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toBe(line);
+    }
+  });
+
   it('a missing Synapse version names the option of the command given', () => {
     for (const [args, line] of [
       [['conform'], 'uiasim: name the version: --real 1.8, 1.12 or 1.13\n'],
