@@ -16,6 +16,9 @@ export interface RegressOptions {
  * nothing but uia-sim; the strategy is one constant, to check the same case under another.
  */
 export async function runRegress(input: string, options: RegressOptions): Promise<CommandOutput> {
+  const from = options.import ?? 'uia-sim/properties';
+  // Written between single quotes: a specifier that would end them, or none, is not one.
+  if (from === '' || /['"\\\n\r`]/.test(from)) throw new UsageError(`--import takes a module specifier (a package name or a path, without quotes), not ${JSON.stringify(from)}`);
   const { token, failure, payload } = readReplayInput(input);
   // The test names its strategy by a constant string, which only a built-in strategy is.
   const files = [payload.plugins?.store?.file, payload.plugins?.routing?.file].filter((f) => f !== undefined);
@@ -27,7 +30,6 @@ export async function runRegress(input: string, options: RegressOptions): Promis
   const captured = await capturedFromToken(token);
   const c = captured.case;
   const violation = captured.verdict.violation;
-  const from = options.import ?? 'uia-sim/properties';
   const faults = c.faultPlan.faults.map(describeFault);
   const source = failure === null ? 'a replay token' : basename(input);
   const comment = (text: string): string[] => wrap(text, 96).map((l) => `// ${l}`);

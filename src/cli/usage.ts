@@ -14,9 +14,12 @@ export function isCount(value: string): boolean {
 }
 
 /** A positive duration in seconds, fractions allowed (`--run-timeout 0.5`). */
+/** A run timeout: at least a second, since the watchdog reads a run that has not finished as
+ * hung, and below that a busy machine's pauses (a collection, a page fault storm) would read as
+ * hangs: `--run-timeout 0.001` made the same check exit 0 or 3 from one run to the next. */
 export function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(n > 0) || n > 86_400) throw new InvalidArgumentError(`expected a positive number of seconds (at most 86400), got '${value}'`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(n >= 1) || n > 86_400) throw new InvalidArgumentError(`expected a number of seconds from 1 to 86400, got '${value}'`);
   return n;
 }
 
