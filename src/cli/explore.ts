@@ -1,6 +1,7 @@
 import { defaultJobs } from './jobs.js';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { CaseFormatError } from '../../models/case-codec.js';
 import { STRATEGIES, withPlugins, type Strategy } from '../../models/strategies.js';
 import { decodeScope } from '../../models/scopes/scope-file.js';
 import { SCOPES } from '../../models/scopes/builtin.js';
@@ -63,7 +64,13 @@ export function loadScope(nameOrFile: string): Scope {
   } catch {
     throw new UsageError(`scope file ${nameOrFile} is not JSON`);
   }
-  return decodeScope(json, basename(nameOrFile, extname(nameOrFile)));
+  try {
+    return decodeScope(json, basename(nameOrFile, extname(nameOrFile)));
+  } catch (error) {
+    // The field alone does not say which file: the explore may name several (one per shard).
+    if (error instanceof CaseFormatError) throw new UsageError(`scope file ${nameOrFile}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Written to stderr on a TTY while the exploration runs. */

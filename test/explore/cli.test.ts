@@ -40,7 +40,7 @@ describe('uiasim explore', () => {
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }], retries: -1 }] }));
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]\.retries/);
     writeFileSync(file, JSON.stringify({ clients: ['start'] }));
-    await expect(runExplore({ scope: file })).rejects.toThrow('field scope.clients[0]: expected an object');
+    await expect(runExplore({ scope: file })).rejects.toThrow(`scope file ${file}: field scope.clients[0]: expected an object`);
     await expect(runExplore({ scope: 'no-such-scope' })).rejects.toThrow(UsageError);
     writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'fly' }] }] }));
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]/);
