@@ -219,7 +219,8 @@ export function printCompareText(
 
 /** The closing line: how many cells are as expected, not, errored, or have no expectation. */
 function closingLine(counts: Counts): string {
-  const head = counts.unexpected === 0 && counts.errors === 0 && counts.withoutExpectation === 0 ? `Every cell is as expected (${counts.cells} cells).` : `${counts.expected} of ${counts.cells} cells as expected.`;
+  const cells = `${counts.cells} ${counts.cells === 1 ? 'cell' : 'cells'}`;
+  const head = counts.unexpected === 0 && counts.errors === 0 && counts.withoutExpectation === 0 ? `Every cell is as expected (${cells}).` : `${counts.expected} of ${cells} as expected.`;
   return `${head} ${counts.unexpected} not as expected, ${counts.errors} ERROR, ${counts.withoutExpectation} without expectation.`;
 }
 
