@@ -100,7 +100,8 @@ export function checkSwitch(name: string, value: unknown): SwitchValue {
   if (spec === undefined) throw new SwitchError(`unknown switch ${name} (see \`uiasim list switches\`)`);
   const ok =
     spec.values === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : spec.values === 'text' ? typeof value === 'string' : spec.values.includes(value as SwitchValue);
-  if (!ok) throw new SwitchError(`switch ${name} takes ${describeValues(spec)}, not ${JSON.stringify(value)}`);
+  // String(value) for numbers: JSON.stringify shows Infinity as null.
+  if (!ok) throw new SwitchError(`switch ${name} takes ${describeValues(spec)}, not ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
   return value as SwitchValue;
 }
 
@@ -115,7 +116,8 @@ export function parseSet(text: string): readonly [string, SwitchValue] {
   const wantsNumber = spec.values === 'number' || (Array.isArray(spec.values) && spec.values.some((v) => typeof v === 'number'));
   const wantsBoolean = Array.isArray(spec.values) && spec.values.some((v) => typeof v === 'boolean');
   const value: SwitchValue =
-    wantsNumber && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : wantsBoolean && (raw === 'true' || raw === 'false') ? raw === 'true' : raw;
+    // Plain decimals only: Number() would also take 0x10, 1e3 and Infinity.
+    wantsNumber && /^-?[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : wantsBoolean && (raw === 'true' || raw === 'false') ? raw === 'true' : raw;
   return [name, checkSwitch(name, value)];
 }
 

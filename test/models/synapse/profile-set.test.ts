@@ -26,6 +26,10 @@ describe('--set switches (profile-set.ts)', () => {
     ['sso.saml=true', 'unknown switch sso.saml (see `uiasim list switches`)'],
     ['uiAuth.sessionTimeoutMs=-1', 'switch uiAuth.sessionTimeoutMs takes a number >= 0, not -1'],
     ['uiAuth.sessionTimeoutMs=soon', 'switch uiAuth.sessionTimeoutMs takes a number >= 0, not "soon"'],
+    // Plain decimals only; Infinity was shown as null.
+    ['uiAuth.sessionTimeoutMs=0x10', 'switch uiAuth.sessionTimeoutMs takes a number >= 0, not "0x10"'],
+    ['uiAuth.sessionTimeoutMs=1e400', 'switch uiAuth.sessionTimeoutMs takes a number >= 0, not "1e400"'],
+    ['uiAuth.sessionTimeoutMs=Infinity', 'switch uiAuth.sessionTimeoutMs takes a number >= 0, not "Infinity"'],
     ['unknownSession=ignore', 'switch unknownSession takes fresh-session | reject-400, not "ignore"'],
     ['sso.samlEnabled', '--set takes NAME=VALUE (e.g. sso.samlEnabled=true), not "sso.samlEnabled"'],
   ])('refuses %s in one line', (text, message) => {
