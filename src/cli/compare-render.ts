@@ -32,7 +32,7 @@ export async function renderCompare(context: CompareContext, results: readonly (
   const costs = results.filter((r): r is CostsSummary => r.kind === 'costs');
   const cells = judgeCells(settings, summaries);
   const failing = cells.filter((c) => c.error === null && c.token !== null).map((c) => c.token as string);
-  const stderr = saveFailuresDir === undefined ? '' : savedNote(await saveFailures(saveFailuresDir, failing));
+  const stderr = saveFailuresDir === undefined ? '' : savedNote(await saveFailures(saveFailuresDir, failing), settings.property);
 
   if (format === 'json' || format === 'html') {
     const json = compareJson(settings, cells, costs, context.failOnUnexpected);

@@ -47,6 +47,9 @@ export async function saveFailures(dir: string, tokens: readonly string[]): Prom
   return written;
 }
 
-export function savedNote(files: readonly string[]): string {
-  return files.length === 0 ? 'no failure to save\n' : files.map((f) => `saved failure  ${f}\n`).join('');
+/** What --save-failures wrote, one line a file; for a matrix with none, which matrix
+ * (`compare --property all` prints one note per property). */
+export function savedNote(files: readonly string[], property?: string): string {
+  if (files.length === 0) return property === undefined ? 'no failure to save\n' : `no failure to save: no cell violated ${property}\n`;
+  return files.map((f) => `saved failure  ${f}\n`).join('');
 }

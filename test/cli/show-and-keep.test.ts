@@ -104,6 +104,11 @@ describe('--save-failures and replay FILE', () => {
     const compare = uiasim('compare', '--strategies', 'memory-1.8,sql', '--faults', 'steady,partition', '--runs', '30', '--workload', 'registration', '--save-failures', dir);
     expect(compare.status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['memory-1.8.partition.progress-never-lost.json', 'memory-1.8.steady.progress-never-lost.json']);
+    // In the matrix's order: the steady column first.
+    expect(compare.stderr).toBe(['memory-1.8.steady', 'memory-1.8.partition'].map((f) => `saved failure  ${join(dir, `${f}.progress-never-lost.json`)}\n`).join(''));
+    // A matrix with nothing to save says which property found nothing.
+    const none = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--save-failures', join(work, 'compare-none'));
+    expect(none.stderr).toBe('no failure to save: no cell violated progress-never-lost\n');
     const partition = JSON.parse(readFileSync(join(dir, 'memory-1.8.partition.progress-never-lost.json'), 'utf8')) as { token: string; traceHash: string };
     expect(JSON.parse(uiasim('replay', join(dir, 'memory-1.8.partition.progress-never-lost.json'), '--json').stdout)).toMatchObject({ traceHash: partition.traceHash });
   });
