@@ -258,7 +258,7 @@ function headerOf(print: CheckPrint, runs: number): Record<string, unknown> {
 export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandOutput & { readonly failureToken: string | null } {
   const { property, plugins, format } = print;
   const header = headerOf(print, outcome.runs);
-  const settings = settingsLines(print.strategy, print.profile, print.faults, print.workload, print.seed, print.switches);
+  const settings = settingsLines(print.strategy, print.profile, print.faults, print.workload, print.seed, print.switches, plugins.routing?.file);
   switch (outcome.verdict) {
     case 'holds': {
       const coverage = outcome.coverage.stats();

@@ -97,7 +97,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     runs: stats.runs,
     bounded: stats.bounded,
   };
-  const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's"), `scope ${scope.name}: ${scope.summary}`];
+  const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's", undefined, undefined, print.plugins.routing?.file), `scope ${scope.name}: ${scope.summary}`];
   const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
   const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 

@@ -16,10 +16,12 @@ export interface CommandOutput {
 
 export const SCHEMA_VERSION = 1;
 
-export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number, switches?: Switches): string[] {
+export function settingsLines(strategy: string, profile: ProfileName, faults: string, workload: string, seed?: number, switches?: Switches, routingFile?: string): string[] {
   const set = describeSwitches(switches);
   return [
     `strategy ${strategy} (profile ${profile}: ${PROFILES[profile].summary})`,
+    // A --routing case keeps its base strategy's name: without this line it reads as the built-in one.
+    ...(routingFile === undefined ? [] : [`routing ${routingFile} (in place of the strategy's worker map)`]),
     ...(set === undefined ? [] : [`set ${set}`]),
     `faults ${faults}, workload ${workload}${seed === undefined ? '' : `, seed ${seed}`}`,
   ];

@@ -172,7 +172,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   }
   const faults = [...c.faultPlan.faults.map(describeFault), ...describeCaptcha(c.captcha)];
   const text = [
-    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration', undefined, switches),
+    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration', undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
     '',

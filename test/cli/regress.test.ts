@@ -86,6 +86,9 @@ describe('a failure made with a plug-in file (--routing, --store)', () => {
     const named = run(process.execPath, [cli, 'replay', failure, '--strategy', 'main-only']);
     expect(plain.status).toBe(1);
     expect(named).toEqual(plain);
+    // The header says the case ran with the file (its strategy keeps the base's name).
+    expect(plain.stdout.split('\n')[1]).toBe("routing examples/routing/synapse-1.8.nginx.conf (in place of the strategy's worker map)");
+    expect(run(process.execPath, [cli, 'replay', failure, '--strategy', 'sql']).stdout).not.toContain('routing examples/');
   });
 
   it('checkToken refuses the name alone, and judges it under another strategy when asked', async () => {
