@@ -1,4 +1,4 @@
-import type { RoutingMap } from '../src/router.js';
+import { mustBe } from './plugin-error.js';
 import { checkedStore } from './stores/checked-store.js';
 import type { StoreDefinition } from './stores/contract.js';
 import { memory18Strategy } from './strategies/memory-1.8.js';
@@ -13,6 +13,7 @@ import { sqlStrategy } from './strategies/sql.js';
 import { sqlCachedStrategy } from './strategies/sql-cached.js';
 import { sessionHashStrategy } from './strategies/session-hash.js';
 import type { Strategy } from './strategies/strategy.js';
+import type { RoutingPlugin } from './topologies/routing-plugin.js';
 
 export type { Strategy } from './strategies/strategy.js';
 
@@ -40,18 +41,10 @@ export function findStrategy(name: string): Strategy | undefined {
 /** A built-in strategy with a user's store and/or worker map swapped in. A plug-in store names
  * the row (so it is compared side by side with the built-in ones); its methods' yields are
  * checked (checked-store.ts). */
-export function withPlugins(
-  base: Strategy,
-  store: StoreDefinition | undefined,
-  routing:
-    | {
-        readonly routing: RoutingMap;
-        readonly mountsEverything: boolean;
-        readonly backgroundTasksOn?: string;
-        readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
-      }
-    | undefined,
-): Strategy {
+export function withPlugins(base: Strategy, store: StoreDefinition | undefined, routing: RoutingPlugin | undefined): Strategy {
+  // A store's node named like a process of the routing would take that process's crashes.
+  const serviceName = store?.service?.name;
+  if (serviceName !== undefined && routing?.processes?.some((p) => p.name === serviceName) === true) mustBe('service.name', `a name no process of the routing has (${serviceName} is one)`);
   return {
     ...base,
     ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store: checkedStore(store) }),

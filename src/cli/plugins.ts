@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RoutingMap } from '../router.js';
 import type { StoreDefinition } from '../../models/stores/contract.js';
-import { STRATEGIES } from '../../models/strategies.js';
+import { PluginDefinitionError } from '../../models/plugin-error.js';
+import { checkStoreDefinition } from '../../models/stores/check-definition.js';
 import { pluginFile } from '../../properties/replay-token.js';
 import { UsageError } from './usage.js';
 
@@ -20,19 +20,8 @@ export interface Plugins {
   readonly routing?: PluginFile;
 }
 
-/** A user's worker map (README "Routing files"). */
-export interface RoutingPlugin {
-  readonly routing: RoutingMap;
-  /** Every process mounts every UIA endpoint, the fallback included. */
-  readonly mountsEverything: boolean;
-  /** The process that sweeps expired sessions (Synapse's run_background_tasks_on). */
-  readonly backgroundTasksOn?: string;
-  /** The deployment's processes, when not main, reader1 and reader2. */
-  readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
-}
+export type { RoutingPlugin } from '../../models/topologies/routing-plugin.js';
 
-const BACKENDS = ['memory', 'kv', 'sql'];
-const PLACEMENTS = ['process', 'main', 'service'];
 
 export function digest(path: string): string {
   return pluginFile(path).sha256;
@@ -123,22 +112,12 @@ export function exported(module: Record<string, unknown>, name: string, file: st
 /** Loads and checks a session store plug-in (the contract of models/stores/contract.ts). */
 export async function loadStore(file: string): Promise<{ readonly store: StoreDefinition; readonly plugin: PluginFile }> {
   const module = await importModule(file, 'store');
-  const store = exported(module, 'store', file, 'store') as Partial<StoreDefinition> | null;
-  const bad = (field: string, expected: string): never => {
-    throw new UsageError(`store file ${file}: \`${field}\` must be ${expected}`);
-  };
-  if (store === null || typeof store !== 'object') bad('the export', 'an object (a StoreDefinition)');
-  const s = store as Partial<StoreDefinition>;
-  if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(s.name)) bad('name', 'a lower-case name ([a-z0-9._-])');
-  if (STRATEGIES.some((strategy) => strategy.name === s.name)) bad('name', `a name no built-in strategy has (${s.name} is one)`);
-  if (!BACKENDS.includes(s.backend as string)) bad('backend', `one of ${BACKENDS.join(', ')}`);
-  if (!PLACEMENTS.includes(s.placement as string)) bad('placement', `one of ${PLACEMENTS.join(', ')}`);
-  if (s.durable !== undefined && typeof s.durable !== 'boolean') bad('durable', 'a boolean (documentation: what survives a restart is what service.restart() keeps)');
-  if (typeof s.connect !== 'function') bad('connect', 'a function (context) => SessionStore');
-  if (s.service !== undefined && (s.service === null || typeof s.service !== 'object' || typeof s.service.name !== 'string' || typeof s.service.create !== 'function')) bad('service', '{ name: string, create(): StoreService }');
-  // Synapse's own database node only speaks Synapse's statements: a service store brings its node.
-  if (s.placement === 'service' && s.service === undefined) bad('service', "given for placement 'service': { name: string, create(): StoreService }");
-  return { store: s as StoreDefinition, plugin: { file, sha256: digest(resolve(file)) } };
+  try {
+    return { store: checkStoreDefinition(exported(module, 'store', file, 'store')), plugin: { file, sha256: digest(resolve(file)) } };
+  } catch (error) {
+    if (error instanceof PluginDefinitionError) throw new UsageError(`store file ${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Checks that a plug-in file still has the content a token recorded. */
