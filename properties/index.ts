@@ -1,5 +1,5 @@
 /** Properties, generators and shrinking, for your own test suite. */
-export { storeProperty, routingProperty, PropertyViolation, type PluginPropertyOptions } from './store-property.js';
+export { storeProperty, routingProperty, PropertyViolation, type PluginPropertyOptions, type RoutingMapOptions } from './store-property.js';
 export { buildProperty, type PropertySettings } from './property.js';
 export { search, type SearchOutcome } from './search.js';
 export { caseArbitrary, type CaseSettings } from './case-arbitrary.js';
