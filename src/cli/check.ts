@@ -21,7 +21,7 @@ import { scheduleLines } from './schedule.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
-import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { MARKERS, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { switchesOf } from './switches.js';
 
 export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
@@ -269,7 +269,7 @@ export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandO
     case 'error': {
       const token = replayToken(outcome.case, property, '', plugins);
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'error', error: outcome.message, token }) + '\n', exitCode: 3, failureToken: null };
-      const text = `the model threw during run ${outcome.runs}: ${outcome.message}\nreplay: npm run uiasim -- replay ${token}\n`;
+      const text = `the model threw during run ${outcome.runs}: ${outcome.message}\nreplay: ${REPLAY_COMMAND} ${token}\n`;
       return { stdout: text, exitCode: 3, stderr: outcome.stack === '' ? '' : outcome.stack + '\n', failureToken: null };
     }
     case 'hung': {
@@ -277,7 +277,7 @@ export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandO
       const what = outcome.during === 'run' ? `run ${outcome.runs}` : `a shrink candidate of run ${outcome.runs}`;
       const message = `${what} did not return within ${print.runTimeoutS} s (--run-timeout): the model or a plug-in is stuck`;
       if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'hung', error: message, token }) + '\n', exitCode: 3, failureToken: null };
-      const text = `${message}\n${token === null ? 'no replay token: the case was too large to record' : `replay: npm run uiasim -- replay ${token}`}\n`;
+      const text = `${message}\n${token === null ? 'no replay token: the case was too large to record' : `replay: ${REPLAY_COMMAND} ${token}`}\n`;
       return { stdout: text, exitCode: 3, failureToken: null };
     }
     case 'violated': {
@@ -306,7 +306,7 @@ export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandO
         `Why: ${failure.why}`,
         '',
         `trace hash  ${failure.traceHash}`,
-        `replay      npm run uiasim -- replay ${token}`,
+        `replay      ${REPLAY_COMMAND} ${token}`,
       ];
       return { stdout: text.join('\n') + '\n', exitCode: 1, failureToken: token };
     }

@@ -5,6 +5,7 @@ import type { PropertyName } from '../../properties/violation.js';
 import type { HtmlCell } from '../report/html.js';
 import { alignColumns } from '../report/table.js';
 import { SCHEMA_VERSION } from './check.js';
+import { REPLAY_COMMAND } from './output.js';
 import type { CellSummary, CostsSummary } from './compare-cells.js';
 import { percentText, wilsonInterval, type RateInterval } from './compare-stats.js';
 import { PROPERTY_LABELS } from './property-labels.js';
@@ -206,12 +207,12 @@ export function printCompareText(
       : failures
           .map((c, i) =>
             c.error !== null
-              ? `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.error}\n    npm run uiasim -- replay ${c.token}`
+              ? `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.error}\n    ${REPLAY_COMMAND} ${c.token}`
               : c.witness === 'violated'
                 ? `[${i + 1}] ${c.strategy} under ${c.faults}: not found in ${c.runsDrawn} runs drawn; the witness models/expectations records still violates: ` +
-                  `${c.requests} requests\n    ${c.why}\n    npm run uiasim -- replay ${c.token}`
+                  `${c.requests} requests\n    ${c.why}\n    ${REPLAY_COMMAND} ${c.token}`
                 : `[${i + 1}] ${c.strategy} under ${c.faults}: ${c.violations}/${c.runs} runs ${labels.failure} (first in run ${c.firstFailingRun} of ${c.runsDrawn} drawn); ` +
-                `minimal counterexample: ${c.requests} requests${c.judgement === 'unexpected' ? ' -- UNEXPECTED' : ''}\n    ${c.why}\n    npm run uiasim -- replay ${c.token}`,
+                `minimal counterexample: ${c.requests} requests${c.judgement === 'unexpected' ? ' -- UNEXPECTED' : ''}\n    ${c.why}\n    ${REPLAY_COMMAND} ${c.token}`,
           )
           .join('\n') + '\n';
   return { stdout: text.join('\n') + '\n', exitCode: exitCodeOf(counts, options.failOnUnexpected), failuresText };

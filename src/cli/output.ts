@@ -29,3 +29,9 @@ export function settingsLines(strategy: string, profile: ProfileName, faults: st
 
 /** What the violating step is marked with, per property. */
 export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, PROPERTY_LABELS[p].marker])) as Record<PropertyName, string>;
+
+/** How to run `replay` where this uiasim is: `npm run uiasim -- replay` in its own checkout (the
+ * script the repository defines), `npx uiasim replay` where it is an installed package, which
+ * has no such script. Fixed for a given install, so stdout stays the same bytes run to run. */
+export const REPLAY_COMMAND = import.meta.url.includes('/node_modules/uia-sim/') ? 'npx uiasim replay' : 'npm run uiasim -- replay';
+

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -268,6 +268,21 @@ describe('uiasim check --property liveness', () => {
 
   it('sql lets every client finish', () => {
     expect(uiasim('check', '--strategy', 'sql', '--property', 'liveness', '--runs', '300').status).toBe(0);
+  });
+});
+
+describe('the replay hint where uiasim is installed', () => {
+  it('says `npx uiasim replay`: an installed package has no `npm run uiasim` script', () => {
+    // The bundled CLI is self-contained (test/tidy/cli-bundle.test.ts): a copy under
+    // node_modules/uia-sim runs as an installed one does.
+    const installed = fileURLToPath(new URL('../../test-output/cli/installed/node_modules/uia-sim/', import.meta.url));
+    rmSync(installed, { recursive: true, force: true });
+    cpSync(fileURLToPath(new URL('../../dist/src/cli/', import.meta.url)), `${installed}dist/src/cli/`, { recursive: true });
+    const args = ['check', '--strategy', 'memory-1.8', '--runs', '10'];
+    const here = uiasim(...args);
+    const there = spawnSync(process.execPath, [`${installed}dist/src/cli/main.js`, ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect(here.stdout).toMatch(/^replay {6}npm run uiasim -- replay uiasim1\./m);
+    expect(there.stdout).toBe(here.stdout.replace('npm run uiasim -- replay', 'npx uiasim replay'));
   });
 });
 
