@@ -203,6 +203,12 @@ export interface TokenPluginFile {
   readonly sha256: string;
 }
 
+/** The plug-in files a token's case ran with (none for a built-in strategy). */
+export function pluginFilesOf(payload: TokenPayload): string[] {
+  const plugins = payload.plugins;
+  return [plugins?.store?.file, plugins?.routing?.file].filter((file): file is string => file !== undefined);
+}
+
 /** What a replay token carries besides the case. */
 export interface TokenPayload {
   readonly format: number;

@@ -1,4 +1,4 @@
-import { mustBe } from './plugin-error.js';
+import { PluginDefinitionError } from './plugin-error.js';
 import { checkedStore } from './stores/checked-store.js';
 import type { StoreDefinition } from './stores/contract.js';
 import { memory18Strategy } from './strategies/memory-1.8.js';
@@ -44,7 +44,9 @@ export function findStrategy(name: string): Strategy | undefined {
 export function withPlugins(base: Strategy, store: StoreDefinition | undefined, routing: RoutingPlugin | undefined): Strategy {
   // A store's node named like a process of the routing would take that process's crashes.
   const serviceName = store?.service?.name;
-  if (serviceName !== undefined && routing?.processes?.some((p) => p.name === serviceName) === true) mustBe('service.name', `a name no process of the routing has (${serviceName} is one)`);
+  if (serviceName !== undefined && routing?.processes?.some((p) => p.name === serviceName) === true) {
+    throw new PluginDefinitionError(`the store's service is named ${serviceName}, a process of the routing: give it another name`);
+  }
   return {
     ...base,
     ...(store === undefined ? {} : { name: store.name, summary: `plug-in store ${store.name}`, store: checkedStore(store) }),

@@ -1,5 +1,5 @@
 import { decodeToken } from '../src/run/token.js';
-import { decodeTokenPayload } from '../models/case-codec.js';
+import { decodeTokenPayload, pluginFilesOf } from '../models/case-codec.js';
 import { findStrategy, STRATEGIES, type Strategy } from '../models/strategies.js';
 import { checkCase } from './check-case.js';
 import { isPropertyName } from './violation.js';
@@ -25,7 +25,7 @@ export function checkToken(token: string, options: { readonly strategy?: string 
   const wanted = options.strategy ?? payload.case.strategy;
   // A plug-in case under its own name would run a built-in strategy without the plug-in (the
   // name of a --routing case is its base strategy's): a verdict about something else.
-  const files = [payload.plugins?.store?.file, payload.plugins?.routing?.file].filter((f) => f !== undefined);
+  const files = pluginFilesOf(payload);
   if (wanted === payload.case.strategy && files.length > 0) {
     throw new Error(`the token was made with the plug-in file(s) ${files.join(', ')}: pass the Strategy object it ran with (the name ${payload.case.strategy} alone would run without them)`);
   }

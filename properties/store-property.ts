@@ -11,12 +11,14 @@ import { checkRoutingMap } from '../models/topologies/routing-plugin.js';
 import type { Case } from '../models/world.js';
 import { caseArbitrary } from './case-arbitrary.js';
 import { checkCase } from './check-case.js';
-import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES, findFaultProfile } from './fault-profiles.js';
+import { DEFAULT_FAULT_PROFILE, FAULT_PROFILES, findFaultProfile, type FaultProfile } from './fault-profiles.js';
 import { pluginFile, replayToken } from './replay-token.js';
 import { PROPERTY_NAMES, type PropertyName } from './violation.js';
 
 /** A worker map as `routingProperty` takes it: a routing file's fields (docs/routing.md). */
-export type RoutingMapOptions = RoutingMap & {
+export type RoutingMapOptions = Omit<RoutingMap, 'defaultUpstream'> & {
+  /** Default: the main process. */
+  readonly defaultUpstream?: string;
   readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
   readonly mounts?: 'synapse' | 'everything';
   readonly runBackgroundTasksOn?: string;
@@ -51,16 +53,26 @@ export class PropertyViolation extends Error {}
  * reason and a replay token for `uiasim replay`, after fast-check has shrunk it. Every option and
  * the plug-ins are checked here, before any run: a mistake throws at once, naming the field.
  */
-export function storeProperty(store: StoreDefinition | undefined, options: PluginPropertyOptions = {}, who = 'storeProperty'): fc.IPropertyWithHooks<[Case]> {
+export function storeProperty(store: StoreDefinition | undefined, options: PluginPropertyOptions = {}): fc.IPropertyWithHooks<[Case]> {
+  return pluginProperty('storeProperty', store, options);
+}
+
+/** The same for a worker map alone, with a built-in strategy's store (default `sql`). */
+export function routingProperty(routing: RoutingMapOptions, options: Omit<PluginPropertyOptions, 'routing'> = {}): fc.IPropertyWithHooks<[Case]> {
+  return pluginProperty('routingProperty', undefined, { ...options, routing });
+}
+
+/** Both, errors named after the function the user called (`who`). */
+function pluginProperty(who: string, store: StoreDefinition | undefined, options: PluginPropertyOptions): fc.IPropertyWithHooks<[Case]> {
   const fail = (message: string): never => {
     throw new Error(`${who}: ${message}`);
   };
   const pick = <T extends string>(kind: string, name: string, names: readonly T[]): T => (names.includes(name as T) ? (name as T) : fail(`unknown ${kind} ${name}; one of ${names.join(', ')}`));
-  const base = findStrategy(pick('strategy', options.strategy ?? 'sql', STRATEGY_NAMES));
-  const faultProfile = findFaultProfile(pick('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES.map((f) => f.name)));
+  // Found: pick checked the names against these very lists.
+  const base = findStrategy(pick('strategy', options.strategy ?? 'sql', STRATEGY_NAMES)) as Strategy;
+  const faultProfile = findFaultProfile(pick('fault profile', options.faults ?? DEFAULT_FAULT_PROFILE, FAULT_PROFILES.map((f) => f.name))) as FaultProfile;
   const property = pick('property', options.property ?? 'progress-never-lost', PROPERTY_NAMES);
   const workload = pick('workload', options.workload ?? 'registration', WORKLOAD_NAMES);
-  if (base === undefined || faultProfile === undefined) throw new Error(`${who}: the strategy or fault profile vanished`);
   const strategy = pluginStrategy(base, store, options, fail);
   const profile = pick('profile', options.profile ?? strategy.profile, PROFILE_NAMES);
   const replayable = (store === undefined || options.storeFile !== undefined) && (options.routing === undefined || options.routingFile !== undefined);
@@ -96,10 +108,5 @@ function pluginStrategy(base: Strategy, store: StoreDefinition | undefined, opti
   const map = options.routing;
   const routing = map === undefined ? undefined : checked('routing map', () => checkRoutingMap(map));
   const mounted = routing === undefined ? undefined : { ...routing, mountsEverything: routing.mountsEverything || options.mountsEverything === true };
-  return checked('store', () => withPlugins(base, definition, mounted));
-}
-
-/** The same for a worker map alone, with a built-in strategy's store (default `sql`). */
-export function routingProperty(routing: RoutingMapOptions, options: Omit<PluginPropertyOptions, 'routing'> = {}): fc.IPropertyWithHooks<[Case]> {
-  return storeProperty(undefined, { ...options, routing }, 'routingProperty');
+  return checked('plug-ins', () => withPlugins(base, definition, mounted));
 }

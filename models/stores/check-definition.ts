@@ -1,13 +1,14 @@
 import { isRecord, mustBe } from '../plugin-error.js';
 import { STRATEGIES } from '../strategies.js';
-import { CAPTCHA_SERVICE } from '../synapse/captcha-service.js';
-import { DATABASE, PROCESS_NAMES, ROUTER } from '../topologies/synapse-workers.js';
+import { INFRASTRUCTURE_NODE_NAMES, PROCESS_NAMES } from '../topologies/synapse-workers.js';
 import type { StoreDefinition } from './contract.js';
 
 const BACKENDS = ['memory', 'kv', 'sql'];
 const PLACEMENTS = ['process', 'main', 'service'];
-/** Node names a store's own service may not take: a crash of `main` would restart the store. */
-export const TAKEN_NODE_NAMES: readonly string[] = [DATABASE, CAPTCHA_SERVICE, ROUTER, 'faults', 'store', ...PROCESS_NAMES];
+/** Node names a store's own service may not take: a crash of `main` would restart the store. The
+ * default deployment's processes are refused even beside a routing file of other processes (the
+ * store is checked before it meets one); withPlugins refuses that file's own. */
+const TAKEN_NODE_NAMES: readonly string[] = [...INFRASTRUCTURE_NODE_NAMES, ...PROCESS_NAMES];
 
 /** Checks a session store plug-in against the contract (models/stores/contract.ts); throws
  * PluginDefinitionError naming the first wrong field. */

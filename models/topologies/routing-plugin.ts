@@ -1,6 +1,6 @@
 import { unknownHashVariable, type Pool, type RouteRule, type RoutingMap } from '../../src/router.js';
 import { isRecord, mustBe, PluginDefinitionError } from '../plugin-error.js';
-import { PROCESS_NAMES } from './synapse-workers.js';
+import { INFRASTRUCTURE_NODE_NAMES, PROCESS_NAMES } from './synapse-workers.js';
 
 /** A user's worker map (docs/routing.md), checked: what the strategy's routing is swapped for. */
 export interface RoutingPlugin {
@@ -13,8 +13,6 @@ export interface RoutingPlugin {
   readonly processes?: readonly { readonly name: string; readonly role: 'main' | 'worker' }[];
 }
 
-/** Node names a deployment's process may not take. */
-const RESERVED = ['db', 'router', 'faults', 'store'];
 const BALANCERS = ['round-robin', 'random', 'ip_hash', 'cookie', 'affinity', 'hash'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 /** The fields each part of a routing map may have (docs/routing.md): a misspelt one would
@@ -41,7 +39,7 @@ export function checkRoutingMap(raw: unknown): RoutingPlugin {
     declared = (list as unknown[]).map((p, i) => {
       if (!isRecord(p)) return mustBe(`processes[${i}]`, '{ name, role: "main" | "worker" }');
       known(p, `processes[${i}]`, PROCESS_FIELDS);
-      if (typeof p['name'] !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(p['name']) || RESERVED.includes(p['name'])) mustBe(`processes[${i}].name`, `a lower-case name other than ${RESERVED.join(', ')}`);
+      if (typeof p['name'] !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(p['name']) || INFRASTRUCTURE_NODE_NAMES.includes(p['name'])) mustBe(`processes[${i}].name`, `a lower-case name other than ${INFRASTRUCTURE_NODE_NAMES.join(', ')}`);
       if (p['role'] !== 'main' && p['role'] !== 'worker') mustBe(`processes[${i}].role`, '"main" or "worker"');
       return { name: p['name'] as string, role: p['role'] as 'main' | 'worker' };
     });

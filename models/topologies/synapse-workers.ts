@@ -1,4 +1,5 @@
 import type { Pool, RoutingMap } from '../../src/router.js';
+import { CAPTCHA_SERVICE } from '../synapse/captcha-service.js';
 import {
   ACCOUNT_PASSWORD_PATTERN,
   DEACTIVATE_PATTERN,
@@ -22,6 +23,9 @@ export const ROUTER = 'router';
 /** What fault plans call the session store's node: the strategy's own service, else `db`. */
 export const STORE = 'store';
 export const PROCESS_NAMES = [MAIN, ...WORKERS] as const;
+/** The world's nodes that are not Synapse processes (models/world.ts), and fault plans' alias for
+ * the store: a process of a routing file, or a store's own service, may not take one. */
+export const INFRASTRUCTURE_NODE_NAMES: readonly string[] = [DATABASE, CAPTCHA_SERVICE, ROUTER, 'faults', STORE];
 
 export const NETWORK = {
   /** Loopback-to-LAN one-way latencies; the owner's tape picks one per message. */

@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { renderHtml } from '../report/html.js';
 import type { CommandOutput } from './check.js';
 import type { CellSummary, CostsSummary } from './compare-cells.js';
 import { compareJson, judgeCells, printCompareText, type CompareSettings } from './compare-print.js';
 import { htmlAssets } from './html-assets.js';
 import { saveFailures, savedNote } from './save-failures.js';
-import { UsageError, type OutputFormat } from './usage.js';
+import { UsageError, writeFileMakingFolder, type OutputFormat } from './usage.js';
 
 /** Everything the comparison's printed report depends on besides its cells: what a shard file
  * carries and `merge` prints with. */
@@ -40,15 +38,6 @@ export async function renderCompare(context: CompareContext, results: readonly (
     return { stdout: format === 'html' ? renderHtml(json.report, await htmlAssets(cells, body)) : body + '\n', exitCode: json.exitCode, stderr };
   }
   const printed = printCompareText(settings, cells, costs, { markdown: format === 'markdown', failOnUnexpected: context.failOnUnexpected, failuresFile: context.failuresFile });
-  if (printed.failuresText !== null) writeFailuresFile(context.failuresFile, printed.failuresText);
+  if (printed.failuresText !== null) writeFileMakingFolder(context.failuresFile, printed.failuresText);
   return { stdout: printed.stdout, exitCode: printed.exitCode, stderr };
-}
-
-function writeFailuresFile(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

@@ -9,7 +9,7 @@ import { ALL_PROPERTIES, type PropertyName } from '../../properties/violation.js
 import type { ExploreStats } from '../explore/driver.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
-import { SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import type { Plugins } from './plugins.js';
 import { inFlightLines } from './schedule.js';
 import { stepsOf, type Step } from './steps.js';
@@ -143,7 +143,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     `Why: ${counterexample.why}`,
     '',
     `trace hash  ${counterexample.traceHash}`,
-    `replay      npm run uiasim -- replay ${counterexample.token}`,
+    `replay      ${REPLAY_COMMAND} ${counterexample.token}`,
   ];
   return { stdout: text.join('\n') + '\n', exitCode: 1 };
 }

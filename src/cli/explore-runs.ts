@@ -30,8 +30,8 @@ type OnOutcome = (index: number, outcome: TaskOutcome<ExploreTaskResult>) => voi
 const MAX_PROBES_PER_TASK = 64;
 /** Breadth-first tasks queued ahead of the threads, per thread. */
 const TASKS_AHEAD_PER_THREAD = 2;
-/** A task whose level was taken (its prefixes no longer needed). */
-const TAKEN: ExploreTask = { kind: 'probes', prefixes: [] };
+/** Stands in for a task once its level is taken (its prefixes no longer needed). */
+const EMPTIED_TASK: ExploreTask = { kind: 'probes', prefixes: [] };
 
 /**
  * The exploration of `spec` on `jobs` worker threads (this thread under vitest): depth-first,
@@ -91,7 +91,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
    * every outcome (these arrays) until it ends. */
   const forgetLevel = (): void => {
     for (let i = levelStart; i < tasks.length; i++) {
-      tasks[i] = TAKEN;
+      tasks[i] = EMPTIED_TASK;
       answers[i]?.splice(0);
       answers[i] = undefined;
     }

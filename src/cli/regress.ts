@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { pluginFilesOf } from '../../models/case-codec.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
 import { capturedFromToken } from './replay.js';
 import { readReplayInput } from './replay-input.js';
@@ -21,7 +22,7 @@ export async function runRegress(input: string, options: RegressOptions): Promis
   if (from === '' || /['"\\\n\r`]/.test(from)) throw new UsageError(`--import takes a module specifier (a package name or a path, without quotes), not ${JSON.stringify(from)}`);
   const { token, failure, payload } = readReplayInput(input);
   // The test names its strategy by a constant string, which only a built-in strategy is.
-  const files = [payload.plugins?.store?.file, payload.plugins?.routing?.file].filter((f) => f !== undefined);
+  const files = pluginFilesOf(payload);
   if (files.length > 0) {
     throw new UsageError(
       `this failure ran with the plug-in file(s) ${files.join(', ')}, and regress writes tests for built-in strategies: replay it with \`uiasim replay\`, and test the plug-in in your suite with storeProperty or routingProperty (docs/plugins.md)`,

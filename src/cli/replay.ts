@@ -108,8 +108,8 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   // Named in reports until the run says which one is violated: the one asked for, or `all`.
   let property: PropertyName | typeof ALL_PROPERTIES = properties.length === 1 ? (properties[0] as PropertyName) : ALL_PROPERTIES;
   // Naming the token's own strategy is not "another strategy": a plug-in case keeps its files.
-  const own = options.strategy === undefined || options.strategy === payload.case.strategy;
-  const strategy = own ? await tokenStrategy(payload) : choose<Strategy>('strategy', options.strategy as string, STRATEGIES, (s) => s.name);
+  const sameStrategy = options.strategy === undefined || options.strategy === payload.case.strategy;
+  const strategy = sameStrategy ? await tokenStrategy(payload) : choose<Strategy>('strategy', options.strategy as string, STRATEGIES, (s) => s.name);
   const switched = strategy.name !== payload.case.strategy;
   const defaultProfile = switched ? strategy.profile : payload.case.profile;
   const profile = choose<ProfileName>('profile', options.profile ?? defaultProfile, PROFILE_NAMES, (p) => p);

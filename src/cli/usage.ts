@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 
 /** Bad user input: one clear line on stderr, exit 2, never a stack trace. */
@@ -13,7 +15,6 @@ export function isCount(value: string): boolean {
   return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value));
 }
 
-/** A positive duration in seconds, fractions allowed (`--run-timeout 0.5`). */
 /** A run timeout: at least a second, since the watchdog reads a run that has not finished as
  * hung, and below that a busy machine's pauses (a collection, a page fault storm) would read as
  * hangs: `--run-timeout 0.001` made the same check exit 0 or 3 from one run to the next. */
@@ -48,4 +49,14 @@ export function formatOf(options: { format?: string; json?: boolean }, allowed: 
   const format = options.format ?? 'text';
   if (!allowed.includes(format)) throw new UsageError(`unknown format '${format}'; valid formats: ${allowed.join(', ')}`);
   return format as OutputFormat;
+}
+
+/** Writes `text` to `file`, making its folder; a failure is bad input naming the file. */
+export function writeFileMakingFolder(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -1,9 +1,9 @@
 /**
  * The prefixes of a breadth-first search (src/explore/breadth-first.ts), kept as a tree of parent
- * links: a prefix is a node, and a node is its parent's prefix plus one option. A level's frontier
- * is then a list of node numbers, 4 bytes each in typed arrays, where a prefix kept as an array of
- * its decisions costs about 8 bytes a decision plus the array (measured: a scope at depth 36
- * spent 695 MB in 60 s, most of it in such arrays). A prefix is spelled out only to be run.
+ * links: a prefix is a node, and a node is its parent's prefix plus one option, 8 bytes in two
+ * typed arrays; a level's frontier is a list of node numbers. A prefix kept as an array of its
+ * decisions costs about 8 bytes a decision plus the array's own (measured: a scope at depth 36
+ * grew to 695 MB in 60 s, most of it such arrays). A prefix is spelled out only to be run.
  */
 export class PrefixTree {
   /** Node 0 is the root, the empty prefix; its parent is -1. */

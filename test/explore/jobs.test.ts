@@ -53,4 +53,19 @@ describe('explore and Ctrl-C', () => {
     expect(Number(line?.[2])).toBeGreaterThan(0);
     expect(stdout).toContain('reductions: fingerprints off');
   }, 60_000);
+
+  it('breadth-first on threads: the levels taken and the answers of the one cut short, in order, and exit 130', async () => {
+    // Its levels are handed out a few tasks ahead of the threads (src/cli/explore-runs.ts).
+    const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'bfs', '--jobs', '2']);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const line = /not violated in the (\d+) schedules explored \((\d+) distinct states, depth (\d+) reached\); incomplete: interrupted\./.exec(stdout);
+    expect(line, stdout).not.toBeNull();
+    expect(Number(line?.[2])).toBeGreaterThan(0);
+    expect(stdout).toContain('; breadth-first');
+  }, 60_000);
 });
