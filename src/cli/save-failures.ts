@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
+import { decodeTokenPayload } from '../../models/case-codec.js';
 import { describeFault } from '../faults.js';
 import { failureFileName, serializeFailure } from '../run/failure-file.js';
+import { decodeToken } from '../run/token.js';
 import { capturedFromToken, timelineOf } from './replay.js';
 import { UsageError } from './usage.js';
 
@@ -23,7 +25,11 @@ export async function saveFailures(dir: string, tokens: readonly string[]): Prom
     const c = captured.case;
     const property = captured.property;
     if (violation === null) throw new Error(`save-failures: the case of ${c.strategy} under ${c.faultProfile} no longer fails; the run is not deterministic`);
-    const file = join(dir, failureFileName(c.strategy, c.faultProfile, property));
+    // A --routing case keeps its base strategy's name: its file names the routing file too, so it
+    // neither reads as nor overwrites the built-in strategy's failure.
+    const routingFile = decodeTokenPayload(decodeToken(token)).plugins?.routing?.file;
+    const row = routingFile === undefined ? c.strategy : `${c.strategy}+${basename(routingFile, extname(routingFile))}`;
+    const file = join(dir, failureFileName(row, c.faultProfile, property));
     const text = serializeFailure({
       strategy: c.strategy,
       profile: c.profile,

@@ -69,7 +69,8 @@ describe('a failure made with a plug-in file (--routing, --store)', () => {
   const dir = join(work, 'plugin');
   rmSync(dir, { recursive: true, force: true });
   run(process.execPath, [cli, 'check', '--strategy', 'main-only', '--routing', 'examples/routing/synapse-1.8.nginx.conf', '--faults', 'steady', '--workload', 'registration', '--runs', '200', '--save-failures', dir]);
-  const failure = join(dir, 'main-only.steady.progress-never-lost.json');
+  // Named after the routing file too: not the built-in main-only's failure.
+  const failure = join(dir, 'main-only+synapse-1.8.nginx.steady.progress-never-lost.json');
   const token = (JSON.parse(readFileSync(failure, 'utf8')) as { token: string }).token;
 
   it('regress refuses it: its test would name the built-in strategy and run without the file', () => {
