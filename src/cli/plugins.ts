@@ -100,8 +100,10 @@ function ownExports(module: Record<string, unknown>): Record<string, unknown> {
 /** The export a plug-in offers: the named one, or `default`; missing, the line lists what the
  * file does export. */
 export function exported(module: Record<string, unknown>, name: string, file: string, what: string): unknown {
-  // A named export that is there but null is the plug-in's mistake, checked as its value.
-  const value = Object.hasOwn(module, name) ? module[name] : module['default'];
+  // A named export that is there but null or undefined is the plug-in's mistake, checked as its
+  // value (undefined: the export itself is refused as not an object).
+  if (Object.hasOwn(module, name)) return module[name];
+  const value = module['default'];
   if (value !== undefined) return value;
   const names = Object.keys(module).filter((key) => key !== 'default' && key !== '__esModule').sort();
   throw new UsageError(

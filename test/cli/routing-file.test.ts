@@ -63,6 +63,7 @@ describe('store files: a null where an object belongs', () => {
   it.each([
     ['a null service', 'export const store = { name: "x", backend: "kv", placement: "service", connect() {}, service: null };\n', '`service` must be { name: string, create(): StoreService }'],
     ['a null store export', 'export const store = null;\n', '`the export` must be an object (a StoreDefinition)'],
+    ['an undefined store export', 'export const store = undefined;\n', '`the export` must be an object (a StoreDefinition)'],
     ['a service named like a process', 'export const store = { name: "x", backend: "kv", placement: "service", connect() {}, service: { name: "main", create() { return {}; } } };\n', '`service.name` must be a name no other node has (not db, captcha, router, faults, store, main, reader1, reader2)'],
   ])('%s', async (name, source, message) => {
     const file = `${dir}${name.replaceAll(' ', '-')}.js`;
