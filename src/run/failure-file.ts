@@ -41,9 +41,10 @@ export function serializeFailure(failure: Omit<FailureFile, 'schemaVersion' | 'k
   return JSON.stringify(file, null, 2) + '\n';
 }
 
-/** `memory-1.8.steady.progress-never-lost.json`: one name per (strategy, fault profile, property). */
+/** `memory-1.8.steady.progress-never-lost.json`: one name per (strategy, fault profile, property);
+ * `+` is kept, for a --routing case's `main-only+synapse-1.8.nginx` (src/cli/save-failures.ts). */
 export function failureFileName(strategy: string, faultProfile: string, property: string): string {
-  return `${[strategy, faultProfile, property].map((s) => s.replace(/[^A-Za-z0-9._-]+/g, '_')).join('.')}.json`;
+  return `${[strategy, faultProfile, property].map((s) => s.replace(/[^A-Za-z0-9._+-]+/g, '_')).join('.')}.json`;
 }
 
 export function parseFailureFile(text: string, file: string): FailureFile {

@@ -29,6 +29,7 @@ describe('failure files', () => {
   it('names one file per strategy, fault profile and property', () => {
     expect(failureFileName('memory-1.8', 'steady', 'progress-never-lost')).toBe('memory-1.8.steady.progress-never-lost.json');
     expect(failureFileName('my store/x', 'a b', 'p')).toBe('my_store_x.a_b.p.json');
+    expect(failureFileName('main-only+synapse-1.8.nginx', 'steady', 'p')).toBe('main-only+synapse-1.8.nginx.steady.p.json');
   });
 
   it.each([
