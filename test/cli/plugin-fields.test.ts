@@ -9,7 +9,7 @@ import { UsageError } from '../../src/cli/usage.js';
 // What a user's file can get wrong, refused as bad input (one line, exit 2 from the CLI) before
 // any run: each of these once reached the router or the store loader and crashed with a
 // TypeError, exit 1 (the code for "violated"), or was a model error, exit 3.
-const dir = 'test-output/routing-file/';
+const dir = 'test-output/plugin-fields/';
 mkdirSync(dir, { recursive: true });
 
 async function refusal(load: () => Promise<unknown>): Promise<string> {
