@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { pluginFilesOf } from '../../models/case-codec.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { capturedFromToken } from './replay.js';
+import { capturedFromPayload } from './replay.js';
 import { readReplayInput } from './replay-input.js';
 import { UsageError } from './usage.js';
 import { describeFault } from '../faults.js';
@@ -28,7 +28,7 @@ export async function runRegress(input: string, options: RegressOptions): Promis
       `this failure ran with the plug-in file(s) ${files.join(', ')}, and regress writes tests for built-in strategies: replay it with \`uiasim replay\`, and test the plug-in in your suite with storeProperty or routingProperty (docs/plugins.md)`,
     );
   }
-  const captured = await capturedFromToken(token);
+  const captured = await capturedFromPayload(payload);
   const c = captured.case;
   const violation = captured.verdict.violation;
   const faults = c.faultPlan.faults.map(describeFault);

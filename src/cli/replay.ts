@@ -77,7 +77,11 @@ export function mermaidOf(captured: CapturedCase): string {
 
 /** A token's own case, captured under the strategy it ran under. */
 export async function capturedFromToken(token: string): Promise<CapturedCase> {
-  const payload = decodeTokenPayload(decodeToken(token));
+  return capturedFromPayload(decodeTokenPayload(decodeToken(token)));
+}
+
+/** The same from a token already decoded. */
+export async function capturedFromPayload(payload: TokenPayload): Promise<CapturedCase> {
   const property = choose<PropertyName>('property', payload.property, PROPERTY_NAMES, (p) => p);
   return captureCase(payload.case, property, await tokenStrategy(payload));
 }

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { decodeTokenPayload } from '../../models/case-codec.js';
 import { describeFault } from '../faults.js';
 import { failureFileName, serializeFailure } from '../run/failure-file.js';
 import { decodeToken } from '../run/token.js';
-import { capturedFromToken, timelineOf } from './replay.js';
-import { UsageError } from './usage.js';
+import { capturedFromPayload, timelineOf } from './replay.js';
+import { UsageError, writeFileMakingFolder } from './usage.js';
 
 /**
  * `--save-failures DIR`: one failure file per minimal counterexample (src/run/failure-file.ts
@@ -20,14 +20,15 @@ export async function saveFailures(dir: string, tokens: readonly string[]): Prom
   }
   const written: string[] = [];
   for (const token of tokens) {
-    const captured = await capturedFromToken(token);
+    const payload = decodeTokenPayload(decodeToken(token));
+    const captured = await capturedFromPayload(payload);
     const { violation, result } = captured.verdict;
     const c = captured.case;
     const property = captured.property;
     if (violation === null) throw new Error(`save-failures: the case of ${c.strategy} under ${c.faultProfile} no longer fails; the run is not deterministic`);
     // A --routing case keeps its base strategy's name: its file names the routing file too, so it
     // neither reads as nor overwrites the built-in strategy's failure.
-    const routingFile = decodeTokenPayload(decodeToken(token)).plugins?.routing?.file;
+    const routingFile = payload.plugins?.routing?.file;
     const row = routingFile === undefined ? c.strategy : `${c.strategy}+${basename(routingFile, extname(routingFile))}`;
     const file = join(dir, failureFileName(row, c.faultProfile, property));
     const text = serializeFailure({
@@ -43,11 +44,7 @@ export async function saveFailures(dir: string, tokens: readonly string[]): Prom
       token,
       timeline: timelineOf(captured).map((line) => line.trimEnd()),
     });
-    try {
-      writeFileSync(file, text);
-    } catch (error) {
-      throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    writeFileMakingFolder(file, text);
     written.push(file);
   }
   return written;
