@@ -23,7 +23,7 @@ export interface Plugins {
 export type { RoutingPlugin } from '../../models/topologies/routing-plugin.js';
 
 
-export function digest(path: string): string {
+function digest(path: string): string {
   return pluginFile(path).sha256;
 }
 
@@ -114,10 +114,15 @@ export function exported(module: Record<string, unknown>, name: string, file: st
 /** Loads and checks a session store plug-in (the contract of models/stores/contract.ts). */
 export async function loadStore(file: string): Promise<{ readonly store: StoreDefinition; readonly plugin: PluginFile }> {
   const module = await importModule(file, 'store');
+  return { store: checkedAsBadInput('store', file, () => checkStoreDefinition(exported(module, 'store', file, 'store'))), plugin: pluginFile(file) };
+}
+
+/** A plug-in file's check, its mistakes bad input naming the file (`store file F: ...`). */
+export function checkedAsBadInput<T>(what: string, file: string, check: () => T): T {
   try {
-    return { store: checkStoreDefinition(exported(module, 'store', file, 'store')), plugin: { file, sha256: digest(resolve(file)) } };
+    return check();
   } catch (error) {
-    if (error instanceof PluginDefinitionError) throw new UsageError(`store file ${file}: ${error.message}`);
+    if (error instanceof PluginDefinitionError) throw new UsageError(`${what} file ${file}: ${error.message}`);
     throw error;
   }
 }

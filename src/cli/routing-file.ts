@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { NginxConfigError, parseNginxConfig } from '../routing/nginx.js';
-import { PluginDefinitionError } from '../../models/plugin-error.js';
 import { checkRoutingMap, type RoutingPlugin } from '../../models/topologies/routing-plugin.js';
 import { PROCESS_NAMES } from '../../models/topologies/synapse-workers.js';
-import { digest, exported, importModule, type PluginFile } from './plugins.js';
+import { pluginFile } from '../../properties/replay-token.js';
+import { checkedAsBadInput, exported, importModule, type PluginFile } from './plugins.js';
 import { UsageError } from './usage.js';
 
 /** A routing file's map as data: a module's `routing` export, a JSON or YAML document of the
@@ -47,10 +47,5 @@ async function routingData(file: string): Promise<unknown> {
  * the same map as JSON, YAML or an nginx config (models/topologies/routing-plugin.ts checks it). */
 export async function loadRouting(file: string): Promise<{ readonly routing: RoutingPlugin; readonly plugin: PluginFile }> {
   const raw = await routingData(file);
-  try {
-    return { routing: checkRoutingMap(raw), plugin: { file, sha256: digest(resolve(file)) } };
-  } catch (error) {
-    if (error instanceof PluginDefinitionError) throw new UsageError(`routing file ${file}: ${error.message}`);
-    throw error;
-  }
+  return { routing: checkedAsBadInput('routing', file, () => checkRoutingMap(raw)), plugin: pluginFile(file) };
 }
