@@ -57,7 +57,7 @@ export function startBfs(): BfsState {
 }
 
 /** The decisions of the frontier's entries `from` to `to` (not included), to probe them. */
-export function frontierPrefixes(state: BfsState, from = 0, to = state.frontier.length): number[][] {
+export function frontierPrefixes(state: BfsState, from: number, to: number): number[][] {
   const out: number[][] = [];
   for (let f = from; f < to && f < state.frontier.length; f++) out.push(state.tree.prefix(state.frontier[f] as number));
   return out;
