@@ -1,6 +1,6 @@
 import { describeSwitches } from './switches.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
-import { expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
+import { EXPECTATIONS, expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
 import type { PropertyName } from '../../properties/violation.js';
 import type { HtmlCell } from '../report/html.js';
 import { alignColumns } from '../report/table.js';
@@ -132,6 +132,20 @@ export interface PrintedText {
   readonly failuresText: string | null;
 }
 
+/** The legend's "(?)" entry, when a cell has no expectation: why, each reason once, in a fixed
+ * order (models/expectations.ts has rows for the built-in strategies under the comparison's
+ * fault profiles, and judges none of them once `--set` changes the model). */
+function withoutExpectationLegend(settings: CompareSettings, cells: readonly JudgedCell[]): string {
+  const without = cells.filter((c) => c.judgement === 'no-expectation');
+  if (without.length === 0) return '';
+  const reasons = [
+    settings.switches !== undefined ? '--set changes the model' : null,
+    settings.switches === undefined && without.some((c) => EXPECTATIONS[settings.property]?.[c.strategy] === undefined) ? 'a plug-in row' : null,
+    settings.switches === undefined && without.some((c) => EXPECTATIONS[settings.property]?.[c.strategy] !== undefined) ? 'a fault profile outside the comparison' : null,
+  ].filter((r) => r !== null);
+  return `; (?): no expectation (${reasons.join('; ')})`;
+}
+
 /** The text (or markdown) report: a pure function of the settings and every outcome. The first
  * screen holds the legend, the matrix, the closing count, the costs and one short entry per
  * failure; the reasons and tokens go to `failuresFile`. */
@@ -164,7 +178,7 @@ export function printCompareText(
     `"ok": not found in ${settings.runs} runs (95% upper bound ${bound}% per run); "${labels.cell} n%": ${labels.share} in the first ${settings.runs}; ` +
     `"${labels.cell} 0%": found only past them (a cell expected violated searches up to ${settings.searchCapRuns} runs); ` +
     (cells.some((c) => c.witness !== undefined) ? `"${labels.cell} rare": not found in that search, but the counterexample its expectation records still violates; ` : '') +
-    `[n]: failure n; (!): not as models/expectations.ts expects; (?): no expectation (a plug-in row).`;
+    `[n]: failure n; (!): not as models/expectations.ts expects${withoutExpectationLegend(settings, cells)}.`;
   const surprises = cells
     .filter((c) => c.judgement === 'unexpected')
     .map(

@@ -81,7 +81,7 @@ export function renderHtml(report: HtmlReport, assets: HtmlAssets): string {
     const cells = report.faultProfiles.map((faults) => {
       const cell = report.cells.find((c) => c.strategy === strategy && c.faults === faults);
       if (cell === undefined) return '<td></td>';
-      const title = cell.expectation === null ? 'no expectation (a plug-in row)' : `expected ${cell.expectation.verdict}: ${cell.expectation.reason}`;
+      const title = cell.expectation === null ? 'no expectation: models/expectations.ts has none for this cell' : `expected ${cell.expectation.verdict}: ${cell.expectation.reason}`;
       const classes = `${cell.verdict === 'not-found' ? 'ok' : cell.verdict === 'error' ? 'error' : 'lost'}${cell.expected ? '' : ' surprise'}`;
       let text = 'ok';
       if (cell.verdict !== 'not-found') {

@@ -101,6 +101,18 @@ describe('the printer: a pure function of the settings and every outcome', () =>
     expect(printed.stdout).not.toContain('uiasim1.x.y');
   });
 
+  it('the legend explains (?) only when a cell shows it, and says why that cell has no expectation', () => {
+    const legend = (s: CompareSettings, sums: CellSummary[]): string => printCompareText(s, judgeCells(s, sums), costs, { markdown: false, failOnUnexpected: false, failuresFile: 'f' }).stdout.split('\n')[0] as string;
+    expect(legend(settings, summaries)).toMatch(/; \(\?\): no expectation \(a plug-in row\)\.$/);
+    const builtIn = { ...settings, strategies: ['redis-blob', 'sql'], pluginRow: null };
+    expect(legend(builtIn, summaries.slice(0, 4))).not.toContain('(?)');
+    // A fault profile the comparison's expectations do not cover (any-restart is check's default).
+    const outside = { ...builtIn, faultProfiles: ['steady', 'any-restart'] };
+    expect(legend(outside, [cell('redis-blob', 'steady', lost), cell('redis-blob', 'any-restart'), cell('sql', 'steady'), cell('sql', 'any-restart')])).toMatch(/; \(\?\): no expectation \(a fault profile outside the comparison\)\.$/);
+    const switched = { ...builtIn, switches: { 'expiry.kind': 'absolute' } } as CompareSettings;
+    expect(legend(switched, summaries.slice(0, 4))).toMatch(/; \(\?\): no expectation \(--set changes the model\)\.$/);
+  });
+
   it('exits 1 with --fail-on-unexpected and an unexpected cell, 0 without', () => {
     const noError = judgeCells(settings, [...summaries.slice(0, 5), cell('mine', 'store-restart')]);
     expect(printCompareText(settings, noError, costs, { markdown: false, failOnUnexpected: true, failuresFile: 'f' }).exitCode).toBe(1);
