@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/src/cli/main.js');
@@ -22,15 +22,21 @@ function run(command: string, args: string[], cwd = root): { status: number | nu
 }
 
 describe('uiasim regress FILE', () => {
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  run(process.execPath, [cli, 'check', '--strategy', 'memory-1.8', '--seed', '1', '--save-failures', work]);
   const failure = join(work, 'memory-1.8.any-restart.progress-never-lost.json');
   const testFile = join(work, 'memory-1.8.test.ts');
-  const written = run(process.execPath, [cli, 'regress', failure, '--out', testFile]);
-  // Its own config: the project's only includes test/.
-  writeFileSync(join(work, 'vitest.config.mjs'), "export default { test: { include: ['*.test.ts'] } };\n");
-  const source = readFileSync(testFile, 'utf8');
+  let written: ReturnType<typeof run>;
+  let source: string;
+  // In beforeAll, not at collection: a set-up that fails is then these tests failing, with the
+  // reason, instead of the whole file failing to load (which shows only in "Test Files").
+  beforeAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    run(process.execPath, [cli, 'check', '--strategy', 'memory-1.8', '--seed', '1', '--save-failures', work]);
+    written = run(process.execPath, [cli, 'regress', failure, '--out', testFile]);
+    // Its own config: the project's only includes test/.
+    writeFileSync(join(work, 'vitest.config.mjs'), "export default { test: { include: ['*.test.ts'] } };\n");
+    source = readFileSync(testFile, 'utf8');
+  });
 
   it('writes a test that embeds the token and names the strategy once', () => {
     expect(written).toMatchObject({ status: 0, stdout: `wrote ${testFile}\n` });
@@ -67,11 +73,14 @@ describe('a failure made with a plug-in file (--routing, --store)', () => {
   // main-only with the 1.8 worker map: /register on a worker, the fallback on main, each with its
   // own sessions (#6705); under the built-in main-only routing the same case holds.
   const dir = join(work, 'plugin');
-  rmSync(dir, { recursive: true, force: true });
-  run(process.execPath, [cli, 'check', '--strategy', 'main-only', '--routing', 'examples/routing/synapse-1.8.nginx.conf', '--faults', 'steady', '--workload', 'registration', '--runs', '200', '--save-failures', dir]);
   // Named after the routing file too: not the built-in main-only's failure.
   const failure = join(dir, 'main-only+synapse-1.8.nginx.steady.progress-never-lost.json');
-  const token = (JSON.parse(readFileSync(failure, 'utf8')) as { token: string }).token;
+  let token: string;
+  beforeAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    run(process.execPath, [cli, 'check', '--strategy', 'main-only', '--routing', 'examples/routing/synapse-1.8.nginx.conf', '--faults', 'steady', '--workload', 'registration', '--runs', '200', '--save-failures', dir]);
+    token = (JSON.parse(readFileSync(failure, 'utf8')) as { token: string }).token;
+  });
 
   it('regress refuses it: its test would name the built-in strategy and run without the file', () => {
     const result = run(process.execPath, [cli, 'regress', failure]);
