@@ -1,5 +1,5 @@
 import type { CaseVerdict } from '../../properties/check-case.js';
-import { frontierPrefixes, startBfs, takeLevel, type ProbeResult } from '../explore/breadth-first.js';
+import { frontierPrefixes, startBfs, takeLevel, type ProbeChain } from '../explore/breadth-first.js';
 import { splitTasks } from '../explore/split.js';
 import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
 import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';
@@ -55,7 +55,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
 
   const state = startBfs();
   const tasks: ExploreTask[] = [];
-  const answers: (ProbeResult[] | undefined)[] = [];
+  const answers: (ProbeChain[] | undefined)[] = [];
   /** The level's first task, its frontier entries handed to tasks so far, and its tasks answered. */
   let levelStart = 0;
   let queued = 0;
@@ -64,7 +64,7 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   // A level's prefixes are spelled out a few tasks ahead of the threads, not all at once: a
   // frontier of millions would hold them all (src/explore/prefix-tree.ts).
   const topUp = (): void => {
-    while (queued < state.frontier.length && tasks.length - levelStart - answered < options.jobs * TASKS_AHEAD_PER_THREAD) {
+    while (queued < state.toProbe.length && tasks.length - levelStart - answered < options.jobs * TASKS_AHEAD_PER_THREAD) {
       tasks.push({ kind: 'probes', prefixes: frontierPrefixes(state, queued, queued + size) });
       queued += size;
     }
@@ -73,11 +73,11 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
     levelStart = tasks.length;
     queued = 0;
     answered = 0;
-    size = Math.min(MAX_PROBES_PER_TASK, Math.max(1, Math.ceil(state.frontier.length / (options.jobs * 4))));
+    size = Math.min(MAX_PROBES_PER_TASK, Math.max(1, Math.ceil(state.toProbe.length / (options.jobs * 4))));
     topUp();
   };
-  const levelAnswers = (): ProbeResult[] => {
-    const out: ProbeResult[] = [];
+  const levelAnswers = (): ProbeChain[] => {
+    const out: ProbeChain[] = [];
     for (let i = levelStart; i < tasks.length; i++) {
       const answer = answers[i];
       if (answer === undefined) break;
@@ -99,12 +99,12 @@ export async function exploreOnThreads(spec: ExploreSpec, loaded: LoadedExplore,
   queueLevel();
   await run(tasks, () => state.ended || stopped(), (i, outcome) => {
     if (outcome.kind === 'done' && outcome.result.kind === 'probes') {
-      answers[i] = outcome.result.results as ProbeResult[];
+      answers[i] = outcome.result.results as ProbeChain[];
       answered++;
     }
     if (state.ended || stopped()) return;
     topUp();
-    if (queued < state.frontier.length) return;
+    if (queued < state.toProbe.length) return;
     for (let t = levelStart; t < tasks.length; t++) if (answers[t] === undefined) return;
     takeLevel(state, levelAnswers(), settings);
     forgetLevel();

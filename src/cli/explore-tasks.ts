@@ -4,7 +4,7 @@ import type { ProfileName } from '../../models/synapse/profile.js';
 import type { CaseVerdict } from '../../properties/check-case.js';
 import { scopeRunPath } from '../../properties/explore.js';
 import type { PropertyName } from '../../properties/violation.js';
-import { probe, type ProbeResult } from '../explore/breadth-first.js';
+import { probe, type ProbeChain } from '../explore/breadth-first.js';
 import { depthFirstBranch } from '../explore/depth-first.js';
 import type { BranchOutcome, ExploreSettings, RunPath } from '../explore/driver.js';
 import { loadStore, type Plugins } from './plugins.js';
@@ -35,7 +35,7 @@ export interface ExploreSpec {
 export type ExploreTask = { readonly kind: 'branch'; readonly prefix: readonly number[] } | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
 
 /** A branch's outcome carries its counterexample's decisions only; the verdict is re-run where it is printed. */
-export type ExploreTaskResult = { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> } | { readonly kind: 'probes'; readonly results: readonly ProbeResult[] };
+export type ExploreTaskResult = { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> } | { readonly kind: 'probes'; readonly results: readonly ProbeChain[] };
 
 export interface LoadedExplore {
   readonly strategy: Strategy;
@@ -90,7 +90,7 @@ export function computeExploreTask(loaded: LoadedExplore, task: ExploreTask): Ex
       return { kind: 'branch', outcome: { ...outcome, counterexample: found === null ? null : { decisions: found.decisions, verdict: null } } };
     }
     case 'probes': {
-      const results: ProbeResult[] = [];
+      const results: ProbeChain[] = [];
       for (const prefix of task.prefixes) {
         if (settings.shouldStop?.() === true) break;
         results.push(probe(runPath, prefix, settings.maxDecisions));

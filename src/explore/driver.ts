@@ -55,7 +55,7 @@ export function verdictOf<V>(runPath: RunPath<V>, decisions: readonly number[]):
 export function explore<V>(runPath: RunPath<V>, settings: ExploreSettings): ExploreOutcome<V> {
   if (settings.search === 'bfs') {
     const state = startBfs();
-    while (!state.ended) takeLevel(state, state.frontier.map((node) => probe(runPath, state.tree.prefix(node), settings.maxDecisions)), settings);
+    while (!state.ended) takeLevel(state, state.toProbe.map((node) => probe(runPath, state.tree.prefix(node), settings.maxDecisions)), settings);
     const found = state.counterexample;
     return {
       stats: state.stats,
