@@ -1,4 +1,6 @@
 import { explore, type ExploreOutcome, type ExploreSettings, type RunPath } from '../src/explore/driver.js';
+import type { Decider } from '../src/explore/orders-scheduler.js';
+import { PathRunError } from '../src/explore/types.js';
 import { NO_FAULTS } from '../src/faults.js';
 import type { Scope } from '../models/scopes/scope.js';
 import type { Strategy } from '../models/strategies.js';
@@ -57,7 +59,22 @@ export function scopeRunPath(
   const runOptions = { strategy, hashTrace, ...(routing === undefined ? {} : { routing }) };
   return (decider, wasCut) => {
     onRun?.();
-    const result = runCase(template, { ...runOptions, decider });
+    // The decisions taken, so a run that throws names its path (and the CLI can replay it).
+    const taken: number[] = [];
+    const recording: Decider = {
+      decide(n, point) {
+        const choice = decider.decide(n, point);
+        if (choice >= 0) taken.push(choice);
+        return choice;
+      },
+      ...(decider.stepped === undefined ? {} : { stepped: decider.stepped.bind(decider) }),
+    };
+    let result;
+    try {
+      result = runCase(template, { ...runOptions, decider: recording });
+    } catch (error) {
+      throw new PathRunError(taken, error);
+    }
     if (wasCut()) return null;
     const verdict = judgeRun(template, result, properties);
     return verdict.violation === null ? null : verdict;

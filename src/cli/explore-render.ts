@@ -7,6 +7,7 @@ import { scopeCase } from '../../properties/explore.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { ALL_PROPERTIES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
+import type { PathRunData } from '../explore/types.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
 import { REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
@@ -164,4 +165,17 @@ function searchLabel(search: 'bfs' | 'dfs', splitDepth: number): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A run of the model threw while exploring (a model bug, a plug-in that throws, a run past its
+ * step budget): exit 3, as `check` reports it, with a token of the path that threw. */
+export function renderExploreError(print: ExplorePrint, strategy: Strategy, plugins: Plugins, failed: PathRunData): CommandOutput {
+  const property = print.properties.length === 1 ? (print.properties[0] as string) : ALL_PROPERTIES;
+  const token = replayToken(scopeCase(print.scope, strategy, print.profile, failed.decisions), property, '', plugins);
+  if (print.format === 'json') {
+    const report = { schemaVersion: SCHEMA_VERSION, strategy: print.strategy, profile: print.profile, scope: print.scope.name, property, verdict: 'error', error: failed.reason, decisions: failed.decisions, token };
+    return { stdout: JSON.stringify(report) + '\n', exitCode: 3 };
+  }
+  const text = `the model threw during a run of scope ${print.scope.name} (decisions [${failed.decisions.join(', ')}]): ${failed.reason}\nreplay: ${REPLAY_COMMAND} ${token}\n`;
+  return { stdout: text, exitCode: 3, ...(failed.stack === '' ? {} : { stderr: failed.stack + '\n' }) };
 }

@@ -1,6 +1,6 @@
 import type { CaseVerdict } from '../../properties/check-case.js';
 import { frontierPrefixes, startBfs, takeLevel, type ProbeChain } from '../explore/breadth-first.js';
-import { splitTasks } from '../explore/split.js';
+import type { SplitTasks } from '../explore/split.js';
 import { mergeBranches, verdictOf, type BranchOutcome, type ExploreOutcome, type ExploreStats } from '../explore/driver.js';
 import { computeExploreTask, type ExploreSpec, type ExploreTask, type ExploreTaskResult, type LoadedExplore } from './explore-tasks.js';
 import { builtWorker, superviseTasks, type TaskOutcome } from './supervisor.js';
@@ -136,17 +136,29 @@ export interface ExploredBranches {
  */
 export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, pick: (count: number) => readonly number[]): Promise<ExploredBranches> {
   const settings = loaded.settings;
-  const { width, prefixes } = splitTasks(loaded.runPath, settings.maxDecisions, spec.splitDepth, spec.dpor);
-  const outcomes: (BranchOutcome<null> | undefined)[] = prefixes.map(() => undefined);
-  const picked = pick(prefixes.length);
+  // The split runs the first path: on a thread like every other run, so a model or plug-in stuck
+  // there is a hung run (exit 3) and Ctrl-C is heard, not a main thread that never returns.
+  // Its answer queues the tasks picked, after it (task t + 1 is picked[t]).
+  const tasks: ExploreTask[] = [{ kind: 'split' }];
+  let split: SplitTasks = { width: 0, prefixes: [] };
+  let picked: readonly number[] = [];
+  let outcomes: (BranchOutcome<null> | undefined)[] = [];
   // A task after one that ended the search (a counterexample, the state limit) is not needed.
-  const skip: Skip = (t) => settings.shouldStop?.() === true || outcomes.slice(0, picked[t]).some((o) => o !== undefined && !o.complete);
-  const tasks: ExploreTask[] = picked.map((index) => ({ kind: 'branch', prefix: prefixes[index] as readonly number[] }));
+  const skip: Skip = (t) => settings.shouldStop?.() === true || (t > 0 && outcomes.slice(0, picked[t - 1]).some((o) => o !== undefined && !o.complete));
   await runTasks(spec, loaded, options, tasks, skip, (t, outcome) => {
-    if (outcome.kind === 'done' && outcome.result.kind === 'branch') outcomes[picked[t] as number] = outcome.result.outcome;
-    options.onProgress?.({ ...mergeBranches(outcomes, width, settings.maxStates, true).stats, frontier: tasks.length - outcomes.filter((o) => o !== undefined).length });
+    if (outcome.kind !== 'done') return;
+    const result = outcome.result;
+    if (result.kind === 'split') {
+      split = result.split;
+      outcomes = split.prefixes.map(() => undefined);
+      picked = pick(split.prefixes.length);
+      for (const index of picked) tasks.push({ kind: 'branch', prefix: split.prefixes[index] as readonly number[] });
+      return;
+    }
+    if (result.kind === 'branch') outcomes[picked[t - 1] as number] = result.outcome;
+    options.onProgress?.({ ...mergeBranches(outcomes, split.width, settings.maxStates, true).stats, frontier: picked.length - outcomes.filter((o) => o !== undefined).length });
   });
-  return { width, prefixes, picked, outcomes };
+  return { width: split.width, prefixes: split.prefixes, picked, outcomes };
 }
 
 /** Supervised worker threads when the CLI runs from its build; otherwise (vitest, on the

@@ -6,6 +6,7 @@ import { scopeRunPath } from '../../properties/explore.js';
 import type { PropertyName } from '../../properties/violation.js';
 import { probe, type ProbeChain } from '../explore/breadth-first.js';
 import { depthFirstBranch } from '../explore/depth-first.js';
+import { DEFAULT_SPLIT_DEPTH, splitTasks, type SplitTasks } from '../explore/split.js';
 import type { BranchOutcome, ExploreSettings, RunPath } from '../explore/driver.js';
 import { loadStore, type Plugins } from './plugins.js';
 import { loadRouting } from './routing-file.js';
@@ -31,11 +32,19 @@ export interface ExploreSpec {
   readonly stop: SharedArrayBuffer;
 }
 
-/** A piece of an exploration: one depth-first task (its pinned decisions, src/explore/split.ts), or a slice of a breadth-first level. */
-export type ExploreTask = { readonly kind: 'branch'; readonly prefix: readonly number[] } | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
+/** A piece of an exploration: the depth-first split (its run of the first path, on a thread
+ * like every run, so the watchdog sees it), one depth-first task (its pinned decisions,
+ * src/explore/split.ts), or a slice of a breadth-first level. */
+export type ExploreTask =
+  | { readonly kind: 'split' }
+  | { readonly kind: 'branch'; readonly prefix: readonly number[] }
+  | { readonly kind: 'probes'; readonly prefixes: readonly (readonly number[])[] };
 
 /** A branch's outcome carries its counterexample's decisions only; the verdict is re-run where it is printed. */
-export type ExploreTaskResult = { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> } | { readonly kind: 'probes'; readonly results: readonly ProbeChain[] };
+export type ExploreTaskResult =
+  | { readonly kind: 'split'; readonly split: SplitTasks }
+  | { readonly kind: 'branch'; readonly outcome: BranchOutcome<null> }
+  | { readonly kind: 'probes'; readonly results: readonly ProbeChain[] };
 
 export interface LoadedExplore {
   readonly strategy: Strategy;
@@ -84,6 +93,8 @@ export async function loadExplore(spec: ExploreSpec, onRun?: () => void): Promis
 export function computeExploreTask(loaded: LoadedExplore, task: ExploreTask): ExploreTaskResult {
   const { runPath, settings } = loaded;
   switch (task.kind) {
+    case 'split':
+      return { kind: 'split', split: splitTasks(runPath, settings.maxDecisions, settings.splitDepth ?? DEFAULT_SPLIT_DEPTH, settings.dpor === true) };
     case 'branch': {
       const outcome = depthFirstBranch(runPath, settings, task.prefix);
       const found = outcome.counterexample;

@@ -10,9 +10,10 @@ import { PROFILE_NAMES, type ProfileName } from '../../models/synapse/profile.js
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import type { ExploreStats } from '../explore/driver.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
+import { pathRunDataOf } from '../explore/types.js';
 import { parseShard } from '../run/shard.js';
 import { DEFAULT_RUN_TIMEOUT_S, type CommandOutput } from './check.js';
-import { describeCounterexample, renderExplore, type ExplorePrint } from './explore-render.js';
+import { describeCounterexample, renderExplore, renderExploreError, type ExplorePrint } from './explore-render.js';
 import { exploreOnThreads, HungRunError, type ThreadsOptions } from './explore-runs.js';
 import { exploreShard, SHARD_NEEDS_DFS } from './explore-shard.js';
 import { loadExplore, type ExploreSpec, type LoadedExplore } from './explore-tasks.js';
@@ -145,6 +146,9 @@ export async function runExplore(options: ExploreOptions, progress?: ProgressSin
     output = shard === null ? await exploreWhole(spec, loaded, print, threads) : await exploreShard(spec, loaded, print, shard, threads);
   } catch (error) {
     if (error instanceof HungRunError) return { stdout: '', stderr: `uiasim: ${error.message}\n`, exitCode: 3 };
+    // Thrown in this thread (PathRunError) or a worker's (WorkerTaskError with its data).
+    const failed = pathRunDataOf(error);
+    if (failed !== null) return renderExploreError(print, loaded.strategy, loaded.plugins, failed);
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -130,7 +130,7 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
         if (finished || slot.task === null || reply.id !== slot.task.index) return;
         slot.task = null;
         if (reply.kind === 'failed') {
-          finish(new WorkerTaskError(reply.message, reply.stack));
+          finish(new WorkerTaskError(reply.message, reply.stack, reply.data));
           return;
         }
         settle(reply.id, { kind: 'done', result: reply.result });
@@ -176,7 +176,12 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
 
 /** A task that threw in its worker (not a run: runs report their own errors). */
 export class WorkerTaskError extends Error {
-  constructor(message: string, readonly workerStack: string) {
+  constructor(
+    message: string,
+    readonly workerStack: string,
+    /** The error's `data` in the worker, when it had one (src/run/pool.ts). */
+    readonly data?: unknown,
+  ) {
     super(message);
   }
 }

@@ -73,3 +73,29 @@ export function newStats(): ExploreStats {
   return { schedules: 0, pruned: 0, runs: 0, states: 0, depth: 0, bounded: 0, rootWidth: 0, frontier: 0 };
 }
 
+
+/** A run of a path threw: a model bug, a plug-in that throws, a run past its step budget. It
+ * carries the path's decisions so far (replaying them re-runs it) and the reason; `data` is both
+ * as plain data, which crosses from a worker thread (src/run/pool.ts). */
+export class PathRunError extends Error {
+  readonly data: PathRunData;
+  constructor(decisions: readonly number[], thrown: unknown) {
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    super(`a run of the model threw on the path [${decisions.join(', ')}]: ${reason}`);
+    this.data = { kind: 'path-run-error', decisions: [...decisions], reason, stack: thrown instanceof Error ? (thrown.stack ?? '') : '' };
+  }
+}
+
+export interface PathRunData {
+  readonly kind: 'path-run-error';
+  readonly decisions: readonly number[];
+  readonly reason: string;
+  /** Where the model threw (its own stack, not the explorer's). */
+  readonly stack: string;
+}
+
+/** The path and reason of a PathRunError, thrown here or in a worker thread (its `data`). */
+export function pathRunDataOf(error: unknown): PathRunData | null {
+  const data = (error as { readonly data?: Partial<PathRunData> } | null)?.data;
+  return data?.kind === 'path-run-error' && Array.isArray(data.decisions) && typeof data.reason === 'string' && typeof data.stack === 'string' ? (data as PathRunData) : null;
+}

@@ -10,7 +10,9 @@ export interface TaskRequest<T> {
 export type TaskReply<R> =
   /** Set up (modules and plug-ins loaded): the watchdog's clock for a task starts when it is sent. */
   | { readonly kind: 'ready'; readonly id: -1 }
-  | { readonly kind: 'done'; readonly id: number; readonly result: R } | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly stack: string };
+  | { readonly kind: 'done'; readonly id: number; readonly result: R }
+  /** `data`: the error's own `data` field, when it has one (plain data a caller can act on). */
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string; readonly stack: string; readonly data?: unknown };
 
 /** What a supervised worker receives as `workerData`. */
 export interface SupervisedWorkerData<S> {
@@ -27,8 +29,15 @@ export function serveTasks<T, R>(compute: (task: T) => R): void {
     try {
       reply = { kind: 'done', id: request.id, result: compute(request.task) };
     } catch (error) {
-      reply = { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? (error.stack ?? '') : '' };
+      const data = (error as { readonly data?: unknown } | null)?.data;
+      reply = { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? (error.stack ?? '') : '', ...(data === undefined ? {} : { data }) };
     }
-    parentPort?.postMessage(reply);
+    try {
+      parentPort?.postMessage(reply);
+    } catch (error) {
+      // An error's `data` that cannot be cloned: the failure goes without it.
+      if (reply.kind !== 'failed' || reply.data === undefined) throw error;
+      parentPort?.postMessage({ kind: 'failed', id: reply.id, message: reply.message, stack: reply.stack } satisfies TaskReply<R>);
+    }
   });
 }

@@ -1,0 +1,69 @@
+// A run of the model that throws or never returns while exploring: exit 3, as `check` reports
+// it, on the threads of the built CLI and in this thread, breadth-first and depth-first
+// (depth-first's split runs the first path too, under the same watchdog).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runExplore } from '../../src/cli/explore.js';
+import { runReplay } from '../../src/cli/replay.js';
+
+const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const THROWING = 'test/fixtures/plugins/throwing-store.js';
+const HUNG = 'test/fixtures/plugins/hung-store.js';
+
+function explore(args: readonly string[]): { stdout: string; stderr: string; status: number | null; ms: number } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [cli, 'explore', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status, ms: performance.now() - started };
+}
+
+const tokenOf = (stdout: string): string => /^replay: \S.* replay (\S+)$/m.exec(stdout)?.[1] ?? '';
+
+describe('explore: a run that throws', () => {
+  it.each([['bfs'], ['dfs']])('a plug-in store that throws, --search %s on threads: exit 3, the path and a token that replays the throw', async (search) => {
+    const run = explore(['--scope', 'register-restart', '--store', THROWING, '--search', search]);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/^the model threw during a run of scope register-restart \(decisions \[[\d, ]*\]\): throws-on-terms: the disk is full\n/);
+    // The model's own stack, on stderr, as check prints it.
+    expect(run.stderr).toContain('throwing-store.js');
+    const replayed = await runReplay(tokenOf(run.stdout), {});
+    expect(replayed.exitCode).toBe(3);
+    expect(replayed.stdout).toContain('the case makes the run throw: throws-on-terms: the disk is full');
+  });
+
+  it('in this thread the same, and --format json says error with the decisions', async () => {
+    const text = await runExplore({ scope: 'register-restart', store: THROWING, jobs: 1 });
+    expect(text.exitCode).toBe(3);
+    expect(text.stdout).toBe(explore(['--scope', 'register-restart', '--store', THROWING]).stdout);
+    const json = JSON.parse((await runExplore({ scope: 'register-restart', store: THROWING, search: 'dfs', format: 'json', jobs: 1 })).stdout) as { verdict: string; error: string; decisions: number[]; token: string };
+    expect(json).toMatchObject({ verdict: 'error', error: 'throws-on-terms: the disk is full', scope: 'register-restart' });
+    expect(json.decisions.length).toBeGreaterThan(0);
+  });
+
+  it('a run past its step budget (a scope file with a pause of 1e11 ms) is a run that threw', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uiasim-budget-'));
+    const file = join(dir, 'long-pause.json');
+    writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }, { kind: 'pause', ms: 100_000_000_000 }, { kind: 'direct', stage: 'm.login.dummy' }] }] }));
+    for (const search of ['bfs', 'dfs']) {
+      const run = explore(['--strategy', 'sql', '--scope', file, '--search', search]);
+      expect(run.status, search).toBe(3);
+      expect(run.stdout, search).toMatch(/^the model threw during a run of scope long-pause \(decisions \[\]\): run exceeded its step budget of 200000 events/);
+    }
+  });
+});
+
+describe('explore: a run that never returns', () => {
+  it.each([
+    ['a scope without decisions, depth-first (the split runs the only path)', ['--scope', 'tiny', '--search', 'dfs']],
+    ['depth-first, split at every decision of the first path', ['--scope', 'register-restart', '--search', 'dfs', '--split-depth', '1000']],
+    ['breadth-first', ['--scope', 'register-restart']],
+  ])('%s: exit 3 within the timeout, one line', (_what, args) => {
+    const run = explore([...args, '--store', HUNG, '--run-timeout', '1']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toBe('uiasim: a run of the model did not return within 1 s (--run-timeout): the model or a plug-in is stuck\n');
+    expect(run.ms).toBeLessThan(15_000);
+  });
+});
