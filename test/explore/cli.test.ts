@@ -46,6 +46,27 @@ describe('uiasim explore', () => {
     await expect(runExplore({ scope: file })).rejects.toThrow(/scope\.clients\[0\]/);
   });
 
+  it('refuses a misspelt or unknown field at every level, and restarts with no process to restart: each would prove a weaker scope', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uiasim-scope-'));
+    const file = join(dir, 'typo.json');
+    const client = { actions: [{ kind: 'start' }, { kind: 'fallback', stage: 'm.login.recaptcha', loadsPage: false }, { kind: 'resubmit' }] };
+    const refused = async (scope: unknown, message: string): Promise<void> => {
+      writeFileSync(file, JSON.stringify(scope));
+      await expect(runExplore({ strategy: 'sql', scope: file })).rejects.toThrow(`scope file ${file}: field ${message}`);
+    };
+    await refused({ clients: [client], faults: { restart: 1, processes: ['main'] } }, 'scope.faults.restart: not a field of scope.faults (it has restarts, processes, downMs, lostResponses)');
+    await refused({ clients: [client], faultz: { restarts: 1 } }, 'scope.faultz: not a field of scope');
+    await refused({ clients: [client], bounds: { maxDecision: 3 } }, 'scope.bounds.maxDecision: not a field of scope.bounds');
+    await refused({ clients: [{ ...client, retrys: 2 }] }, 'scope.clients[0].retrys: not a field of scope.clients[] (it has operation, actions,');
+    await refused({ clients: [{ actions: [{ kind: 'start' }, { kind: 'resubmit', concurent: true }] }] }, 'scope.clients[0].actions[1].concurent: not a field of scope.clients[0].actions[] (it has kind, concurrent)');
+    await refused({ clients: [client], faults: { restarts: 1 } }, 'scope.faults.processes: restarts 1 needs the processes that may restart');
+    // The same scope spelt right explores the restarts it asks for.
+    writeFileSync(file, JSON.stringify({ clients: [client], faults: { restarts: 1, processes: ['main', 'reader1'] } }));
+    const output = await runExplore({ strategy: 'sql', scope: file });
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).not.toContain('holds for all 1 schedules');
+  });
+
   it("docs/explore.md's scope file example is examples/scopes/captcha-restart.json, which explores", async () => {
     const root = new URL('../../', import.meta.url);
     const page = readFileSync(new URL('docs/explore.md', root), 'utf8');
