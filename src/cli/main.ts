@@ -180,12 +180,18 @@ program
   .option('--json', 'same as --format json')
   .action((options) =>
     guarded(async () => {
+      let progressShown = false;
       const output = await (await import('./explore.js')).runExplore(
         options,
         process.stderr.isTTY
-          ? (stats, elapsedMs) => process.stderr.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `)
+          ? (stats, elapsedMs) => {
+              process.stderr.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `);
+              progressShown = true;
+            }
           : undefined,
       );
+      // The progress line is erased before the report and the timing line are written.
+      if (progressShown) process.stderr.write('\r\x1b[K');
       // A hung or interrupted shard prints nothing: no file, rather than an empty one.
       return output.stdout === '' ? output : toFile(output, options.out);
     }),
