@@ -42,9 +42,9 @@ export function choose<T>(kind: string, name: string, items: readonly T[], nameO
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'html' | 'mermaid';
 
 export function formatOf(options: { format?: string; json?: boolean }, allowed: readonly string[] = ['text', 'json']): OutputFormat {
-  // `--json` is `--format json`; with another format the command could only ignore one of them
-  // (`text` is --format's default, so it cannot tell a given one from none).
-  if (options.json === true && options.format !== undefined && options.format !== 'json' && options.format !== 'text') throw new UsageError(`--json is --format json: give one of them, not --json with --format ${options.format}`);
+  // `--json` is `--format json`; with another format the command could only ignore one of them.
+  // (--format has no default in the parser, so a `--format text` given is told from none.)
+  if (options.json === true && options.format !== undefined && options.format !== 'json') throw new UsageError(`--json is --format json: give one of them, not --json with --format ${options.format}`);
   if (options.json === true) return 'json';
   const format = options.format ?? 'text';
   if (!allowed.includes(format)) throw new UsageError(`unknown format '${format}'; valid formats: ${allowed.join(', ')}`);

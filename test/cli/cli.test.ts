@@ -169,6 +169,7 @@ describe('uiasim usage errors exit 2 with one line, never a stack trace', () => 
       [['check', '--strategy', 'sql', '--run', '5'], "uiasim: unknown option '--run' (did you mean --runs?)"],
       [['check', '--strategy', 'sql', '--runs', 'abc'], "uiasim: option '--runs <n>' argument 'abc' is invalid. expected a positive whole number, got 'abc'"],
       [['compare', '--json', '--format', 'markdown'], 'uiasim: --json is --format json: give one of them, not --json with --format markdown'],
+      [['list', '--format', 'text', '--json'], 'uiasim: --json is --format json: give one of them, not --json with --format text'],
       [['check', '--strategy', 'sql', '--run-timeout', '0.5'], "uiasim: option '--run-timeout <seconds>' argument '0.5' is invalid. expected a number of seconds from 1 to 86400, got '0.5'"],
       [['regress', 'x', '--import', "it's"], 'uiasim: --import takes a module specifier (a package name or a path, without quotes), not "it\'s"'],
       [['explore', '--strategy', 'sql'], "uiasim: required option '--scope <name|file>' not specified"],
