@@ -262,7 +262,7 @@ export function renderCheck(print: CheckPrint, outcome: ChecksOutcome): CommandO
   switch (outcome.verdict) {
     case 'holds': {
       const coverage = outcome.coverage.stats();
-      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: 3 / outcome.runs, coverage }) + '\n', exitCode: 0, failureToken: null };
+      if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'holds', upperBound95PerRun: upperBound95PerRun(outcome.runs), coverage }) + '\n', exitCode: 0, failureToken: null };
       const text = [...settings, notFoundLine(property, outcome.runs, coverage.distinctInterleavings), ...(print.stats ? coverageLines(coverage) : [])];
       return { stdout: text.join('\n') + '\n', exitCode: 0, failureToken: null };
     }
@@ -333,7 +333,18 @@ export function renderSteps(steps: readonly Step[], property: PropertyName): str
 /** A clean result is never a bare "holds": what was searched, and what that rules out (the rule
  * of three: no failure in N independent runs bounds the per-run failure rate by 3/N at 95%). */
 export function notFoundLine(property: string, runs: number, distinctInterleavings: number): string {
-  return `${property}: not found in ${runs} runs (${distinctInterleavings} distinct interleavings; 95% upper bound 3/${runs} per run).`;
+  const bound = runs >= RULE_OF_THREE_FROM_RUNS ? `3/${runs}` : `${(100 * upperBound95PerRun(runs)).toFixed(1)}%`;
+  return `${property}: not found in ${runs} runs (${distinctInterleavings} distinct interleavings; 95% upper bound ${bound} per run).`;
+}
+
+/** From this many runs, the rule of three (3/runs) is below 100%. */
+const RULE_OF_THREE_FROM_RUNS = 4;
+
+/** The 95% upper bound on the per-run rate after `runs` runs that found nothing: the rule of
+ * three, 3/runs (a little above the exact bound, so on the safe side), and below 4 runs, where
+ * 3/runs reaches 100% or more, the exact 1 - 0.05^(1/runs). */
+export function upperBound95PerRun(runs: number): number {
+  return runs >= RULE_OF_THREE_FROM_RUNS ? 3 / runs : 1 - 0.05 ** (1 / runs);
 }
 
 /** `--stats`: what the runs reached (properties/coverage.ts). */

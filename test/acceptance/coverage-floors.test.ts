@@ -81,4 +81,12 @@ describe('uiasim check --strategy sql --stats (issue 4 item 4 acceptance)', () =
     expect(Object.keys(json.coverage).sort()).toEqual(['concurrentRequestsOfOneSession', 'distinctInterleavings', 'restartBetweenShownAndNext', 'runs', 'sessionCrossedExpiry', 'sessions', 'sessionsSpanningProcesses']);
     expect(json.coverage.runs).toBe(20);
   });
+
+  it('below 4 runs, where 3/N reaches 100%, the bound is the exact 1 - 0.05^(1/N), in the text and the JSON', async () => {
+    expect((await runCheck({ strategy: 'sql', runs: 1, seed: 1 })).stdout).toContain('95% upper bound 95.0% per run)');
+    expect((await runCheck({ strategy: 'sql', runs: 2, seed: 1 })).stdout).toContain('95% upper bound 77.6% per run)');
+    expect((await runCheck({ strategy: 'sql', runs: 4, seed: 1 })).stdout).toContain('95% upper bound 3/4 per run)');
+    const json = JSON.parse((await runCheck({ strategy: 'sql', runs: 3, seed: 1, format: 'json' })).stdout) as { upperBound95PerRun: number };
+    expect(json.upperBound95PerRun).toBeCloseTo(1 - 0.05 ** (1 / 3));
+  });
 });
