@@ -21,7 +21,7 @@ import { scheduleLines } from './schedule.js';
 import { saveFailures, savedNote } from './save-failures.js';
 import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
-import { MARKERS, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { MARKERS, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { switchesOf } from './switches.js';
 
 export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
@@ -358,8 +358,4 @@ export function coverageLines(coverage: CoverageStats): string[] {
     ['distinct interleavings (trace hashes)', String(coverage.distinctInterleavings), `of ${coverage.runs} runs`],
   ];
   return [`coverage of ${plural(coverage.runs, 'run')}:`, ...alignColumns(rows, '  ')];
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -10,7 +10,7 @@ import type { ExploreStats } from '../explore/driver.js';
 import type { PathRunData } from '../explore/types.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
-import { REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import type { Plugins } from './plugins.js';
 import { inFlightLines } from './schedule.js';
 import { stepsOf, type Step } from './steps.js';
@@ -99,12 +99,12 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     bounded: stats.bounded,
   };
   const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's", undefined, undefined, print.plugins.routing?.file), `scope ${scope.name}: ${scope.summary}`];
-  const reductions = `reductions: fingerprints ${fingerprints ? `on (${stats.pruned} paths ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
-  const boundNote = stats.bounded > 0 ? [`note: ${stats.bounded} schedules reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
+  const reductions = `reductions: fingerprints ${fingerprints ? `on (${plural(stats.pruned, 'path')} ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
+  const boundNote = stats.bounded > 0 ? [`note: ${plural(stats.bounded, 'schedule')} reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 
   if (found.interrupted) {
     if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted' }) + '\n', exitCode: 130 };
-    const line = `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth} reached); incomplete: interrupted.`;
+    const line = `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored (${plural(stats.states, 'distinct state')}, depth ${stats.depth} reached); incomplete: interrupted.`;
     return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 130 };
   }
   const counterexample = found.counterexample;
@@ -116,10 +116,10 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     const holds = found.complete && !boundedDpor;
     if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0 };
     const line = holds
-      ? `${propertyLabel} holds for all ${stats.schedules} schedules of scope ${scope.name} (${stats.states} distinct states, depth ${stats.depth}).`
+      ? `${propertyLabel} holds for ${stats.schedules === 1 ? 'the 1 schedule' : `all ${stats.schedules} schedules`} of scope ${scope.name} (${plural(stats.states, 'distinct state')}, depth ${stats.depth}).`
       : boundedDpor && found.complete
-        ? `${propertyLabel}: not violated in the ${stats.schedules} schedules explored (${stats.states} distinct states, depth ${stats.depth}): NOT proven, since DPOR covers every order only when no schedule reaches the bound of ${scope.bounds.maxDecisions} decisions.`
-        : `${propertyLabel}: not violated in the ${stats.schedules} schedules explored before the limit of ${print.maxStates ?? 0} states (${stats.states} distinct states, depth ${stats.depth}): NOT proven.`;
+        ? `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored (${plural(stats.states, 'distinct state')}, depth ${stats.depth}): NOT proven, since DPOR covers every order only when no schedule reaches the bound of ${scope.bounds.maxDecisions} decisions.`
+        : `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored before the limit of ${plural(print.maxStates ?? 0, 'state')} (${plural(stats.states, 'distinct state')}, depth ${stats.depth}): NOT proven.`;
     return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 0 };
   }
 
@@ -132,7 +132,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   }
   const text = [
     ...settings,
-    `${property}: VIOLATED in scope ${scope.name}, found after ${stats.schedules} schedules (${stats.states} distinct states)${search === 'bfs' ? '; breadth-first, so no schedule with fewer decisions violates it' : ''}.`,
+    `${property}: VIOLATED in scope ${scope.name}, found after ${plural(stats.schedules, 'schedule')} (${plural(stats.states, 'distinct state')})${search === 'bfs' ? '; breadth-first, so no schedule with fewer decisions violates it' : ''}.`,
     reductions,
     '',
     `Counterexample: ${counterexample.requests} requests, ${plural(clients, 'client')}, ${faults.length === 0 ? 'no faults' : plural(faults.length, 'fault')}, ${plural(decisions.length, 'decision')}.`,
@@ -161,10 +161,6 @@ function placedFaults(result: RunResult): string[] {
 function searchLabel(search: 'bfs' | 'dfs', splitDepth: number): string {
   if (search === 'bfs') return 'breadth-first';
   return splitDepth === DEFAULT_SPLIT_DEPTH ? 'depth-first' : `depth-first, split at depth ${splitDepth}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A run of the model threw while exploring (a model bug, a plug-in that throws, a run past its

@@ -35,3 +35,8 @@ export const MARKERS: Readonly<Record<PropertyName, string>> = Object.fromEntrie
  * has no such script. Fixed for a given install, so stdout stays the same bytes run to run. */
 export const REPLAY_COMMAND = import.meta.url.includes('/node_modules/uia-sim/') ? 'npx uiasim replay' : 'npm run uiasim -- replay';
 
+
+/** `1 run`, `2 runs`: a count with its noun. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
