@@ -10,7 +10,7 @@ import type { ExploreStats } from '../explore/driver.js';
 import type { PathRunData } from '../explore/types.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
-import { plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { EXPLORED_FAULTS, EXPLORED_WORKLOAD, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import type { Plugins } from './plugins.js';
 import { inFlightLines } from './schedule.js';
 import { stepsOf, type Step } from './steps.js';
@@ -98,7 +98,7 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     runs: stats.runs,
     bounded: stats.bounded,
   };
-  const settings = [...settingsLines(print.strategy, print.profile, 'placed by the explorer', "the scope's", undefined, undefined, print.plugins.routing?.file), `scope ${scope.name}: ${scope.summary}`];
+  const settings = [...settingsLines(print.strategy, print.profile, EXPLORED_FAULTS, EXPLORED_WORKLOAD, undefined, undefined, print.plugins.routing?.file), `scope ${scope.name}: ${scope.summary}`];
   const reductions = `reductions: fingerprints ${fingerprints ? `on (${plural(stats.pruned, 'path')} ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
   const boundNote = stats.bounded > 0 ? [`note: ${plural(stats.bounded, 'schedule')} reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
 
@@ -150,7 +150,8 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
 }
 
 /** The crashes the explorer placed on the path, from the run's lifecycle events. */
-function placedFaults(result: RunResult): string[] {
+/** The crashes the explorer placed in a run, as a counterexample lists its faults. */
+export function placedFaults(result: RunResult): string[] {
   return result.lifecycle
     .filter((e) => e.kind === 'crash')
     .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);

@@ -3,6 +3,7 @@ import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js
 import { PROPERTY_LABELS } from './property-labels.js';
 import { describeSwitches } from './switches.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
+import type { Case } from '../../models/world.js';
 
 // What every command's output shares (check, replay, the determinism watch and the trace view
 // use it): its own module, so those commands need not import one another.
@@ -39,4 +40,14 @@ export const REPLAY_COMMAND = import.meta.url.includes('/node_modules/uia-sim/')
 /** `1 run`, `2 runs`: a count with its noun. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** An explored path's faults and workload, as the settings lines name them: the scope's, with
+ * its faults placed by the explorer (not a fault profile's plan). */
+export const EXPLORED_FAULTS = 'placed by the explorer';
+export const EXPLORED_WORKLOAD = "the scope's";
+
+/** What the settings lines of a case name as its faults and workload. */
+export function caseLabels(c: Case): { readonly faults: string; readonly workload: string } {
+  return c.explore === undefined ? { faults: c.faultProfile, workload: c.workload.name ?? 'registration' } : { faults: EXPLORED_FAULTS, workload: EXPLORED_WORKLOAD };
 }

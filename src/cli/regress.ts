@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { pluginFilesOf } from '../../models/case-codec.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { placedFaults } from './explore-render.js';
 import { capturedFromPayload } from './replay.js';
 import { readReplayInput } from './replay-input.js';
 import { UsageError } from './usage.js';
@@ -31,13 +32,14 @@ export async function runRegress(input: string, options: RegressOptions): Promis
   const captured = await capturedFromPayload(payload);
   const c = captured.case;
   const violation = captured.verdict.violation;
-  const faults = c.faultPlan.faults.map(describeFault);
+  // An explored path's faults are the crashes the explorer placed, not a plan's.
+  const faults = c.explore === undefined ? c.faultPlan.faults.map(describeFault) : placedFaults(captured.verdict.result);
   const source = failure === null ? 'a replay token' : basename(input);
   const comment = (text: string): string[] => wrap(text, 96).map((l) => `// ${l}`);
   const lines = [
     `// A regression test written by \`uiasim regress ${source}\` (failure schema ${failure?.schemaVersion ?? SCHEMA_VERSION}).`,
     ...comment(
-      `${c.strategy} under ${c.faultProfile}: ${captured.property} ${violation === null ? 'held' : 'was violated'} on this case (${violation?.requests ?? '?'} requests, ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : faults.join('; ')}).`,
+      `${c.strategy} ${c.explore === undefined ? `under ${c.faultProfile}` : 'in a schedule uiasim explore found'}: ${captured.property} ${violation === null ? 'held' : 'was violated'} on this case (${violation?.requests ?? '?'} requests, ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : faults.join('; ')}).`,
     ),
     ...(violation === null ? [] : comment(`Why: ${violation.why}`)),
     '// The test passes once STRATEGY keeps the property on this case. See it with `uiasim replay TOKEN`.',

@@ -1,4 +1,5 @@
 import { settingsLines, SCHEMA_VERSION, type CommandOutput } from './check.js';
+import { caseLabels } from './output.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { captureCase, tokenStrategy } from './replay.js';
 import { readReplayInput } from './replay-input.js';
@@ -49,7 +50,7 @@ export async function runReplayReal(input: string, options: ReplayRealOptions): 
         return { stdout: JSON.stringify(json) + '\n', exitCode };
       }
       const text = [
-        ...settingsLines(strategy.name, c.profile, c.faultProfile, c.workload.name ?? 'registration'),
+        ...settingsLines(strategy.name, c.profile, caseLabels(c).faults, caseLabels(c).workload),
         `real Synapse ${REAL_RELEASES[version].release} behind nginx, routed as ${strategy.name}: ${c.workload.clients.length} client(s)`,
         ...real.notes.map((n) => `  note: ${n}`),
         '',

@@ -13,7 +13,7 @@ import { describeCaptcha } from '../../properties/fault-profiles.js';
 import { renderMermaid } from '../report/mermaid.js';
 import { renderTimeline, wrapParagraph } from '../report/timeline.js';
 import { describeDivergence, firstDivergence, type Divergence } from '../run/determinism.js';
-import { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { caseLabels, MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { checkUnchanged, loadStore } from './plugins.js';
 import { loadRouting } from './routing-file.js';
 import { readReplayInput } from './replay-input.js';
@@ -176,7 +176,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
   }
   const faults = [...c.faultPlan.faults.map(describeFault), ...describeCaptcha(c.captcha)];
   const text = [
-    ...settingsLines(strategy.name, profile, c.faultProfile, c.workload.name ?? 'registration', undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
+    ...settingsLines(strategy.name, profile, caseLabels(c).faults, caseLabels(c).workload, undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
     '',

@@ -19,6 +19,9 @@ describe('uiasim explore', () => {
     const replayed = await runReplay(token as string, { format: 'json' });
     expect(replayed.exitCode).toBe(1);
     expect(JSON.parse(replayed.stdout)).toMatchObject({ verdict: 'violated', traceHash: hash, requests: 3 });
+    // Its header names the faults and workload as explore does, not the case's internal label.
+    expect((await runReplay(token as string, {})).stdout.split('\n')[1]).toBe("faults placed by the explorer, workload the scope's");
+    expect(output.stdout.split('\n')[1]).toBe("faults placed by the explorer, workload the scope's");
   });
 
   it('says holds with the counts, and the JSON carries them', async () => {
