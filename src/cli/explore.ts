@@ -94,7 +94,7 @@ export async function resolveExplore(options: ExploreOptions): Promise<{ readonl
   const format = formatOf(options) as 'text' | 'json';
   const dpor = options.dpor === true;
   if (dpor && search === 'bfs') throw new UsageError('--dpor needs --search dfs (its backtrack points are on a depth-first stack)');
-  if (dpor && options.splitDepth !== undefined) throw new UsageError('--dpor explores the whole tree as one task (races anywhere add backtrack points anywhere): leave out --split-depth');
+  if (dpor && options.splitDepth !== undefined && options.splitDepth !== DEFAULT_SPLIT_DEPTH) throw new UsageError('--dpor explores the whole tree as one task (races anywhere add backtrack points anywhere): leave out --split-depth');
   // DPOR runs with sleep sets and without fingerprint pruning, which would hide the races of
   // the paths it cuts (docs/explore.md "DPOR").
   const fingerprints = !dpor && options.fingerprints !== false;

@@ -3,6 +3,7 @@ import { STAGES } from '../../models/matrix/protocol.js';
 import { STRATEGIES } from '../../models/strategies.js';
 import { PROFILES, PROFILE_NAMES } from '../../models/synapse/profile.js';
 import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
+import { SCOPES } from '../../models/scopes/builtin.js';
 import { PROPERTY_NAMES } from '../../properties/violation.js';
 import { PROPERTY_SUMMARIES } from '../../properties/checkers/index.js';
 import { alignColumns } from '../report/table.js';
@@ -39,6 +40,8 @@ export function runList(options: { json?: boolean; format?: string }, what?: str
     workloads: WORKLOADS.map((w) => ({ name: w.name, summary: w.summary })),
     stageTypes: STAGES.map((s) => ({ name: s, summary: STAGE_SUMMARIES[s] ?? '' })),
     properties: PROPERTY_NAMES.map((p) => ({ name: p, summary: PROPERTY_SUMMARIES[p] })),
+    // explore --scope NAME (docs/explore.md "What a scope is").
+    scopes: SCOPES.map((scope) => ({ name: scope.name, summary: scope.summary })),
   };
   if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...entries }) + '\n', exitCode: 0 };
   const rows: string[][] = [];
@@ -51,6 +54,7 @@ export function runList(options: { json?: boolean; format?: string }, what?: str
   section('workload', entries.workloads);
   section('stage', entries.stageTypes);
   section('property', entries.properties);
+  section('scope', entries.scopes);
   rows.push(['switch', `(${SETTABLE.length})`, 'profile and homeserver-config switches for --set NAME=VALUE: uiasim list switches']);
   return { stdout: alignColumns(rows).join('\n') + '\n', exitCode: 0 };
 }

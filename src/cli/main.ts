@@ -199,7 +199,7 @@ program
 
 program
   .command('list')
-  .description('strategies, profiles, fault profiles, workloads, stage types and properties, one line each; `list switches`: what --set takes')
+  .description('strategies, profiles, fault profiles, workloads, stage types, properties and explore scopes, one line each; `list switches`: what --set takes')
   .argument('[what]', 'switches: every profile and homeserver-config switch --set takes')
   .option('--format <format>', 'text (the default) or json')
   .option('--json', 'same as --format json')

@@ -195,7 +195,7 @@ describe('uiasim check sql and list', () => {
     expect(run.status).toBe(0);
     const workloads = ['registration', 'password', 'deactivate', '3pid-add', 'delete-devices', 'cross-signing', 'login-token', 'mix'];
     const stages = ['m.login.dummy', 'm.login.password', 'm.login.recaptcha', 'm.login.terms', 'm.login.email.identity', 'm.login.registration_token', 'm.login.sso'];
-    for (const name of ['memory-1.8', 'sql', '1.8', '1.12', '1.13', 'head', 'steady', 'any-restart', 'captcha-trouble', ...workloads, ...stages, 'progress-never-lost', 'liveness']) {
+    for (const name of ['memory-1.8', 'sql', '1.8', '1.12', '1.13', 'head', 'steady', 'any-restart', 'captcha-trouble', ...workloads, ...stages, 'progress-never-lost', 'liveness', 'issue-6705', 'two-registrations']) {
       expect(run.stdout).toMatch(new RegExp(`\\s${name.replace('.', '\\.')}\\s`));
     }
     const json = JSON.parse(uiasim('list', '--json').stdout) as Record<string, unknown>;

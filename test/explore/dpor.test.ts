@@ -205,6 +205,9 @@ describe('uiasim explore --dpor', () => {
     expect(found.stdout).toContain('VIOLATED');
     await expect(runExplore({ strategy: 'sql', scope: 'lost-response', dpor: true })).rejects.toThrow(new UsageError('--dpor needs --search dfs (its backtrack points are on a depth-first stack)'));
     await expect(runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', dpor: true, splitDepth: 2 })).rejects.toThrow(UsageError);
+    // The default split depth, spelt out, is the same command as without it.
+    const plain = await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', dpor: true, jobs: 1 });
+    expect((await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', dpor: true, splitDepth: 1, jobs: 1 })).stdout).toBe(plain.stdout);
   });
 
   it('says NOT proven when a schedule reached the decision bound (past it a path takes the natural order, which DPOR cannot stand for)', async () => {
