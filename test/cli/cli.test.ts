@@ -199,7 +199,7 @@ describe('uiasim check sql and list', () => {
       expect(run.stdout).toMatch(new RegExp(`\\s${name.replace('.', '\\.')}\\s`));
     }
     const json = JSON.parse(uiasim('list', '--json').stdout) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'stageTypes', 'strategies', 'workloads']);
+    expect(Object.keys(json).sort()).toEqual(['faultProfiles', 'profiles', 'properties', 'schemaVersion', 'scopes', 'stageTypes', 'strategies', 'workloads']);
   });
 });
 
