@@ -20,6 +20,13 @@ const WHOLE_REGISTRATION = client([
   { kind: 'direct', stage: 'm.login.dummy' },
 ]);
 
+/** The same registration by a user who pauses 2 s before each step, longer than a restart's 1 s
+ * downtime (NO_SCOPE_FAULTS.downMs): after a crash, the next request reaches the restarted
+ * process. In register-restart the client never pauses, so every request after a crash meets the
+ * process still down: that scope cannot see a restarted process forget the session (it holds
+ * for main-rpc, pinned-1.12 and redis-hash, which lose progress under restarts). */
+const PAUSING_REGISTRATION: ClientSpec = { ...WHOLE_REGISTRATION, thinkMs: 2_000 };
+
 /** Two registrations at once, shrunk until every order of them fits in minutes (docs/explore.md
  * "Scope sizes"): one client starts and completes a stage, the other starts alongside. Two whole
  * registrations, or even one of three requests beside a start, did not finish in 10 minutes. */
@@ -61,6 +68,14 @@ export const SCOPES: readonly Scope[] = [
     name: 'register-restart',
     summary: 'one client registering (captcha on the fallback, resubmit, terms, dummy); one restart of any process, the database included, at any step',
     clients: [WHOLE_REGISTRATION],
+    faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'register-recover',
+    summary: 'the same registration, the user pausing 2 s before each step (longer than the 1 s downtime); one restart of any process, the database included, at any step: the next request reaches the restarted process',
+    clients: [PAUSING_REGISTRATION],
     faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
     bounds: DEFAULT_BOUNDS,
     seed: 1,

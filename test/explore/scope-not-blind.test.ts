@@ -1,0 +1,42 @@
+// A proof is only as good as its scope: register-recover's sql proof counts because the same
+// scope finds the restart losses of the strategies compare shows losing progress under restarts
+// (models/expectations.ts: main-rpc under main-restart, pinned-1.12 under worker restarts,
+// redis-hash under store-restart). register-restart, whose client never pauses, meets every
+// restarted process still down and finds none of them: the reason register-recover exists.
+import { describe, expect, it } from 'vitest';
+import { SCOPES } from '../../models/scopes/builtin.js';
+import { findStrategy } from '../../models/strategies.js';
+import { exploreScope } from '../../properties/explore.js';
+import { PROPERTY_NAMES } from '../../properties/violation.js';
+import type { ExploreSettings } from '../../src/explore/driver.js';
+
+const settings: Omit<ExploreSettings, 'maxDecisions'> = { search: 'bfs', fingerprints: true, sleepSets: false, maxStates: 1_000_000 };
+
+function explored(scopeName: string, strategyName: string, properties = ['progress-never-lost'] as const as readonly (typeof PROPERTY_NAMES)[number][]) {
+  const scope = SCOPES.find((s) => s.name === scopeName);
+  const strategy = findStrategy(strategyName);
+  if (scope === undefined || strategy === undefined) throw new Error(`no ${scopeName} or ${strategyName}`);
+  return exploreScope(scope, strategy, scope.profile ?? strategy.profile, properties, settings);
+}
+
+describe('register-recover: a restart the client comes back to', () => {
+  it('sql: every property holds in every schedule', () => {
+    const { outcome } = explored('register-recover', 'sql', PROPERTY_NAMES);
+    expect(outcome.complete).toBe(true);
+    expect(outcome.counterexample).toBeNull();
+    expect(outcome.stats).toMatchObject({ schedules: 401, states: 205 });
+  });
+
+  it.each([['redis-hash'], ['main-rpc'], ['pinned-1.12']])('%s, which loses progress under restarts in compare: a counterexample with a crash in it', (strategy) => {
+    const { outcome, case: found } = explored('register-recover', strategy);
+    expect(outcome.counterexample?.verdict.violation?.property).toBe('progress-never-lost');
+    expect(outcome.counterexample?.verdict.result.lifecycle.some((e) => e.kind === 'crash')).toBe(true);
+    expect(found?.explore?.decisions).toEqual(outcome.counterexample?.decisions);
+  });
+
+  it.each([['redis-hash'], ['main-rpc'], ['pinned-1.12']])('%s under register-restart (no pauses): holds, since no request reaches a restarted process', (strategy) => {
+    const { outcome } = explored('register-restart', strategy);
+    expect(outcome.complete).toBe(true);
+    expect(outcome.counterexample).toBeNull();
+  });
+});
