@@ -55,7 +55,17 @@ export function probe<V>(runPath: RunPath<V>, prefix: readonly number[], maxDeci
       return 0;
     },
   };
-  const verdict = runPath(decider, () => cut);
+  let verdict;
+  try {
+    verdict = runPath(decider, () => cut);
+  } catch (error) {
+    // The prefix's own answer was not reached: the search needs it, so the throw is its finding.
+    if (chain.length === 0) throw error;
+    // A throw past it is on a path the search may never reach (a shallower counterexample, the
+    // state limit, a pruned state first): keep the answers before it; the prefix that threw
+    // is probed on its own, and throws, only if the search gets there.
+    return chain;
+  }
   if (!cut) chain.push({ kind: 'end', bounded, violated: verdict !== null });
   return chain;
 }
