@@ -61,9 +61,18 @@ export function scopeRunPath(
     onRun?.();
     // The decisions taken, so a run that throws names its path (and the CLI can replay it).
     const taken: number[] = [];
+    // The explorer's own errors (a decision whose width changed: "not deterministic") are not
+    // the model throwing, and are not reported as a path to replay.
+    let deciderError: unknown = null;
     const recording: Decider = {
       decide(n, point) {
-        const choice = decider.decide(n, point);
+        let choice: number;
+        try {
+          choice = decider.decide(n, point);
+        } catch (error) {
+          deciderError = error;
+          throw error;
+        }
         if (choice >= 0) taken.push(choice);
         return choice;
       },
@@ -73,6 +82,7 @@ export function scopeRunPath(
     try {
       result = runCase(template, { ...runOptions, decider: recording });
     } catch (error) {
+      if (error === deciderError) throw error;
       throw new PathRunError(taken, error);
     }
     if (wasCut()) return null;

@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../src/cli/explore.js';
 import { runReplay } from '../../src/cli/replay.js';
+import { SCOPES } from '../../models/scopes/builtin.js';
+import { findStrategy } from '../../models/strategies.js';
+import { scopeRunPath } from '../../properties/explore.js';
+import { PathRunError } from '../../src/explore/types.js';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const THROWING = 'test/fixtures/plugins/throwing-store.js';
@@ -52,6 +56,24 @@ describe('explore: a run that throws', () => {
       expect(run.status, search).toBe(3);
       expect(run.stdout, search).toMatch(/^the model threw during a run of scope long-pause \(decisions \[\]\): run exceeded its step budget of 200000 events/);
     }
+  });
+});
+
+describe("explore: the explorer's own errors", () => {
+  it('a decider that throws (the explorer finding the model not deterministic) is not reported as the model throwing on a path', () => {
+    const scope = SCOPES.find((s) => s.name === 'register-restart');
+    const strategy = findStrategy('sql');
+    if (scope === undefined || strategy === undefined) throw new Error('no scope or strategy');
+    const runPath = scopeRunPath(scope, strategy, strategy.profile, ['progress-never-lost'], undefined, undefined, false);
+    const broken = new Error('explore: decision 0 had 3 options, now 2; the model is not deterministic');
+    let thrown: unknown = null;
+    try {
+      runPath({ decide: () => { throw broken; } }, () => false);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(broken);
+    expect(thrown).not.toBeInstanceOf(PathRunError);
   });
 });
 
