@@ -149,8 +149,8 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   return { stdout: text.join('\n') + '\n', exitCode: 1 };
 }
 
-/** The crashes the explorer placed on the path, from the run's lifecycle events. */
-/** The crashes the explorer placed in a run, as a counterexample lists its faults. */
+/** The crashes the explorer placed on the path, from the run's lifecycle events, as a
+ * counterexample lists its faults. */
 export function placedFaults(result: RunResult): string[] {
   return result.lifecycle
     .filter((e) => e.kind === 'crash')

@@ -136,8 +136,8 @@ export interface ExploredBranches {
  */
 export async function exploreBranches(spec: ExploreSpec, loaded: LoadedExplore, options: ThreadsOptions, pick: (count: number) => readonly number[]): Promise<ExploredBranches> {
   const settings = loaded.settings;
-  // The split runs the first path: on a thread like every other run, so a model or plug-in stuck
-  // there is a hung run (exit 3) and Ctrl-C is heard, not a main thread that never returns.
+  // The split runs the first path: on a thread like every other run, under the watchdog, so a
+  // model or plug-in stuck there is a hung run (exit 3), not a main thread that never returns.
   // Its answer queues the tasks picked, after it (task t + 1 is picked[t]).
   const tasks: ExploreTask[] = [{ kind: 'split' }];
   let split: SplitTasks = { width: 0, prefixes: [] };

@@ -14,6 +14,7 @@ import { renderMermaid } from '../report/mermaid.js';
 import { renderTimeline, wrapParagraph } from '../report/timeline.js';
 import { describeDivergence, firstDivergence, type Divergence } from '../run/determinism.js';
 import { caseLabels, MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { placedFaults } from './explore-render.js';
 import { checkUnchanged, loadStore } from './plugins.js';
 import { loadRouting } from './routing-file.js';
 import { readReplayInput } from './replay-input.js';
@@ -174,7 +175,8 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
     };
     return { stdout: JSON.stringify(json) + '\n', exitCode, stderr };
   }
-  const faults = [...c.faultPlan.faults.map(describeFault), ...describeCaptcha(c.captcha)];
+  // An explored path's faults are the crashes the explorer placed in the run, not a plan's.
+  const faults = [...(c.explore === undefined ? c.faultPlan.faults.map(describeFault) : placedFaults(result)), ...describeCaptcha(c.captcha)];
   const text = [
     ...settingsLines(strategy.name, profile, caseLabels(c).faults, caseLabels(c).workload, undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
