@@ -1,7 +1,6 @@
 import type { Scope } from '../../models/scopes/scope.js';
 import type { Strategy } from '../../models/strategies.js';
 import type { ProfileName } from '../../models/synapse/profile.js';
-import type { RunResult } from '../../models/world.js';
 import type { CaseVerdict } from '../../properties/check-case.js';
 import { scopeCase } from '../../properties/explore.js';
 import { replayToken } from '../../properties/replay-token.js';
@@ -10,7 +9,7 @@ import type { ExploreStats } from '../explore/driver.js';
 import type { PathRunData } from '../explore/types.js';
 import { DEFAULT_SPLIT_DEPTH } from '../explore/split.js';
 import { renderSteps } from './check.js';
-import { EXPLORED_FAULTS, EXPLORED_WORKLOAD, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { EXPLORED_FAULTS, EXPLORED_WORKLOAD, placedFaults, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import type { Plugins } from './plugins.js';
 import { inFlightLines } from './schedule.js';
 import { stepsOf, type Step } from './steps.js';
@@ -149,13 +148,6 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   return { stdout: text.join('\n') + '\n', exitCode: 1 };
 }
 
-/** The crashes the explorer placed on the path, from the run's lifecycle events, as a
- * counterexample lists its faults. */
-export function placedFaults(result: RunResult): string[] {
-  return result.lifecycle
-    .filter((e) => e.kind === 'crash')
-    .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
-}
 
 /** The search as the reductions line names it; a depth-first split other than the default is
  * said, since the counts depend on it (docs/explore.md "--split-depth"). */

@@ -3,7 +3,7 @@ import { PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js
 import { PROPERTY_LABELS } from './property-labels.js';
 import { describeSwitches } from './switches.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
-import type { Case } from '../../models/world.js';
+import type { Case, RunResult } from '../../models/world.js';
 
 // What every command's output shares (check, replay, the determinism watch and the trace view
 // use it): its own module, so those commands need not import one another.
@@ -50,4 +50,12 @@ export const EXPLORED_WORKLOAD = "the scope's";
 /** What the settings lines of a case name as its faults and workload. */
 export function caseLabels(c: Case): { readonly faults: string; readonly workload: string } {
   return c.explore === undefined ? { faults: c.faultProfile, workload: c.workload.name ?? 'registration' } : { faults: EXPLORED_FAULTS, workload: EXPLORED_WORKLOAD };
+}
+
+/** The crashes the explorer placed on the path, from the run's lifecycle events, as a
+ * counterexample lists its faults. */
+export function placedFaults(result: RunResult): string[] {
+  return result.lifecycle
+    .filter((e) => e.kind === 'crash')
+    .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
 }

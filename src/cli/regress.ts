@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { pluginFilesOf } from '../../models/case-codec.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { placedFaults } from './explore-render.js';
+import { placedFaults } from './output.js';
 import { capturedFromPayload } from './replay.js';
 import { readReplayInput } from './replay-input.js';
 import { UsageError } from './usage.js';
