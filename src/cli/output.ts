@@ -4,6 +4,7 @@ import { PROPERTY_LABELS } from './property-labels.js';
 import { describeSwitches } from './switches.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
 import type { Case, RunResult } from '../../models/world.js';
+import { describeFault } from '../faults.js';
 
 // What every command's output shares (check, replay, the determinism watch and the trace view
 // use it): its own module, so those commands need not import one another.
@@ -58,4 +59,10 @@ export function placedFaults(result: RunResult): string[] {
   return result.lifecycle
     .filter((e) => e.kind === 'crash')
     .map((e) => `${result.nodeNames[e.node] ?? `node ${e.node}`} crashes at ${e.atMs} ms (placed by the explorer) and restarts later`);
+}
+
+/** A case's faults as replay and regress list them: its plan's, or for an explored path the
+ * crashes the explorer placed in the run (its plan is empty). */
+export function caseFaults(c: Case, result: RunResult): string[] {
+  return c.explore === undefined ? c.faultPlan.faults.map(describeFault) : placedFaults(result);
 }

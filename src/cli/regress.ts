@@ -1,11 +1,10 @@
 import { basename } from 'node:path';
 import { pluginFilesOf } from '../../models/case-codec.js';
 import { SCHEMA_VERSION, type CommandOutput } from './check.js';
-import { placedFaults } from './output.js';
+import { caseFaults } from './output.js';
 import { capturedFromPayload } from './replay.js';
 import { readReplayInput } from './replay-input.js';
 import { UsageError } from './usage.js';
-import { describeFault } from '../faults.js';
 
 export interface RegressOptions {
   /** Where the test imports uia-sim's properties from (default: the package, `uia-sim/properties`). */
@@ -32,8 +31,7 @@ export async function runRegress(input: string, options: RegressOptions): Promis
   const captured = await capturedFromPayload(payload);
   const c = captured.case;
   const violation = captured.verdict.violation;
-  // An explored path's faults are the crashes the explorer placed, not a plan's.
-  const faults = c.explore === undefined ? c.faultPlan.faults.map(describeFault) : placedFaults(captured.verdict.result);
+  const faults = caseFaults(c, captured.verdict.result);
   const source = failure === null ? 'a replay token' : basename(input);
   const comment = (text: string): string[] => wrap(text, 96).map((l) => `// ${l}`);
   const lines = [

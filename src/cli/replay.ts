@@ -8,12 +8,11 @@ import type { Case } from '../../models/world.js';
 import { checkCaseAll, type CaseVerdict } from '../../properties/check-case.js';
 import { ALL_PROPERTIES, PROPERTY_NAMES, type PropertyName } from '../../properties/violation.js';
 import { propertyOption } from './property-labels.js';
-import { describeFault } from '../faults.js';
 import { describeCaptcha } from '../../properties/fault-profiles.js';
 import { renderMermaid } from '../report/mermaid.js';
 import { renderTimeline, wrapParagraph } from '../report/timeline.js';
 import { describeDivergence, firstDivergence, type Divergence } from '../run/determinism.js';
-import { caseLabels, MARKERS, placedFaults, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
+import { caseFaults, caseLabels, MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { checkUnchanged, loadStore } from './plugins.js';
 import { loadRouting } from './routing-file.js';
 import { readReplayInput } from './replay-input.js';
@@ -174,10 +173,10 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
     };
     return { stdout: JSON.stringify(json) + '\n', exitCode, stderr };
   }
-  // An explored path's faults are the crashes the explorer placed in the run, not a plan's.
-  const faults = [...(c.explore === undefined ? c.faultPlan.faults.map(describeFault) : placedFaults(result)), ...describeCaptcha(c.captcha)];
+  const faults = [...caseFaults(c, result), ...describeCaptcha(c.captcha)];
+  const labels = caseLabels(c);
   const text = [
-    ...settingsLines(strategy.name, profile, caseLabels(c).faults, caseLabels(c).workload, undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
+    ...settingsLines(strategy.name, profile, labels.faults, labels.workload, undefined, switches, switched ? undefined : payload.plugins?.routing?.file),
     `replaying ${switched ? `a ${payload.case.strategy} case under ${strategy.name}` : 'the case'}: ${c.workload.clients.length} client(s), ${faults.length === 0 ? 'no faults' : `${faults.length} fault(s)`}`,
     ...faults.map((f) => `  fault: ${f}`),
     '',
