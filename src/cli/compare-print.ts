@@ -138,11 +138,9 @@ export interface PrintedText {
 function withoutExpectationLegend(settings: CompareSettings, cells: readonly JudgedCell[]): string {
   const without = cells.filter((c) => c.judgement === 'no-expectation');
   if (without.length === 0) return '';
-  const reasons = [
-    settings.switches !== undefined ? '--set changes the model' : null,
-    settings.switches === undefined && without.some((c) => EXPECTATIONS[settings.property]?.[c.strategy] === undefined) ? 'a plug-in row' : null,
-    settings.switches === undefined && without.some((c) => EXPECTATIONS[settings.property]?.[c.strategy] !== undefined) ? 'a fault profile outside the comparison' : null,
-  ].filter((r) => r !== null);
+  if (settings.switches !== undefined) return '; (?): no expectation (--set changes the model)';
+  const rowless = without.map((c) => EXPECTATIONS[settings.property]?.[c.strategy] === undefined);
+  const reasons = [rowless.includes(true) ? 'a plug-in row' : null, rowless.includes(false) ? 'a fault profile outside the comparison' : null].filter((r) => r !== null);
   return `; (?): no expectation (${reasons.join('; ')})`;
 }
 
