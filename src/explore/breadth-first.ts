@@ -23,7 +23,7 @@ export type ProbeResult =
   | { readonly kind: 'end'; readonly bounded: boolean; readonly violated: boolean };
 
 /** How many decisions past its prefix's own a probe answers for (along option 0). Runs of
- * two-registrations (sql, 105,807 states) by this setting: 0 (a run per prefix) 211,615; 2
+ * two-registrations as it was before 2026-12-07 (sql, 105,807 states) by this setting: 0 (a run per prefix) 211,615; 2
  * 113,063; 4 109,625; 16 105,848; 64 105,808. A longer chain costs memory until it is taken
  * (a level's chains wait for the next), for next to no runs saved. */
 export const LOOKAHEAD_DECISIONS = 16;
