@@ -32,6 +32,8 @@ export interface NginxRenderOptions {
   readonly mainDirectives?: readonly string[];
   /** Lines added inside `http { }` (e.g. `access_log off;`, temp paths). */
   readonly httpDirectives?: readonly string[];
+  /** Parameters after each `server ADDRESS` (e.g. `max_fails=0`); none by default. */
+  readonly serverParameters?: string;
 }
 
 /** What a config says: the map, and the processes it names (the default upstream first). */
@@ -58,7 +60,7 @@ export function renderNginxConfig(map: RoutingMap, options: NginxRenderOptions):
     return [
       `    upstream ${name} {`,
       ...(balancing === undefined ? [] : [`        ${balancing};`]),
-      ...pool.upstreams.map((process) => `        server ${address(process)};  # uiasim: ${process}`),
+      ...pool.upstreams.map((process) => `        server ${address(process)}${options.serverParameters === undefined ? '' : ` ${options.serverParameters}`};  # uiasim: ${process}`),
       '    }',
     ];
   };
@@ -202,7 +204,12 @@ export function parseNginxConfig(source: string): NginxRouting {
     };
     for (const inner of d.block ?? []) {
       if (inner.name === 'server') {
-        if (inner.args.length !== 1) refuse(inner, 'server parameters (weight, backup, down, max_fails, ...) change balancing in ways uiasim does not model');
+        // max_fails=0 (never mark an upstream failed) is what the model's router does; nginx's
+        // default (max_fails=1: skip it for 10 s after one failure) is not modelled either.
+        const parameters = inner.args.slice(1);
+        if (parameters.length > 1 || (parameters.length === 1 && parameters[0] !== 'max_fails=0')) {
+          refuse(inner, 'server parameters (weight, backup, down, max_fails other than 0, ...) change balancing in ways uiasim does not model');
+        }
         servers.push(processOf(inner, inner.args[0] as string));
       } else if (inner.name === 'ip_hash' && inner.args.length === 0) {
         setBalancing(inner, { balancer: 'ip_hash' });

@@ -15,7 +15,7 @@ const DIR = '/tmp/uiasim-real-test';
 describe("a deployment's nginx config from a routing map (src/routing/nginx.ts writes it)", () => {
   it("1.8's map: /register to reader1's upstream, everything else to main; read back, it is the same map", () => {
     const conf = renderDeploymentNginx(DIR, 18080, ROUTING_1_8, portOf);
-    expect(conf).toContain('server 127.0.0.1:8081;  # uiasim: reader1');
+    expect(conf).toContain('server 127.0.0.1:8081 max_fails=0;  # uiasim: reader1');
     expect(conf).toContain('listen 127.0.0.1:18080;');
     expect(conf).toContain(`pid ${DIR}/nginx.pid;`);
     expect(conf).toContain('add_header X-Uiasim-Upstream $upstream_addr always;');

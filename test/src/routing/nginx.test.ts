@@ -88,6 +88,9 @@ describe('refusing what a routing map cannot say, naming the line', () => {
   it.each([
     ['upstream u {\n  least_conn;\n  server reader1:1;\n}', 'line 2: `least_conn`: uiasim cannot map this directive (in upstream u) onto a routing map'],
     ['upstream u {\n  server reader1:1 weight=2;\n}', 'line 2: `server reader1:1 weight=2`: server parameters'],
+    // max_fails=0 is the simulated router (never skips a process); any other count is not.
+    ['upstream u {\n  server reader1:1 max_fails=3;\n}', 'line 2: `server reader1:1 max_fails=3`: server parameters'],
+    ['upstream u {\n  server reader1:1 max_fails=0 weight=2;\n}', 'line 2: `server reader1:1 max_fails=0 weight=2`: server parameters'],
     ['server {\n  location / { proxy_pass http://main:1; }\n  location ~* ^/x$ { proxy_pass http://main:1; }\n}', 'line 3: `location ~* ^/x$`: case-insensitive'],
     ['server {\n  location / {\n    proxy_pass http://main:1;\n    rewrite ^ /x;\n  }\n}', 'line 4: `rewrite ^ /x`: uiasim cannot map this directive (in location)'],
     ['server {\n  location / { proxy_pass http://127.0.0.1:8008; }\n}', 'line 2: `proxy_pass http://127.0.0.1:8008`: cannot tell which process 127.0.0.1:8008 is'],
@@ -114,6 +117,15 @@ describe('directives that leave the map as it is', () => {
       }
     }`);
     expect(routing).toEqual({ rules: [], pools: {}, defaultUpstream: 'main' });
+  });
+
+  it('max_fails=0 on a server (never skip a process that failed, as the model\'s router does)', () => {
+    const { routing } = parseNginxConfig(`upstream r { server reader1:1 max_fails=0; server reader2:2 max_fails=0; }
+      server {
+        location ~ ^/register$ { proxy_pass http://r; }
+        location / { proxy_pass http://main:8008; }
+      }`);
+    expect(routing.pools['r']?.upstreams).toEqual(['reader1', 'reader2']);
   });
 });
 
