@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoutingMap } from '../src/router.js';
@@ -202,6 +202,43 @@ export async function crash(state: DeploymentState, name: string): Promise<void>
   if (started === undefined) throw new Error(`no process ${name} in the deployment`);
   killNow(started);
   await waitGone(started, 5_000);
+}
+
+/**
+ * nginx's round-robin starts over, as the model's router does in every run: a graceful reload
+ * (SIGHUP) gives nginx a new worker process with new upstream state, and the old one finishes
+ * what it has and exits. Waits until the old workers are gone, so no request meets one.
+ */
+export async function restartRoundRobin(state: DeploymentState): Promise<void> {
+  const master = state.processes['nginx'];
+  if (master === undefined || !isOurs(master)) throw new Error('nginx is not running in the deployment');
+  const before = childrenOf(master.pid);
+  process.kill(master.pid, 'SIGHUP');
+  const until = Date.now() + 5_000;
+  for (;;) {
+    const now = childrenOf(master.pid);
+    if (now.length > 0 && now.every((pid) => !before.includes(pid))) return;
+    if (Date.now() > until) throw new Error('nginx did not replace its worker within 5 s of a reload');
+    await sleepMs(10);
+  }
+}
+
+/** The pids whose parent is `pid` (from /proc, as `ps` reads them). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === pid && fields[0] !== 'Z') children.push(Number(entry));
+  }
+  return children.sort((a, b) => a - b);
 }
 
 /** Starts a crashed process again and waits until it answers. */

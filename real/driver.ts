@@ -7,7 +7,7 @@ import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
 import { DATABASE } from '../models/topologies/synapse-workers.js';
-import { crash, restart, type DeploymentState } from './deployment.js';
+import { crash, restart, restartRoundRobin, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
 import { pickReady, SessionCorrespondence } from './pairing.js';
@@ -84,8 +84,14 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const usernames = c.workload.clients.map((_, i) => `user${clientLabel(i).toLowerCase()}`);
   const rename = renamer(usernames, `_${t0.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
   const nodeId = (name: string) => model.nodeNames.indexOf(name);
+  /** Processes this run crashed and has not started again. */
+  const down = new Set<string>();
 
   for (const fault of c.faultPlan.faults) if (fault.kind !== 'crash') notes.push(`a ${fault.kind} fault is not applied on the real system`);
+  // nginx's round-robin goes on from the deployment's last case, while the model's router starts
+  // every run at a pool's first upstream. Which worker a request meets matters when one is down,
+  // so a case with a crash starts nginx's round-robin over.
+  if (c.faultPlan.faults.some((f) => f.kind === 'crash')) await restartRoundRobin(state);
   const queue: Pending[] = [];
   const inFlight = new Map<number, InFlight>();
   let sent = 0;
@@ -153,8 +159,11 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const modelSentIndex = new Map<number, number>();
   const realOfModelMsg = new Map<number, InFlight>();
   const sessions = new SessionCorrespondence();
+  // Which process answered each model request (a reset or a timeout is no process's answer).
+  const modelAnsweredBy = new Map<number, number>();
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
+    else if (o.servedBy >= 0) modelAnsweredBy.set(o.msgId, o.servedBy);
   });
   for (const event of model.events as readonly TraceEvent[]) {
     if (event.kind === 'crash' || event.kind === 'restart') {
@@ -164,9 +173,20 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
         notes.push(`a ${event.kind} of ${name} is not applied on the real system`);
         continue;
       }
-      // Answers already on their way arrive before the crash, as in the model's order.
-      if (event.kind === 'crash') await crash(state, processName);
-      else await restart(state, processName);
+      // Answers already on their way arrive before the crash, as in the model's order: a request
+      // the crashing process answered in the model was answered before it crashed (after, it
+      // answers nothing; its next incarnation never sees the request), although the client
+      // takes the answer later. So it is answered here too before the kill.
+      if (event.kind === 'crash') {
+        const id = nodeId(name);
+        for (const [msgId, flight] of realOfModelMsg) if (!flight.settled && modelAnsweredBy.get(msgId) === id) await settle(flight);
+        await crash(state, processName);
+        down.add(processName);
+      }
+      else {
+        await restart(state, processName);
+        down.delete(processName);
+      }
       const id = nodeId(name);
       lifecycle.push({ kind: event.kind, atMs: Date.now() - t0, node: id, incarnation: event.incarnation });
       continue;
@@ -199,6 +219,10 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   }
   if (queue.length > 0) notes.push(`stopped after ${REAL_REQUEST_CAP} real requests`);
   const wallMs = Date.now() - t0;
+  // The model's run can end before a restart it had scheduled (the clients were done): start
+  // such a process again, so that the deployment's next case (conform runs many) does not meet
+  // it down. Not part of this run: its observations and wall time are taken.
+  for (const processName of [...down].sort()) await restart(state, processName);
   const result: RunResult = {
     traceHash: '',
     observations,

@@ -79,8 +79,15 @@ async function shrunk(arbitrary: fc.Arbitrary<Case>, options: ConformOptions, on
   let smallest = first;
   let smallestRows: Row[] | null = null;
   let tries = 0;
+  const cap = options.maxShrinkRuns ?? Number.POSITIVE_INFINITY;
+  let capped = false;
   const result = await fc.check(
     fc.asyncProperty(arbitrary, async (c) => {
+      // Past the cap every candidate passes unrun, so fast-check ends at once.
+      if (tries >= cap) {
+        capped = true;
+        return true;
+      }
       tries++;
       const { rows } = await one(c);
       const agree = rows.every((r) => rowMark(r) !== 'DIFFER');
@@ -95,7 +102,9 @@ async function shrunk(arbitrary: fc.Arbitrary<Case>, options: ConformOptions, on
   const rows = smallestRows ?? (await one(smallest)).rows;
   const token = replayToken(smallest, 'progress-never-lost', '');
   return [
-    `Minimal disagreement (${result.numShrinks} shrink steps, ${tries} cases run): ${smallest.workload.clients.length} client(s)`,
+    capped
+      ? `A disagreement, not minimal (shrinking stopped at its cap of ${tries} cases run, ${result.numShrinks} shrink steps): ${smallest.workload.clients.length} client(s)`
+      : `Minimal disagreement (${result.numShrinks} shrink steps, ${tries} cases run): ${smallest.workload.clients.length} client(s)`,
     ...rows.flatMap((r) => [`${String(r.request).padStart(3)}. ${r.actor.padEnd(9)} ${r.what}`, `       model ${formatAnswer(r.model)}`, `       real  ${formatAnswer(r.real)}   ${rowMark(r)}`]),
     `replay      uiasim replay ${token} --real ${version}`,
   ];

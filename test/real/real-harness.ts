@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from '../../src/cli/check.js';
+import { runExplore } from '../../src/cli/explore.js';
 import { runReplayReal } from '../../src/cli/replay-real.js';
 import { findStrategy } from '../../models/strategies.js';
 import { leaseDeployment, type Lease } from '../../real/lifetime.js';
@@ -34,6 +35,14 @@ export async function tokenOf(options: Partial<Parameters<typeof runCheck>[0]>):
   const output = await runCheck({ faults: 'any-restart', property: 'progress-never-lost', workload: 'mix', runs: 100, seed: 1, ...options, format: 'json' });
   const token = (JSON.parse(output.stdout) as { violation?: { token?: string } }).violation?.token;
   if (token === undefined) throw new Error(`check found no counterexample: ${output.stdout.slice(0, 200)}`);
+  return token;
+}
+
+/** The token of `explore`'s shortest counterexample of a scope (breadth-first, one thread). */
+export async function exploreTokenOf(strategy: string, scope: string): Promise<string> {
+  const output = await runExplore({ strategy, scope, format: 'json', jobs: 1 });
+  const token = (JSON.parse(output.stdout) as { violation?: { token?: string } }).violation?.token;
+  if (token === undefined) throw new Error(`explore found no counterexample: ${output.stdout.slice(0, 200)}`);
   return token;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lease } from '../../real/lifetime.js';
-import { deploy, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
+import { deploy, exploreTokenOf, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
 
 // README finding (c) on a real Synapse 1.12.4: the v1.12 docs pin /register and the fallback to
 // one client_reader, which has no fallback servlet, so the captcha and terms never complete.
@@ -32,5 +32,24 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
     const verdict = replay.verdicts.find((v) => v.property === 'liveness');
     expect(verdict?.realViolated).toBe(true);
     expect(verdict?.modelViolated).toBe(true);
+  }, 120_000);
+
+  it("explore's restart counterexample (register-recover): the restarted worker answers the terms session with a new one, as in the model", async () => {
+    // reader1 answers request 4 with [m.login.terms] and is killed; the user comes back after the
+    // restart, and 1.12 silently replaces the unknown session (uia §2.2). The driver lets a
+    // request the model's crashed process had answered be answered before the kill: without that,
+    // nginx answered request 4 with a 502 and the two runs parted there.
+    const replay = await replayOnReal(await exploreTokenOf('pinned-1.12', 'register-recover'), '1.12');
+    expect(replay.rows.map((r) => [r.real?.status, r.real?.completed, r.real?.servedBy])).toEqual([
+      ['401', '[]', 'reader1'],
+      ['400', '', 'reader1'],
+      ['401', '[]', 'reader1'],
+      ['401', '[m.login.terms]', 'reader1'],
+      ['401', '[m.login.dummy]', 'reader1'],
+    ]);
+    expect(replay.rows.filter((r) => !r.agree)).toEqual([]);
+    const verdict = replay.verdicts.find((v) => v.property === 'progress-never-lost');
+    expect([verdict?.model, verdict?.real]).toEqual(['VIOLATED at request 5', 'VIOLATED at request 5']);
+    expect(replay.exitCode).toBe(0);
   }, 120_000);
 });

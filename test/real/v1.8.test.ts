@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lease } from '../../real/lifetime.js';
 import { runConform } from '../../src/cli/conform.js';
-import { deploy, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
+import { deploy, exploreTokenOf, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
 
 // #6705 on a real Synapse 1.8.0: /register on a client_reader, the fallback on main, each with
 // its own session dict. The model's counterexample must lose progress there at the same request.
@@ -27,6 +27,23 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.8.0', () => {
       ['401', '[]', 'reader1'],
       ['200', '[m.login.recaptcha]', 'main'],
       ['401', '[]', 'reader1'],
+    ]);
+    expect(replay.rows.every((r) => r.agree)).toBe(true);
+    expect(replay.exitCode).toBe(0);
+  }, 120_000);
+
+  it("explore's shortest counterexample of two clients registering at once loses progress at the same request, every answer agreeing", async () => {
+    // Scope (b) of docs/explore.md: A's #6705 requests beside B's start, in the order explore
+    // found first; B's /register lands between A's two requests to reader1.
+    const replay = await replayOnReal(await exploreTokenOf('memory-1.8', 'two-registrations'), '1.8');
+    const verdict = replay.verdicts.find((v) => v.property === 'progress-never-lost');
+    expect(verdict?.model).toBe('VIOLATED at request 4');
+    expect(verdict?.real).toBe('VIOLATED at request 4');
+    expect(replay.rows.map((r) => [r.actor, r.real?.status, r.real?.completed, r.real?.servedBy])).toEqual([
+      ['app A', '401', '[]', 'reader1'],
+      ['app B', '401', '[]', 'reader1'],
+      ['browser A', '200', '[m.login.recaptcha]', 'main'],
+      ['app A', '401', '[]', 'reader1'],
     ]);
     expect(replay.rows.every((r) => r.agree)).toBe(true);
     expect(replay.exitCode).toBe(0);
