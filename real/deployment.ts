@@ -214,11 +214,12 @@ export async function restartRoundRobin(state: DeploymentState): Promise<void> {
   if (master === undefined || !isOurs(master)) throw new Error('nginx is not running in the deployment');
   const before = childrenOf(master.pid);
   process.kill(master.pid, 'SIGHUP');
-  const until = Date.now() + 5_000;
+  const until = Date.now() + 10_000;
   for (;;) {
     const now = childrenOf(master.pid);
     if (now.length > 0 && now.every((pid) => !before.includes(pid))) return;
-    if (Date.now() > until) throw new Error('nginx did not replace its worker within 5 s of a reload');
+    // The rendered config bounds an old worker's shutdown at 5 s (worker_shutdown_timeout).
+    if (Date.now() > until) throw new Error(`nginx did not replace its worker within 10 s of a reload: ${tailOf(join(state.dir, 'nginx-error.log'))}`);
     await sleepMs(10);
   }
 }

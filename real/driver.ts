@@ -90,8 +90,9 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   for (const fault of c.faultPlan.faults) if (fault.kind !== 'crash') notes.push(`a ${fault.kind} fault is not applied on the real system`);
   // nginx's round-robin goes on from the deployment's last case, while the model's router starts
   // every run at a pool's first upstream. Which worker a request meets matters when one is down,
-  // so a case with a crash starts nginx's round-robin over.
-  if (c.faultPlan.faults.some((f) => f.kind === 'crash')) await restartRoundRobin(state);
+  // so a run with a crash starts nginx's round-robin over.
+  // The model's events, not the fault plan: an explored path's crashes are the explorer's.
+  if (model.events.some((e) => e.kind === 'crash')) await restartRoundRobin(state);
   const queue: Pending[] = [];
   const inFlight = new Map<number, InFlight>();
   let sent = 0;
@@ -159,70 +160,91 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const modelSentIndex = new Map<number, number>();
   const realOfModelMsg = new Map<number, InFlight>();
   const sessions = new SessionCorrespondence();
-  // Which process answered each model request (a reset or a timeout is no process's answer).
+  const events = model.events;
+  let wallMs = 0;
+  // Which process answered each model request, and where in the model's events the client took
+  // the answer (a reset or a timeout is no process's answer).
   const modelAnsweredBy = new Map<number, number>();
+  const modelReceivedAt = new Map<number, number>();
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
     else if (o.servedBy >= 0) modelAnsweredBy.set(o.msgId, o.servedBy);
   });
-  for (const event of model.events as readonly TraceEvent[]) {
-    if (event.kind === 'crash' || event.kind === 'restart') {
-      const name = model.nodeNames[event.node] ?? '';
-      const processName = realProcessOf(name);
-      if (processName === null) {
-        notes.push(`a ${event.kind} of ${name} is not applied on the real system`);
+  events.forEach((e, i) => {
+    if (e.kind === 'observe' && e.phase === 'received') modelReceivedAt.set(e.msgId, i);
+  });
+  /** The index of `node`'s next restart after event `from` (the end if none). */
+  const nextRestart = (node: number, from: number): number => {
+    for (let i = from + 1; i < events.length; i++) {
+      const e = events[i] as TraceEvent;
+      if (e.kind === 'restart' && e.node === node) return i;
+    }
+    return events.length;
+  };
+  try {
+    for (const [index, event] of events.entries()) {
+      if (event.kind === 'crash' || event.kind === 'restart') {
+        const name = model.nodeNames[event.node] ?? '';
+        const processName = realProcessOf(name);
+        if (processName === null) {
+          notes.push(`a ${event.kind} of ${name} is not applied on the real system`);
+          continue;
+        }
+        if (event.kind === 'crash') {
+          // Answers already on their way arrive before the crash, as in the model's order: a
+          // request this process answered in the model, taken by the client before the process
+          // is back, was answered before the crash (the client may take it later). So it is
+          // answered here too before the kill. Only Synapse processes answer clients.
+          const restartAt = nextRestart(event.node, index);
+          for (const [msgId, flight] of realOfModelMsg) {
+            if (!flight.settled && modelAnsweredBy.get(msgId) === event.node && (modelReceivedAt.get(msgId) ?? events.length) < restartAt) await settle(flight);
+          }
+          await crash(state, processName);
+          down.add(processName);
+        } else if (down.delete(processName)) {
+          await restart(state, processName);
+        } else {
+          notes.push(`a restart of ${name}, which this run had not crashed, is not applied on the real system`);
+          continue;
+        }
+        lifecycle.push({ kind: event.kind, atMs: Date.now() - t0, node: event.node, incarnation: event.incarnation });
         continue;
       }
-      // Answers already on their way arrive before the crash, as in the model's order: a request
-      // the crashing process answered in the model was answered before it crashed (after, it
-      // answers nothing; its next incarnation never sees the request), although the client
-      // takes the answer later. So it is answered here too before the kill.
-      if (event.kind === 'crash') {
-        const id = nodeId(name);
-        for (const [msgId, flight] of realOfModelMsg) if (!flight.settled && modelAnsweredBy.get(msgId) === id) await settle(flight);
-        await crash(state, processName);
-        down.add(processName);
+      if (event.kind !== 'observe') continue;
+      if (event.phase === 'sent') {
+        const at = pickReady(queue, event, sessions.real);
+        if (at < 0 || sent >= REAL_REQUEST_CAP) continue;
+        const [pending] = queue.splice(at, 1);
+        const flight = await fire(pending as Pending, event.atMs);
+        realOfModelMsg.set(event.msgId, flight);
+        pairs.set(modelSentIndex.get(event.msgId) as number, flight.sentIndex);
+      } else {
+        const flight = realOfModelMsg.get(event.msgId);
+        if (flight === undefined) continue;
+        await settle(flight);
+        sessions.learn(event.key, flight.answeredKey);
       }
-      else {
-        await restart(state, processName);
-        down.delete(processName);
+    }
+    // The model is done; the real clients may still have answers to take and requests to send.
+    for (;;) {
+      const waiting = [...inFlight.values()].sort((a, b) => a.sentIndex - b.sentIndex);
+      if (waiting.length > 0) {
+        for (const flight of waiting) await settle(flight);
+        continue;
       }
-      const id = nodeId(name);
-      lifecycle.push({ kind: event.kind, atMs: Date.now() - t0, node: id, incarnation: event.incarnation });
-      continue;
+      const next = queue.shift();
+      if (next === undefined || sent >= REAL_REQUEST_CAP) break;
+      await settle(await fire(next, null));
     }
-    if (event.kind !== 'observe') continue;
-    if (event.phase === 'sent') {
-      const at = pickReady(queue, event, sessions.real);
-      if (at < 0 || sent >= REAL_REQUEST_CAP) continue;
-      const [pending] = queue.splice(at, 1);
-      const flight = await fire(pending as Pending, event.atMs);
-      realOfModelMsg.set(event.msgId, flight);
-      pairs.set(modelSentIndex.get(event.msgId) as number, flight.sentIndex);
-    } else {
-      const flight = realOfModelMsg.get(event.msgId);
-      if (flight === undefined) continue;
-      await settle(flight);
-      sessions.learn(event.key, flight.answeredKey);
-    }
+    if (queue.length > 0) notes.push(`stopped after ${REAL_REQUEST_CAP} real requests`);
+    wallMs = Date.now() - t0;
+  } finally {
+    // The model's run can end before a restart it had scheduled (the clients were done), or the
+    // run can fail: start such a process again, so that the deployment's next case (conform runs
+    // many; a `real up` deployment serves later commands) does not meet it down. Not part of
+    // this run: its observations and wall time are taken.
+    for (const processName of [...down].sort()) await restart(state, processName);
   }
-  // The model is done; the real clients may still have answers to take and requests to send.
-  for (;;) {
-    const waiting = [...inFlight.values()].sort((a, b) => a.sentIndex - b.sentIndex);
-    if (waiting.length > 0) {
-      for (const flight of waiting) await settle(flight);
-      continue;
-    }
-    const next = queue.shift();
-    if (next === undefined || sent >= REAL_REQUEST_CAP) break;
-    await settle(await fire(next, null));
-  }
-  if (queue.length > 0) notes.push(`stopped after ${REAL_REQUEST_CAP} real requests`);
-  const wallMs = Date.now() - t0;
-  // The model's run can end before a restart it had scheduled (the clients were done): start
-  // such a process again, so that the deployment's next case (conform runs many) does not meet
-  // it down. Not part of this run: its observations and wall time are taken.
-  for (const processName of [...down].sort()) await restart(state, processName);
   const result: RunResult = {
     traceHash: '',
     observations,

@@ -34,7 +34,7 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.8.0', () => {
 
   it("explore's shortest counterexample of two clients registering at once loses progress at the same request, every answer agreeing", async () => {
     // Scope (b) of docs/explore.md: A's #6705 requests beside B's start, in the order explore
-    // found first; B's /register lands between A's two requests to reader1.
+    // found first (B's /register between A's two requests to reader1); the loss is A's own.
     const replay = await replayOnReal(await exploreTokenOf('memory-1.8', 'two-registrations'), '1.8');
     const verdict = replay.verdicts.find((v) => v.property === 'progress-never-lost');
     expect(verdict?.model).toBe('VIOLATED at request 4');
