@@ -125,7 +125,7 @@ function balancerDirective(name: string, pool: Pool): string | undefined {
 
 /** Directives that change nothing about where a request goes, by the block they sit in. */
 const HARMLESS: Readonly<Record<'main' | 'http' | 'server' | 'location' | 'upstream', readonly string[]>> = {
-  main: ['user', 'worker_processes', 'pid', 'error_log', 'daemon', 'master_process', 'worker_rlimit_nofile', 'pcre_jit'],
+  main: ['user', 'worker_processes', 'pid', 'error_log', 'daemon', 'master_process', 'worker_rlimit_nofile', 'pcre_jit', 'worker_shutdown_timeout'],
   http: ['access_log', 'error_log', 'log_format', 'sendfile', 'tcp_nopush', 'tcp_nodelay', 'keepalive_timeout', 'default_type', 'server_tokens', 'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path', 'types', 'types_hash_max_size', 'server_names_hash_bucket_size'],
   server: ['listen', 'server_name', 'access_log', 'error_log', 'ssl_certificate', 'ssl_certificate_key', 'ssl_protocols', 'ssl_ciphers', 'http2'],
   location: ['access_log', 'error_log'],
