@@ -162,16 +162,14 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const sessions = new SessionCorrespondence();
   const events = model.events;
   let wallMs = 0;
-  // Which process answered each model request, and where in the model's events the client took
-  // the answer (a reset or a timeout is no process's answer).
-  const modelAnsweredBy = new Map<number, number>();
-  const modelReceivedAt = new Map<number, number>();
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
-    else if (o.servedBy >= 0) modelAnsweredBy.set(o.msgId, o.servedBy);
   });
+  // Each model request's answer: the process that gave it (-1 for a reset or a timeout) and where
+  // in the model's events its client took it.
+  const modelAnswers = new Map<number, { readonly by: number; readonly at: number }>();
   events.forEach((e, i) => {
-    if (e.kind === 'observe' && e.phase === 'received') modelReceivedAt.set(e.msgId, i);
+    if (e.kind === 'observe' && e.phase === 'received') modelAnswers.set(e.msgId, { by: e.servedBy, at: i });
   });
   /** The index of `node`'s next restart after event `from` (the end if none). */
   const nextRestart = (node: number, from: number): number => {
@@ -197,7 +195,8 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
           // answered here too before the kill. Only Synapse processes answer clients.
           const restartAt = nextRestart(event.node, index);
           for (const [msgId, flight] of realOfModelMsg) {
-            if (!flight.settled && modelAnsweredBy.get(msgId) === event.node && (modelReceivedAt.get(msgId) ?? events.length) < restartAt) await settle(flight);
+            const answer = modelAnswers.get(msgId);
+            if (!flight.settled && answer !== undefined && answer.by === event.node && answer.at < restartAt) await settle(flight);
           }
           await crash(state, processName);
           down.add(processName);
