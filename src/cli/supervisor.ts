@@ -25,10 +25,16 @@ export interface SuperviseOptions<T, R> {
   readonly runTimeoutMs: number;
   /** The tasks; `onOutcome` may push more (they run after the ones before them). */
   readonly tasks: readonly T[];
-  /** Asked before a task starts, and of running tasks after every outcome: true stops it. */
+  /** Asked before a task starts, of running tasks after every outcome (true stops it), and by
+   * the watchdog of a running task stuck in one run for STOP_GRACE_MS (true stops it too). */
   readonly skip?: (index: number) => boolean;
   readonly onOutcome?: (index: number, outcome: TaskOutcome<R>) => void;
 }
+
+/** How long a running task that is no longer needed (`skip`) may stay in one run before its
+ * thread is stopped: a thread stops between runs, and one run takes milliseconds, unless it is
+ * stuck. */
+export const STOP_GRACE_MS = 1_000;
 
 /** The worker script next to `url` exists when the CLI runs from its build; under vitest the
  * sources run as TypeScript and there is nothing to start a thread from. */
@@ -152,6 +158,13 @@ export function superviseTasks<T, R>(options: SuperviseOptions<T, R>): Promise<T
           if (count !== task.lastCount) {
             task.lastCount = count;
             task.lastChangeMs = now;
+          } else if (skip(task.index) && now - task.lastChangeMs > Math.min(STOP_GRACE_MS, options.runTimeoutMs)) {
+            // Not needed any more (explore's Ctrl-C), and still in the run it was in: a thread
+            // stops between runs, and this one has not, so it is stopped where it is, without
+            // waiting out the run timeout for a run whose finding nobody asked for.
+            outcomes[task.index] = { kind: 'skipped' };
+            slot.task = null;
+            retire(slot);
           } else if (now - task.lastChangeMs > options.runTimeoutMs) {
             slot.task = null;
             // A task hung before its first run names no case (the beacon still holds an earlier task's).

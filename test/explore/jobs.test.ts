@@ -54,6 +54,31 @@ describe('explore and Ctrl-C', () => {
     expect(stdout).toContain('reductions: fingerprints off');
   }, 60_000);
 
+  for (const search of ['dfs', 'bfs'] as const) {
+    it(`a thread stuck in a run does not hold Ctrl-C up to the run timeout (${search})`, async () => {
+      // The store's getSession never returns, so the first run never ends and never reaches the
+      // point between runs where a thread looks at Ctrl-C. With --run-timeout 60 the watchdog would
+      // stop it after 60 s; a thread no longer needed is stopped within STOP_GRACE_MS (1 s) of its
+      // run's start instead (src/cli/supervisor.ts).
+      const child = spawn(process.execPath, [cli, 'explore', '--store', 'test/fixtures/plugins/hung-store.js', '--scope', 'register-restart', '--search', search, '--jobs', '2', '--run-timeout', '60']);
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        // Threads started and in their first run.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const interruptedAt = performance.now();
+        child.kill('SIGINT');
+        const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+        expect(code).toBe(130);
+        expect(performance.now() - interruptedAt).toBeLessThan(10_000);
+        expect(stdout).toContain('progress-never-lost: not violated in the 0 schedules explored (0 distinct states, depth 0 reached); incomplete: interrupted.');
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }, 30_000);
+  }
+
   it('breadth-first on threads: the levels taken and the answers of the one cut short, in order, and exit 130', async () => {
     // Its levels are handed out a few tasks ahead of the threads (src/cli/explore-runs.ts).
     const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'bfs', '--jobs', '2']);
