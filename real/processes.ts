@@ -40,13 +40,28 @@ export function isOurs(started: Started): boolean {
   }
 }
 
-/** SIGKILL, at once (a crash, and teardown that must not wait). Synchronous, so exit hooks can use it. */
+/** SIGKILL, at once (a crash, and teardown that must not wait). Synchronous, so exit hooks can use it.
+ * A process started detached leads its own process group, which holds its children too (nginx's
+ * workers): the whole group is killed, since a SIGKILL to nginx's master alone leaves its workers
+ * running, and serving on the deployment's port. */
 export function killNow(started: Started): void {
   if (!isOurs(started)) return;
   try {
-    process.kill(started.pid, 'SIGKILL');
+    process.kill(leadsGroup(started.pid) ? -started.pid : started.pid, 'SIGKILL');
   } catch {
     // Already gone.
+  }
+}
+
+/** Whether `pid` is its process group's leader (/proc/pid/stat: "pid (comm) state ppid pgrp ..."). */
+function leadsGroup(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm may hold spaces and parentheses: the fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[2]) === pid;
+  } catch {
+    return false;
   }
 }
 

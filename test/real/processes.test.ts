@@ -1,0 +1,51 @@
+// real/processes.ts: the children of a deployment's processes, and how they are stopped.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isOurs, killNow, sleepMs, startDetached } from '../../real/processes.js';
+
+/** The live pids whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[1]) === pid && fields[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('killNow (teardown on exit, and crashes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uiasim-processes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("kills a detached process's children with it, as nginx's workers with their master", async () => {
+    // A master with two workers, like nginx: SIGKILL to the master alone leaves the workers
+    // running (reparented), which is what an exit hook once did to a deployment's nginx.
+    const marker = 'uiasim-killnow-test';
+    const started = startDetached('sh', ['-c', `sleep 300 & sleep 300 & wait # ${marker}`], { cwd: dir, logFile: join(dir, 'log'), marker });
+    let workers: number[] = [];
+    for (let i = 0; i < 100 && workers.length < 2; i++) {
+      await sleepMs(20);
+      workers = childrenOf(started.pid);
+    }
+    expect(workers).toHaveLength(2);
+    killNow(started);
+    for (let i = 0; i < 100 && (isOurs(started) || workers.some(alive)); i++) await sleepMs(20);
+    expect(isOurs(started)).toBe(false);
+    expect(workers.filter(alive)).toEqual([]);
+  });
+});
