@@ -28,11 +28,17 @@ export interface Row {
    * them in the other order, so a difference here is a race, not a disagreement (docs/architecture.md
    * "Real deployments": such cases show a distribution). */
   readonly raced: boolean;
+  /** An earlier request of the same client got different answers in a race: from there the
+   * client's two runs have parted (one side has a session, a stage or an account the other has
+   * not), so a difference here follows from the race (a request sent on one side only, or sent
+   * with another session), not a disagreement. */
+  readonly afterRace: boolean;
 }
 
-/** agree, DIFFER, or race (a difference on a request in flight together with another). */
-export function rowMark(row: Row): 'agree' | 'DIFFER' | 'race' {
-  return row.agree ? 'agree' : row.raced ? 'race' : 'DIFFER';
+/** agree, DIFFER, race (a difference on a request in flight together with another), or after
+ * race (a difference on a later request of a client whose answers raced). */
+export function rowMark(row: Row): 'agree' | 'DIFFER' | 'race' | 'after race' {
+  return row.agree ? 'agree' : row.raced ? 'race' : row.afterRace ? 'after race' : 'DIFFER';
 }
 
 /** Index ranges [sent, received] of each request; an unanswered one stays open to the end. */
@@ -79,9 +85,10 @@ function answerOf(observations: readonly ObserveEvent[], sentIndex: number, node
   };
 }
 
-/** Request by request, the model's answer beside the real one. */
+/** Request by request, the model's answer beside the real one: the model's requests in its
+ * order, then those only the real run sent. */
 export function compareRuns(model: RunResult, real: RealRun): Row[] {
-  const rows: Row[] = [];
+  const rows: (Omit<Row, 'afterRace'> & { readonly client: number })[] = [];
   const paired = new Set<number>();
   const raced = racedRequests(model.observations);
   const racedReal = racedRequests(real.result.observations);
@@ -93,14 +100,25 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
     if (realIndex !== undefined) paired.add(realIndex);
     const m = answerOf(model.observations, i, model.nodeNames);
     const r = realIndex === undefined ? null : answerOf(real.result.observations, realIndex, model.nodeNames);
-    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: m, real: r, agree: r !== null && sameAnswer(m, r), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
+    rows.push({ request, actor: actorName(o.actor), client: clientOf(o.actor), what: describe(o), model: m, real: r, agree: r !== null && sameAnswer(m, r), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
   });
   real.result.observations.forEach((o, i) => {
     if (o.phase !== 'sent' || paired.has(i)) return;
     request++;
-    rows.push({ request, actor: actorName(o.actor), what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
+    rows.push({ request, actor: actorName(o.actor), client: clientOf(o.actor), what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
   });
-  return rows;
+  // The clients whose answers raced apart, each from its first such request on.
+  const parted = new Set<number>();
+  return rows.map(({ client, ...row }) => {
+    const afterRace = parted.has(client);
+    if (row.raced && !row.agree) parted.add(client);
+    return { ...row, afterRace };
+  });
+}
+
+/** A client's app and its browser are two actors over one client's state (models/clients). */
+function clientOf(actor: number): number {
+  return Math.floor(actor / 2);
 }
 
 function describe(o: ObserveEvent): string {

@@ -20,6 +20,8 @@ export class Agreement {
   agreeingCases = 0;
   racedCases = 0;
   races = 0;
+  /** Differing answers of a client after its answers raced apart (compare.ts `afterRace`). */
+  afterRaces = 0;
   cases = 0;
 
   add(rows: readonly Row[]): void {
@@ -27,9 +29,12 @@ export class Agreement {
     if (rows.every((r) => r.agree)) this.agreeingCases++;
     else if (rows.every((r) => rowMark(r) !== 'DIFFER')) this.racedCases++;
     for (const row of rows) {
-      if (rowMark(row) === 'race') {
-        // Not counted for or against: the real order of two requests in flight is its own.
-        this.races++;
+      const mark = rowMark(row);
+      if (mark === 'race' || mark === 'after race') {
+        // Not counted for or against: the real order of two requests in flight is its own, and
+        // so is what the client does after the race.
+        if (mark === 'race') this.races++;
+        else this.afterRaces++;
         continue;
       }
       const endpoint = endpointOf(row.what);
@@ -45,7 +50,7 @@ export class Agreement {
       ...[...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `  ${k.padEnd(34)} ${String(v.agree).padStart(4)} of ${String(v.total).padEnd(4)} agree${v.agree === v.total ? '' : '  <-- DIFFER'}`),
     ];
     return [
-      `${this.agreeingCases} of ${this.cases} cases agree on every request; ${this.racedCases} more differ only on requests in flight together (${this.races} raced answers, not counted below).`,
+      `${this.agreeingCases} of ${this.cases} cases agree on every request; ${this.racedCases} more differ only on requests in flight together (${this.races} raced answers${this.afterRaces === 0 ? '' : ` and ${this.afterRaces} of the same clients after them`}, not counted below).`,
       ...table('per endpoint (requests):', this.byEndpoint), ...table('per stage (requests carrying it):', this.byStage),
     ];
   }

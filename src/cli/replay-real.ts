@@ -61,7 +61,7 @@ export async function runReplayReal(input: string, options: ReplayRealOptions): 
         ]),
         '',
         ...judged.flatMap((v) => [`${v.property}: model ${v.model}; real ${v.real}`, ...(v.realWhy === undefined ? [] : [`  real: ${v.realWhy}`])]),
-        agree ? (rows.every((r) => r.agree) ? 'The real run agrees with the model on every request.' : 'The real run agrees with the model except where requests in flight together raced (marked race).') : 'The real run DIFFERS from the model.',
+        agree ? (rows.every((r) => r.agree) ? 'The real run agrees with the model on every request.' : 'The real run agrees with the model except where requests in flight together raced (marked race), and on what the clients whose answers raced did after (marked after race).') : 'The real run DIFFERS from the model.',
       ];
       return { stdout: text.join('\n') + '\n', exitCode };
     } finally {
