@@ -242,6 +242,19 @@ function childrenOf(pid: number): number[] {
   return children.sort((a, b) => a - b);
 }
 
+/**
+ * Every Synapse process started again, one after another: after a database restart each one's
+ * pooled connections are dead, and each would answer 500 to the first request that meets one
+ * (docs/real.md, "A database restart breaks every pooled connection"), while every model run
+ * starts with a fresh deployment. The next case must not inherit them.
+ */
+export async function freshConnections(state: DeploymentState): Promise<void> {
+  for (const name of ['main', ...WORKER_NAMES]) {
+    await crash(state, name);
+    await restart(state, name);
+  }
+}
+
 /** Starts a crashed process again and waits until it answers. */
 export async function restart(state: DeploymentState, name: string): Promise<void> {
   if (name === 'postgres') {

@@ -7,7 +7,7 @@ import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
 import { DATABASE } from '../models/topologies/synapse-workers.js';
-import { crash, restart, restartRoundRobin, type DeploymentState } from './deployment.js';
+import { crash, freshConnections, restart, restartRoundRobin, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
 import { pickReady, SessionCorrespondence } from './pairing.js';
@@ -243,6 +243,9 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     // many; a `real up` deployment serves later commands) does not meet it down. Not part of
     // this run: its observations and wall time are taken.
     for (const processName of [...down].sort()) await restart(state, processName);
+    // A database restart leaves every Synapse process's pooled connections dead for the next
+    // case, which the model's next run (a fresh world) does not have.
+    if (model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE)) await freshConnections(state);
   }
   const result: RunResult = {
     traceHash: '',

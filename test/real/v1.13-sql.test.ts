@@ -3,6 +3,7 @@ import type { Lease } from '../../real/lifetime.js';
 import { runConform } from '../../src/cli/conform.js';
 import { replayToken } from '../../properties/replay-token.js';
 import { CAPTCHA_TWO_TABS } from '../fixtures/real/captcha-two-tabs.js';
+import { DATABASE_RESTART_MID_CASE, PLAIN_REGISTRATION } from '../fixtures/real/database-restart.js';
 import { deploy, HAS_SYNAPSE, privateDeploymentDir, replayOnReal } from './real-harness.js';
 
 // Real Synapse 1.13.0 routed as `sql` (/register round-robin over both workers), as conform on
@@ -57,4 +58,15 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.13.0, routing sql', () => {
       expect(ran).toBeGreaterThanOrEqual(4);
     }
   }, 240_000);
+
+  it("a case after one with a database restart meets fresh connections, as the model's next run does", async () => {
+    // The restart leaves every Synapse process's pooled connections to PostgreSQL dead; before the
+    // driver restarted them after such a case (real/deployment.ts freshConnections), the next
+    // case's first request on each worker was answered 500 M_UNKNOWN where the model has a 401.
+    const restarted = await replayOnReal(replayToken(DATABASE_RESTART_MID_CASE, 'progress-never-lost', ''), '1.13');
+    expect(restarted.rows.length).toBeGreaterThanOrEqual(2);
+    const next = await replayOnReal(replayToken(PLAIN_REGISTRATION, 'progress-never-lost', ''), '1.13');
+    expect(next.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} ${r.real?.completed}`)).toEqual(['app A POST /register: 401 []', 'app A POST /register (m.login.dummy): 401 [m.login.dummy]']);
+    expect(next.rows.every((r) => r.agree)).toBe(true);
+  }, 120_000);
 });
