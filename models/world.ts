@@ -177,7 +177,9 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
       ...(strategy.defects === undefined ? {} : { defects: strategy.defects }),
       deployment: { main: processIds[mainIndex] as number, processes: processIds },
     });
-    const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory));
+    // Synapse reaches its database over a connection pool, which a database restart leaves dead
+    // (src/connection-pool.ts; found against real 1.13.0, docs/real.md).
+    const process = sim.addNode((id) => new ProcessNode(sim, id, name, factory, { pooledBackends: [db.id] }));
     if (process.id !== processIds[processes.findIndex((p) => p.name === name)]) throw new Error('world: process ids are not the ones announced');
   }
   const router = sim.addNode((id) => new RouterNode(sim, id, ROUTER, options.routing ?? strategy.routing));

@@ -1,4 +1,5 @@
 import { SHARED_OWNER } from './chooser.js';
+import { ConnectionPool } from './connection-pool.js';
 import { describeYielded, isBackendUnavailable, isHttpError, NotAnEffectError, UNAVAILABLE, type Effect, type Task } from './effects.js';
 import { httpResponse, type HttpRequest, type HttpResponse } from './http.js';
 import { IdTable } from './id-table.js';
@@ -33,6 +34,15 @@ interface Running {
   /** The HTTP request being answered, or null for background work. */
   readonly origin: RequestMessage | null;
   readonly owner: number;
+  /** The pooled connection its backend call is on, or -1 (a task makes one call at a time). */
+  connection: number;
+}
+
+export interface ProcessOptions {
+  /** Backends this process reaches over pooled connections (Synapse's database): a backend
+   * restart leaves them dead, and the first call on each fails (src/connection-pool.ts). Other
+   * backends are reached as if over a fresh connection every call. */
+  readonly pooledBackends?: readonly number[];
 }
 
 /** Marks the timer that resumes a task after a `cpu` or `sleep` effect. */
@@ -49,14 +59,29 @@ export class ProcessNode implements SimNode {
   private app: App;
   private readonly running = new IdTable<Running>();
   private busyUntilMs = 0;
+  /** Pools by backend node id (`pooledBackends`), new at every start; empty when none. */
+  private pools: (ConnectionPool | undefined)[] = [];
 
   constructor(
     readonly sim: Sim,
     readonly id: number,
     readonly name: string,
     private readonly factory: AppFactory,
+    private readonly options: ProcessOptions = {},
   ) {
     this.app = factory(this.context());
+    this.pools = this.newPools();
+  }
+
+  /** No connections yet: a started process opens them as it needs them. */
+  private newPools(): (ConnectionPool | undefined)[] {
+    const pools: (ConnectionPool | undefined)[] = [];
+    for (const backend of this.options.pooledBackends ?? []) {
+      const node = this.sim.nodes[backend];
+      if (node === undefined) throw new Error(`process ${this.name}: pooled backend ${backend} is not a node`);
+      pools[backend] = new ConnectionPool(node, 1);
+    }
+    return pools;
   }
 
   crash(): void {
@@ -75,6 +100,7 @@ export class ProcessNode implements SimNode {
     this.up = true;
     this.sim.trace.lifecycle('restart', this.sim.nowMs, this.id, this.incarnation);
     this.app = this.factory(this.context());
+    this.pools = this.newPools();
   }
 
   /** A timer for the app's current incarnation (a crash makes it stale). */
@@ -90,7 +116,7 @@ export class ProcessNode implements SimNode {
           this.reply(message, httpResponse(404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }, this.id));
           return;
         }
-        this.step({ task: handle.call(this.app, message.payload, message.owner), origin: message, owner: message.owner }, undefined);
+        this.step({ task: handle.call(this.app, message.payload, message.owner), origin: message, owner: message.owner, connection: -1 }, undefined);
         return;
       }
       case 'command': {
@@ -106,12 +132,16 @@ export class ProcessNode implements SimNode {
         const key = message.kind === 'timer' ? message.id : message.replyTo;
         const run = this.running.take(key);
         if (run !== undefined) {
+          if (run.connection !== -1) {
+            (this.pools[message.from] as ConnectionPool).release(run.connection, message.kind === 'reset');
+            run.connection = -1;
+          }
           this.step(run, message.kind === 'result' ? message.payload : message.kind === 'reset' ? UNAVAILABLE : undefined);
           return;
         }
         if (message.kind === 'timer' && message.payload !== RESUME) {
           const task = this.app.handleTimer?.(message.payload);
-          if (task !== undefined) this.step({ task, origin: null, owner: SHARED_OWNER }, undefined);
+          if (task !== undefined) this.step({ task, origin: null, owner: SHARED_OWNER, connection: -1 }, undefined);
           return;
         }
         // A result for a handler that no longer exists (its process restarted): nothing waits.
@@ -155,7 +185,13 @@ export class ProcessNode implements SimNode {
     // `?.`: a bare `yield` (undefined) reaches the default case too, instead of a TypeError.
     switch (effect?.kind) {
       case 'call': {
-        const command = this.sim.send('command', this.id, effect.to, run.owner, -1, -1, effect.command);
+        const pool = this.pools[effect.to];
+        let toIncarnation = -1;
+        if (pool !== undefined) {
+          run.connection = pool.acquire();
+          toIncarnation = pool.incarnationOf(run.connection);
+        }
+        const command = this.sim.send('command', this.id, effect.to, run.owner, -1, toIncarnation, effect.command);
         this.running.set(command.id, run);
         return;
       }
