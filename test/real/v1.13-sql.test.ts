@@ -59,12 +59,20 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.13.0, routing sql', () => {
     }
   }, 240_000);
 
+  it('a database restart breaks the pooled connections: the next request on one is a 500, in the model too', async () => {
+    // The database crashes after /register's answer and is back before the dummy stage, which
+    // reader2 answers 500 M_UNKNOWN on real 1.13.0 (its connection died with the database:
+    // src/connection-pool.ts). The model answered 401 [m.login.dummy] before it pooled connections.
+    const restarted = await replayOnReal(replayToken(DATABASE_RESTART_MID_CASE, 'progress-never-lost', ''), '1.13');
+    expect(restarted.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} ${r.real?.errcode} by ${r.real?.servedBy}`)).toEqual(['app A POST /register: 401  by reader1', 'app A POST /register (m.login.dummy): 500 M_UNKNOWN by reader2']);
+    expect(restarted.rows.every((r) => r.agree)).toBe(true);
+  }, 120_000);
+
   it("a case after one with a database restart meets fresh connections, as the model's next run does", async () => {
     // The restart leaves every Synapse process's pooled connections to PostgreSQL dead; before the
     // driver restarted them after such a case (real/deployment.ts freshConnections), the next
     // case's first request on each worker was answered 500 M_UNKNOWN where the model has a 401.
-    const restarted = await replayOnReal(replayToken(DATABASE_RESTART_MID_CASE, 'progress-never-lost', ''), '1.13');
-    expect(restarted.rows.length).toBeGreaterThanOrEqual(2);
+    await replayOnReal(replayToken(DATABASE_RESTART_MID_CASE, 'progress-never-lost', ''), '1.13');
     const next = await replayOnReal(replayToken(PLAIN_REGISTRATION, 'progress-never-lost', ''), '1.13');
     expect(next.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} ${r.real?.completed}`)).toEqual(['app A POST /register: 401 []', 'app A POST /register (m.login.dummy): 401 [m.login.dummy]']);
     expect(next.rows.every((r) => r.agree)).toBe(true);
