@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,7 @@ export async function up(version: RealVersion, options: UpOptions): Promise<Depl
       logFile: join(dir, 'nginx.stdout'), marker: join(dir, 'nginx.conf'), readyUrl: `http://127.0.0.1:${ports.nginx}/_matrix/client/versions`,
     });
     log(`nginx up on 127.0.0.1:${ports.nginx}, routing ${options.routingName} (all in ${Date.now() - t0} ms)`);
+    for (const name of SYNAPSE_PROCESSES) await openPooledConnection(state, name);
     return state;
   } catch (error) {
     await down(version);
@@ -243,16 +245,46 @@ function childrenOf(pid: number): number[] {
 }
 
 /**
- * Every Synapse process started again, one after another: after a database restart each one's
+ * Every Synapse process started again, one after another (a process the run left down is only
+ * started): after a database restart each one's
  * pooled connections are dead, and each would answer 500 to the first request that meets one
  * (docs/real.md, "A database restart breaks every pooled connection"), while every model run
  * starts with a fresh deployment. The next case must not inherit them.
  */
 export async function freshConnections(state: DeploymentState): Promise<void> {
-  for (const name of ['main', ...WORKER_NAMES]) {
-    await crash(state, name);
+  for (const name of SYNAPSE_PROCESSES) {
+    // A process the run left down is only started.
+    if (isOurs(state.processes[name] as Started)) await crash(state, name);
     await restart(state, name);
+    await openPooledConnection(state, name);
   }
+}
+
+/** main and the workers. */
+export const SYNAPSE_PROCESSES: readonly string[] = ['main', ...WORKER_NAMES];
+
+/**
+ * Makes a Synapse process that has just started open a connection in its database pool, as the
+ * model's processes have at the start of every run (src/connection-pool.ts: a deployment's
+ * processes have served before). A started Synapse opens pool connections only as transactions
+ * need them (its start-up queries use a connection of their own), so a database restart before
+ * its first request would cost it no 500 where the model has one. `POST /register` with a
+ * username checks that name in the database before anything else (`check_username`); the 401 it
+ * answers leaves an unused UIA session behind.
+ */
+export async function openPooledConnection(state: DeploymentState, name: string): Promise<void> {
+  const port = state.processPorts[name];
+  if (port === undefined) throw new Error(`no Synapse process ${name} in the deployment`);
+  await new Promise<void>((resolve, reject) => {
+    const body = JSON.stringify({ username: 'uiasimpool' });
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/_matrix/client/r0/register', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('timeout', () => req.destroy(new Error(`${name} did not answer a POST /register within 30 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Starts a crashed process again and waits until it answers. */

@@ -7,7 +7,7 @@ import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
 import { DATABASE } from '../models/topologies/synapse-workers.js';
-import { crash, freshConnections, restart, restartRoundRobin, type DeploymentState } from './deployment.js';
+import { crash, freshConnections, openPooledConnection, restart, restartRoundRobin, SYNAPSE_PROCESSES, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
 import { pickReady, SessionCorrespondence } from './pairing.js';
@@ -52,7 +52,7 @@ const REAL_TIMEOUT_MS = 30_000;
 
 /** Which deployment process a model node name stands for, for crash and restart. */
 function realProcessOf(node: string): string | null {
-  if (node === 'main' || node === 'reader1' || node === 'reader2') return node;
+  if (SYNAPSE_PROCESSES.includes(node)) return node;
   if (node === DATABASE) return 'postgres';
   if (node === CAPTCHA_SERVICE) return 'siteverify';
   return null;
@@ -242,10 +242,18 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     // run can fail: start such a process again, so that the deployment's next case (conform runs
     // many; a `real up` deployment serves later commands) does not meet it down. Not part of
     // this run: its observations and wall time are taken.
-    for (const processName of [...down].sort()) await restart(state, processName);
+    // PostgreSQL first: a Synapse process does not start without its database.
+    const restartOrder = [...down].sort((a, b) => Number(b === 'postgres') - Number(a === 'postgres') || (a < b ? -1 : a > b ? 1 : 0));
     // A database restart leaves every Synapse process's pooled connections dead for the next
-    // case, which the model's next run (a fresh world) does not have.
-    if (model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE)) await freshConnections(state);
+    // case, which the model's next run (a fresh world) does not have: each starts again anyway.
+    const databaseRestarted = model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE);
+    for (const processName of restartOrder) {
+      if (databaseRestarted && SYNAPSE_PROCESSES.includes(processName)) continue;
+      await restart(state, processName);
+      // The next case's model starts it as a process that has served before.
+      if (SYNAPSE_PROCESSES.includes(processName)) await openPooledConnection(state, processName);
+    }
+    if (databaseRestarted) await freshConnections(state);
   }
   const result: RunResult = {
     traceHash: '',

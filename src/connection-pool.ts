@@ -5,8 +5,9 @@ const CLOSED = -1;
 
 /**
  * One process's pooled connections to one backend, as Synapse reaches its database (psycopg2
- * connections in Twisted's adbapi pool, one per pool thread). One is open from the process's
- * start; another is opened when a call finds no idle one, to the backend's incarnation of that moment. A restart of the backend
+ * connections in Twisted's adbapi pool, one per pool thread). A process that is up when a run
+ * starts has served before and has one open; a process that starts (again) during the run has
+ * none. Another is opened when a call finds no idle one, to the backend's incarnation of that moment. A restart of the backend
  * leaves every open connection dead without the process knowing: the next call on each is reset
  * (its command is stale for the new incarnation, src/sim.ts), which closes it, and the call after
  * that connects again. In Synapse (1.8 to today, `synapse/storage/database.py`) that failed call
@@ -15,18 +16,20 @@ const CLOSED = -1;
  * sees the connection closed and reconnects (docs/real.md, "A database restart breaks every
  * pooled connection").
  *
- * Connections are taken lowest index first among the idle ones, and the pool grows without a
- * bound: the workloads have at most 4 clients, each with one call in flight, below any
- * `cp_max` (5 in the real deployments, 10 in Synapse's sample config).
+ * Connections are taken lowest index first among the idle ones (Twisted's thread pool picks an
+ * idle thread by its own order). The pool grows without a bound: above `cp_max` (5 in the real
+ * deployments, 10 in Synapse's sample config) Synapse would queue the call instead. A process
+ * rarely has that many calls in flight (at most 4 clients, each an app and a browser), and the
+ * difference shows only after a restart of the backend, in how many calls meet a dead connection.
  */
 export class ConnectionPool {
   /** By connection: the backend incarnation it is open to, or CLOSED. */
   private readonly incarnations: number[] = [];
   private readonly busy: boolean[] = [];
 
-  /** A pool made at a process's start holds `openAtStart` connections, open to the backend as it
-   * is then (a Synapse process runs its first transactions as it starts; conform saw real 1.13.0
-   * answer 500 to a first request after a database restart that came before the request). */
+  /** A new pool holds `openAtStart` connections, open to the backend as it is then (conform saw
+   * real 1.13.0, whose processes had served earlier cases, answer 500 to a case's first request
+   * after a database restart that came before it). */
   constructor(
     private readonly backend: SimNode,
     openAtStart: number,

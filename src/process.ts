@@ -70,16 +70,18 @@ export class ProcessNode implements SimNode {
     private readonly options: ProcessOptions = {},
   ) {
     this.app = factory(this.context());
-    this.pools = this.newPools();
+    // At the run's start a process has served before: one connection open to each pooled backend.
+    this.pools = this.newPools(1);
   }
 
-  /** No connections yet: a started process opens them as it needs them. */
-  private newPools(): (ConnectionPool | undefined)[] {
+  /** Pools with `openAtStart` connections open to each pooled backend as it is now, more as calls
+   * need them. */
+  private newPools(openAtStart: number): (ConnectionPool | undefined)[] {
     const pools: (ConnectionPool | undefined)[] = [];
     for (const backend of this.options.pooledBackends ?? []) {
       const node = this.sim.nodes[backend];
       if (node === undefined) throw new Error(`process ${this.name}: pooled backend ${backend} is not a node`);
-      pools[backend] = new ConnectionPool(node, 1);
+      pools[backend] = new ConnectionPool(node, openAtStart);
     }
     return pools;
   }
@@ -100,7 +102,9 @@ export class ProcessNode implements SimNode {
     this.up = true;
     this.sim.trace.lifecycle('restart', this.sim.nowMs, this.id, this.incarnation);
     this.app = this.factory(this.context());
-    this.pools = this.newPools();
+    // A process that has just started opens its connections as its calls need them (Synapse's
+    // start-up queries use a connection of their own).
+    this.pools = this.newPools(0);
   }
 
   /** A timer for the app's current incarnation (a crash makes it stale). */

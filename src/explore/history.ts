@@ -68,9 +68,11 @@ export class History {
       a = fold(a, this.identityA(message.replyTo));
       b = fold(b, this.identityB(message.replyTo));
     }
-    // When it is due matters for timers (relative to when it was set).
+    // When it is due matters for timers (relative to when it was set), and which incarnation of
+    // its target it is meant for: a command on a pooled connection opened before a restart of
+    // its target is reset, the same command sent after it is answered (src/connection-pool.ts).
     const delay = message.dueMs - this.sim.nowMs;
-    this.name(message.id, fold(a, delay), fold(b, delay));
+    this.name(message.id, fold(fold(a, delay), message.toIncarnation), fold(fold(b, delay), message.toIncarnation));
   }
 
   private identityA(id: number): number {

@@ -47,8 +47,8 @@ describe('compareRuns: a race, and what a client does after its answers raced ap
   });
 
   it('a client whose answers did not race keeps DIFFER on a request only one side sent', () => {
-    // The same, but the third request is A's (A's raced answer differed too: still after race), or
-    // a third client's, whose answers never raced: DIFFER.
+    // The same first two requests, then a request of a third client, whose answers never raced:
+    // DIFFER.
     const APP_C = 4;
     const third = runs(
       [...model.observations],

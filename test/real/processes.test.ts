@@ -38,14 +38,25 @@ describe('killNow (teardown on exit, and crashes)', () => {
     const marker = 'uiasim-killnow-test';
     const started = startDetached('sh', ['-c', `sleep 300 & sleep 300 & wait # ${marker}`], { cwd: dir, logFile: join(dir, 'log'), marker });
     let workers: number[] = [];
-    for (let i = 0; i < 100 && workers.length < 2; i++) {
-      await sleepMs(20);
-      workers = childrenOf(started.pid);
+    try {
+      for (let i = 0; i < 100 && workers.length < 2; i++) {
+        await sleepMs(20);
+        workers = childrenOf(started.pid);
+      }
+      expect(workers).toHaveLength(2);
+      killNow(started);
+      for (let i = 0; i < 100 && (isOurs(started) || workers.some(alive)); i++) await sleepMs(20);
+      expect(isOurs(started)).toBe(false);
+      expect(workers.filter(alive)).toEqual([]);
+    } finally {
+      // Whatever happened above, nothing of it outlives the test.
+      for (const pid of [started.pid, ...workers]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
     }
-    expect(workers).toHaveLength(2);
-    killNow(started);
-    for (let i = 0; i < 100 && (isOurs(started) || workers.some(alive)); i++) await sleepMs(20);
-    expect(isOurs(started)).toBe(false);
-    expect(workers.filter(alive)).toEqual([]);
   });
 });

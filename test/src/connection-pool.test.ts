@@ -93,6 +93,19 @@ describe('a process with a pooled backend', () => {
     expect(statuses()).toEqual([200]);
   });
 
+  it('restarted, it has no connection until its first call, so a backend restart then costs nothing', () => {
+    // A process up at the run's start has served before and holds one connection; one that
+    // started during the run opens its first at its first call (Synapse's start-up queries use a
+    // connection of their own).
+    const { db, web, ask, statuses } = world(true);
+    web.crash();
+    web.restart();
+    db.crash();
+    db.restart();
+    ask();
+    expect(statuses()).toEqual([200]);
+  });
+
   it('without a pool, a backend restart costs no request', () => {
     const { db, ask, statuses } = world(false);
     ask();
