@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoutingMap } from '../src/router.js';
 import { renderDeploymentNginx } from './nginx-config.js';
 import { createDatabase, initCluster, startCluster, stopCluster } from './postgres.js';
-import { freePorts, isOurs, killNow, sleepMs, startDetached, waitGone, waitReady, type Started } from './processes.js';
+import { childrenOf, freePorts, isOurs, killNow, sleepMs, startDetached, waitGone, waitReady, type Started } from './processes.js';
 import { SITEVERIFY_SOURCE } from './siteverify.js';
 import { DATABASE_NAME, WORKER_NAMES, writeSynapseConfig, type DeploymentPorts } from './synapse-config.js';
 import { findSynapse, type SynapseInstall } from './synapse-source.js';
@@ -224,24 +224,6 @@ export async function restartRoundRobin(state: DeploymentState): Promise<void> {
     if (Date.now() > until) throw new Error(`nginx did not replace its worker within 10 s of a reload: ${tailOf(join(state.dir, 'nginx-error.log'))}`);
     await sleepMs(10);
   }
-}
-
-/** The pids whose parent is `pid` (from /proc, as `ps` reads them). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === pid && fields[0] !== 'Z') children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 
 /**
@@ -53,16 +53,33 @@ export function killNow(started: Started): void {
   }
 }
 
-/** Whether `pid` is its process group's leader (/proc/pid/stat: "pid (comm) state ppid pgrp ..."). */
-function leadsGroup(pid: number): boolean {
+/** The fields of /proc/pid/stat after "pid (comm)": state, ppid, pgrp, ...; null when the
+ * process is gone. */
+export function statFields(pid: number): string[] | null {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm may hold spaces and parentheses: the fields start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[2]) === pid;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return false;
+    return null;
   }
+  // comm may hold spaces and parentheses: the fields start after the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Whether `pid` is its process group's leader. */
+function leadsGroup(pid: number): boolean {
+  return Number(statFields(pid)?.[2]) === pid;
+}
+
+/** The live (not zombie) pids whose parent is `pid`, in order (from /proc, as `ps` reads them). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields !== null && Number(fields[1]) === pid && fields[0] !== 'Z') children.push(Number(entry));
+  }
+  return children.sort((a, b) => a - b);
 }
 
 export async function waitGone(started: Started, timeoutMs: number): Promise<boolean> {

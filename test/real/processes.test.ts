@@ -1,31 +1,14 @@
 // real/processes.ts: the children of a deployment's processes, and how they are stopped.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isOurs, killNow, sleepMs, startDetached } from '../../real/processes.js';
+import { childrenOf, isOurs, killNow, sleepMs, startDetached, statFields } from '../../real/processes.js';
 
-/** The live pids whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc').filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[1]) === pid && fields[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-
+/** Alive and not a zombie. */
 function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const fields = statFields(pid);
+  return fields !== null && fields[0] !== 'Z';
 }
 
 describe('killNow (teardown on exit, and crashes)', () => {
