@@ -7,10 +7,10 @@ const CLOSED = -1;
  * One process's pooled connections to one backend, as Synapse reaches its database (psycopg2
  * connections in Twisted's adbapi pool, one per pool thread). A process that is up when a run
  * starts has served before and has one open; a process that starts (again) during the run has
- * none. Another is opened when a call finds no idle one, to the backend's incarnation of that moment. A restart of the backend
- * leaves every open connection dead without the process knowing: the next call on each is reset
- * (its command is stale for the new incarnation, src/sim.ts), which closes it, and the call after
- * that connects again. In Synapse (1.8 to today, `synapse/storage/database.py`) that failed call
+ * none. Another is opened when a call finds no idle one, to the backend's incarnation of that
+ * moment. A restart of the backend leaves every open connection dead without the process
+ * knowing: the next call on each is reset (its command is stale for the new incarnation,
+ * src/sim.ts), which closes it, and the call after that connects again. In Synapse (1.8 to today, `synapse/storage/database.py`) that failed call
  * is a 500: `new_transaction` retries an OperationalError on the same connection, whose
  * `rollback()` and `cursor()` then raise InterfaceError, and only the next `runWithConnection`
  * sees the connection closed and reconnects (docs/real.md, "A database restart breaks every

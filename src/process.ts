@@ -45,6 +45,9 @@ export interface ProcessOptions {
   readonly pooledBackends?: readonly number[];
 }
 
+/** The pools of a process without pooled backends (every service node): shared, never written. */
+const NO_POOLS: readonly (ConnectionPool | undefined)[] = [];
+
 /** Marks the timer that resumes a task after a `cpu` or `sleep` effect. */
 const RESUME = Symbol('resume');
 
@@ -60,7 +63,7 @@ export class ProcessNode implements SimNode {
   private readonly running = new IdTable<Running>();
   private busyUntilMs = 0;
   /** Pools by backend node id (`pooledBackends`), new at every start; empty when none. */
-  private pools: (ConnectionPool | undefined)[] = [];
+  private pools: readonly (ConnectionPool | undefined)[];
 
   constructor(
     readonly sim: Sim,
@@ -76,9 +79,10 @@ export class ProcessNode implements SimNode {
 
   /** Pools with `openAtStart` connections open to each pooled backend as it is now, more as calls
    * need them. */
-  private newPools(openAtStart: number): (ConnectionPool | undefined)[] {
+  private newPools(openAtStart: number): readonly (ConnectionPool | undefined)[] {
+    if (this.options.pooledBackends === undefined) return NO_POOLS;
     const pools: (ConnectionPool | undefined)[] = [];
-    for (const backend of this.options.pooledBackends ?? []) {
+    for (const backend of this.options.pooledBackends) {
       const node = this.sim.nodes[backend];
       if (node === undefined) throw new Error(`process ${this.name}: pooled backend ${backend} is not a node`);
       pools[backend] = new ConnectionPool(node, openAtStart);
