@@ -88,7 +88,15 @@ function answerOf(observations: readonly ObserveEvent[], sentIndex: number, node
 /** Request by request, the model's answer beside the real one: the model's requests in its
  * order, then those only the real run sent. */
 export function compareRuns(model: RunResult, real: RealRun): Row[] {
-  const rows: (Omit<Row, 'afterRace'> & { readonly client: number })[] = [];
+  const rows: Row[] = [];
+  // The clients whose answers raced apart, each from its first such request on (rows are pushed
+  // in listing order).
+  const parted = new Set<number>();
+  const push = (actor: number, row: Omit<Row, 'afterRace' | 'actor'>): void => {
+    const client = clientOf(actor);
+    rows.push({ ...row, actor: actorName(actor), afterRace: parted.has(client) });
+    if (row.raced && !row.agree) parted.add(client);
+  };
   const paired = new Set<number>();
   const raced = racedRequests(model.observations);
   const racedReal = racedRequests(real.result.observations);
@@ -100,20 +108,14 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
     if (realIndex !== undefined) paired.add(realIndex);
     const m = answerOf(model.observations, i, model.nodeNames);
     const r = realIndex === undefined ? null : answerOf(real.result.observations, realIndex, model.nodeNames);
-    rows.push({ request, actor: actorName(o.actor), client: clientOf(o.actor), what: describe(o), model: m, real: r, agree: r !== null && sameAnswer(m, r), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
+    push(o.actor, { request, what: describe(o), model: m, real: r, agree: r !== null && sameAnswer(m, r), raced: raced.has(i) || (realIndex !== undefined && racedReal.has(realIndex)) });
   });
   real.result.observations.forEach((o, i) => {
     if (o.phase !== 'sent' || paired.has(i)) return;
     request++;
-    rows.push({ request, actor: actorName(o.actor), client: clientOf(o.actor), what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
+    push(o.actor, { request, what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
   });
-  // The clients whose answers raced apart, each from its first such request on.
-  const parted = new Set<number>();
-  return rows.map(({ client, ...row }) => {
-    const afterRace = parted.has(client);
-    if (row.raced && !row.agree) parted.add(client);
-    return { ...row, afterRace };
-  });
+  return rows;
 }
 
 /** A client's app and its browser are two actors over one client's state (models/clients). */

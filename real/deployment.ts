@@ -228,8 +228,8 @@ export async function restartRoundRobin(state: DeploymentState): Promise<void> {
 
 /**
  * Every Synapse process started again, one after another (a process the run left down is only
- * started): after a database restart each one's
- * pooled connections are dead, and each would answer 500 to the first request that meets one
+ * started), each with one pooled connection open: after a database restart each one's pooled
+ * connections are dead, and each would answer 500 to the first request that meets one
  * (docs/real.md, "A database restart breaks every pooled connection"), while every model run
  * starts with a fresh deployment. The next case must not inherit them.
  */

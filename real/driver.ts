@@ -243,15 +243,16 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     // many; a `real up` deployment serves later commands) does not meet it down. Not part of
     // this run: its observations and wall time are taken.
     // PostgreSQL first: a Synapse process does not start without its database.
-    const restartOrder = [...down].sort((a, b) => Number(b === 'postgres') - Number(a === 'postgres') || (a < b ? -1 : a > b ? 1 : 0));
+    if (down.delete('postgres')) await restart(state, 'postgres');
     // A database restart leaves every Synapse process's pooled connections dead for the next
     // case, which the model's next run (a fresh world) does not have: each starts again anyway.
     const databaseRestarted = model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE);
-    for (const processName of restartOrder) {
-      if (databaseRestarted && SYNAPSE_PROCESSES.includes(processName)) continue;
+    for (const processName of [...down].sort()) {
+      const synapse = SYNAPSE_PROCESSES.includes(processName);
+      if (databaseRestarted && synapse) continue;
       await restart(state, processName);
       // The next case's model starts it as a process that has served before.
-      if (SYNAPSE_PROCESSES.includes(processName)) await openPooledConnection(state, processName);
+      if (synapse) await openPooledConnection(state, processName);
     }
     if (databaseRestarted) await freshConnections(state);
   }
