@@ -12,6 +12,7 @@ import { EXPIRY_HONOURED } from './expectations/expiry-honoured.js';
 import { NO_PHANTOM_STAGE } from './expectations/no-phantom-stage.js';
 import { OPERATION_BINDING, USER_BINDING } from './expectations/bindings.js';
 import { holds, row, violated, type Expectation, type ExpectationRow } from './expectations/row.js';
+import { DEFAULT_WORKLOAD } from './clients/workload.js';
 
 export type { ExpectedVerdict, Expectation, ExpectationRow } from './expectations/row.js';
 
@@ -119,7 +120,17 @@ export const EXPECTATIONS: Readonly<Record<string, Readonly<Record<string, Expec
   liveness: LIVENESS,
 };
 
-export function expectationFor(property: string, strategy: string, faultProfile: string): Expectation | undefined {
+/**
+ * The workload the tables are written for: the comparison's default, `mix` (issue 3). Under
+ * another workload a cell can hold or fail for reasons no row states: pinned-1.12 under
+ * main-restart loses only sessions of the account endpoints, which `registration` never reaches
+ * (it holds there). Such cells have no expectation, as with `--set`: none is claimed that was not
+ * written down with its reason.
+ */
+export const EXPECTATIONS_WORKLOAD: string = DEFAULT_WORKLOAD;
+
+export function expectationFor(property: string, strategy: string, faultProfile: string, workload: string = EXPECTATIONS_WORKLOAD): Expectation | undefined {
+  if (workload !== EXPECTATIONS_WORKLOAD) return undefined;
   return EXPECTATIONS[property]?.[strategy]?.[faultProfile];
 }
 

@@ -13,7 +13,7 @@ export { checkStoreDefinition } from './stores/check-definition.js';
 export { checkRoutingMap, type RoutingPlugin } from './topologies/routing-plugin.js';
 export { PluginDefinitionError } from './plugin-error.js';
 export { PROFILES, PROFILE_NAMES, SESSION_EXPIRE_MS, type Profile, type ProfileName } from './synapse/profile.js';
-export { EXPECTATIONS, expectationFor, type Expectation, type ExpectedVerdict } from './expectations.js';
+export { EXPECTATIONS, EXPECTATIONS_WORKLOAD, expectationFor, type Expectation, type ExpectedVerdict } from './expectations.js';
 export { NOT_HASHED, runCase, type Case, type RunOptions, type RunResult } from './world.js';
 export { type ClientAction, type ClientSpec, type Workload } from './clients/workload.js';
 export { MAIN, WORKERS, DATABASE, STORE, PROCESS_NAMES } from './topologies/synapse-workers.js';

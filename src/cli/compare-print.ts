@@ -1,6 +1,6 @@
 import { describeSwitches } from './switches.js';
 import type { Switches } from '../../models/synapse/profile-set.js';
-import { EXPECTATIONS, expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
+import { EXPECTATIONS, EXPECTATIONS_WORKLOAD, expectationFor, isExpected, type Expectation } from '../../models/expectations.js';
 import type { PropertyName } from '../../properties/violation.js';
 import type { HtmlCell } from '../report/html.js';
 import { alignColumns } from '../report/table.js';
@@ -44,7 +44,7 @@ export interface JudgedCell extends CellSummary {
 
 export function judgeCells(settings: CompareSettings, summaries: readonly CellSummary[]): JudgedCell[] {
   return summaries.map((cell) => {
-    const expectation = settings.switches === undefined ? expectationFor(settings.property, cell.strategy, cell.faults) : undefined;
+    const expectation = settings.switches === undefined ? expectationFor(settings.property, cell.strategy, cell.faults, settings.workload) : undefined;
     const violated = cell.firstFailingRun !== null || cell.witness === 'violated';
     const judgement: CellJudgement = cell.error !== null ? 'error' : expectation === undefined ? 'no-expectation' : isExpected(expectation, violated) ? 'expected' : 'unexpected';
     return { ...cell, expectation, judgement, violated, rate: wilsonInterval(cell.violations, cell.runs) };
@@ -139,6 +139,7 @@ function withoutExpectationLegend(settings: CompareSettings, cells: readonly Jud
   const without = cells.filter((c) => c.judgement === 'no-expectation');
   if (without.length === 0) return '';
   if (settings.switches !== undefined) return '; (?): no expectation (--set changes the model)';
+  if (settings.workload !== EXPECTATIONS_WORKLOAD) return `; (?): no expectation (they are written for the ${EXPECTATIONS_WORKLOAD} workload)`;
   const rowless = without.map((c) => EXPECTATIONS[settings.property]?.[c.strategy] === undefined);
   const reasons = [rowless.includes(true) ? 'a plug-in row' : null, rowless.includes(false) ? 'a fault profile outside the comparison' : null].filter((r) => r !== null);
   return `; (?): no expectation (${reasons.join('; ')})`;
@@ -172,7 +173,7 @@ export function printCompareText(
   const table = options.markdown ? markdownTable(header, rows) : alignColumns([header, ...rows]);
   const bound = (100 * wilsonInterval(0, settings.runs).high95).toFixed(2);
   const legend =
-    `${settings.property}, workload ${settings.workload}${settings.switches === undefined ? '' : `, set ${describeSwitches(settings.switches)} (no expectations)`}, ${settings.runs} runs per cell, seed ${settings.seed}; every row on one Synapse version runs the same cases. ` +
+    `${settings.property}, workload ${settings.workload}${settings.switches === undefined ? (settings.workload === EXPECTATIONS_WORKLOAD ? '' : ' (no expectations)') : `, set ${describeSwitches(settings.switches)} (no expectations)`}, ${settings.runs} runs per cell, seed ${settings.seed}; every row on one Synapse version runs the same cases. ` +
     `"ok": not found in ${settings.runs} runs (95% upper bound ${bound}% per run); "${labels.cell} n%": ${labels.share} in the first ${settings.runs}; ` +
     `"${labels.cell} 0%": found only past them (a cell expected violated searches up to ${settings.searchCapRuns} runs); ` +
     (cells.some((c) => c.witness !== undefined) ? `"${labels.cell} rare": not found in that search, but the counterexample its expectation records still violates; ` : '') +

@@ -92,8 +92,8 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
         property,
         workload,
         // Only a cell expected to be violated searches past N for its first violation.
-        searchUntilRuns: switches === undefined && expectationFor(property, strategy, faults)?.verdict === 'violated' ? settings.searchCapRuns : 0,
-        ...witnessOf(switches === undefined ? expectationFor(property, strategy, faults)?.witness : undefined),
+        searchUntilRuns: switches === undefined && expectationFor(property, strategy, faults, workload)?.verdict === 'violated' ? settings.searchCapRuns : 0,
+        ...witnessOf(switches === undefined ? expectationFor(property, strategy, faults, workload)?.witness : undefined),
         plugins,
         ...set,
       })),
