@@ -1,5 +1,5 @@
 import type { Fault } from '../src/faults.js';
-import { actorName, type ClientAction, type ClientSpec } from '../models/clients/workload.js';
+import { actorName, clientOfActor, type ClientAction, type ClientSpec } from '../models/clients/workload.js';
 import type { Case } from '../models/world.js';
 
 /**
@@ -102,7 +102,7 @@ export function* reductions(c: Case): Generator<Case> {
 function faultsWithoutClient(faults: readonly Fault[], removed: number): Fault[] {
   const names = new Map<string, string | null>();
   for (let actor = 0; actor < 2 * MAX_CLIENT_LABELS; actor++) {
-    const client = Math.floor(actor / 2);
+    const client = clientOfActor(actor);
     names.set(actorName(actor), client === removed ? null : client > removed ? actorName(actor - 2) : actorName(actor));
   }
   const rename = (actor: string): string | null => (names.has(actor) ? (names.get(actor) ?? null) : actor);

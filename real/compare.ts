@@ -1,5 +1,5 @@
 import type { ObserveEvent } from '../src/trace.js';
-import { actorName } from '../models/clients/workload.js';
+import { actorName, clientOfActor } from '../models/clients/workload.js';
 import type { Case, RunResult } from '../models/world.js';
 import { CHECKERS } from '../properties/checkers/index.js';
 import type { PropertyName } from '../properties/violation.js';
@@ -93,7 +93,7 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
   // in listing order).
   const parted = new Set<number>();
   const push = (actor: number, row: Omit<Row, 'afterRace' | 'actor'>): void => {
-    const client = clientOf(actor);
+    const client = clientOfActor(actor);
     rows.push({ ...row, actor: actorName(actor), afterRace: parted.has(client) });
     if (row.raced && !row.agree) parted.add(client);
   };
@@ -116,11 +116,6 @@ export function compareRuns(model: RunResult, real: RealRun): Row[] {
     push(o.actor, { request, what: describe(o), model: null, real: answerOf(real.result.observations, i, model.nodeNames), agree: false, raced: racedReal.has(i) });
   });
   return rows;
-}
-
-/** A client's app and its browser are two actors over one client's state (models/clients). */
-function clientOf(actor: number): number {
-  return Math.floor(actor / 2);
 }
 
 function describe(o: ObserveEvent): string {

@@ -108,13 +108,18 @@ export function browserActor(client: number): number {
   return 2 * client + 1;
 }
 
+/** The client an actor (its app or its browser) belongs to. */
+export function clientOfActor(actor: number): number {
+  return Math.floor(actor / 2);
+}
+
 /** A, B, ... Z, then 27, 28, ... (the benchmark runs many clients). */
 export function clientLabel(client: number): string {
   return client < 26 ? String.fromCharCode(65 + client) : String(client + 1);
 }
 
 export function actorName(actor: number): string {
-  return `${actor % 2 === 0 ? 'app' : 'browser'} ${clientLabel(Math.floor(actor / 2))}`;
+  return `${actor % 2 === 0 ? 'app' : 'browser'} ${clientLabel(clientOfActor(actor))}`;
 }
 
 /** The requests a client's actions plan, before any reaction: an SSO fallback is two (the page,
