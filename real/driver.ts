@@ -1,16 +1,17 @@
 import type { HttpResponse } from '../src/http.js';
-import type { LifecycleEvent, ObserveEvent, TraceEvent } from '../src/trace.js';
+import type { LifecycleEvent, ObserveEvent } from '../src/trace.js';
 import { clientScript, TIMED_OUT, type ClientStep } from '../models/clients/client-script.js';
 import { responseObservation } from '../models/clients/client-node.js';
 import { appActor, browserActor, clientIp, clientLabel, operationOf } from '../models/clients/workload.js';
 import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
-import { DATABASE } from '../models/topologies/synapse-workers.js';
+import { DATABASE, ROUTER } from '../models/topologies/synapse-workers.js';
 import { crash, freshConnections, openPooledConnection, restart, restartRoundRobin, SYNAPSE_PROCESSES, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
 import { pickReady, SessionCorrespondence } from './pairing.js';
+import { answeredBeforeCrash, modelAnswersOf, type CrashContext } from './crash-order.js';
 import { RealSetupError } from './versions.js';
 
 type Script = Generator<ClientStep, void, HttpResponse>;
@@ -73,6 +74,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   for (const [i, spec] of c.workload.clients.entries()) {
     if (operationOf(spec) !== 'register') throw new RealSetupError(`client ${clientLabel(i)} runs ${operationOf(spec)}: the real deployment runs registration only (docs/real.md "What is covered")`);
   }
+  const databaseCrashes = model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE);
   const t0 = Date.now();
   const notes: string[] = [];
   const observations: ObserveEvent[] = [];
@@ -165,20 +167,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
   });
-  // Each model request's answer: the process that gave it (-1 for a reset or a timeout) and where
-  // in the model's events its client took it.
-  const modelAnswers = new Map<number, { readonly by: number; readonly at: number }>();
-  events.forEach((e, i) => {
-    if (e.kind === 'observe' && e.phase === 'received') modelAnswers.set(e.msgId, { by: e.servedBy, at: i });
-  });
-  /** The index of `node`'s next restart after event `from` (the end if none). */
-  const nextRestart = (node: number, from: number): number => {
-    for (let i = from + 1; i < events.length; i++) {
-      const e = events[i] as TraceEvent;
-      if (e.kind === 'restart' && e.node === node) return i;
-    }
-    return events.length;
-  };
+  const crashContext: CrashContext = { events, answers: modelAnswersOf(events), processes: SYNAPSE_PROCESSES.map(nodeId), router: nodeId(ROUTER) };
   try {
     for (const [index, event] of events.entries()) {
       if (event.kind === 'crash' || event.kind === 'restart') {
@@ -189,15 +178,9 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
           continue;
         }
         if (event.kind === 'crash') {
-          // Answers already on their way arrive before the crash, as in the model's order: a
-          // request this process answered in the model, taken by the client before the process
-          // is back, was answered before the crash (the client may take it later). So it is
-          // answered here too before the kill. Only Synapse processes answer clients.
-          const restartAt = nextRestart(event.node, index);
-          for (const [msgId, flight] of realOfModelMsg) {
-            const answer = modelAnswers.get(msgId);
-            if (!flight.settled && answer !== undefined && answer.by === event.node && answer.at < restartAt) await settle(flight);
-          }
+          // What the model had done before its crash is done before the real one (crash-order.ts).
+          const pending = [...realOfModelMsg].filter(([, flight]) => !flight.settled).map(([msgId]) => msgId);
+          for (const msgId of answeredBeforeCrash(crashContext, index, pending)) await settle(realOfModelMsg.get(msgId) as InFlight);
           await crash(state, processName);
           down.add(processName);
         } else if (down.delete(processName)) {
@@ -246,15 +229,14 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     if (down.delete('postgres')) await restart(state, 'postgres');
     // A database restart leaves every Synapse process's pooled connections dead for the next
     // case, which the model's next run (a fresh world) does not have: each starts again anyway.
-    const databaseRestarted = model.events.some((e) => e.kind === 'crash' && model.nodeNames[e.node] === DATABASE);
     for (const processName of [...down].sort()) {
       const synapse = SYNAPSE_PROCESSES.includes(processName);
-      if (databaseRestarted && synapse) continue;
+      if (databaseCrashes && synapse) continue;
       await restart(state, processName);
       // The next case's model starts it as a process that has served before.
       if (synapse) await openPooledConnection(state, processName);
     }
-    if (databaseRestarted) await freshConnections(state);
+    if (databaseCrashes) await freshConnections(state);
   }
   const result: RunResult = {
     traceHash: '',

@@ -16,11 +16,14 @@ const CLOSED = -1;
  * sees the connection closed and reconnects (docs/real.md, "A database restart breaks every
  * pooled connection").
  *
- * Connections are taken lowest index first among the idle ones (Twisted's thread pool picks an
- * idle thread by its own order). The pool grows without a bound: above `cp_max` (5 in the real
- * deployments, 10 in Synapse's sample config) Synapse would queue the call instead. A process
- * rarely has that many calls in flight (at most 4 clients, each an app and a browser), and the
- * difference shows only after a restart of the backend, in how many calls meet a dead connection.
+ * Connections are taken lowest index first among the idle ones. Twisted's thread pool instead
+ * hands calls to its idle threads in turn, so a real process uses every connection it ever
+ * opened, and opens one more whenever transactions overlap, including its background work's:
+ * after a backend restart, one 500 for each. The real deployments therefore run with one
+ * connection a process (`cp_max` 1, real/synapse-config.ts), where a call that finds it busy waits;
+ * here it opens another, which is fresh, so the same calls fail. The pool grows without a bound:
+ * above `cp_max` (10 in Synapse's sample config) Synapse would queue the call instead, and a
+ * process rarely has that many calls in flight (at most 4 clients, each an app and a browser).
  */
 export class ConnectionPool {
   /** By connection: the backend incarnation it is open to, or CLOSED. */

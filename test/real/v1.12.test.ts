@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lease } from '../../real/lifetime.js';
+import { replayToken } from '../../properties/replay-token.js';
+import { DATABASE_DOWN_THEN_BACK, DATABASE_STOP_AFTER_ANSWER } from '../fixtures/real/database-restart.js';
 import { deploy, exploreTokenOf, HAS_SYNAPSE, privateDeploymentDir, replayOnReal, tokenOf } from './real-harness.js';
 
 // README finding (c) on a real Synapse 1.12.4: the v1.12 docs pin /register and the fallback to
@@ -51,5 +53,25 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
     const verdict = replay.verdicts.find((v) => v.property === 'progress-never-lost');
     expect([verdict?.model, verdict?.real]).toEqual(['VIOLATED at request 5', 'VIOLATED at request 5']);
     expect(replay.exitCode).toBe(0);
+  }, 120_000);
+
+  it("a database crash while reader1's answer is on its way comes after reader1's read, as in the model", async () => {
+    // conform --real 1.12 --faults store-restart --seed 1's one disagreement, shrunk: reader1
+    // checks the username in the database and answers; the database crashes before the client
+    // takes the answer (test/cli/real-database-stop.test.ts pins the model's order). The driver
+    // stopped PostgreSQL before awaiting that answer, and real reader1 answered 500 M_UNKNOWN.
+    const replay = await replayOnReal(replayToken(DATABASE_STOP_AFTER_ANSWER, 'progress-never-lost', ''), '1.12');
+    expect(replay.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} ${r.real?.completed} by ${r.real?.servedBy}`)).toEqual(['app A POST /register: 401 [] by reader1']);
+    expect(replay.rows.every((r) => r.agree)).toBe(true);
+  }, 120_000);
+
+  it('after a database restart a process answers one 500, as the model has it: it holds one pooled connection', async () => {
+    // The same shrunk run's other case: the database is down for the first /register (500 on
+    // both sides) and back for the second. With Synapse's pool free to add threads, real reader1
+    // answered the second 500 too, on another thread's dead connection; the deployments run one
+    // connection a process (real/synapse-config.ts, cp_max 1).
+    const replay = await replayOnReal(replayToken(DATABASE_DOWN_THEN_BACK, 'progress-never-lost', ''), '1.12');
+    expect(replay.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} by ${r.real?.servedBy}`)).toEqual(['app A POST /register: 500 by reader1', 'app A POST /register: 401 by reader1']);
+    expect(replay.rows.every((r) => r.agree)).toBe(true);
   }, 120_000);
 });
