@@ -63,6 +63,12 @@ export class SessionClocks {
     // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
     // no evidence that X was touched.
     if (response.status === 401 && response.key === '') return;
+    // Nor is any other 4xx that names no session (a 400 M_MISSING_PARAM for a stage the version
+    // does not know, say): 1.8 and 1.12 raise it after replacing an unknown X with a fresh
+    // session (uia §2.2). Taken as a touch, it restarted the clock of an X already swept, and the
+    // 401 naming a fresh session right after was judged a loss (compare --workload registration,
+    // pinned-1.12 under slow-user, seed 1).
+    if (response.status >= 400 && response.status < 500 && response.key === '') return;
     // A 401 naming another session means the process did not hold X (1.8 hands out a fresh
     // session for an unknown one, uia §2.2): the request found X gone and did not touch it.
     if (x !== '') {

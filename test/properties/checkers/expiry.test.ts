@@ -41,6 +41,18 @@ describe('SessionClocks, 1.8 (sliding and per process, uia §2.2)', () => {
     expect(expiredAt(story, 49 * HOUR + 30)).toBe(true);
   });
 
+  it('a 4xx other than 401 that names no session does not restart X\'s clock: 1.12 raises it after replacing a swept X', () => {
+    // compare --workload registration, pinned-1.12 under slow-user, seed 1: X idle for 53 h,
+    // then a 400 M_MISSING_PARAM (a registration-token stage 1.12 does not know) for a request
+    // about X, answered after reader1 had replaced X with a fresh session.
+    const story = Story.opening();
+    story.recv(53 * HOUR + 5, story.send(53 * HOUR, X), 400, { detail: 'M_MISSING_PARAM:' });
+    expect(expiredAt(story, 53 * HOUR + 10)).toBe(true);
+    // A 401 naming X is the process holding X: its clock restarts.
+    story.recv(54 * HOUR + 5, story.send(54 * HOUR, X), 401, { key: X });
+    expect(expiredAt(story, 54 * HOUR + 10)).toBe(false);
+  });
+
   it('a process that never held X cannot have let it expire; another process\'s clock is its own', () => {
     const story = Story.opening();
     expect(expiredAt(story, 100 * HOUR, READER2)).toBe(false);
