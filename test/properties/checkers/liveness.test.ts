@@ -62,6 +62,24 @@ describe('liveness', () => {
     expect(checkLiveness(caseWith(true), run(ROUND_REQUESTS, 401, '', { lifecycle: [restart], startMs: 3_000 }))).not.toBeNull();
   });
 
+  it('a database restart heals once its aftermath is spent: a 500 from a process after it moves the heal (each dead pooled connection answers one)', () => {
+    // The database crashes and is back at 500 ms; the client's second answer (at 1 s) is a 500
+    // from reader1's dead connection (src/connection-pool.ts). A whole round after the
+    // database's restart, but not after that 500.
+    const db: LifecycleEvent[] = [
+      { kind: 'crash', atMs: 400, node: 0, incarnation: 1 },
+      { kind: 'restart', atMs: 500, node: 0, incarnation: 2 },
+    ];
+    const result = run(ROUND_REQUESTS + 1, 401, '', { lifecycle: db, startMs: 0 });
+    const stuck = { ...result, observations: result.observations.map((o, i) => (i === 3 ? { ...o, status: 500, key: '', detail: 'M_UNKNOWN: Internal server error' } : o)) };
+    expect(checkLiveness(caseWith(true), stuck)).toBeNull();
+    // Without the 500, the same requests are a whole round after the heal: judged, violated.
+    expect(checkLiveness(caseWith(true), result)?.property).toBe('liveness');
+    // A 500 after a restart of another node (reader1) does not move the heal.
+    const worker: LifecycleEvent[] = db.map((e) => ({ ...e, node: READER1 }));
+    expect(checkLiveness(caseWith(true), { ...stuck, lifecycle: worker })?.property).toBe('liveness');
+  });
+
   it('a 401 about the token (M_UNKNOWN_TOKEN: the account was deactivated in another tab) ends the attempt; a bare 401 of another kind does not', () => {
     const bare = (detail: string): RunResult => {
       const r = run(ROUND_REQUESTS, 401, '');
