@@ -1,7 +1,8 @@
 import type { TraceEvent } from '../src/trace.js';
 
-/** How the model answered one client request: who gave the answer (-1 for a reset or a
- * timeout), at which of the model's events its client took it, with which status. */
+/** How the model answered one client request: who gave the answer (-1: the router itself, a
+ * 502), at which of the model's events its client took it, with which status. A request reset
+ * or timed out has no answer. */
 export interface ModelAnswer {
   readonly by: number;
   readonly at: number;
@@ -26,17 +27,12 @@ export function nextRestart(events: readonly TraceEvent[], node: number, from: n
   return events.length;
 }
 
-/** How many answers `node` had handed to `router` before event `before` that its clients had not
- * taken yet: answers given before a crash at `before`, on their way to the client. */
-function answersOnTheirWay(events: readonly TraceEvent[], node: number, router: number, before: number): number {
-  let given = 0;
-  let taken = 0;
-  for (let i = 0; i < before; i++) {
-    const e = events[i] as TraceEvent;
-    if (e.kind === 'deliver' && e.msgKind === 'response' && e.from === node && e.to === router) given++;
-    else if (e.kind === 'observe' && e.phase === 'received' && e.servedBy === node) taken++;
-  }
-  return given - taken;
+/** The id of the router's message carrying the answer the client took at event `at` (the
+ * delivery just before the client's observation), or Infinity. The router sends it the moment
+ * the process's answer reaches it, so the id orders answers by when the process handed them. */
+function handedId(events: readonly TraceEvent[], at: number): number {
+  const delivery = events[at - 1];
+  return delivery?.kind === 'deliver' && delivery.msgKind === 'response' ? delivery.msgId : Number.POSITIVE_INFINITY;
 }
 
 /** Whether `crashed` had answered a command of `node` whose result arrives only after its crash
@@ -52,9 +48,8 @@ function workedBeforeCrash(events: readonly TraceEvent[], crashed: number, node:
 export interface CrashContext {
   readonly events: readonly TraceEvent[];
   readonly answers: ReadonlyMap<number, ModelAnswer>;
-  /** The model's Synapse processes (node ids), which answer clients through `router`. */
+  /** The model's Synapse processes (node ids), which answer clients through the router. */
   readonly processes: readonly number[];
-  readonly router: number;
 }
 
 /**
@@ -65,34 +60,39 @@ export interface CrashContext {
  *
  * - A request the crashed process answered in the model and its client took before the process
  *   was back: the answer was given before the crash (the client may take it later).
- * - A request another process had answered before the crash, its answer on its way: its work,
- *   the database's part included, was done before it. A process's answers reach its clients in
- *   the order it gave them. Without this a database stop could come before a read or write the
- *   model's process had made and answered (conform --real 1.12 --faults store-restart: a 500
- *   on real where the model had a 401).
- * - The next request of a process the crashed node had answered a command for (the result still
- *   on its way), unless the model answers it with an error: a write made just before the crash
- *   (conform --real 1.13 --faults store-restart: main's captcha stage, a 500 on real where the
- *   model showed the success page). An error answer needed the crashed node after its crash.
+ * - A request another process had answered before the crash: the router had sent the answer on
+ *   (its message's id is below the crash's `nextMessageId`). Its work, the database's part
+ *   included, was done before the crash. Without this a database stop could come before a read
+ *   or write the model's process had made and answered (conform --real 1.12 --faults
+ *   store-restart: a 500 on real where the model had a 401).
+ * - The first answer a process hands over after the crash, when the crashed node had answered
+ *   it a command whose result was still on its way, unless that answer is a 5xx (which needed
+ *   the crashed node after its crash): the request whose write was made just before the crash,
+ *   if the process served one request then (conform --real 1.13 --faults store-restart: main's
+ *   captcha stage, a 500 on real where the model showed the success page). With several requests
+ *   on that process at once it may be another one: the trace does not say which request a
+ *   command was for.
  */
 export function answeredBeforeCrash(context: CrashContext, crashAt: number, pending: readonly number[]): number[] {
-  const { events, answers, processes, router } = context;
+  const { events, answers, processes } = context;
   const crash = events[crashAt];
   if (crash?.kind !== 'crash') throw new Error(`crash order: event ${crashAt} is not a crash`);
+  if (crash.nextMessageId === undefined) throw new Error('crash order: the model run recorded no message ids at its crashes');
+  const sentBefore = crash.nextMessageId;
   const restartAt = nextRestart(events, crash.node, crashAt);
-  const answerOf = (msgId: number): ModelAnswer | undefined => answers.get(msgId);
   const settle = pending.filter((msgId) => {
-    const answer = answerOf(msgId);
+    const answer = answers.get(msgId);
     return answer !== undefined && answer.by === crash.node && answer.at < restartAt;
   });
   for (const node of processes) {
     if (node === crash.node) continue;
-    const waiting = pending.filter((msgId) => answerOf(msgId)?.by === node && (answerOf(msgId)?.at ?? -1) > crashAt);
-    waiting.sort((a, b) => (answerOf(a)?.at ?? 0) - (answerOf(b)?.at ?? 0));
-    let count = answersOnTheirWay(events, node, router, crashAt);
-    const following = waiting[count];
-    if (following !== undefined && workedBeforeCrash(events, crash.node, node, crashAt, restartAt) && (answerOf(following)?.status ?? 500) < 500) count++;
-    settle.push(...waiting.slice(0, count));
+    const waiting = pending.filter((msgId) => answers.get(msgId)?.by === node && (answers.get(msgId)?.at ?? -1) > crashAt);
+    const handed = (msgId: number): number => handedId(events, answers.get(msgId)?.at ?? 0);
+    waiting.sort((a, b) => handed(a) - handed(b));
+    const before = waiting.filter((msgId) => handed(msgId) < sentBefore);
+    settle.push(...before);
+    const next = waiting[before.length];
+    if (next !== undefined && workedBeforeCrash(events, crash.node, node, crashAt, restartAt) && (answers.get(next)?.status ?? 500) < 500) settle.push(next);
   }
   return settle;
 }

@@ -6,7 +6,7 @@ import { appActor, browserActor, clientIp, clientLabel, operationOf } from '../m
 import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
 import { CAPTCHA_SERVICE } from '../models/synapse/captcha-service.js';
-import { DATABASE, ROUTER } from '../models/topologies/synapse-workers.js';
+import { DATABASE } from '../models/topologies/synapse-workers.js';
 import { crash, freshConnections, openPooledConnection, restart, restartRoundRobin, SYNAPSE_PROCESSES, type DeploymentState } from './deployment.js';
 import { renamer, sendReal, type RealResponse } from './http.js';
 import { setSiteverifyMode, type SiteverifyMode } from './siteverify.js';
@@ -167,7 +167,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   model.observations.forEach((o, i) => {
     if (o.phase === 'sent') modelSentIndex.set(o.msgId, i);
   });
-  const crashContext: CrashContext = { events, answers: modelAnswersOf(events), processes: SYNAPSE_PROCESSES.map(nodeId), router: nodeId(ROUTER) };
+  const crashContext: CrashContext = { events, answers: modelAnswersOf(events), processes: SYNAPSE_PROCESSES.map(nodeId) };
   try {
     for (const [index, event] of events.entries()) {
       if (event.kind === 'crash' || event.kind === 'restart') {

@@ -59,7 +59,7 @@ export function writeSynapseConfig(dir: string, ports: DeploymentPorts, workerAp
     // process holds decides how many requests fail after a database restart (one 500 for each,
     // src/connection-pool.ts), and with more, that number followed the process's background work.
     // Twisted's pool adds a thread, with its connection, whenever transactions overlap, and hands
-    // calls to its idle threads in turn (its idle set's pop()). Conform on real 1.12.4 under
+    // calls to its idle threads in no fixed order (its idle set's pop()). Conform on real 1.12.4 under
     // store-restart, each case on freshly started processes: two 500s in a row, each on a
     // connection of its own thread, where the model, one connection, has one.
     database: { name: 'psycopg2', args: { user: 'postgres', database: DATABASE_NAME, host: '127.0.0.1', port: ports.postgres, cp_min: 1, cp_max: 1 } },

@@ -93,7 +93,7 @@ export class ProcessNode implements SimNode {
   crash(): void {
     if (!this.up) return;
     this.up = false;
-    this.sim.trace.lifecycle('crash', this.sim.nowMs, this.id, this.incarnation);
+    this.sim.trace.lifecycle('crash', this.sim.nowMs, this.id, this.incarnation, this.sim.nextMessageIdNow);
     for (const run of this.running.drain()) {
       if (run.origin !== null) this.sim.refuse(run.origin);
     }
@@ -104,7 +104,7 @@ export class ProcessNode implements SimNode {
     if (this.up) return;
     this.incarnation++;
     this.up = true;
-    this.sim.trace.lifecycle('restart', this.sim.nowMs, this.id, this.incarnation);
+    this.sim.trace.lifecycle('restart', this.sim.nowMs, this.id, this.incarnation, this.sim.nextMessageIdNow);
     this.app = this.factory(this.context());
     // A process that has just started opens its connections as its calls need them (Synapse's
     // start-up queries use a connection of their own).

@@ -119,6 +119,11 @@ export class Sim {
     this.scheduler.schedule(message, this.clock.nowMs + delayMs);
   }
 
+  /** The id the next message gets: every message with a smaller one has been sent. */
+  get nextMessageIdNow(): number {
+    return this.nextMessageId;
+  }
+
   newMessageId(): number {
     return this.nextMessageId++;
   }

@@ -12,8 +12,11 @@ export type ObservePhase = 'sent' | 'received';
 export type TraceEvent =
   | { readonly kind: 'deliver'; readonly atMs: number; readonly msgId: number; readonly msgKind: MessageKind; readonly from: number; readonly to: number }
   | { readonly kind: 'drop'; readonly atMs: number; readonly msgId: number; readonly reason: DropReason }
-  | { readonly kind: 'crash'; readonly atMs: number; readonly node: number; readonly incarnation: number }
-  | { readonly kind: 'restart'; readonly atMs: number; readonly node: number; readonly incarnation: number }
+  /** `nextMessageId`: the id the next message sent gets; every message with a smaller one was
+   * sent before this event (real/crash-order.ts tells by it which answers were already on their
+   * way at a crash). Not part of the trace hash: it follows from the events before. */
+  | { readonly kind: 'crash'; readonly atMs: number; readonly node: number; readonly incarnation: number; readonly nextMessageId?: number }
+  | { readonly kind: 'restart'; readonly atMs: number; readonly node: number; readonly incarnation: number; readonly nextMessageId?: number }
   | {
       readonly kind: 'observe';
       readonly atMs: number;
@@ -119,7 +122,7 @@ export class Trace {
     if (this.events !== null) this.events.push({ kind: 'drop', atMs, msgId, reason });
   }
 
-  lifecycle(kind: 'crash' | 'restart', atMs: number, node: number, incarnation: number): void {
+  lifecycle(kind: 'crash' | 'restart', atMs: number, node: number, incarnation: number, nextMessageId?: number): void {
     this.eventCount++;
     if (this.hashing) {
       this.num(KIND_CODES[kind]);
@@ -127,7 +130,7 @@ export class Trace {
       this.num(node);
       this.num(incarnation);
     }
-    const event: LifecycleEvent = { kind, atMs, node, incarnation };
+    const event: LifecycleEvent = nextMessageId === undefined ? { kind, atMs, node, incarnation } : { kind, atMs, node, incarnation, nextMessageId };
     this.lifecycleEvents.push(event);
     if (this.events !== null) this.events.push(event);
   }
@@ -188,7 +191,7 @@ export class Trace {
         return this.drop(event.atMs, event.msgId, event.reason);
       case 'crash':
       case 'restart':
-        return this.lifecycle(event.kind, event.atMs, event.node, event.incarnation);
+        return this.lifecycle(event.kind, event.atMs, event.node, event.incarnation, event.nextMessageId);
       case 'observe':
         return this.observe(event.atMs, event.actor, event.msgId, event.phase, event.status, event.servedBy, event.key, event.detail, event.tags);
       case 'fact':

@@ -59,15 +59,14 @@ export class SessionClocks {
    * session. A 401 naming a session (a new one, too) means the answering process holds it. */
   noteTouch(x: string, request: ObserveEvent, response: ObserveEvent, index: number): void {
     if (response.servedBy < 0 || isNotServed(response) || response.status >= 500) return;
-    // A bare 401 names no session (1.8-1.26 re-raised the email stage's LoginError, uia §2.2
-    // step 4): 1.8 may have raised it for a fresh session that replaced an expired X, so it is
-    // no evidence that X was touched.
-    if (response.status === 401 && response.key === '') return;
-    // Nor is any other 4xx that names no session (a 400 M_MISSING_PARAM for a stage the version
-    // does not know, say): 1.8 and 1.12 raise it after replacing an unknown X with a fresh
-    // session (uia §2.2). Taken as a touch, it restarted the clock of an X already swept, and the
-    // 401 naming a fresh session right after was judged a loss (compare --workload registration,
-    // pinned-1.12 under slow-user, seed 1).
+    // A 4xx that names no session is no evidence that X was touched: 1.8 and 1.12 may have raised
+    // it for a fresh session that replaced an expired X (uia §2.2): a bare 401 (1.8-1.26
+    // re-raised the email stage's LoginError, uia §2.2 step 4), a 400 M_MISSING_PARAM for a stage
+    // the version does not know. Taken as a touch, such a 400 restarted the clock of an X already
+    // swept, and the 401 naming a fresh session right after was judged a loss (compare --workload
+    // registration, pinned-1.12 under slow-user, seed 1). The price: one raised while X was held
+    // (1.8's 400 M_USER_IN_USE once UIA completed, say) does not restart X's clock either, so a
+    // loss soon after it could be excused as expiry: a missed violation, never a false one.
     if (response.status >= 400 && response.status < 500 && response.key === '') return;
     // A 401 naming another session means the process did not hold X (1.8 hands out a fresh
     // session for an unknown one, uia §2.2): the request found X gone and did not touch it.

@@ -1,3 +1,4 @@
+import { EXPECTATIONS_WORKLOAD } from '../../models/expectations.js';
 import { barChart } from './bar-chart.js';
 
 /**
@@ -32,6 +33,7 @@ export interface HtmlReport {
   readonly property: string;
   readonly runs: number;
   readonly seed: number;
+  readonly workload: string;
   readonly strategies: readonly string[];
   readonly faultProfiles: readonly string[];
   readonly cells: readonly HtmlCell[];
@@ -81,7 +83,12 @@ export function renderHtml(report: HtmlReport, assets: HtmlAssets): string {
     const cells = report.faultProfiles.map((faults) => {
       const cell = report.cells.find((c) => c.strategy === strategy && c.faults === faults);
       if (cell === undefined) return '<td></td>';
-      const title = cell.expectation === null ? 'no expectation: models/expectations.ts has none for this cell' : `expected ${cell.expectation.verdict}: ${cell.expectation.reason}`;
+      const title =
+        cell.expectation !== null
+          ? `expected ${cell.expectation.verdict}: ${cell.expectation.reason}`
+          : report.workload === EXPECTATIONS_WORKLOAD
+            ? 'no expectation: models/expectations.ts has none for this cell'
+            : `no expectation: models/expectations.ts is written for the ${EXPECTATIONS_WORKLOAD} workload`;
       const classes = `${cell.verdict === 'not-found' ? 'ok' : cell.verdict === 'error' ? 'error' : 'lost'}${cell.expected ? '' : ' surprise'}`;
       let text = 'ok';
       if (cell.verdict !== 'not-found') {
@@ -117,7 +124,7 @@ export function renderHtml(report: HtmlReport, assets: HtmlAssets): string {
 <html lang="en"><head><meta charset="utf-8"><title>uia-sim: ${escape(report.property)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escape(report.property)}</h1>
-<p>${report.runs} runs per cell, seed ${report.seed}. A cell shows "ok" (not found) or the share of runs that failed; a red outline marks a verdict models/expectations.ts does not expect; hover a cell for its expectation.</p>
+<p>Workload ${escape(report.workload)}, ${report.runs} runs per cell, seed ${report.seed}. A cell shows "ok" (not found) or the share of runs that failed; a red outline marks a verdict models/expectations.ts does not expect; hover a cell for its expectation.</p>
 <table id="matrix">${header}${rows.join('')}</table>
 <h2>Costs (steady)</h2>
 <div id="costs">${charts.join('')}</div>

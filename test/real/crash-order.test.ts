@@ -19,7 +19,7 @@ function modelRun(c: Case, version: RealVersion) {
   const { events, nodeNames } = captureCase(c, ['progress-never-lost'], strategy).verdict.result;
   if (events === null) throw new Error('not captured');
   const crashAt = events.findIndex((e) => e.kind === 'crash');
-  const context: CrashContext = { events, answers: modelAnswersOf(events), processes: SYNAPSE_PROCESSES.map((n) => nodeNames.indexOf(n)), router: nodeNames.indexOf('router') };
+  const context: CrashContext = { events, answers: modelAnswersOf(events), processes: SYNAPSE_PROCESSES.map((n) => nodeNames.indexOf(n)) };
   // What the driver has in flight at the crash: every request sent before it and not yet taken.
   const before = events.slice(0, crashAt);
   const taken = new Set(before.flatMap((e) => (e.kind === 'observe' && e.phase === 'received' ? [e.msgId] : [])));
@@ -33,6 +33,11 @@ function modelRun(c: Case, version: RealVersion) {
   });
   return { context, crashAt, pending, lines };
 }
+
+const lifecycle = (kind: 'crash' | 'restart', atMs: number, node: number, nextMessageId: number): TraceEvent => ({ kind, atMs, node, incarnation: 1, nextMessageId });
+const received = (msgId: number, atMs: number, servedBy: number, status: number): TraceEvent => ({ kind: 'observe', atMs, actor: 0, msgId, phase: 'received', status, servedBy, key: '', detail: '', tags: [] });
+/** The router's message with an answer, delivered to the client (node 9). */
+const deliver = (msgId: number, atMs: number): TraceEvent => ({ kind: 'deliver', atMs, msgId, msgKind: 'response', from: 3, to: 9 });
 
 describe('real answers awaited before a crash', () => {
   it("the database crashes while reader1's answer is on its way: that answer first (1.12)", () => {
@@ -71,10 +76,24 @@ describe('real answers awaited before a crash', () => {
   it('a request the crashed process itself answered, taken before it is back, is awaited; one taken after is not', () => {
     // Synthetic: reader1 (node 1) answers request 7 and crashes; request 8 is answered by it
     // after its restart.
-    const e = (kind: 'crash' | 'restart', atMs: number): TraceEvent => ({ kind, atMs, node: 1, incarnation: 1 });
-    const received = (msgId: number, atMs: number): TraceEvent => ({ kind: 'observe', atMs, actor: 0, msgId, phase: 'received', status: 401, servedBy: 1, key: '', detail: '', tags: [] });
-    const events: TraceEvent[] = [e('crash', 10), received(7, 11), e('restart', 20), received(8, 30)];
-    const context: CrashContext = { events, answers: modelAnswersOf(events), processes: [0, 1, 2], router: 3 };
+    const events: TraceEvent[] = [lifecycle('crash', 10, 1, 20), received(7, 11, 1, 401), lifecycle('restart', 20, 1, 30), received(8, 30, 1, 401)];
+    const context: CrashContext = { events, answers: modelAnswersOf(events), processes: [0, 1, 2] };
+    expect(answeredBeforeCrash(context, 0, [7, 8])).toEqual([7]);
+  });
+
+  it('answers are told apart by when the router sent them on, not by when their clients took them', () => {
+    // Synthetic, as under pinned-1.12 with four clients (latencies differ per message): reader1
+    // (node 1) hands request 7's answer to the router, which sends it on as message 20; the
+    // database (node 0) crashes (the next message would be 21); reader1 answers request 8 after
+    // the crash with a 500 (message 22), which its client takes first.
+    const events: TraceEvent[] = [
+      lifecycle('crash', 20, 0, 21),
+      deliver(22, 27),
+      received(8, 27, 1, 500),
+      deliver(20, 38),
+      received(7, 38, 1, 401),
+    ];
+    const context: CrashContext = { events, answers: modelAnswersOf(events), processes: [1, 2] };
     expect(answeredBeforeCrash(context, 0, [7, 8])).toEqual([7]);
   });
 });

@@ -58,7 +58,7 @@ describe.skipIf(!HAS_SYNAPSE)('real Synapse 1.12.4', () => {
   it("a database crash while reader1's answer is on its way comes after reader1's read, as in the model", async () => {
     // conform --real 1.12 --faults store-restart --seed 1's one disagreement, shrunk: reader1
     // checks the username in the database and answers; the database crashes before the client
-    // takes the answer (test/cli/real-database-stop.test.ts pins the model's order). The driver
+    // takes the answer (test/real/crash-order.test.ts pins the model's order). The driver
     // stopped PostgreSQL before awaiting that answer, and real reader1 answered 500 M_UNKNOWN.
     const replay = await replayOnReal(replayToken(DATABASE_STOP_AFTER_ANSWER, 'progress-never-lost', ''), '1.12');
     expect(replay.rows.map((r) => `${r.actor} ${r.what}: ${r.real?.status} ${r.real?.completed} by ${r.real?.servedBy}`)).toEqual(['app A POST /register: 401 [] by reader1']);

@@ -133,8 +133,10 @@ describe('ProcessNode', () => {
     expect(answers()).toEqual([{ atMs: 50, kind: 'reset', replyTo: req.id, from: node.id }]);
     expect(resumed).toBe(false);
     expect(sim.trace.lifecycleEvents).toEqual([
-      { kind: 'crash', atMs: 50, node: node.id, incarnation: 1 },
-      { kind: 'restart', atMs: 60, node: node.id, incarnation: 2 },
+      // nextMessageId: four messages were sent before the crash (the request, the handler's
+      // sleep timer, the script's two timers); the reset the crash sent got id 5.
+      { kind: 'crash', atMs: 50, node: node.id, incarnation: 1, nextMessageId: 5 },
+      { kind: 'restart', atMs: 60, node: node.id, incarnation: 2, nextMessageId: 6 },
     ]);
     // The sleep timer of the first life fires at 100 and is dropped as stale.
     expect(eventsOf(sim.trace.events, 'drop')).toEqual([expect.objectContaining({ atMs: 100, reason: 'stale' })]);
