@@ -269,7 +269,8 @@ export async function openPooledConnection(state: DeploymentState, name: string)
   });
 }
 
-/** Starts a crashed process again and waits until it answers. */
+/** Starts a crashed process again and waits until it answers; main, until the workers that are
+ * up have connected to it again too. */
 export async function restart(state: DeploymentState, name: string): Promise<void> {
   if (name === 'postgres') {
     state.processes.postgres = startCluster(join(state.dir, 'pg'), state.ports.postgres);
@@ -278,7 +279,46 @@ export async function restart(state: DeploymentState, name: string): Promise<voi
   }
   const spec = state.specs[name];
   if (spec === undefined) throw new Error(`no process ${name} in the deployment`);
+  const workersUp = name === 'main' ? WORKER_NAMES.filter((w) => isOurs(state.processes[w] as Started)) : [];
+  const logAt = new Map(workersUp.map((w) => [w, sizeOf(workerLog(state, w))]));
   await startProcess(state, name, spec);
+  for (const worker of workersUp) await replicationCaughtUp(state, worker, logAt.get(worker) ?? 0);
+}
+
+function workerLog(state: DeploymentState, worker: string): string {
+  return join(state.dir, `${worker}.log`);
+}
+
+function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/**
+ * Waits until `worker`, whose replication connection to main broke when main went down, has
+ * connected again (its log says so past byte `from`) and has caught up: its log quiet for
+ * 300 ms. A worker retries about once a second, and on connecting catches up with what it
+ * missed, for some streams from the database (1.13: "Fetching replication rows for 'caches'").
+ * Unawaited, that read fell into the next case: a database stopped there failed it, which used
+ * up the worker's one dead connection, and the request meant to meet it got a 401 where the
+ * model has a 500 (test/real/v1.13-sql.test.ts, every other run).
+ */
+async function replicationCaughtUp(state: DeploymentState, worker: string, from: number): Promise<void> {
+  const file = workerLog(state, worker);
+  const until = Date.now() + 30_000;
+  let connected = false;
+  let size = sizeOf(file);
+  let quietSince = Date.now();
+  for (;;) {
+    const now = sizeOf(file);
+    if (now !== size) {
+      size = now;
+      quietSince = Date.now();
+    }
+    if (!connected && now > from) connected = readFileSync(file).subarray(from).toString('utf8').includes('Connected to replication');
+    if (connected && Date.now() - quietSince >= 300) return;
+    if (Date.now() > until) throw new Error(`${worker} did not connect to main's replication again within 30 s: ${tailOf(file)}`);
+    await sleepMs(50);
+  }
 }
 
 /** Stops exactly what `up` started (its state file), then removes the directory. */
