@@ -166,7 +166,7 @@ export async function up(version: RealVersion, options: UpOptions): Promise<Depl
 
 async function startProcess(state: DeploymentState, name: string, spec: ProcessSpec): Promise<void> {
   state.specs[name] = spec;
-  const logOffset = spec.readyLog === undefined || !existsSync(spec.readyLog.file) ? 0 : statSync(spec.readyLog.file).size;
+  const logOffset = spec.readyLog === undefined ? 0 : sizeOf(spec.readyLog.file);
   const started = startDetached(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, logFile: spec.logFile, marker: spec.marker });
   state.processes[name] = started;
   saveState(state);
@@ -234,9 +234,11 @@ export async function restartRoundRobin(state: DeploymentState): Promise<void> {
  * starts with a fresh deployment. The next case must not inherit them.
  */
 export async function freshConnections(state: DeploymentState): Promise<void> {
+  // All down first (a process the run left down already is), then main before the workers: a
+  // worker started after main connects to it as it starts, so restarting main has no worker up
+  // to wait for.
+  for (const name of SYNAPSE_PROCESSES) if (isOurs(state.processes[name] as Started)) await crash(state, name);
   for (const name of SYNAPSE_PROCESSES) {
-    // A process the run left down is only started.
-    if (isOurs(state.processes[name] as Started)) await crash(state, name);
     await restart(state, name);
     await openPooledConnection(state, name);
   }
@@ -314,7 +316,7 @@ async function replicationCaughtUp(state: DeploymentState, worker: string, from:
       size = now;
       quietSince = Date.now();
     }
-    if (!connected && now > from) connected = readFileSync(file).subarray(from).toString('utf8').includes('Connected to replication');
+    if (!connected) connected = logHasAfter(file, from, 'Connected to replication');
     if (connected && Date.now() - quietSince >= 300) return;
     if (Date.now() > until) throw new Error(`${worker} did not connect to main's replication again within 30 s: ${tailOf(file)}`);
     await sleepMs(50);
