@@ -83,20 +83,23 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
   };
   const specs: CellSpec[] = [
     ...settings.strategies.flatMap((strategy) =>
-      settings.faultProfiles.map((faults) => ({
-        kind: 'verdict' as const,
-        strategy,
-        faults,
-        runs: options.runs,
-        seed: options.seed,
-        property,
-        workload,
-        // Only a cell expected to be violated searches past N for its first violation.
-        searchUntilRuns: switches === undefined && expectationFor(property, strategy, faults, workload)?.verdict === 'violated' ? settings.searchCapRuns : 0,
-        ...witnessOf(switches === undefined ? expectationFor(property, strategy, faults, workload)?.witness : undefined),
-        plugins,
-        ...set,
-      })),
+      settings.faultProfiles.map((faults) => {
+        const expectation = switches === undefined ? expectationFor(property, strategy, faults, workload) : undefined;
+        return {
+          kind: 'verdict' as const,
+          strategy,
+          faults,
+          runs: options.runs,
+          seed: options.seed,
+          property,
+          workload,
+          // Only a cell expected to be violated searches past N for its first violation.
+          searchUntilRuns: expectation?.verdict === 'violated' ? settings.searchCapRuns : 0,
+          ...witnessOf(expectation?.witness),
+          plugins,
+          ...set,
+        };
+      }),
     ),
     ...settings.strategies.map((strategy) => ({ kind: 'costs' as const, strategy, runs: costsRuns, seed: options.seed, plugins, ...set })),
   ];
