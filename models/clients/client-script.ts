@@ -15,7 +15,8 @@ function isUnknownSession(body: { errcode?: string; error?: string }): boolean {
 }
 
 /** How a persistent client finishes: its rounds, and the pause before each (longer than any
- * generated downtime, so a round after the last fault heals is a fair test of liveness). */
+ * generated downtime, so rounds after the last fault heals are a fair test of liveness; the
+ * checker asks for two of them, properties/checkers/liveness.ts ROUNDS_AFTER_HEAL). */
 export const PERSISTENT_ROUNDS = 3;
 export const PERSISTENT_PAUSE_MS = 20_000;
 
