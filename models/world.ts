@@ -96,6 +96,10 @@ export interface RunResult {
   readonly endMs: number;
   /** The choices the tapes made, canonically (entry mod n, trailing zeros dropped). */
   readonly canonicalTapes: Case['tapes'];
+  /** Per client (workload order), when each of its persistent rounds began: the time its first
+   * request was sent, after the round's pause (models/clients/client-script.ts). What liveness
+   * counts; it follows from the trace, so it is not hashed. */
+  readonly roundStartsMs: readonly (readonly number[])[];
 }
 
 /** The trace hash of a run made with `hashTrace` off. */
@@ -243,6 +247,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     steps: sim.stepCount,
     endMs: sim.nowMs,
     canonicalTapes: tapeChooser.canonical(),
+    roundStartsMs: clients.map((client) => client.roundStartsMs),
   };
   sim.release();
   return result;

@@ -99,6 +99,11 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const inFlight = new Map<number, InFlight>();
   let sent = 0;
   let siteverifyMode = 'healthy';
+  // When each client's persistent rounds began, on this run's clock (RunResult.roundStartsMs): when
+  // the round's first request is sent, as in the model, where it is sent as the round's pause
+  // ends. Pauses are not waited for here, so the pause itself is no time to take.
+  const roundStartsMs: number[][] = c.workload.clients.map(() => []);
+  const roundPending: boolean[] = c.workload.clients.map(() => false);
 
   function advance(lane: Lane, input: HttpResponse): void {
     let next = lane.script.next(input);
@@ -106,6 +111,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
       if (next.done === true) return;
       const step = next.value;
       if (step.kind === 'pause') {
+        if (step.round === true) roundPending[lane.client] = true;
         next = lane.script.next(TIMED_OUT);
       } else if (step.kind === 'spawn') {
         advance({ client: lane.client, script: step.script }, TIMED_OUT);
@@ -120,7 +126,12 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   async function fire(pending: Pending, modelAtMs: number | null): Promise<InFlight> {
     if (modelAtMs !== null) await applyCaptcha(modelAtMs);
     const sentIndex = observations.length;
-    observations.push({ kind: 'observe', atMs: Date.now() - t0, actor: pending.actor, msgId: sentIndex, phase: 'sent', status: 0, servedBy: -1, key: pending.step.session, detail: pending.step.what, tags: pending.step.tags });
+    const sentAtMs = Date.now() - t0;
+    if (roundPending[pending.lane.client] === true) {
+      roundPending[pending.lane.client] = false;
+      roundStartsMs[pending.lane.client]?.push(sentAtMs);
+    }
+    observations.push({ kind: 'observe', atMs: sentAtMs, actor: pending.actor, msgId: sentIndex, phase: 'sent', status: 0, servedBy: -1, key: pending.step.session, detail: pending.step.what, tags: pending.step.tags });
     sent++;
     const answer = sendReal(baseUrl, pending.step.request, rename, (port) => portToProcess.get(port) ?? '', REAL_TIMEOUT_MS);
     const flight: InFlight = { ...pending, sentIndex, answer, settled: false, answeredKey: '' };
@@ -250,6 +261,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     steps: observations.length,
     endMs: wallMs,
     canonicalTapes: c.tapes,
+    roundStartsMs,
   };
   return { result, pairs, notes, raw, wallMs };
 }

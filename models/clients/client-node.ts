@@ -42,6 +42,10 @@ export class Client {
   /** Request id -> the attempt waiting for it and its timeout timer. */
   private readonly inFlight = new IdTable<Attempt & { readonly timer: Message }>();
   finished = false;
+  /** When each of its persistent rounds began, its first request sent (RunResult.roundStartsMs). */
+  readonly roundStartsMs: number[] = [];
+  /** A round's pause was taken and its first request is still to come. */
+  private roundPending = false;
 
   constructor(
     private readonly sim: Sim,
@@ -111,6 +115,7 @@ export class Client {
       const step = next.value;
       switch (step.kind) {
         case 'pause':
+          if (step.round === true) this.roundPending = true;
           this.sim.setTimer(this.app, step.ms, this.app.actor, { kind: 'pause', lane } satisfies TimerPayload);
           return;
         case 'spawn':
@@ -119,6 +124,10 @@ export class Client {
         case 'http':
           if (!this.budget.admits()) break;
           this.budget.spend();
+          if (this.roundPending) {
+            this.roundPending = false;
+            this.roundStartsMs.push(this.sim.nowMs);
+          }
           this.send({ lane, step, attempt: 0 });
           return;
         default: {

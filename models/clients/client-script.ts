@@ -15,7 +15,7 @@ function isUnknownSession(body: { errcode?: string; error?: string }): boolean {
 }
 
 /** How a persistent client finishes: its rounds, and the pause before each (longer than any
- * generated downtime, so rounds after the last fault heals are a fair test of liveness; the
+ * generated downtime, so rounds begun after the last fault heals are a fair test of liveness; the
  * checker asks for two of them, properties/checkers/liveness.ts ROUNDS_AFTER_HEAL). */
 export const PERSISTENT_ROUNDS = 3;
 export const PERSISTENT_PAUSE_MS = 20_000;
@@ -23,13 +23,6 @@ export const PERSISTENT_PAUSE_MS = 20_000;
 /** Stages a persistent client completes on the fallback page, as nheko does; the others it
  * completes directly once every fallback stage of its flow is listed. */
 const PERSISTENT_FALLBACK: readonly string[] = ['m.login.recaptcha', 'm.login.terms', 'm.login.sso'];
-
-/** A full round of a persistent client, in requests (after a `start`): registration's first
- * flow [recaptcha, terms, dummy] (page GET and POST and a resubmit each, then dummy); the account
- * endpoints' SSO (page, callback, resubmit), or an email validation and a password. */
-export function roundRequests(operation: Operation): number {
-  return operation === 'register' ? 7 : operation === '3pid-add' ? 5 : 3;
-}
 
 /** What a client knows, shared by its lanes. */
 interface State {
@@ -194,7 +187,7 @@ export function* clientBehaviour(spec: ClientSpec, username: string, ip: string,
   // does, each followed by a resubmit that shows what is completed, and the direct stages once
   // those are listed. It starts over when its session is gone, for a bounded number of rounds.
   for (let round = 0; round < PERSISTENT_ROUNDS && !budget.stopped; round++) {
-    yield { kind: 'pause', ms: PERSISTENT_PAUSE_MS };
+    yield { kind: 'pause', ms: PERSISTENT_PAUSE_MS, round: true };
     if (state.session === undefined && (yield* perform({ kind: 'start' }))) return;
     const flow = state.flows[0] ?? [];
     for (const stage of flow) {

@@ -165,7 +165,9 @@ export function emailLink(id: ClientIdentity, sid: string, token: string): HttpR
 export type ClientStep =
   /** One request: the script gets the answer of its last attempt (Budget). */
   | { readonly kind: 'http'; readonly via: 'app' | 'browser'; readonly request: HttpRequest; readonly session: string; readonly what: string; readonly tags: readonly string[] }
-  | { readonly kind: 'pause'; readonly ms: number }
+  /** `round`: the pause before a persistent client's round (client-script.ts); the driver notes
+   * when the round's first request is sent (RunResult.roundStartsMs), which liveness counts. */
+  | { readonly kind: 'pause'; readonly ms: number; readonly round?: true }
   /** Starts a script alongside the main one (a browser tab, a second app tab). */
   | { readonly kind: 'spawn'; readonly script: Generator<ClientStep, void, HttpResponse> };
 export type HttpStep = Extract<ClientStep, { kind: 'http' }>;

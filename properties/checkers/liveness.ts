@@ -1,4 +1,3 @@
-import { roundRequests } from '../../models/clients/client-script.js';
 import { identityOf, operationLine } from '../../models/clients/operations.js';
 import { actorName, appActor, browserActor, clientIp, clientLabel, operationOf } from '../../models/clients/workload.js';
 import type { Case, RunResult } from '../../models/world.js';
@@ -7,13 +6,8 @@ import type { ObserveEvent } from '../../src/trace.js';
 import type { Violation } from '../violation.js';
 import { isNotServed } from './trace-view.js';
 
-/** A full registration round of a persistent client: the captcha page (GET, POST), a resubmit,
- * the terms page (GET, POST), a resubmit, the dummy stage. Other operations' rounds are shorter
- * (models/clients/client-script.ts roundRequests). */
-export const ROUND_REQUESTS = roundRequests('register');
-
 /**
- * The whole rounds a persistent client must have sent after the heal before it is judged stuck.
+ * The rounds a persistent client must have begun after the heal before it is judged stuck.
  * Liveness asks that the client finish eventually, so one failed round is not enough: a round can
  * fail with no fault at all on a strategy whose processes learn of a stage late. sql-cached's
  * worker answers from its cache until the replication stream's invalidation arrives (about
@@ -32,10 +26,12 @@ export const ROUNDS_AFTER_HEAL = 2;
  * steps they complete the first flow the server offers, starting over when their session is
  * gone, for a bounded number of rounds (models/clients/client-script.ts). A persistent client
  * whose operation never succeeded (no 2xx to the operation's own request: registration, password
- * change, ...) although it sent at least ROUNDS_AFTER_HEAL whole rounds of that operation's
- * requests after the last fault healed (the last restart, the end of the last partition) violates
- * liveness; one with fewer is inconclusive, and one whose last answer is a spec-allowed terminal
- * error (a 4xx but 401 and 404) has finished, not a violation.
+ * change, ...) although it began at least ROUNDS_AFTER_HEAL rounds after the last fault healed
+ * (the last restart, the end of the last partition; RunResult.roundStartsMs) violates liveness;
+ * one with fewer is inconclusive, and one whose last answer is a spec-allowed terminal error (a
+ * 4xx but 401 and 404) has finished, not a violation. Rounds are counted, not requests: a round
+ * that fails is shorter than one that succeeds (no dummy stage while the fallback stages are not
+ * listed; one password request for an account endpoint).
  */
 export function checkLiveness(c: Case, result: RunResult): Violation | null {
   let healedAtMs = 0;
@@ -74,7 +70,6 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
     if (spec?.persistent !== true) continue;
     const operation = operationOf(spec);
     const line = operationLine(operation, identityOf(`user${clientLabel(client).toLowerCase()}`, clientIp(client)));
-    const round = roundRequests(operation);
     const operationRequests = new Set<number>();
     const actors = new Set([appActor(client), browserActor(client)]);
     let succeeded = false;
@@ -101,7 +96,9 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
       }
       lastAnswer = { event, index, requests: requestNumber.get(event.msgId) ?? requests };
     });
-    if (succeeded || sentAfterHeal < ROUNDS_AFTER_HEAL * round || lastAnswer === null) continue;
+    let roundsAfterHeal = 0;
+    for (const startMs of result.roundStartsMs[client] ?? []) if (startMs >= healedAtMs) roundsAfterHeal++;
+    if (succeeded || roundsAfterHeal < ROUNDS_AFTER_HEAL || lastAnswer === null) continue;
     const last = lastAnswer as { readonly event: ObserveEvent; readonly index: number; readonly requests: number };
     // A spec-allowed terminal error ends the client's attempt legitimately: a 4xx other than the
     // 401 of an ongoing UIA and the 404 or M_UNRECOGNIZED of an endpoint the process does not mount (M_USER_IN_USE

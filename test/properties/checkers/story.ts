@@ -89,6 +89,7 @@ export class Story {
       steps: 0,
       endMs: 0,
       canonicalTapes: { actors: [], shared: [] },
+      roundStartsMs: [],
     };
   }
 }
