@@ -6,6 +6,7 @@ import { minimizeCase } from './minimize.js';
 import type { PropertySettings } from './property.js';
 import { canonicalTapes } from './search.js';
 import { assertSharedCases } from './case-arbitrary.js';
+import { messageOf } from '../src/error-message.js';
 
 /** One cell of a scan shared by several (runCells): its settings (they differ from the others'
  * only in the property) and how far it searches. */
@@ -94,7 +95,7 @@ function judge(scan: Scan, c: Case, result: RunResult, runs: number, batch: numb
 
 function endWithError(scan: Scan, runs: number, c: Case, error: unknown): void {
   const index = ++scan.drawn;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const storeContract = isStoreContractError(error) ? { storeContract: error.detail } : {};
   scan.ended = { runs: Math.min(runs, index), violations: scan.violations, runsDrawn: index, firstFailingRun: scan.firstIndex, minimal: null, error: { run: index, case: c, message, ...storeContract } };
 }

@@ -7,6 +7,7 @@ import { coverageOf, CoverageTally, type CoverageParts } from './coverage.js';
 import { buildProperty, type PropertySettings } from './property.js';
 import { MAX_SHRINK_CANDIDATES, minimalCounterexample, type SearchOptions } from './search.js';
 import type { Violation } from './violation.js';
+import { messageOf } from '../src/error-message.js';
 
 /**
  * `search` cut in two so its runs can be spread over threads and machines with the same answer:
@@ -49,7 +50,7 @@ export function errorEvent(index: number, c: Case, error: unknown): RangeEvent {
     kind: 'error',
     index,
     case: c,
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
     stack: error instanceof Error ? (error.stack ?? '') : '',
     ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
   };

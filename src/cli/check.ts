@@ -23,6 +23,7 @@ import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 import { MARKERS, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { switchesOf } from './switches.js';
+import { messageOf } from '../error-message.js';
 
 export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 
@@ -205,7 +206,7 @@ function fromSearch(outcome: SearchOutcome, runs: number): ChecksOutcome {
         verdict: 'error',
         runs: outcome.runs,
         case: outcome.case,
-        message: error instanceof Error ? error.message : String(error),
+        message: messageOf(error),
         stack: error instanceof Error ? (error.stack ?? '') : '',
         ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
       };

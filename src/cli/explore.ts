@@ -21,6 +21,7 @@ import { loadStore } from './plugins.js';
 import { loadRouting } from './routing-file.js';
 import { propertyOption } from './property-labels.js';
 import { choose, formatOf, UsageError } from './usage.js';
+import { messageOf } from '../error-message.js';
 
 export interface ExploreOptions {
   strategy?: string;
@@ -57,7 +58,7 @@ export function loadScope(nameOrFile: string): Scope {
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read scope file ${nameOrFile}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot read scope file ${nameOrFile}: ${messageOf(error)}`);
   }
   let json: unknown;
   try {

@@ -5,6 +5,7 @@ import { mergeCheck, type CheckShardFile } from './check-shard.js';
 import { mergeCompare, type CompareShardFile } from './compare-shard.js';
 import { mergeExplore, type ExploreShardFile } from './explore-shard.js';
 import { packageVersion } from './package-version.js';
+import { messageOf } from '../error-message.js';
 
 /**
  * `uiasim merge FILES...`: the shards of one `check`, `compare` or depth-first `explore` (`--shard k/n --out FILE`)
@@ -18,7 +19,7 @@ export async function runMerge(paths: readonly string[]): Promise<CommandOutput>
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ShardError(`${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+      throw new ShardError(`${path}: cannot read it (${messageOf(error)})`);
     }
     try {
       return { path, json: JSON.parse(text) as unknown };

@@ -6,6 +6,7 @@ import { PluginDefinitionError } from '../../models/plugin-error.js';
 import { checkStoreDefinition } from '../../models/stores/check-definition.js';
 import { pluginFile } from '../../properties/replay-token.js';
 import { UsageError } from './usage.js';
+import { messageOf } from '../error-message.js';
 
 /** A plug-in file as a token records it: the path given and the content's hash. */
 export interface PluginFile {
@@ -52,7 +53,7 @@ export async function importModule(file: string, what: string): Promise<Record<s
 /** Why a plug-in did not load, as the rest of one line: a syntax error at file:line:column, a
  * missing uia-sim package, or the loader's first line. */
 async function loadFailure(error: unknown, path: string, file: string): Promise<string> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const located = (await syntaxErrorIn(path, file)) ?? syntaxErrorInMessage(message);
   if (located !== null) return `has a syntax error: ${located}`;
   const code = (error as { code?: unknown } | null)?.code;

@@ -5,6 +5,7 @@ import { FAULT_PROFILES } from '../../properties/fault-profiles.js';
 import { FailureFileError, parseFailureFile, type FailureFile } from '../run/failure-file.js';
 import { decodeToken, TOKEN_PREFIX, TokenError } from '../run/token.js';
 import { UsageError } from './usage.js';
+import { messageOf } from '../error-message.js';
 
 /** What `replay` and `regress` take: a replay token, or a failure file saved by --save-failures. */
 export interface ReplayInput {
@@ -33,7 +34,7 @@ function readInput(arg: string): ReplayInput {
   try {
     text = readFileSync(arg, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${arg}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot read ${arg}: ${messageOf(error)}`);
   }
   const failure = parseFailureFile(text, arg);
   let payload: TokenPayload;

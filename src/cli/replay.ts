@@ -20,6 +20,7 @@ import { stepsOf } from './steps.js';
 import { traceViewOf } from './trace-view.js';
 import { choose, formatOf } from './usage.js';
 import { switchesOf } from './switches.js';
+import { messageOf } from '../error-message.js';
 
 export interface ReplayOptions {
   strategy?: string;
@@ -129,7 +130,7 @@ export async function runReplay(input: string, options: ReplayOptions): Promise<
     // A case that names a process this deployment lacks is bad input, not a finding.
     if (error instanceof CaseDoesNotFitError) throw new UsageError(`${error.message}: replay it on the deployment it was made on`);
     // The case makes the model or a plug-in throw: a finding (exit 3), shown with its message.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (format === 'json') return { stdout: JSON.stringify({ schemaVersion: SCHEMA_VERSION, verdict: 'error', error: message, property, strategy: strategy.name }) + '\n', exitCode: 3 };
     return { stdout: `the case makes the run throw: ${message}\n`, exitCode: 3, stderr: error instanceof Error ? `${error.stack ?? ''}\n` : '' };
   }

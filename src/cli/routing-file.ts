@@ -7,6 +7,7 @@ import { PROCESS_NAMES } from '../../models/topologies/synapse-workers.js';
 import { pluginFile } from '../../properties/replay-token.js';
 import { checkedAsBadInput, exported, importModule, type PluginFile } from './plugins.js';
 import { UsageError } from './usage.js';
+import { messageOf } from '../error-message.js';
 
 /** A routing file's map as data: a module's `routing` export, a JSON or YAML document of the
  * same shape, or an nginx config (docs/routing.md). */
@@ -22,7 +23,7 @@ async function routingData(file: string): Promise<unknown> {
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new UsageError(`routing file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(`routing file ${file} is not valid JSON: ${messageOf(error)}`);
     }
   }
   if (/\.ya?ml$/i.test(file)) {

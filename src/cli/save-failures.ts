@@ -6,6 +6,7 @@ import { failureFileName, serializeFailure } from '../run/failure-file.js';
 import { decodeToken } from '../run/token.js';
 import { capturedFromPayload, timelineOf } from './replay.js';
 import { UsageError, writeFileMakingFolder } from './usage.js';
+import { messageOf } from '../error-message.js';
 
 /**
  * `--save-failures DIR`: one failure file per minimal counterexample (src/run/failure-file.ts
@@ -16,7 +17,7 @@ export async function saveFailures(dir: string, tokens: readonly string[]): Prom
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new UsageError(`cannot create ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot create ${dir}: ${messageOf(error)}`);
   }
   const written: string[] = [];
   for (const token of tokens) {

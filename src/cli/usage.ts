@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { messageOf } from '../error-message.js';
 
 /** Bad user input: one clear line on stderr, exit 2, never a stack trace. */
 export class UsageError extends Error {}
@@ -57,6 +58,6 @@ export function writeFileMakingFolder(file: string, text: string): void {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot write ${file}: ${messageOf(error)}`);
   }
 }

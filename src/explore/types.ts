@@ -1,4 +1,5 @@
 import type { Decider } from './orders-scheduler.js';
+import { messageOf } from '../error-message.js';
 
 /** One run of the model along a path: the caller builds the world with `decider` and returns
  * its verdict (null when it holds; not asked for when `wasCut()`, the driver ended the run
@@ -80,7 +81,7 @@ export function newStats(): ExploreStats {
 export class PathRunError extends Error {
   readonly data: PathRunData;
   constructor(decisions: readonly number[], thrown: unknown) {
-    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    const reason = messageOf(thrown);
     super(`a run of the model threw on the path [${decisions.join(', ')}]: ${reason}`);
     this.data = { kind: 'path-run-error', decisions: [...decisions], reason, stack: thrown instanceof Error ? (thrown.stack ?? '') : '' };
   }

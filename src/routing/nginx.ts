@@ -1,5 +1,6 @@
 import { unknownHashVariable, type Pool, type RouteRule, type RoutingMap } from '../router.js';
 import { NginxConfigError, nginxWord, parseNginxSyntax, type NginxDirective } from './nginx-syntax.js';
+import { messageOf } from '../error-message.js';
 
 export { NginxConfigError } from './nginx-syntax.js';
 
@@ -254,7 +255,7 @@ function readLocation(d: NginxDirective): Location {
     try {
       new RegExp(path);
     } catch (error) {
-      refuse(d, `not a regular expression uiasim can use: ${error instanceof Error ? error.message : String(error)}`);
+      refuse(d, `not a regular expression uiasim can use: ${messageOf(error)}`);
     }
   }
   let proxyPass: NginxDirective | undefined;

@@ -14,6 +14,7 @@
  *   timeline       the text timeline, one line per entry
  */
 export const FAILURE_SCHEMA_VERSION = 1;
+import { messageOf } from '../error-message.js';
 export const FAILURE_KIND = 'uiasim-failure';
 
 export interface FailureFile {
@@ -55,7 +56,7 @@ export function parseFailureFile(text: string, file: string): FailureFile {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new FailureFileError(`${file}: not a JSON failure file (${error instanceof Error ? error.message : String(error)})`);
+    throw new FailureFileError(`${file}: not a JSON failure file (${messageOf(error)})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FailureFileError(`${file}: not a JSON failure file (expected an object)`);
   const o = value as Record<string, unknown>;
