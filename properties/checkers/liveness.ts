@@ -118,7 +118,7 @@ export function checkLiveness(c: Case, result: RunResult): Violation | null {
       event: last.event,
       requests: last.requests,
       why:
-        `${actorName(appActor(client))} followed the protocol but never ${operation === 'register' ? 'registered' : `completed its ${operation} (${line})`}: it sent ${sentAfterHeal} requests after the last fault healed (at ${healedAtMs} ms), ` +
+        `${actorName(appActor(client))} followed the protocol but never ${operation === 'register' ? 'registered' : `completed its ${operation} (${line})`}: it began ${roundsAfterHeal} rounds (${sentAfterHeal} requests) after the last fault healed (at ${healedAtMs} ms), ` +
         `and the last answer was ${answer} from ${served}` +
         (most === 0 ? '.' : `; the answer in its way: ${obstacle} (${most} times).`),
     };

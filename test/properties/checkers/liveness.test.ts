@@ -42,7 +42,7 @@ describe('liveness', () => {
     const violation = checkLiveness(caseWith(true), run(7, 404, 'M_UNRECOGNIZED: Unrecognized request'));
     expect(violation?.property).toBe('liveness');
     expect(violation?.requests).toBe(7);
-    expect(violation?.why).toBe(`app A followed the protocol but never registered: it sent 7 requests after the last fault healed (at 0 ms), and the last answer was 404 M_UNRECOGNIZED: Unrecognized request from reader1; the answer in its way: 404 M_UNRECOGNIZED: Unrecognized request from reader1 (7 times).`);
+    expect(violation?.why).toBe(`app A followed the protocol but never registered: it began 3 rounds (7 requests) after the last fault healed (at 0 ms), and the last answer was 404 M_UNRECOGNIZED: Unrecognized request from reader1; the answer in its way: 404 M_UNRECOGNIZED: Unrecognized request from reader1 (7 times).`);
   });
 
   it('one round begun after the heal is inconclusive: liveness asks that a later round succeed', () => {
