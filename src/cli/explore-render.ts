@@ -100,11 +100,15 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   const settings = [...settingsLines(print.strategy, print.profile, EXPLORED_FAULTS, EXPLORED_WORKLOAD, undefined, undefined, print.plugins.routing?.file), `scope ${scope.name}: ${scope.summary}`];
   const reductions = `reductions: fingerprints ${fingerprints ? `on (${plural(stats.pruned, 'path')} ended at a state explored already)` : 'off'}, sleep sets ${sleepSets ? 'on' : 'off'}${dpor ? ', DPOR on' : ''}; ${searchLabel(search, print.splitDepth)}`;
   const boundNote = stats.bounded > 0 ? [`note: ${plural(stats.bounded, 'schedule')} reached the bound of ${scope.bounds.maxDecisions} decisions and went on in the natural order`] : [];
+  const untested = untestedIn(scope, properties);
+  const untestedLines = untested.map(
+    (property) => `${property} judges only clients that follow the protocol to the end ("persistent": true in a scope file), and scope ${scope.name} has none: it held here without being tested.`,
+  );
 
   if (found.interrupted) {
-    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted' }) + '\n', exitCode: 130 };
+    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: 'interrupted', untested }) + '\n', exitCode: 130 };
     const line = `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored (${plural(stats.states, 'distinct state')}, depth ${stats.depth} reached); incomplete: interrupted.`;
-    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 130 };
+    return { stdout: [...settings, line, ...untestedLines, reductions, ...boundNote].join('\n') + '\n', exitCode: 130 };
   }
   const counterexample = found.counterexample;
   if (counterexample === null) {
@@ -113,13 +117,13 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
     // the orders it stood for (docs/explore.md "DPOR").
     const boundedDpor = print.dpor && stats.bounded > 0;
     const holds = found.complete && !boundedDpor;
-    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete' }) + '\n', exitCode: 0 };
+    if (format === 'json') return { stdout: JSON.stringify({ ...header, verdict: holds ? 'holds' : 'incomplete', untested }) + '\n', exitCode: 0 };
     const line = holds
       ? `${propertyLabel} holds for ${stats.schedules === 1 ? 'the 1 schedule' : `all ${stats.schedules} schedules`} of scope ${scope.name} (${plural(stats.states, 'distinct state')}, depth ${stats.depth}).`
       : boundedDpor && found.complete
         ? `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored (${plural(stats.states, 'distinct state')}, depth ${stats.depth}): NOT proven, since DPOR covers every order only when no schedule reaches the bound of ${scope.bounds.maxDecisions} decisions.`
         : `${propertyLabel}: not violated in the ${plural(stats.schedules, 'schedule')} explored before the limit of ${plural(print.maxStates ?? 0, 'state')} (${plural(stats.states, 'distinct state')}, depth ${stats.depth}): NOT proven.`;
-    return { stdout: [...settings, line, reductions, ...boundNote].join('\n') + '\n', exitCode: 0 };
+    return { stdout: [...settings, line, ...untestedLines, reductions, ...boundNote].join('\n') + '\n', exitCode: 0 };
   }
 
   const { property, faults, decisions, steps } = counterexample;
@@ -148,6 +152,11 @@ export function renderExplore(print: ExplorePrint, found: ExploreFound): Command
   return { stdout: text.join('\n') + '\n', exitCode: 1 };
 }
 
+/** The properties asked for that judge no client of the scope: liveness judges persistent
+ * clients only (properties/checkers/liveness.ts), so in a scope without one it holds untested. */
+export function untestedIn(scope: Scope, properties: readonly PropertyName[]): PropertyName[] {
+  return properties.includes('liveness') && !scope.clients.some((client) => client.persistent === true) ? ['liveness'] : [];
+}
 
 /** The search as the reductions line names it; a depth-first split other than the default is
  * said, since the counts depend on it (docs/explore.md "--split-depth"). */

@@ -30,6 +30,25 @@ describe('uiasim explore', () => {
     expect(JSON.parse(output.stdout)).toMatchObject({ verdict: 'holds', scope: 'lost-response', schedules: 4, states: 3, depth: 3 });
   });
 
+  it('says when liveness was not tested: it judges persistent clients only, and a scope without one holds untested', async () => {
+    const untestedLine = 'liveness judges only clients that follow the protocol to the end ("persistent": true in a scope file), and scope lost-response has none: it held here without being tested.';
+    const none = await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', property: 'liveness' });
+    expect(none.stdout.split('\n')).toContain(untestedLine);
+    expect(JSON.parse((await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', property: 'all', format: 'json' })).stdout)).toMatchObject({ verdict: 'holds', untested: ['liveness'] });
+    const other = await runExplore({ strategy: 'sql', scope: 'lost-response', search: 'dfs', property: 'progress-never-lost', format: 'json' });
+    expect(JSON.parse(other.stdout)).toMatchObject({ verdict: 'holds', untested: [] });
+    // A persistent client is judged: memory-1.8 never registers it (#6705), sql does.
+    const dir = mkdtempSync(join(tmpdir(), 'uiasim-scope-'));
+    const file = join(dir, 'persistent-one.json');
+    writeFileSync(file, JSON.stringify({ clients: [{ actions: [{ kind: 'start' }], persistent: true }] }));
+    const stuck = await runExplore({ strategy: 'memory-1.8', scope: file, property: 'liveness' });
+    expect(stuck.exitCode).toBe(1);
+    expect(stuck.stdout).toContain('app A followed the protocol but never registered: it began 3 rounds');
+    const live = await runExplore({ strategy: 'sql', scope: file, property: 'liveness', format: 'json' });
+    expect(JSON.parse(live.stdout)).toMatchObject({ verdict: 'holds', untested: [] });
+    expect((await runExplore({ strategy: 'sql', scope: file, property: 'liveness' })).stdout).not.toContain('without being tested');
+  });
+
   it('reads a scope file, and rejects an unknown scope or a malformed file as usage errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uiasim-scope-'));
     const file = join(dir, 'mine.json');
