@@ -48,6 +48,12 @@ const OVERLAPPING_FALLBACK = client([
 /** A password change re-authenticating with the password (uia §2.5). */
 const PASSWORD_CHANGE = client([{ kind: 'start' }, { kind: 'direct', stage: 'm.login.password' }], { operation: 'password' });
 
+/** A client that follows the protocol to the end (models/clients/client-script.ts): /register,
+ * then rounds of the first flow (captcha and terms on the fallback page, each resubmitted, then
+ * dummy), 20 s apart, starting over when its session is gone, until it registers (three rounds
+ * at most). The one scope where liveness judges something (properties/checkers/liveness.ts). */
+const PERSISTENT_REGISTRATION = client([{ kind: 'start' }], { persistent: true });
+
 const EVERY_PROCESS = ['main', 'reader1', 'reader2', 'db', 'store'] as const;
 
 export const SCOPES: readonly Scope[] = [
@@ -79,6 +85,14 @@ export const SCOPES: readonly Scope[] = [
     name: 'register-recover',
     summary: 'the same registration, the user pausing 2 s before each step (longer than the 1 s downtime); one restart of any process, the database included, at any step: the next request reaches the restarted process',
     clients: [PAUSING_REGISTRATION],
+    faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
+    bounds: DEFAULT_BOUNDS,
+    seed: 1,
+  },
+  {
+    name: 'register-persistent',
+    summary: 'one client that follows the protocol to the end: /register, then rounds of captcha and terms on the fallback and dummy until it registers; one restart of any process, the database included, at any step',
+    clients: [PERSISTENT_REGISTRATION],
     faults: { ...NO_SCOPE_FAULTS, restarts: 1, processes: EVERY_PROCESS },
     bounds: DEFAULT_BOUNDS,
     seed: 1,
