@@ -247,7 +247,7 @@ export function runCase(c: Case, options: RunOptions = {}): RunResult {
     steps: sim.stepCount,
     endMs: sim.nowMs,
     canonicalTapes: tapeChooser.canonical(),
-    roundStartsMs: clients.map((client) => client.roundStartsMs),
+    roundStartsMs: clients.map((client) => client.rounds.startsMs),
   };
   sim.release();
   return result;

@@ -2,6 +2,7 @@ import type { HttpResponse } from '../src/http.js';
 import type { LifecycleEvent, ObserveEvent } from '../src/trace.js';
 import { clientScript, TIMED_OUT, type ClientStep } from '../models/clients/client-script.js';
 import { responseObservation } from '../models/clients/client-node.js';
+import { RoundStarts } from '../models/clients/operations.js';
 import { appActor, browserActor, clientIp, clientLabel, operationOf } from '../models/clients/workload.js';
 import type { Case, RunResult } from '../models/world.js';
 import { PROFILES } from '../models/synapse/profile.js';
@@ -99,11 +100,9 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
   const inFlight = new Map<number, InFlight>();
   let sent = 0;
   let siteverifyMode = 'healthy';
-  // When each client's persistent rounds began, on this run's clock (RunResult.roundStartsMs): when
-  // the round's first request is sent, as in the model, where it is sent as the round's pause
-  // ends. Pauses are not waited for here, so the pause itself is no time to take.
-  const roundStartsMs: number[][] = c.workload.clients.map(() => []);
-  const roundPending: boolean[] = c.workload.clients.map(() => false);
+  // When each client's persistent rounds began, on this run's clock (pauses are not waited for
+  // here, so a round begins when its first request is sent, as in the model).
+  const rounds = c.workload.clients.map(() => new RoundStarts());
 
   function advance(lane: Lane, input: HttpResponse): void {
     let next = lane.script.next(input);
@@ -111,7 +110,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
       if (next.done === true) return;
       const step = next.value;
       if (step.kind === 'pause') {
-        if (step.round === true) roundPending[lane.client] = true;
+        rounds[lane.client]?.paused(step);
         next = lane.script.next(TIMED_OUT);
       } else if (step.kind === 'spawn') {
         advance({ client: lane.client, script: step.script }, TIMED_OUT);
@@ -127,10 +126,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     if (modelAtMs !== null) await applyCaptcha(modelAtMs);
     const sentIndex = observations.length;
     const sentAtMs = Date.now() - t0;
-    if (roundPending[pending.lane.client] === true) {
-      roundPending[pending.lane.client] = false;
-      roundStartsMs[pending.lane.client]?.push(sentAtMs);
-    }
+    rounds[pending.lane.client]?.sent(sentAtMs);
     observations.push({ kind: 'observe', atMs: sentAtMs, actor: pending.actor, msgId: sentIndex, phase: 'sent', status: 0, servedBy: -1, key: pending.step.session, detail: pending.step.what, tags: pending.step.tags });
     sent++;
     const answer = sendReal(baseUrl, pending.step.request, rename, (port) => portToProcess.get(port) ?? '', REAL_TIMEOUT_MS);
@@ -261,7 +257,7 @@ export async function runReal(c: Case, model: RunResult, state: DeploymentState)
     steps: observations.length,
     endMs: wallMs,
     canonicalTapes: c.tapes,
-    roundStartsMs,
+    roundStartsMs: rounds.map((r) => r.startsMs),
   };
   return { result, pairs, notes, raw, wallMs };
 }

@@ -4,7 +4,7 @@ import type { Message } from '../../src/message.js';
 import type { Sim, SimNode } from '../../src/sim.js';
 import { IdTable } from '../../src/id-table.js';
 import { clientBehaviour } from './client-script.js';
-import { Budget, RETRY_BACKOFF_MS, TIMED_OUT, type ClientStep, type HttpStep } from './operations.js';
+import { Budget, RETRY_BACKOFF_MS, RoundStarts, TIMED_OUT, type ClientStep, type HttpStep } from './operations.js';
 import { actorName, appActor, browserActor, clientIp, clientLabel, type ClientSpec } from './workload.js';
 
 /** One of a client's two network endpoints; both forward to the same client. */
@@ -42,10 +42,8 @@ export class Client {
   /** Request id -> the attempt waiting for it and its timeout timer. */
   private readonly inFlight = new IdTable<Attempt & { readonly timer: Message }>();
   finished = false;
-  /** When each of its persistent rounds began, its first request sent (RunResult.roundStartsMs). */
-  readonly roundStartsMs: number[] = [];
-  /** A round's pause was taken and its first request is still to come. */
-  private roundPending = false;
+  /** When each of its persistent rounds began (RunResult.roundStartsMs). */
+  readonly rounds = new RoundStarts();
 
   constructor(
     private readonly sim: Sim,
@@ -115,7 +113,7 @@ export class Client {
       const step = next.value;
       switch (step.kind) {
         case 'pause':
-          if (step.round === true) this.roundPending = true;
+          this.rounds.paused(step);
           this.sim.setTimer(this.app, step.ms, this.app.actor, { kind: 'pause', lane } satisfies TimerPayload);
           return;
         case 'spawn':
@@ -124,10 +122,7 @@ export class Client {
         case 'http':
           if (!this.budget.admits()) break;
           this.budget.spend();
-          if (this.roundPending) {
-            this.roundPending = false;
-            this.roundStartsMs.push(this.sim.nowMs);
-          }
+          this.rounds.sent(this.sim.nowMs);
           this.send({ lane, step, attempt: 0 });
           return;
         default: {

@@ -177,6 +177,27 @@ export type Script<T> = Generator<ClientStep, T, HttpResponse>;
 export const TIMED_OUT = httpResponse(0, null);
 export const RETRY_BACKOFF_MS = 1_000;
 
+/** When a persistent client's rounds began (RunResult.roundStartsMs), as a driver sees its steps:
+ * a round begins when its first request is sent after the round's pause (a `round` pause). Both
+ * drivers keep one per client: Client (client-node.ts) on the virtual clock, real/driver.ts on
+ * the run's own. */
+export class RoundStarts {
+  readonly startsMs: number[] = [];
+  private pending = false;
+
+  /** A pause step: a round's pause makes the next request the round's first. */
+  paused(step: Extract<ClientStep, { kind: 'pause' }>): void {
+    if (step.round === true) this.pending = true;
+  }
+
+  /** A request sent at `nowMs`. */
+  sent(nowMs: number): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.startsMs.push(nowMs);
+  }
+}
+
 /**
  * How often a client sends, shared by its lanes. Timeouts and 5xx answers are tried again (the
  * router never retries a POST), `spec.retries` times at most, RETRY_BACKOFF_MS apart. Each
