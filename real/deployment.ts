@@ -281,14 +281,15 @@ export async function restart(state: DeploymentState, name: string): Promise<voi
   }
   const spec = state.specs[name];
   if (spec === undefined) throw new Error(`no process ${name} in the deployment`);
+  // A worker's readyLog is its log and the line it writes on connecting to main's replication.
   const workersUp = name === 'main' ? WORKER_NAMES.filter((w) => isOurs(state.processes[w] as Started)) : [];
-  const logAt = new Map(workersUp.map((w) => [w, sizeOf(workerLog(state, w))]));
+  const waits = workersUp.map((worker) => {
+    const ready = state.specs[worker]?.readyLog;
+    if (ready === undefined) throw new Error(`worker ${worker} has no replication log to wait on`);
+    return { worker, ready, from: sizeOf(ready.file) };
+  });
   await startProcess(state, name, spec);
-  for (const worker of workersUp) await replicationCaughtUp(state, worker, logAt.get(worker) ?? 0);
-}
-
-function workerLog(state: DeploymentState, worker: string): string {
-  return join(state.dir, `${worker}.log`);
+  for (const { worker, ready, from } of waits) await replicationCaughtUp(worker, ready, from);
 }
 
 function sizeOf(file: string): number {
@@ -304,8 +305,8 @@ function sizeOf(file: string): number {
  * up the worker's one dead connection, and the request meant to meet it got a 401 where the
  * model has a 500 (test/real/v1.13-sql.test.ts, every other run).
  */
-async function replicationCaughtUp(state: DeploymentState, worker: string, from: number): Promise<void> {
-  const file = workerLog(state, worker);
+async function replicationCaughtUp(worker: string, ready: { readonly file: string; readonly text: string }, from: number): Promise<void> {
+  const { file, text } = ready;
   const until = Date.now() + 30_000;
   let connected = false;
   let size = sizeOf(file);
@@ -316,7 +317,7 @@ async function replicationCaughtUp(state: DeploymentState, worker: string, from:
       size = now;
       quietSince = Date.now();
     }
-    if (!connected) connected = logHasAfter(file, from, 'Connected to replication');
+    if (!connected) connected = logHasAfter(file, from, text);
     if (connected && Date.now() - quietSince >= 300) return;
     if (Date.now() > until) throw new Error(`${worker} did not connect to main's replication again within 30 s: ${tailOf(file)}`);
     await sleepMs(50);
