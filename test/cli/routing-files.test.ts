@@ -1,17 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { uiasim } from './run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = `${root}dist/src/cli/main.js`;
 const out = `${root}test-output/routing/`;
 mkdirSync(out, { recursive: true });
-
-function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: root });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface CheckReport {
   verdict: string;
@@ -19,8 +13,8 @@ interface CheckReport {
   violation?: { why: string; traceHash: string; token: string; requests: number };
 }
 
-const check = (routing: string, ...args: string[]): CheckReport => {
-  const run = uiasim('check', '--routing', routing, '--json', ...args);
+const check = async (routing: string, ...args: string[]): Promise<CheckReport> => {
+  const run = await uiasim('check', '--routing', routing, '--json', ...args);
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout) as CheckReport;
 };
@@ -34,28 +28,29 @@ describe('routing files as data: .ts, JSON, YAML and nginx give the same verdict
   it.each([
     [['--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--runs', '200']],
     [['--strategy', 'sql', '--faults', 'worker-restart', '--runs', '40']],
-  ])('check %j', (args) => {
-    const reports = files.map((file) => verdictOf(check(file, ...args)));
+  ])('check %j', async (args) => {
+    const reports = [];
+    for (const file of files) reports.push(verdictOf(await check(file, ...args)));
     for (const report of reports.slice(1)) expect(report).toEqual(reports[0]);
   });
 
-  it('docs/routing.md shows the example nginx config as it is in examples/routing', () => {
+  it('docs/routing.md shows the example nginx config as it is in examples/routing', async () => {
     expect(readFileSync(`${root}docs/routing.md`, 'utf8')).toContain(`\`\`\`nginx\n${readFileSync(`${root}examples/routing/synapse-1.8.nginx.conf`, 'utf8')}\`\`\``);
   });
 
-  it('the 1.8 docs config finds #6705 on memory-1.8 exactly as the built-in map does, and its token replays', () => {
-    const builtIn = JSON.parse(uiasim('check', '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--json').stdout) as CheckReport;
-    const fromNginx = check('examples/routing/synapse-1.8.nginx.conf', '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration');
+  it('the 1.8 docs config finds #6705 on memory-1.8 exactly as the built-in map does, and its token replays', async () => {
+    const builtIn = JSON.parse((await uiasim('check', '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--json')).stdout) as CheckReport;
+    const fromNginx = await check('examples/routing/synapse-1.8.nginx.conf', '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration');
     expect(fromNginx.verdict).toBe('violated');
     expect(verdictOf(fromNginx)).toEqual(verdictOf(builtIn));
-    const replay = uiasim('replay', fromNginx.violation?.token ?? '', '--json');
+    const replay = await uiasim('replay', fromNginx.violation?.token ?? '', '--json');
     expect(replay.stderr).toBe('');
     expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: fromNginx.violation?.traceHash });
   });
 
-  it('the 1.12 and 1.13 docs configs pin the fallback to the client_reader: no lost progress on memory-1.8', () => {
+  it('the 1.12 and 1.13 docs configs pin the fallback to the client_reader: no lost progress on memory-1.8', async () => {
     for (const file of ['synapse-1.12.nginx.conf', 'synapse-1.13.nginx.conf']) {
-      expect(check(`test/fixtures/routing/${file}`, '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--runs', '100').verdict).toBe('holds');
+      expect((await check(`test/fixtures/routing/${file}`, '--strategy', 'memory-1.8', '--faults', 'steady', '--workload', 'registration', '--runs', '100')).verdict).toBe('holds');
     }
   });
 });
@@ -67,9 +62,9 @@ describe('a routing file uiasim cannot read exits 2 with one line', () => {
     ['broken.yaml', 'rules: [\npools: {}\n', 'routing file test-output/routing/broken.yaml is not valid YAML: '],
     ['broken.json', '{"rules": [}', 'routing file test-output/routing/broken.json is not valid JSON: '],
     ['bad-pool.yaml', 'rules: []\npools:\n  p: { balancer: hash, upstreams: [reader1], hash: { key: $http_x, consistent: false } }\n', 'routing file test-output/routing/bad-pool.yaml: `pools.p.hash` must be { key, consistent: boolean }'],
-  ])('%s', (name, content, message) => {
+  ])('%s', async (name, content, message) => {
     writeFileSync(`${out}${name}`, content);
-    const run = uiasim('check', '--strategy', 'sql', '--routing', `test-output/routing/${name}`);
+    const run = await uiasim('check', '--strategy', 'sql', '--routing', `test-output/routing/${name}`);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,14 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { uiasim } from './run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = `${root}dist/src/cli/main.js`;
-
-function uiasim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: root });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** #7530: SAML keeps its outstanding requests in the memory of the process that redirected. */
 const SAML_ONLY = ['--set', 'sso.samlEnabled=true', '--set', 'passwordConfig.enabled=false'];
@@ -22,8 +16,8 @@ interface Report {
 }
 
 describe('--set: profile and config switches from the command line', () => {
-  it('#7530 in one command: SAML with the SSO endpoints on their own worker, the callback lands there, the stage never completes', () => {
-    const run = uiasim('check', ...DEACTIVATE, ...SSO_WORKER, ...SAML_ONLY, '--json');
+  it('#7530 in one command: SAML with the SSO endpoints on their own worker, the callback lands there, the stage never completes', async () => {
+    const run = await uiasim('check', ...DEACTIVATE, ...SSO_WORKER, ...SAML_ONLY, '--json');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
@@ -32,22 +26,22 @@ describe('--set: profile and config switches from the command line', () => {
     expect(callbacks.length).toBeGreaterThan(0);
     for (const c of callbacks) expect([c.servedBy, c.status]).toEqual(['reader2', 400]);
     // The token carries the switches: a replay reproduces the run bit for bit...
-    const replay = uiasim('replay', report.violation?.token ?? '', '--json');
+    const replay = await uiasim('replay', report.violation?.token ?? '', '--json');
     expect(replay.stderr).toBe('');
     expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', traceHash: report.violation?.traceHash, switches: report.switches });
     // ...and the same case over OIDC (state in the callback, no per-process memory) finishes.
-    const oidc = uiasim('replay', report.violation?.token ?? '', '--set', 'sso.samlEnabled=false', '--json');
+    const oidc = await uiasim('replay', report.violation?.token ?? '', '--set', 'sso.samlEnabled=false', '--json');
     expect(JSON.parse(oidc.stdout)).toMatchObject({ verdict: 'holds' });
   });
 
-  it('the same switches on sql\'s own map (the callback to main, which redirected) hold', () => {
-    const run = uiasim('check', ...DEACTIVATE, ...SAML_ONLY);
+  it('the same switches on sql\'s own map (the callback to main, which redirected) hold', async () => {
+    const run = await uiasim('check', ...DEACTIVATE, ...SAML_ONLY);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('set passwordConfig.enabled=false, sso.samlEnabled=true\n');
   });
 
-  it('compare --set: every cell carries the switches, has no expectation, and its token replays them', () => {
-    const run = uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--workload', 'deactivate', '--property', 'liveness', '--runs', '30', ...SAML_ONLY, ...SSO_WORKER, '--json');
+  it('compare --set: every cell carries the switches, has no expectation, and its token replays them', async () => {
+    const run = await uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--workload', 'deactivate', '--property', 'liveness', '--runs', '30', ...SAML_ONLY, ...SSO_WORKER, '--json');
     expect(run.status).toBe(0);
     const body = JSON.parse(run.stdout) as { switches: unknown; cells: { strategy: string; violations: number; expectation: unknown; token: string | null }[] };
     expect(body.switches).toEqual({ 'sso.samlEnabled': true, 'passwordConfig.enabled': false });
@@ -56,7 +50,7 @@ describe('--set: profile and config switches from the command line', () => {
       ['custom-routing', true, null],
     ]);
     const stuck = body.cells[1]?.token ?? '';
-    expect(JSON.parse(uiasim('replay', stuck, '--json').stdout)).toMatchObject({ verdict: 'violated', switches: body.switches });
+    expect(JSON.parse((await uiasim('replay', stuck, '--json')).stdout)).toMatchObject({ verdict: 'violated', switches: body.switches });
   });
 
   it.each([
@@ -66,15 +60,15 @@ describe('--set: profile and config switches from the command line', () => {
     // M_UNRECOGNIZED's status was 400 or 404 in Synapse, never anything else (Profile.unrecognizedStatus).
     [['check', '--strategy', 'sql', '--set', 'unrecognizedStatus=401'], 'uiasim: switch unrecognizedStatus takes 400 | 404, not 401'],
     [['list', 'knobs'], 'uiasim: list takes nothing or `switches`, not knobs'],
-  ])('%j exits 2 with one line', (args, message) => {
-    const run = uiasim(...args);
+  ])('%j exits 2 with one line', async (args, message) => {
+    const run = await uiasim(...args);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`${message}\n`);
   });
 
-  it('`list switches` prints every switch --set takes', () => {
-    const run = uiasim('list', 'switches');
+  it('`list switches` prints every switch --set takes', async () => {
+    const run = await uiasim('list', 'switches');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^config +sso\.samlEnabled +true \| false +default false$/m);
     expect(run.stdout).toMatch(/^profile +unknownSession +fresh-session \| reject-400 +1\.8: fresh-session, 1\.12: fresh-session, 1\.13: reject-400, head: reject-400 \(uia §2\.2/m);
