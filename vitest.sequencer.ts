@@ -2,21 +2,21 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The sim project's longest files, longest first (fresh-clone CI, 2026-12-07: scale 91 s,
- * readme 67 s, plugins 42 s, cli 33 s, explore/jobs 23 s, properties 22 s, routing-files 15 s).
- * Two files run at once, so a long file that starts last is the run's tail: vitest's default order
- * on a clone without its cache is by file size, which started readme.test.ts (6 KB, 67 s) at 122 s
- * of a 217 s run while the sum of every file's time was 381 s (190 s a worker). A run with vitest's
- * cache (results.json) already orders by the durations it saw; these go first either way.
+ * The sim project's longest files, longest first (2026-12-08, after most suites moved their
+ * commands into their own thread: scale 50 s, readme 41 s, explore/jobs 35 s, cli 15 s,
+ * explore/run-errors 11 s, plugins 10 s, regress 8 s). Two files run at once, so a long file that
+ * starts last is the run's tail: vitest's default order on a clone without its cache is by file
+ * size, which once started readme.test.ts (6 KB, 67 s) at 122 s of a 217 s run. A run with
+ * vitest's cache (results.json) already orders by the durations it saw; these go first either way.
  */
 const SLOW_FIRST = [
   'test/cli/scale.test.ts',
   'test/docs/readme.test.ts',
-  'test/cli/plugins.test.ts',
-  'test/cli/cli.test.ts',
   'test/explore/jobs.test.ts',
-  'test/cli/properties.test.ts',
-  'test/cli/routing-files.test.ts',
+  'test/cli/cli.test.ts',
+  'test/explore/run-errors.test.ts',
+  'test/cli/plugins.test.ts',
+  'test/cli/regress.test.ts',
 ];
 
 /** vitest's order (projects and groups as configured), with each project's files of SLOW_FIRST
