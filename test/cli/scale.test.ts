@@ -134,6 +134,7 @@ describe('--shard k/n and merge', () => {
 
 describe('the run watchdog (--run-timeout)', () => {
   const hung = 'test/fixtures/plugins/hung-store.js';
+  const blocked = 'test/fixtures/plugins/blocked-store.js';
 
   it('check: a store stuck in for (;;) {} ends within the timeout plus 5 s, exit 3, with a token', () => {
     const run = builtCli('check', '--store', hung, '--run-timeout', '1');
@@ -171,18 +172,19 @@ describe('the run watchdog (--run-timeout)', () => {
   it('compare --property all: a hung run in a shared scan makes each cell ERROR with its own token, as alone', () => {
     // The properties' cells of a row share one scan (src/cli/compare-group.ts); when it hangs,
     // each cell runs again on its own, so each ERROR names its own property's run.
-    const run = builtCli('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--store', hung, '--run-timeout', '1', '--property', 'all', '--json');
+    // Blocked rather than spinning: each of the nine hung runs waits out the timeout without a CPU.
+    const run = builtCli('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '5', '--store', blocked, '--run-timeout', '1', '--property', 'all', '--json');
     expect(run.status).toBe(3);
     const report = JSON.parse(run.stdout) as { matrices: { property: string; cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] }[] };
     expect(report.matrices).toHaveLength(PROPERTY_NAMES.length);
     for (const matrix of report.matrices) {
       expect(matrix.cells.find((c) => c.strategy === 'sql')?.verdict, matrix.property).not.toBe('error');
-      const stuck = matrix.cells.find((c) => c.strategy === 'hangs-on-read');
+      const stuck = matrix.cells.find((c) => c.strategy === 'blocks-on-read');
       expect(stuck?.verdict, matrix.property).toBe('error');
       expect(stuck?.error).toContain('did not return within 1 s (--run-timeout)');
       const payload = decodeTokenPayload(decodeToken(stuck?.token ?? ''));
       expect(payload.property).toBe(matrix.property);
-      expect(payload.case.strategy).toBe('hangs-on-read');
+      expect(payload.case.strategy).toBe('blocks-on-read');
     }
   }, 120_000);
 });
