@@ -17,14 +17,14 @@ export default defineConfig({
     projects: [
       // isolate: false: the simulated suites share one module graph instead of importing it again
       // for every file (129 files); no test changes global state it does not restore.
-      // maxWorkers: vitest's default is one file at a time on two cores (cores - 1), but these
-      // files spend much of their time waiting on `uiasim` children that use under two cores
-      // (measured: 1.48 CPUs busy on average), so two files at once: sim project 302 s -> 243 s
-      // here. No file reads back a path another file writes: test-output/ files are per test file
-      // (html-browser.test.ts's report and screenshots at its top), and `compare`'s default
-      // failures file (compare-failures/ at the root), which several files' runs write, is never
-      // read back. This setting wins over `--maxWorkers` on the command line; for one file at a
-      // time, use `--no-file-parallelism`.
+      // maxWorkers: vitest's default is one file at a time on two cores (cores - 1). Two files at
+      // once keep both CPUs busy (1.76 CPUs on average over the project; most commands run in the
+      // test's own thread, test/cli/run-cli.ts); three were slower (135 s against 128-130 s,
+      // docs/performance.md). No file reads back a path another file writes: test-output/ files
+      // are per test file (html-browser.test.ts's report and screenshots at its top), and
+      // `compare`'s default failures file (compare-failures/ at the root), which several files'
+      // runs write, is never read back. This setting wins over `--maxWorkers` on the command line;
+      // for one file at a time, use `--no-file-parallelism`.
       {
         extends: true,
         test: {
