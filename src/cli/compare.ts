@@ -109,17 +109,17 @@ export async function planCompare(options: CompareOptions): Promise<ComparePlan 
 /** Every strategy x fault profile: N runs each, the first failure of a cell made 1-minimal,
  * each verdict judged against models/expectations.ts. Computing (plain outcomes) and printing
  * (a pure function of the settings and every outcome) are separate steps. */
-export async function runCompare(options: CompareOptions): Promise<CommandOutput> {
+export async function runCompare(options: CompareOptions, terminal?: NodeJS.WriteStream): Promise<CommandOutput> {
   if (propertyOption(options.property) === ALL_PROPERTIES) {
     if (options.shard !== undefined) throw new UsageError(`--shard needs one property: shard each --property separately (${PROPERTY_NAMES.join(', ')})`);
-    return compareEveryProperty(options, compareMatrices);
+    return compareEveryProperty(options, (list) => compareMatrices(list, terminal));
   }
-  if (options.shard === undefined) return (await compareMatrices([options]))[0] as CommandOutput;
+  if (options.shard === undefined) return (await compareMatrices([options], terminal))[0] as CommandOutput;
   const { context, specs, row } = await prepareMatrix(options);
   const shard = parseShard(options.shard);
   if (options.saveFailures !== undefined) throw new UsageError('--shard and --save-failures do not go together: save the failures of the merged report by replaying its tokens');
   const indices = shardItems(shard, specs.length);
-  const computed = await computeWithProgress(options, row, context.runTimeoutS, indices.map((i) => specs[i] as CellSpec));
+  const computed = await computeWithProgress(options, row, context.runTimeoutS, indices.map((i) => specs[i] as CellSpec), terminal);
   const result: CompareShardResult = { total: specs.length, items: indices.map((index, i) => ({ index, result: computed[i] as CellSummary | CostsSummary })) };
   const of = `items ${indices.map((i) => i + 1).join(',') || 'none'} of ${specs.length} (cells, then costs per strategy)`;
   return { stdout: JSON.stringify(makeShardFile('compare', packageVersion(), options.seed, context, shard, of, result)) + '\n', exitCode: 0 };
@@ -145,11 +145,11 @@ async function prepareMatrix(options: CompareOptions): Promise<ComparePlan & { r
  * shares what they have in common (src/cli/compare-group.ts): each strategy's costs, and the
  * scans of each strategy and fault profile. Each matrix gets the summaries it computes alone.
  */
-async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<CommandOutput[]> {
+async function compareMatrices(optionsList: readonly CompareOptions[], terminal: NodeJS.WriteStream | undefined): Promise<CommandOutput[]> {
   const matrices = [];
   for (const options of optionsList) matrices.push(await prepareMatrix(options));
   const first = matrices[0] as (typeof matrices)[number];
-  const computed = await computeWithProgress(optionsList[0] as CompareOptions, first.row, first.context.runTimeoutS, matrices.flatMap((m) => m.specs));
+  const computed = await computeWithProgress(optionsList[0] as CompareOptions, first.row, first.context.runTimeoutS, matrices.flatMap((m) => m.specs), terminal);
   const outputs: CommandOutput[] = [];
   let at = 0;
   for (const [m, matrix] of matrices.entries()) {
@@ -159,10 +159,10 @@ async function compareMatrices(optionsList: readonly CompareOptions[]): Promise<
   return outputs;
 }
 
-async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, runTimeoutS: number, specs: readonly CellSpec[]): Promise<(CellSummary | CostsSummary)[]> {
+async function computeWithProgress(options: CompareOptions, row: Awaited<ReturnType<typeof loadPluginRow>>, runTimeoutS: number, specs: readonly CellSpec[], terminal: NodeJS.WriteStream | undefined): Promise<(CellSummary | CostsSummary)[]> {
   // The os module only sizes the thread pool; results do not depend on it.
   const jobs = options.jobs ?? defaultJobs();
-  const progress = progressBar(specs.length);
+  const progress = progressBar(specs.length, terminal);
   const plugins = pluginPathsOf(options);
   const computed = await computeCells(specs, { jobs, runTimeoutS, row, plugins }, () => progress?.increment());
   progress?.stop();
@@ -178,10 +178,11 @@ function witnessOf(witness: string | undefined): { readonly witness?: string } {
   return witness === undefined ? {} : { witness };
 }
 
-/** Progress on stderr, only on a terminal: stdout stays the reproducible report. */
-function progressBar(total: number): SingleBar | null {
-  if (process.stderr.isTTY !== true) return null;
-  const bar = new SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} cells and costs, {duration}s', hideCursor: true }, Presets.shades_classic);
+/** Progress on the terminal (stderr, when it is one: src/cli/main.ts), never on stdout: that
+ * stays the reproducible report. */
+function progressBar(total: number, terminal: NodeJS.WriteStream | undefined): SingleBar | null {
+  if (terminal === undefined) return null;
+  const bar = new SingleBar({ stream: terminal, format: 'compare [{bar}] {value}/{total} cells and costs, {duration}s', hideCursor: true }, Presets.shades_classic);
   bar.start(total, 0);
   return bar;
 }

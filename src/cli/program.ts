@@ -8,10 +8,11 @@ import { ShardError } from '../run/shard.js';
 import { parseCount, parseSeconds, parseSeed, UsageError, writeFileMakingFolder } from './usage.js';
 import { collect } from './switches.js';
 
-/** What a command may write while it runs, beside its output: the progress line of a long
- * exploration, given only when stderr is a terminal (src/cli/main.ts). */
+/** Where a command may write while it runs, beside its output: stderr when it is a terminal
+ * (src/cli/main.ts), for compare's progress bar and a long exploration's progress line. Without
+ * it a command writes nothing itself. */
 export interface CliIo {
-  readonly progress?: (text: string) => void;
+  readonly terminal?: NodeJS.WriteStream;
 }
 
 /** `--out FILE`: the report goes to the file (its folders made, as --save-failures makes its
@@ -149,7 +150,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<C
     .option('--save-failures <dir>', "write each cell's minimal counterexample as a failure file (JSON) into this directory")
     .option('--run-timeout <seconds>', 'a run taking longer makes its cell ERROR, with its replay token; the others carry on', parseSeconds, 10)
     .option('--shard <k/n>', 'compute only every n-th cell from the k-th and print a shard file for `uiasim merge`')
-    .action((options) => guarded(async () => toFile(await (await import('./compare.js')).runCompare(options), options.out)));
+    .action((options) => guarded(async () => toFile(await (await import('./compare.js')).runCompare(options, io.terminal), options.out)));
 
   program
     .command('merge')
@@ -192,15 +193,15 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<C
         let progressShown = false;
         const output = await (await import('./explore.js')).runExplore(
           options,
-          io.progress === undefined
+          io.terminal === undefined
             ? undefined
             : (stats, elapsedMs) => {
-                io.progress?.(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `);
+                io.terminal?.write(`\r${stats.states} states, ${stats.schedules} schedules, ${Math.round((stats.states * 1000) / Math.max(1, elapsedMs))} states/s, frontier ${stats.frontier}   `);
                 progressShown = true;
               },
         );
         // The progress line is erased before the report and the timing line are written.
-        if (progressShown) io.progress?.('\r\x1b[K');
+        if (progressShown) io.terminal?.write('\r\x1b[K');
         // A hung or interrupted shard prints nothing: no file, rather than an empty one.
         return output.stdout === '' ? output : toFile(output, options.out);
       }),
