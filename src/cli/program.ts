@@ -10,7 +10,8 @@ import { collect } from './switches.js';
 
 /** Where a command may write while it runs, beside its output: stderr when it is a terminal
  * (src/cli/main.ts), for compare's progress bar and a long exploration's progress line. Without
- * it a command writes nothing itself. */
+ * it the simulated commands write nothing themselves; the real-Synapse ones (`real`, `conform`,
+ * `replay --real`) log the deployment's set-up and their progress to stderr as they go. */
 export interface CliIo {
   readonly terminal?: NodeJS.WriteStream;
 }
@@ -45,11 +46,12 @@ function parseErrorLine(text: string): string {
 
 /**
  * The `uiasim` command line: parses `argv` (the arguments after the program's name), runs the
- * command and returns what it prints and its exit code; it writes nothing itself but `io`'s
- * progress (src/cli/main.ts prints the output and exits). Bad input is exit 2 with one line on
- * stderr, as Commander's own parse errors are; help is exit 0. A fault of uiasim itself throws.
- * The suites run commands through it in their own thread (test/support/uiasim.ts), where a
- * command runs its work in that thread: there are no built worker scripts beside the sources.
+ * command and returns what it prints and its exit code (src/cli/main.ts prints the output and
+ * exits); a simulated command writes only `io`'s progress itself (CliIo). Bad input is exit 2 with
+ * one line on stderr, as Commander's own parse errors are; help is exit 0. A fault of uiasim
+ * itself throws. Most suites run commands through it in their own thread (test/cli/run-cli.ts),
+ * where a command runs its work in that thread, without the run watchdog: there are no built
+ * worker scripts beside the sources.
  */
 export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<CommandOutput> {
   let parserStdout = '';

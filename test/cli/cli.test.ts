@@ -40,8 +40,9 @@ describe('uiasim check / replay: the #6705 acceptance path', async () => {
     expect(report.violation.steps.map((s) => s.servedBy)).toEqual(expect.arrayContaining(['reader1', 'main']));
   });
 
-  it('stdout is identical when run twice', async () => {
+  it('stdout is identical when run twice: again in this thread, and in a process of its own', async () => {
     expect((await uiasim('check', '--strategy', 'memory-1.8', '--workload', 'registration', '--seed', '1')).stdout).toBe(check.stdout);
+    expect(uiasimProcess(['check', '--strategy', 'memory-1.8', '--workload', 'registration', '--seed', '1']).stdout).toBe(check.stdout);
   });
 
   it('replay exits 1 with the same trace hash, twice identically', async () => {

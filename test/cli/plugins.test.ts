@@ -163,8 +163,9 @@ describe('compare --store adds a row', () => {
 });
 
 describe('plug-in failures during runs', () => {
+  // The built CLI: the store throws in a worker thread, and the error comes back across it.
   it('a store that throws fails its row with a token and the message; the rest of the comparison completes', async () => {
-    const run = await uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '30', '--store', 'test/fixtures/plugins/throwing-store.js', '--json');
+    const run = uiasimProcess(['compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '30', '--store', 'test/fixtures/plugins/throwing-store.js', '--json'], { cwd: root });
     expect(run.status).toBe(3); // docs/architecture.md: a plug-in threw during a run
     const body = JSON.parse(run.stdout) as { cells: { strategy: string; verdict: string; error: string | null; token: string | null }[] };
     expect(body.cells.find((c) => c.strategy === 'sql')?.verdict).toBe('not-found');
@@ -176,15 +177,16 @@ describe('plug-in failures during runs', () => {
   });
 
   // main-only keeps the memory store's sessions in one process, so no progress loss comes first.
-  it('check with a throwing store exits 3 with the message and a token', async () => {
-    const run = await uiasim('check', '--strategy', 'main-only', '--store', 'test/fixtures/plugins/throwing-store.js', '--faults', 'steady', '--runs', '30');
+  it('check with a throwing store exits 3 with the message and a token', () => {
+    const run = uiasimProcess(['check', '--strategy', 'main-only', '--store', 'test/fixtures/plugins/throwing-store.js', '--faults', 'steady', '--runs', '30'], { cwd: root });
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^the model threw during run \d+: throws-on-terms: the disk is full\nreplay: npm run uiasim -- replay uiasim1\./);
   });
 
-  it('a store that never returns is stopped by the step budget: an error row, not a hang', async () => {
+  // A process with a time limit: in this thread a hang would stop the suite, not fail the test.
+  it('a store that never returns is stopped by the step budget: an error row, not a hang', () => {
     const failuresFile = join(mkdtempSync(join(tmpdir(), 'uiasim-sleepy-')), 'failures.txt');
-    const run = await uiasim('compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js', '--failures-file', failuresFile);
+    const run = uiasimProcess(['compare', '--strategies', 'sql', '--faults', 'steady', '--runs', '20', '--store', 'test/fixtures/plugins/sleepy-store.js', '--failures-file', failuresFile], { cwd: root });
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^never-returns +ERROR \[1\]$/m);
     expect(run.stdout).toMatch(/^\[1\] ERROR$/m);

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { uiasim } from './run-cli.js';
+import { uiasim, uiasimProcess } from './run-cli.js';
 import { decodeTokenPayload } from '../../models/case-codec.js';
 import { pluginFile, replayToken } from '../../properties/replay-token.js';
 import { decodeToken } from '../../src/run/token.js';
@@ -116,8 +116,10 @@ describe('--check-determinism', () => {
     expect(run.stdout).not.toMatch(/NOT deterministic/);
   });
 
-  it('check on a nondeterministic store exits 1 naming the first differing event', async () => {
-    const run = await uiasim('check', '--store', NONDETERMINISTIC, '--strategy', 'memory-1.8', '--runs', '20', '--check-determinism');
+  // The nondeterministic store keeps a counter in its module: in a process of its own, as a user
+  // runs it, it starts from zero; loaded again in this thread it would carry on from the last test.
+  it('check on a nondeterministic store exits 1 naming the first differing event', () => {
+    const run = uiasimProcess(['check', '--store', NONDETERMINISTIC, '--strategy', 'memory-1.8', '--runs', '20', '--check-determinism'], { cwd: root });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^determinism: NOT deterministic: case \d+ ran twice and gave two different traces;\nthe two runs part at event \d+:\n {2}first run: {2}.+\n {2}second run: .+\n/);
     const [first, second] = [/first run: {2}(.+)/.exec(run.stdout)?.[1], /second run: (.+)/.exec(run.stdout)?.[1]];
@@ -127,10 +129,10 @@ describe('--check-determinism', () => {
   it('replay of a case on the nondeterministic store exits 1 naming the event; the model replays clean', async () => {
     const payload = decodeTokenPayload(decodeToken(saved.token));
     const token = replayToken({ ...payload.case, strategy: 'nondeterministic' }, payload.property, '', { base: 'memory-1.8', store: pluginFile(NONDETERMINISTIC) });
-    const run = await uiasim('replay', token, '--check-determinism');
+    const run = uiasimProcess(['replay', token, '--check-determinism'], { cwd: root });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/the two runs part at event \d+:\n {2}first run: {2}\d+ deliver #\d+ \w+ .+\n {2}second run: .+/);
-    const json = JSON.parse((await uiasim('replay', token, '--check-determinism', '--json')).stdout) as { verdict: string; divergence: { index: number } };
+    const json = JSON.parse(uiasimProcess(['replay', token, '--check-determinism', '--json'], { cwd: root }).stdout) as { verdict: string; divergence: { index: number } };
     expect(json.verdict).toBe('nondeterministic');
     const clean = await uiasim('replay', saved.token, '--check-determinism');
     expect(clean.status).toBe(1);

@@ -12,10 +12,12 @@ const docsPages = (): string[] => readdirSync(DOCS).filter((f) => f.endsWith('.m
 
 /** What a document's command prints on stdout. Through the CLI's parser and commands in this
  * thread (test/cli/run-cli.ts), but for what only the built CLI in a process of its own shows:
- * worker threads (--jobs), a stuck run stopped by --run-timeout, a real Synapse. `npm run readme`
- * writes every block from the built CLI. */
+ * worker threads (--jobs), a stuck run stopped by --run-timeout, a real Synapse, and a plug-in
+ * store loaded fresh (docs/cli.md's nondeterministic store counts in its module, which this
+ * thread would keep from one test to the next). `npm run readme` writes every block from the
+ * built CLI. */
 async function documentedOutput(args: readonly string[], token: string): Promise<string> {
-  if (args.some((a) => a === '--jobs' || a === '--run-timeout' || a === '--real' || a === 'real')) return runUiasim(args, token);
+  if (args.some((a) => a === '--jobs' || a === '--run-timeout' || a === '--real' || a === 'real' || a === '--store')) return runUiasim(args, token);
   return (await runCli(args.map((a) => (a === '$TOKEN' ? token : a)))).stdout;
 }
 

@@ -36,13 +36,14 @@ describe('explore --jobs: the output does not depend on the threads', () => {
 describe('explore and Ctrl-C', () => {
   it('prints the coverage so far and exits 130, its worker threads stopped with it', async () => {
     // Without fingerprint pruning two-registrations does not finish for many minutes (docs/explore.md,
-    // the reductions table: "did not finish"); with pruning it ends in about 8 s here.
+    // the reductions table: "did not finish").
     const child = spawn(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'two-registrations', '--search', 'dfs', '--jobs', '2', '--no-fingerprints']);
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Long enough for the threads to start (about 0.5 s) and explore, far shorter than the whole tree.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Long enough for the process to set its Ctrl-C handler and the threads to start (about 0.5 s
+    // here alone) and explore, far shorter than the whole tree.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     child.kill('SIGINT');
     const code = await exited;
     expect(code).toBe(130);
@@ -86,7 +87,7 @@ describe('explore and Ctrl-C', () => {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const line = /not violated in the (\d+) schedules explored \((\d+) distinct states, depth (\d+) reached\); incomplete: interrupted\./.exec(stdout);
