@@ -5,7 +5,8 @@
 //
 // Why: tsc emits one file per module, and a thread that loads the CLI's ~300 modules spent most
 // of its start-up resolving and reading them (main thread plus one worker: 0.51 s of CPU for
-// `check --runs 1`, against 0.31 s bundled). The test suite starts the CLI ~240 times.
+// `check --runs 1`, against 0.31 s bundled). The test suite starts the built CLI about 80 times
+// (most suites call runCli in their own thread).
 //
 // The packages the CLI imports statically (fast-check, @commander-js/extra-typings and commander,
 // cli-progress, yaml, seedrandom) are bundled too: loading them from node_modules meant 109
