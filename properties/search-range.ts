@@ -7,7 +7,7 @@ import { coverageOf, CoverageTally, type CoverageParts } from './coverage.js';
 import { buildProperty, type PropertySettings } from './property.js';
 import { MAX_SHRINK_CANDIDATES, minimalCounterexample, type SearchOptions } from './search.js';
 import type { Violation } from './violation.js';
-import { messageOf } from '../src/error-message.js';
+import { messageOf, stackOf } from '../src/error-message.js';
 
 /**
  * `search` cut in two so its runs can be spread over threads and machines with the same answer:
@@ -51,7 +51,7 @@ export function errorEvent(index: number, c: Case, error: unknown): RangeEvent {
     index,
     case: c,
     message: messageOf(error),
-    stack: error instanceof Error ? (error.stack ?? '') : '',
+    stack: stackOf(error),
     ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
   };
 }

@@ -23,7 +23,7 @@ import { stepsOf, type Step } from './steps.js';
 import { choose, formatOf, UsageError } from './usage.js';
 import { MARKERS, plural, REPLAY_COMMAND, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 import { switchesOf } from './switches.js';
-import { messageOf } from '../error-message.js';
+import { messageOf, stackOf } from '../error-message.js';
 
 export { MARKERS, SCHEMA_VERSION, settingsLines, type CommandOutput } from './output.js';
 
@@ -207,7 +207,7 @@ function fromSearch(outcome: SearchOutcome, runs: number): ChecksOutcome {
         runs: outcome.runs,
         case: outcome.case,
         message: messageOf(error),
-        stack: error instanceof Error ? (error.stack ?? '') : '',
+        stack: stackOf(error),
         ...(isStoreContractError(error) ? { storeContract: { store: error.store, detail: error.detail } } : {}),
       };
     }

@@ -1,5 +1,5 @@
 import type { Decider } from './orders-scheduler.js';
-import { messageOf } from '../error-message.js';
+import { messageOf, stackOf } from '../error-message.js';
 
 /** One run of the model along a path: the caller builds the world with `decider` and returns
  * its verdict (null when it holds; not asked for when `wasCut()`, the driver ended the run
@@ -83,7 +83,7 @@ export class PathRunError extends Error {
   constructor(decisions: readonly number[], thrown: unknown) {
     const reason = messageOf(thrown);
     super(`a run of the model threw on the path [${decisions.join(', ')}]: ${reason}`);
-    this.data = { kind: 'path-run-error', decisions: [...decisions], reason, stack: thrown instanceof Error ? (thrown.stack ?? '') : '' };
+    this.data = { kind: 'path-run-error', decisions: [...decisions], reason, stack: stackOf(thrown) };
   }
 }
 

@@ -1,3 +1,5 @@
+import { messageOf } from '../error-message.js';
+
 /**
  * A saved failure (`--save-failures DIR`): one JSON file per minimal counterexample, so a failure
  * found once stays found. The replay token is the case; the other fields are for people (and
@@ -14,7 +16,6 @@
  *   timeline       the text timeline, one line per entry
  */
 export const FAILURE_SCHEMA_VERSION = 1;
-import { messageOf } from '../error-message.js';
 export const FAILURE_KIND = 'uiasim-failure';
 
 export interface FailureFile {

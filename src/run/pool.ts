@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { messageOf } from '../error-message.js';
+import { messageOf, stackOf } from '../error-message.js';
 
 /** A task sent to a supervised worker (src/cli/supervisor.ts). */
 export interface TaskRequest<T> {
@@ -31,7 +31,7 @@ export function serveTasks<T, R>(compute: (task: T) => R): void {
       reply = { kind: 'done', id: request.id, result: compute(request.task) };
     } catch (error) {
       const data = (error as { readonly data?: unknown } | null)?.data;
-      reply = { kind: 'failed', id: request.id, message: messageOf(error), stack: error instanceof Error ? (error.stack ?? '') : '', ...(data === undefined ? {} : { data }) };
+      reply = { kind: 'failed', id: request.id, message: messageOf(error), stack: stackOf(error), ...(data === undefined ? {} : { data }) };
     }
     try {
       parentPort?.postMessage(reply);
