@@ -53,8 +53,11 @@ export function runUiasim(args: readonly string[], token: string): string {
   return result.stdout;
 }
 
+/** The README's example counterexample: `$TOKEN` is the token this command's JSON gives. */
+export const EXAMPLE_ARGS = ['check', '--strategy', 'memory-1.8', '--seed', '1', '--json'] as const;
+
 export function exampleToken(): string {
-  const json = runUiasim(['check', '--strategy', 'memory-1.8', '--seed', '1', '--json'], '');
+  const json = runUiasim(EXAMPLE_ARGS, '');
   return (JSON.parse(json) as { violation: { token: string } }).violation.token;
 }
 

@@ -1,10 +1,9 @@
 // explore --shard k/n (depth-first) and merge: the merged shards print what the unsharded explore prints.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { uiasimProcess } from './run-cli.js';
 import { runExplore, type ExploreOptions } from '../../src/cli/explore.js';
 import { SHARD_NEEDS_DFS } from '../../src/cli/explore-shard.js';
 import { runMerge } from '../../src/cli/merge.js';
@@ -160,8 +159,7 @@ describe('explore --shard refusals', () => {
 });
 
 describe('the built CLI: explore --shard writes the same file whatever --jobs, and refuses with one line, exit 2', () => {
-  const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-  const uiasim = (...args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const uiasim = (...args: string[]): ReturnType<typeof uiasimProcess> => uiasimProcess(args, { timeout: 60_000 });
 
   it('shard 1/2 of fallback-overlap with 1 and 2 threads: byte-identical shard files', () => {
     const args = ['explore', '--strategy', 'redis-blob', '--scope', 'fallback-overlap', '--search', 'dfs', '--shard', '1/2', '--out'];

@@ -1,13 +1,12 @@
 // UIASIM_JOBS: the default of --jobs for check, compare and explore (docs/scale.md).
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultJobs, JOBS_ENV } from '../../src/cli/jobs.js';
 import { UsageError } from '../../src/cli/usage.js';
+import { uiasimProcess } from './run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = `${root}dist/src/cli/main.js`;
 const saved = process.env[JOBS_ENV];
 
 afterEach(() => {
@@ -42,13 +41,13 @@ describe('UIASIM_JOBS', () => {
       ['check', '--strategy', 'sql', '--runs', '1000'],
       ['explore', '--strategy', 'sql', '--scope', 'tiny'],
     ]) {
-      const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, env });
+      const run = uiasimProcess(args, { cwd: root, env });
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe("uiasim: UIASIM_JOBS must be a positive whole number of threads, got '0'\n");
     }
     // A short check uses one thread whatever the variable says, and --jobs never reads it.
-    expect(spawnSync(process.execPath, [cli, 'check', '--strategy', 'sql', '--runs', '10'], { encoding: 'utf8', cwd: root, env }).status).toBe(0);
-    expect(spawnSync(process.execPath, [cli, 'explore', '--strategy', 'sql', '--scope', 'tiny', '--jobs', '1'], { encoding: 'utf8', cwd: root, env }).status).toBe(0);
+    expect(uiasimProcess(['check', '--strategy', 'sql', '--runs', '10'], { cwd: root, env }).status).toBe(0);
+    expect(uiasimProcess(['explore', '--strategy', 'sql', '--scope', 'tiny', '--jobs', '1'], { cwd: root, env }).status).toBe(0);
   });
 });

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { uiasimProcess } from './run-cli.js';
 import { loadStore } from '../../src/cli/plugins.js';
 import { loadRouting } from '../../src/cli/routing-file.js';
 import { UsageError } from '../../src/cli/usage.js';
@@ -76,8 +75,7 @@ describe('a store and a routing file that clash', () => {
   it("a service named like one of the routing's processes is bad input, from the CLI too (one line, exit 2)", () => {
     writeFileSync(`${dir}clash-store.js`, 'export const store = { name: "x", backend: "kv", placement: "service", connect() {}, service: { name: "reg", create() { return { execute() { return null; } }; } } };\n');
     writeFileSync(`${dir}clash-routing.json`, JSON.stringify({ rules: [], pools: {}, processes: [{ name: 'm', role: 'main' }, { name: 'reg', role: 'worker' }] }));
-    const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-    const run = spawnSync(process.execPath, [cli, 'check', '--store', `${dir}clash-store.js`, '--routing', `${dir}clash-routing.json`, '--runs', '2'], { encoding: 'utf8', timeout: 60_000 });
+    const run = uiasimProcess(['check', '--store', `${dir}clash-store.js`, '--routing', `${dir}clash-routing.json`, '--runs', '2'], { timeout: 60_000 });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe("uiasim: the store's service is named reg, a process of the routing: give it another name\n");

@@ -8,9 +8,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from './run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = BUILT_CLI;
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 // Inside the checkout, so the test resolves `vitest` and `uia-sim/properties` (the package
 // referring to itself by name) as an installed package would.

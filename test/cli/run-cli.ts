@@ -14,8 +14,8 @@ export interface CliResult {
  * (src/cli/program.ts), on the sources: a command's work runs here, in order, since there are no
  * built worker scripts beside the sources (src/cli/supervisor.ts builtWorker). This is how most
  * suites run commands: a process of its own spent 0.3-0.9 s starting, loading and warming up
- * the model for commands whose own work takes milliseconds (docs/performance.md, "The test
- * suite"). What only a process shows goes through `uiasimProcess`.
+ * the model for commands whose own work takes milliseconds (docs/performance.md, "The suite runs
+ * most commands in its own thread"). What only a process shows goes through `uiasimProcess`.
  */
 export async function uiasim(...args: string[]): Promise<CliResult> {
   const output = await runCli(args);

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandBlocks, documents, MERMAID_ARGS, mermaidBlock, README, runUiasim } from '../../scripts/readme-commands.js';
+import { commandBlocks, documents, EXAMPLE_ARGS, MERMAID_ARGS, mermaidBlock, README, runUiasim } from '../../scripts/readme-commands.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { runCli } from '../../src/cli/program.js';
+import { uiasimProcess } from '../cli/run-cli.js';
 
 const root = repoRoot();
 const DOCS = join(root, 'docs');
@@ -23,7 +23,7 @@ async function documentedOutput(args: readonly string[], token: string): Promise
 
 /** The README's example counterexample (scripts/readme-commands.ts exampleToken), in this thread. */
 async function exampleToken(): Promise<string> {
-  return (JSON.parse(await documentedOutput(['check', '--strategy', 'memory-1.8', '--seed', '1', '--json'], '')) as { violation: { token: string } }).violation.token;
+  return (JSON.parse(await documentedOutput(EXAMPLE_ARGS, '')) as { violation: { token: string } }).violation.token;
 }
 
 /** Issue 13: README is the quick start, under 300 lines (`wc -l`), and the first screen of
@@ -88,7 +88,7 @@ describe('docs/*.md show real output too (regenerate with `npm run readme`)', as
 
 /** The commands `uiasim --help` lists. */
 function cliCommands(): string[] {
-  const help = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), '--help'], { encoding: 'utf8' }).stdout;
+  const help = uiasimProcess(['--help']).stdout;
   const section = help.split('Commands:')[1] ?? '';
   return [...section.matchAll(/^ {2}([a-z][\w-]*)\b/gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
 }

@@ -1,14 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../src/cli/explore.js';
+import { BUILT_CLI, uiasimProcess } from '../cli/run-cli.js';
 
 // The CLI as users run it: the built JavaScript, whose worker threads exist (`npm test` builds first).
-const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const cli = BUILT_CLI;
 
-function explore(args: readonly string[]): { stdout: string; status: number | null } {
-  const result = spawnSync(process.execPath, [cli, 'explore', ...args], { encoding: 'utf8', timeout: 110_000 });
-  return { stdout: result.stdout, status: result.status };
+function explore(args: readonly string[]): ReturnType<typeof uiasimProcess> {
+  return uiasimProcess(['explore', ...args], { timeout: 110_000 });
 }
 
 describe('explore --jobs: the output does not depend on the threads', () => {

@@ -1,11 +1,9 @@
 // A run of the model that throws or never returns while exploring: exit 3, as `check` reports
 // it, on the threads of the built CLI and in this thread, breadth-first and depth-first
 // (depth-first's split runs the first path too, under the same watchdog).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExplore } from '../../src/cli/explore.js';
 import { runReplay } from '../../src/cli/replay.js';
@@ -13,16 +11,14 @@ import { SCOPES } from '../../models/scopes/builtin.js';
 import { findStrategy } from '../../models/strategies.js';
 import { scopeRunPath } from '../../properties/explore.js';
 import { PathRunError } from '../../src/explore/types.js';
+import { uiasimProcess } from '../cli/run-cli.js';
 
-const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const THROWING = 'test/fixtures/plugins/throwing-store.js';
 const HUNG = 'test/fixtures/plugins/hung-store.js';
 const BLOCKED = 'test/fixtures/plugins/blocked-store.js';
 
-function explore(args: readonly string[]): { stdout: string; stderr: string; status: number | null; ms: number } {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [cli, 'explore', ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status, ms: performance.now() - started };
+function explore(args: readonly string[]): ReturnType<typeof uiasimProcess> {
+  return uiasimProcess(['explore', ...args], { timeout: 60_000 });
 }
 
 const tokenOf = (stdout: string): string => /^replay: \S.* replay (\S+)$/m.exec(stdout)?.[1] ?? '';
